@@ -1,0 +1,88 @@
+/**
+ * How the newsletter connector classifies the fields it reads. Mailchimp's
+ * system columns are fixed (formats.md §4.1); merge fields and group columns
+ * are the audience's own, so `check` reports any it does not know.
+ */
+import type { FieldDescription } from '../../src/sources/contract.ts';
+
+const f = (name: string, category: string, personal: boolean, identifier?: FieldDescription['identifier'], description?: string): FieldDescription => ({
+  name,
+  category,
+  personal,
+  ...(identifier ? { identifier } : {}),
+  ...(description ? { description } : {}),
+});
+
+export const MAILCHIMP_FIELDS: FieldDescription[] = [
+  f('Email Address', 'contact', true, 'email'),
+  f('First Name', 'identity', true, 'name'),
+  f('Last Name', 'identity', true, 'name'),
+  f('Address', 'contact', true, 'address'),
+  f('Phone Number', 'contact', true, 'phone'),
+  f('Birthday', 'identity', true),
+  f('Company', 'professional', true, 'company'),
+  f('Position', 'professional', true),
+  f('ZIP Code', 'contact', true),
+  f('MEMBER_RATING', 'newsletter-engagement', true, undefined, 'Mailchimp star rating of engagement (1-5)'),
+  f('OPTIN_TIME', 'consent', true),
+  f('OPTIN_IP', 'network', true, 'ip'),
+  f('CONFIRM_TIME', 'consent', true),
+  f('CONFIRM_IP', 'network', true, 'ip'),
+  f('LATITUDE', 'location', true),
+  f('LONGITUDE', 'location', true),
+  f('GMTOFF', 'location', true),
+  f('DSTOFF', 'location', true),
+  f('TIMEZONE', 'location', true),
+  f('CC', 'location', true),
+  f('REGION', 'location', true),
+  f('LAST_CHANGED', 'system-id', true),
+  f('LEID', 'system-id', true, 'systemId'),
+  f('EUID', 'system-id', true, 'systemId'),
+  f('NOTES', 'interaction', true),
+  f('TAGS', 'interest', true),
+  f('UNSUB_TIME', 'consent', true),
+  f('UNSUB_CAMPAIGN_TITLE', 'consent', true),
+  f('UNSUB_CAMPAIGN_ID', 'consent', true),
+  f('UNSUB_REASON', 'consent', true),
+  f('UNSUB_REASON_OTHER', 'consent', true),
+  f('CLEAN_TIME', 'consent', true),
+  f('CLEAN_CAMPAIGN_TITLE', 'consent', true),
+  f('CLEAN_CAMPAIGN_ID', 'consent', true),
+  f('CONFIRM_STATUS', 'consent', true),
+  f('SOURCE', 'consent', true),
+  f('status', 'consent', true, undefined, 'Subscription status, from the export file name'),
+];
+
+/** Common column names of APSIS, Rule and Get a Newsletter exports (formats.md §4.2, layouts [U]). */
+export const MAPPED_FIELDS: FieldDescription[] = [
+  f('Email', 'contact', true, 'email'),
+  f('email', 'contact', true, 'email'),
+  f('E-post', 'contact', true, 'email'),
+  f('Mobile', 'contact', true, 'phone'),
+  f('phone_number', 'contact', true, 'phone'),
+  f('First name', 'identity', true, 'name'),
+  f('Last name', 'identity', true, 'name'),
+  f('Förnamn', 'identity', true, 'name'),
+  f('Efternamn', 'identity', true, 'name'),
+  f('Subscriber.FirstName', 'identity', true, 'name'),
+  f('Subscriber.LastName', 'identity', true, 'name'),
+  f('Profile key', 'system-id', true, 'systemId'),
+  f('id', 'system-id', true, 'systemId'),
+  f('Created', 'consent', true),
+  f('created_at', 'consent', true),
+  f('Skapad', 'consent', true),
+  f('Status', 'consent', true),
+  f('Listor', 'interest', true),
+  f('Lists', 'interest', true),
+  f('tags', 'interest', true),
+];
+
+export const ACTIVITY_FIELDS: FieldDescription[] = [
+  f('campaign_id', 'newsletter-engagement', false),
+  f('list_id', 'system-id', false),
+  f('list_is_active', 'none', false),
+  f('email_id', 'system-id', true, 'systemId', 'MD5 of the lower-cased e-mail address (the subscriber hash)'),
+  f('email_address', 'contact', true, 'email'),
+  f('activity', 'newsletter-engagement', true, undefined, 'Opens, clicks and bounces with time, URL and IP address'),
+  f('_links', 'none', false),
+];

@@ -1,0 +1,62 @@
+/** `ojco-dsar find`: every record of one person in every source. */
+import { loadConfig } from '../../config/load.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { search, type SearchProgress } from '../../pipeline/search.ts';
+import { findJson } from '../../report/found.ts';
+import { canPrompt, log, spinner, writeJson, writeOut } from '../io.ts';
+import { renderFind } from '../render-find.ts';
+import { subjectFromFlags } from '../subject.ts';
+import { formatLocator } from '../../core/record.ts';
+
+export function progressText(p: SearchProgress): string {
+  if (p.phase === 'listing') return 'Listing sources…';
+  const where = `${p.source} (${p.sourceIndex}/${p.sourceCount}${p.round && p.round > 1 ? `, round ${p.round}` : ''})`;
+  if (p.phase === 'matching') return `Matching ${where}`;
+  const pct = p.bytesTotal && p.bytesRead ? ` ${Math.min(100, Math.round((100 * p.bytesRead) / p.bytesTotal))}%` : '';
+  const recs = p.records ? ` ${p.records.toLocaleString('en')} records` : '';
+  return `Reading ${where}${pct}${recs}`;
+}
+
+export function cacheBytesOf(opts: Record<string, unknown>): number {
+  const mb = Number(opts.cacheMb ?? 64);
+  if (!Number.isFinite(mb) || mb < 0) throw new UsageError('invalid --cache-mb', [{ code: 'usage.cache-mb', message: '--cache-mb must be a number of MiB, 0 or more' }]);
+  return mb * 1024 * 1024;
+}
+
+export async function run(opts: Record<string, unknown>): Promise<number> {
+  const { query, given } = subjectFromFlags(opts);
+  const cacheBytes = cacheBytesOf(opts);
+  const config = await loadConfig(opts.config as string | undefined, process.cwd());
+  const spin = await spinner('Reading sources…', true);
+  const result = await search({
+    sources: config.sources,
+    baseDir: config.baseDir,
+    subjects: [query],
+    cacheBytes,
+    onProgress: (p) => spin.update(progressText(p)),
+  });
+  spin.stop();
+  const doc = findJson(result, result.subjects[0]!, given, config.sources);
+  if (opts.json) {
+    writeJson(doc);
+  } else {
+    const titles = new Map(config.sources.map((s) => [s.connector.id, s.connector.title]));
+    writeOut(renderFind(doc, titles));
+    const possible = doc.records.filter((r) => r.confidence === 'possible');
+    if (possible.length > 0 && canPrompt(opts)) {
+      const { checkbox } = await import('@inquirer/prompts');
+      const chosen = await checkbox({
+        message: 'Which possible matches are this person? (space to select, enter to confirm)',
+        choices: possible.map((r, i) => ({ name: `${r.source}: ${r.entity} ${r.label ?? ''} — ${formatLocator(r.locator)}`, value: i })),
+        output: process.stderr,
+      } as Parameters<typeof checkbox>[0]);
+      for (const i of chosen as number[]) possible[i]!.confirmed = true;
+      if (chosen.length > 0) writeOut(`\nConfirmed ${chosen.length} possible match${chosen.length === 1 ? '' : 'es'} as this person.`);
+    }
+  }
+  if (result.skipped.length > 0) {
+    if (!opts.json) log(`${result.skipped.length} file(s) could not be read; the other sources were searched (exit code 3).`);
+    return ExitCode.SourceFailed;
+  }
+  return ExitCode.Ok;
+}

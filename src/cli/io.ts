@@ -1,0 +1,76 @@
+/**
+ * The terminal side: data goes to stdout, everything for people (logs,
+ * progress, prompts) to stderr, so `--json > out.json` stays clean. Colour
+ * follows NO_COLOR and FORCE_COLOR (https://no-color.org). Nothing written
+ * here through `log` may contain personal data: name files, rows and counts.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+function colourLevel(stream: NodeJS.WriteStream): 0 | 1 | 2 | 3 {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') {
+    const n = Number(force);
+    return (n >= 1 && n <= 3 ? n : 1) as 1 | 2 | 3;
+  }
+  if (force === '0' || force === 'false') return 0;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return 0;
+  if (!stream.isTTY) return 0;
+  if (process.env.TERM === 'dumb') return 0;
+  return process.env.COLORTERM === 'truecolor' ? 3 : 1;
+}
+
+export const out: ChalkInstance = new Chalk({ level: colourLevel(process.stdout) });
+export const err: ChalkInstance = new Chalk({ level: colourLevel(process.stderr) });
+
+export function writeOut(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function log(text: string): void {
+  process.stderr.write(text + '\n');
+}
+
+export function warn(text: string): void {
+  process.stderr.write(err.yellow('warning: ') + text + '\n');
+}
+
+/** Prompts only on a TTY and never with --yes (or in JSON mode). */
+export function canPrompt(opts: { yes?: boolean; json?: boolean }): boolean {
+  return !opts.yes && !opts.json && !!process.stdin.isTTY && !!process.stderr.isTTY;
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(final?: string): void;
+}
+
+/** An ora spinner on stderr when it is a TTY; otherwise nothing. */
+export async function spinner(text: string, enabled: boolean): Promise<Spinner> {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const { default: ora } = await import('ora');
+  const s = ora({ text, stream: process.stderr, isEnabled: true }).start();
+  return {
+    update: (t) => {
+      s.text = t;
+    },
+    stop: (final) => {
+      if (final) s.succeed(final);
+      else s.stop();
+    },
+  };
+}
+
+/** Left-aligned columns for terminal tables. */
+export function table(rows: string[][], opts: { indent?: number } = {}): string {
+  const visible = (s: string): number => s.replace(/\u001b\[[0-9;]*m/gu, '').length;
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c))));
+  const pad = ' '.repeat(opts.indent ?? 2);
+  return rows
+    .map((r) => pad + r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c)))).join('  '))
+    .join('\n');
+}

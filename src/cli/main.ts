@@ -1,0 +1,127 @@
+/**
+ * The command-line entry: commander wiring only. Each command's work lives
+ * in commands/<name>.ts and is imported when the command runs, so that
+ * `--help` starts fast (issue #7). Errors map to the documented exit codes
+ * here and nowhere else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, isUserError, type Problem } from '../errors.ts';
+import { err, log } from './io.ts';
+import { addIdentifierOptions } from './subject.ts';
+import { VERSION } from '../version.ts';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0   finished (found or not)
+  1   a check found problems (check, case list --fail-on-overdue, case verify)
+  2   usage or config error; every problem is listed
+  3   one or more sources could not be read; the others were still searched
+  70  internal error (a bug in ojco-dsar; please report it)`;
+
+export interface CommonOptions {
+  config?: string;
+  json?: boolean;
+  yes?: boolean;
+}
+
+function common(cmd: Command, { config = true }: { config?: boolean } = {}): Command {
+  if (config) cmd.option('-c, --config <path>', 'config file (default: ojco-dsar.config.yaml/.yml/.json in the current folder)');
+  return cmd.option('--json', 'print one JSON document on stdout and nothing else there').option('-y, --yes', 'never prompt; accept defaults');
+}
+
+type Action = (opts: Record<string, unknown>, cmd: Command) => Promise<number | void>;
+
+/** Wraps a lazily imported command so that its exit code reaches main(). */
+function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = { ...cmd.optsWithGlobals(), args: cmd.args };
+    const { run } = await load();
+    const code = await run(opts, cmd);
+    process.exitCode = typeof code === 'number' ? code : ExitCode.Ok;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ojco-dsar')
+    .description('Answer GDPR data subject requests (Art. 15-21) across Lime CRM, Visma, Office 365, newsletter and Google Analytics exports.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  const find = common(
+    addIdentifierOptions(
+      new Command('find')
+        .description("find a person's records in every source of the config")
+        .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+        .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
+        .addHelpText(
+          'after',
+          `
+Examples:
+  ojco-dsar find --config fixtures/ojco-dsar.config.yaml --email asa.lindqvist@lindqvistbygg.example
+  ojco-dsar find --phone "070-174 06 05" --json > found.json
+  ojco-dsar find --pnr 19761105-9978 --name "Örjan Bäckström"
+
+JSON (--json): { "subject": {...}, "records": [ { "source", "connector", "confidence",
+  "locator", "matchedOn", "fields", ... } ], "skipped": [...], "shared": [...], "summary": {...} }
+${EXIT_CODES_HELP}`,
+        ),
+    ),
+  ).action(lazy(() => import('./commands/find.ts')));
+  program.addCommand(find);
+
+  program.addCommand(
+    common(new Command('connectors').description('list the connectors, their formats and the fields they classify'), { config: false })
+      .argument('[id]', 'show one connector in detail')
+      .action(lazy(() => import('./commands/connectors.ts'))),
+  );
+
+  return program;
+}
+
+function printProblems(problems: Problem[]): void {
+  for (const p of problems) {
+    const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
+    log(`  ${err.red('•')} ${where}${p.message}`);
+  }
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes('--json');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end "with an error" of code 0.
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        process.exitCode = ExitCode.Ok;
+        return;
+      }
+      if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
+      process.exitCode = ExitCode.Usage;
+      return;
+    }
+    if (isUserError(e)) {
+      if (wantsJson(argv)) {
+        process.stdout.write(JSON.stringify({ error: { code: e.problems[0]?.code ?? 'error', message: e.message, problems: e.problems } }, null, 2) + '\n');
+      }
+      log(`${err.red('error:')} ${e.message}`);
+      printProblems(e.problems);
+      if (e.hint) log(e.hint);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    log(`${err.red('internal error:')} ${(e as Error)?.message ?? String(e)}`);
+    log('This is a bug in ojco-dsar. Please report it with the command you ran (without personal data) and this trace:');
+    log(String((e as Error)?.stack ?? ''));
+    process.exitCode = ExitCode.Internal;
+  }
+}

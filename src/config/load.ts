@@ -1,0 +1,183 @@
+/**
+ * The config file: `--config PATH`, or `ojco-dsar.config.yaml`, `.yml` or
+ * `.json` in the current folder. Validation collects every problem before
+ * failing (wrangler's diagnostics, changesets' validateConfig), so a user
+ * fixes them all in one go. Exit code 2.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, type Problem } from '../errors.ts';
+import type { AnyConnector } from '../sources/contract.ts';
+import { isBuiltin, isModuleRef, loadBuiltin, loadModuleConnector, BUILTIN_IDS } from '../sources/registry.ts';
+
+export const CONFIG_FILE_NAMES = ['ojco-dsar.config.yaml', 'ojco-dsar.config.yml', 'ojco-dsar.config.json'];
+
+const SourceSchema = z
+  .object({
+    name: z.string().min(1, 'must not be empty').max(80),
+    connector: z.string().min(1, 'must name a connector'),
+    path: z.string().min(1, 'must not be empty'),
+    format: z.string().min(1).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    /** Set to false to keep a source in the file without searching it. */
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    sources: z.array(SourceSchema).min(1, 'needs at least one source'),
+    /** The processing register (YAML/JSON); the built-in OJCO register when absent. */
+    register: z.string().min(1).optional(),
+    /** First day of the financial year as MM-DD (BF-1); `01-01` is a calendar year. */
+    fiscalYearStart: z
+      .string()
+      .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/u, 'must be MM-DD, e.g. 07-01')
+      .optional(),
+    /** Who runs the tool, recorded in the audit trail. */
+    actor: z.string().min(1).optional(),
+    /** Where cases, suppression list and ledger live; default `.ojco-dsar/` beside the config. */
+    home: z.string().min(1).optional(),
+    /** Case retention in months after closing, for `case purge`. */
+    caseRetentionMonths: z.number().int().positive().optional(),
+    /** Identifiers of the data controller's own staff are never followed as links. */
+    staffDomains: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+export type RawSource = z.infer<typeof SourceSchema>;
+
+export interface ResolvedSource {
+  name: string;
+  connectorRef: string;
+  connector: AnyConnector;
+  /** Absolute path. */
+  path: string;
+  format: string | undefined;
+  options: unknown;
+  index: number;
+}
+
+export interface LoadedConfig {
+  file: string;
+  baseDir: string;
+  raw: RawConfig;
+  sources: ResolvedSource[];
+  /** Hash of the config file's bytes, for evidence manifests. */
+  bytes: Buffer;
+}
+
+export function findConfigFile(explicit: string | undefined, cwd: string): string {
+  if (explicit) {
+    const abs = path.resolve(cwd, explicit);
+    if (!existsSync(abs)) {
+      throw new ConfigError(`config file not found: ${explicit}`, [{ code: 'config.missing', message: `no file at ${explicit}`, file: explicit }]);
+    }
+    return abs;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const abs = path.join(cwd, name);
+    if (existsSync(abs)) return abs;
+  }
+  throw new ConfigError('no config file', [
+    {
+      code: 'config.missing',
+      message: `no --config given and none of ${CONFIG_FILE_NAMES.join(', ')} in the current folder`,
+    },
+  ], 'Run `ojco-dsar init` to write one, or pass --config PATH.');
+}
+
+function zodProblems(error: z.ZodError, file: string): Problem[] {
+  return error.issues.map((i) => {
+    const p = i.path.map((seg) => (typeof seg === 'number' ? `[${seg}]` : `.${String(seg)}`)).join('').replace(/^\./u, '');
+    let message = i.message;
+    if (i.code === 'unrecognized_keys') message = `unknown key${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`;
+    return { code: 'config.invalid', message: p ? `${p}: ${message}` : message, file, ...(p ? { path: p } : {}) };
+  });
+}
+
+/** Parses YAML or JSON, reporting syntax errors with their line. */
+async function parseConfigText(file: string, text: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      const m = /position (\d+)/u.exec((err as Error).message);
+      const line = m?.[1] ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+      throw new ConfigError('the config file is not valid JSON', [
+        { code: 'config.syntax', message: 'invalid JSON', file, ...(line ? { line } : {}) },
+      ]);
+    }
+  }
+  const { parseDocument } = await import('yaml');
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError('the config file is not valid YAML', doc.errors.map((e) => ({
+      code: 'config.syntax',
+      message: e.message.split('\n')[0] ?? 'YAML syntax error',
+      file,
+      ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}),
+    })));
+  }
+  return doc.toJS();
+}
+
+export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig> {
+  const file = findConfigFile(explicit, cwd);
+  const rel = path.relative(cwd, file) || file;
+  const bytes = await readFile(file);
+  const data = await parseConfigText(rel, bytes.toString('utf8').replace(/^\uFEFF/u, ''));
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(`the config file ${rel} has problems`, zodProblems(parsed.error, rel));
+  const raw = parsed.data;
+  const baseDir = path.dirname(file);
+  const problems: Problem[] = [];
+  const names = new Set<string>();
+  const sources: ResolvedSource[] = [];
+  for (const [i, s] of raw.sources.entries()) {
+    const at = `sources[${i}]`;
+    if (names.has(s.name)) problems.push({ code: 'config.duplicate-source', message: `${at}.name: "${s.name}" is used by two sources`, file: rel, path: `${at}.name` });
+    names.add(s.name);
+    if (s.enabled === false) continue;
+    let connector: AnyConnector | undefined;
+    if (isBuiltin(s.connector)) {
+      connector = await loadBuiltin(s.connector);
+    } else if (isModuleRef(s.connector)) {
+      const r = await loadModuleConnector(s.connector, baseDir);
+      for (const m of r.problems) problems.push({ code: 'config.connector', message: `${at}.connector: ${m}`, file: rel, path: `${at}.connector`, source: s.name });
+      connector = r.connector;
+    } else {
+      problems.push({
+        code: 'config.unknown-connector',
+        message: `${at}.connector: unknown connector "${s.connector}"; built-in connectors are ${BUILTIN_IDS.join(', ')}, or give a module path such as ./my-erp.js`,
+        file: rel,
+        path: `${at}.connector`,
+        source: s.name,
+      });
+    }
+    let options: unknown = s.options ?? {};
+    if (connector) {
+      if (s.format && !connector.formats.some((f) => f.id === s.format)) {
+        problems.push({
+          code: 'config.unknown-format',
+          message: `${at}.format: connector ${connector.id} has no format "${s.format}"; it reads ${connector.formats.map((f) => f.id).join(', ')}`,
+          file: rel,
+          path: `${at}.format`,
+          source: s.name,
+        });
+      }
+      const o = connector.optionsSchema.safeParse(s.options ?? {});
+      if (!o.success) {
+        for (const p of zodProblems(o.error, rel)) {
+          problems.push({ ...p, message: `${at}.options${p.path ? '.' : ': '}${p.message}`, path: `${at}.options${p.path ? '.' + p.path : ''}`, source: s.name });
+        }
+      } else options = o.data;
+      sources.push({ name: s.name, connectorRef: s.connector, connector, path: path.resolve(baseDir, s.path), format: s.format, options, index: sources.length });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`the config file ${rel} has problems`, problems);
+  return { file, baseDir, raw, sources, bytes };
+}

@@ -1,0 +1,231 @@
+/**
+ * From a record's raw identifiers and free text to normalised keys.
+ *
+ * Normalising is the expensive part of matching (a libphonenumber parse is
+ * ~5 µs), so the cheap gates here skip work that cannot lead to a match:
+ * a phone number is parsed only when the last digits of its rendering could
+ * belong to a number of interest. The gates are sound: they never skip a
+ * value whose canonical form is a key the matcher is looking for.
+ */
+import type { IdentifierKind, Scope } from '../identity/kinds.ts';
+import {
+  foldName,
+  normaliseAddressLine,
+  normaliseCompany,
+  normaliseCustomerNo,
+  normaliseEmail,
+  normaliseGaClientId,
+  normaliseIp,
+  normaliseOrgnr,
+  normalisePhone,
+  normalisePnr,
+  normaliseUserId,
+  nameTokens,
+  foldText,
+  foldBase,
+  isRoleEmail,
+} from '../identity/normalise.ts';
+import { holderOf, type SourceRecord } from '../record.ts';
+
+export interface NormalisedId {
+  kind: IdentifierKind;
+  /** `<kind>:<canonical>` */
+  key: string;
+  field: string;
+  holder: string;
+  scope: Scope;
+  /** For names: the diacritic-free key (weaker evidence). */
+  baseKey?: string;
+  /** For names: keys of first+last token pairs, for middle names. */
+  pairKeys?: string[];
+  /** Role addresses such as info@ (e-mail only). */
+  role?: boolean;
+}
+
+/** What the matcher is looking for, so extraction can skip the rest. */
+export interface ExtractionGate {
+  /** Last 7 national digits of every phone of interest. */
+  phoneTails: ReadonlySet<string>;
+  /** Folded and base tokens of every name of interest. */
+  nameTokens: ReadonlySet<string>;
+  /** Extract every identifier regardless (for learning from a matched record). */
+  all?: boolean;
+}
+
+const PHONE_TAIL = 7;
+
+function digitsOf(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += s[i];
+  }
+  return out;
+}
+
+/**
+ * Could this rendering be one of the phones of interest? A rendering without
+ * letters has the national number as the tail of its digits, whatever the
+ * separators and prefixes (`+46(0)70-174 06 05`). With letters (`ext 12`)
+ * the parse decides.
+ */
+function phoneMayMatch(raw: string, gate: ExtractionGate): boolean {
+  if (gate.all) return true;
+  if (/[a-z]/iu.test(raw)) return true;
+  const d = digitsOf(raw);
+  return d.length >= PHONE_TAIL && gate.phoneTails.has(d.slice(-PHONE_TAIL));
+}
+
+export function phoneTail(e164: string): string {
+  return digitsOf(e164).slice(-PHONE_TAIL);
+}
+
+function nameMayMatch(raw: string, gate: ExtractionGate): boolean {
+  if (gate.all) return true;
+  for (const t of nameTokens(foldText(raw))) {
+    if (gate.nameTokens.has(t) || gate.nameTokens.has(foldBase(t))) return true;
+  }
+  return false;
+}
+
+function nameId(raw: string, field: string, holder: string, scope: Scope): NormalisedId | undefined {
+  const n = foldName(raw);
+  if (!n) return undefined;
+  const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
+  if (n.tokens.length > 2) {
+    const first = n.tokens[0]!;
+    const last = n.tokens[n.tokens.length - 1]!;
+    id.pairKeys = [`name:${[first, last].sort().join(' ')}`];
+  }
+  return id;
+}
+
+/** Normalises one raw identifier; undefined when it is not a valid one of its kind. */
+export function normaliseOne(
+  kind: IdentifierKind,
+  raw: string,
+  field: string,
+  holder: string,
+  scope: Scope,
+  gate: ExtractionGate,
+): NormalisedId[] {
+  const mk = (k: IdentifierKind, canonical: string | undefined, extra: Partial<NormalisedId> = {}): NormalisedId[] =>
+    canonical === undefined ? [] : [{ kind: k, key: `${k}:${canonical}`, field, holder, scope, ...extra }];
+  switch (kind) {
+    case 'email': {
+      const e = normaliseEmail(raw);
+      return mk('email', e);
+    }
+    case 'phone':
+      return phoneMayMatch(raw, gate) ? mk('phone', normalisePhone(raw)?.e164) : [];
+    case 'pnr':
+      return mk('pnr', normalisePnr(raw)?.canonical);
+    case 'orgnr': {
+      const o = normaliseOrgnr(raw);
+      if (!o) {
+        // Fields like CorporateIdentityNumber hold 12-digit personnummer too.
+        const p = normalisePnr(raw);
+        return p ? mk('pnr', p.canonical) : [];
+      }
+      // A sole trader's org.nr is the owner's personnummer: it is a person's key.
+      if (o.personal && o.pnr) return [...mk('pnr', o.pnr, { scope: scope === 'mention' ? 'mention' : 'person' }), ...mk('orgnr', o.canonical)];
+      return mk('orgnr', o.canonical, { scope: scope === 'mention' ? 'mention' : 'organisation' });
+    }
+    case 'customerNo':
+      return mk('customerNo', normaliseCustomerNo(raw));
+    case 'ip':
+      return mk('ip', normaliseIp(raw));
+    case 'gaClientId':
+      return mk('gaClientId', normaliseGaClientId(raw));
+    case 'userId':
+    case 'systemId':
+      return mk(kind, normaliseUserId(raw));
+    case 'name': {
+      if (!nameMayMatch(raw, gate)) return [];
+      const n = nameId(raw, field, holder, scope);
+      return n ? [n] : [];
+    }
+    case 'company':
+      return mk('company', normaliseCompany(raw));
+    case 'address':
+      return mk('address', normaliseAddressLine(raw));
+  }
+}
+
+// ---------------------------------------------------------------- free text
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gu;
+const PNR_IN_TEXT = /(?<![\d-])(?:\d{2})?\d{6}[-+ ]?\d{4}(?![\d-])/gu;
+const PHONE_IN_TEXT = /(?<![\w+])(?:\+|00)?\d[\d \-()./]{5,18}\d(?!\d)/gu;
+
+/** Identifiers mentioned in free text: e-mail addresses, personnummer, phone numbers and names. */
+export function scanText(text: string, field: string, gate: ExtractionGate): NormalisedId[] {
+  const out: NormalisedId[] = [];
+  const seen = new Set<string>();
+  const push = (id: NormalisedId): void => {
+    if (!seen.has(id.key)) {
+      seen.add(id.key);
+      out.push(id);
+    }
+  };
+  if (text.includes('@')) {
+    for (const m of text.matchAll(EMAIL_IN_TEXT)) {
+      const e = normaliseEmail(m[0]);
+      if (e) push({ kind: 'email', key: `email:${e}`, field, holder: 'mention', scope: 'mention' });
+    }
+  }
+  if (/\d{6}/u.test(text)) {
+    for (const m of text.matchAll(PNR_IN_TEXT)) {
+      const p = normalisePnr(m[0].replace(' ', ''));
+      if (p) push({ kind: 'pnr', key: `pnr:${p.canonical}`, field, holder: 'mention', scope: 'mention' });
+    }
+  }
+  if (gate.all || gate.phoneTails.size > 0) {
+    for (const m of text.matchAll(PHONE_IN_TEXT)) {
+      if (!phoneMayMatch(m[0], gate)) continue;
+      const p = normalisePhone(m[0]);
+      if (p?.valid) push({ kind: 'phone', key: `phone:${p.e164}`, field, holder: 'mention', scope: 'mention' });
+    }
+  }
+  if (gate.all || gate.nameTokens.size > 0) {
+    const tokens = nameTokens(foldText(text));
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (!gate.all && !gate.nameTokens.has(t) && !gate.nameTokens.has(foldBase(t))) continue;
+      // Names of two and three tokens around a token of interest.
+      for (let start = Math.max(0, i - 2); start <= i; start++) {
+        for (let len = 2; len <= 3; len++) {
+          if (start + len <= i || start + len > tokens.length) continue;
+          const gram = tokens.slice(start, start + len).join(' ');
+          const n = nameId(gram, field, 'mention', 'mention');
+          if (n) push(n);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** All normalised identifiers of a record that pass the gate. */
+export function extractIds(record: SourceRecord, gate: ExtractionGate): NormalisedId[] {
+  const out: NormalisedId[] = [];
+  for (const raw of record.identifiers) {
+    if (typeof raw.value !== 'string' || raw.value.length === 0) continue;
+    const holder = raw.holder ?? 'self';
+    const scope = holderOf(record, holder).scope;
+    for (const id of normaliseOne(raw.kind, raw.value, raw.field, holder, scope, gate)) {
+      if (id.kind === 'email') id.role = isRole(id.key);
+      out.push(id);
+    }
+  }
+  if (record.text) {
+    for (const t of record.text) {
+      if (typeof t.value === 'string' && t.value.length > 0) out.push(...scanText(t.value, t.field, gate));
+    }
+  }
+  return out;
+}
+
+function isRole(key: string): boolean {
+  return isRoleEmail(key.slice('email:'.length));
+}

@@ -1,0 +1,619 @@
+/**
+ * Identity matching: a hash join of records against one or many subjects,
+ * with link following and confidence. Pure: records in, results out.
+ *
+ * Two phases (docs/architecture.md, "Matching"):
+ *
+ * 1. `offer()` during the pass. Each record's identifiers are normalised
+ *    (behind cheap gates) and looked up in one index for all subjects, so
+ *    the cost per record does not grow with the number of subjects. A record
+ *    with any evidence is retained. An exact match on a natural person
+ *    teaches the subject that person's other identifiers at once, so later
+ *    records are found through them (links). This phase favours recall.
+ *
+ * 2. `finish()` decides precision over the retained records only: it
+ *    recomputes what each subject is known by, starting from the given
+ *    identifiers, drops links through identifiers that turn out to be
+ *    shared (a switchboard number, a household phone), and grades every
+ *    record `exact`, `probable` or `possible`.
+ */
+import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
+import { canonical, foldName, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
+import { holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
+import { extractIds, phoneTail, type ExtractionGate, type NormalisedId } from './extract.ts';
+
+export type Confidence = 'exact' | 'probable' | 'possible';
+export const CONFIDENCE_ORDER: Record<Confidence, number> = { exact: 0, probable: 1, possible: 2 };
+
+export interface SubjectQuery {
+  id: string;
+  identifiers: { kind: IdentifierKind; value: string }[];
+}
+
+/** Links are followed at most this many records away from a given identifier. */
+export const MAX_LINK_DEPTH = 4;
+
+export type Origin = { type: 'given' } | { type: 'record'; recordId: string; depth: number };
+
+export interface Evidence {
+  kind: IdentifierKind;
+  field: string;
+  holder: string;
+  /** How this identifier relates to the subject. */
+  via: 'given' | 'link' | 'name' | 'name-base' | 'context' | 'address' | 'ip';
+  key: string;
+}
+
+export interface PathStep {
+  source: number;
+  locator: Locator;
+  /** The identifier kind of this record that led to the next step. */
+  kind: IdentifierKind;
+  field: string;
+}
+
+export interface MatchedRecord {
+  subject: string;
+  source: number;
+  record: SourceRecord;
+  confidence: Confidence;
+  evidence: Evidence[];
+  /** From a given identifier to this record: the records whose identifiers led here. */
+  path: PathStep[];
+  conflicts: string[];
+}
+
+export interface SharedIdentifier {
+  subject: string;
+  kind: IdentifierKind;
+  /** The canonical value (personal data: output only, never logged). */
+  value: string;
+  reason: 'role-address' | 'organisation' | 'other-person';
+  given: boolean;
+  occurrences: number;
+}
+
+export interface SubjectResult {
+  id: string;
+  records: MatchedRecord[];
+  shared: SharedIdentifier[];
+  /** Records whose holder matched by name but had another personnummer. */
+  namesakesExcluded: number;
+  /** What the subject turned out to be known by, canonical values. */
+  knownBy: { kind: IdentifierKind; value: string; origin: 'given' | 'link' }[];
+  /** Given identifiers that are organisations and were used as context only. */
+  contextOnly: { kind: IdentifierKind; value: string; note: string }[];
+}
+
+interface Retained {
+  id: string;
+  order: number;
+  source: number;
+  record: SourceRecord;
+  ids: NormalisedId[];
+}
+
+/** Everything a subject is known by, with where each fact came from. */
+class Facts {
+  readonly keys = new Map<string, Origin>();
+  readonly names = new Map<string, Origin>();
+  readonly baseNames = new Map<string, Origin>();
+  readonly nameTokenSets: string[][] = [];
+  readonly context = new Map<string, Origin>();
+  readonly addresses = new Map<string, Origin>();
+  readonly ips = new Map<string, Origin>();
+  readonly pnrs = new Set<string>();
+
+  /** Adds a folded name (`name:` key) and its diacritic-free form; false if known. */
+  addName(key: string, baseKey: string, origin: Origin): boolean {
+    if (this.names.has(key)) return false;
+    this.names.set(key, origin);
+    if (!this.baseNames.has(baseKey)) this.baseNames.set(baseKey, origin);
+    this.nameTokenSets.push(baseKey.slice('name:'.length).split(' '));
+    return true;
+  }
+}
+
+const CONTEXT_KINDS: ReadonlySet<IdentifierKind> = new Set(['company', 'orgnr', 'customerNo', 'systemId']);
+
+function depthOf(o: Origin): number {
+  return o.type === 'given' ? 0 : o.depth;
+}
+
+export class Matcher {
+  private readonly subjects: SubjectQuery[];
+  private readonly online: Facts[];
+  /** key → subjects, for every fact kind; one map keeps the per-record cost flat. */
+  private readonly index = new Map<string, number[]>();
+  private readonly phoneTails = new Set<string>();
+  private readonly nameTokens = new Set<string>();
+  private readonly gate: ExtractionGate;
+  private readonly fullGate: ExtractionGate = { phoneTails: new Set(), nameTokens: new Set(), all: true };
+  private readonly retained = new Map<string, Retained>();
+  private order = 0;
+  /** Bumped whenever a fact is learned; the pipeline re-reads sources read before a change. */
+  private versionCounter = 0;
+  private readonly kindVersions = new Map<IdentifierKind, number>();
+  private readonly contextOnly: SubjectResult['contextOnly'][];
+
+  constructor(subjects: SubjectQuery[]) {
+    this.subjects = subjects;
+    this.online = subjects.map(() => new Facts());
+    this.contextOnly = subjects.map(() => []);
+    this.gate = { phoneTails: this.phoneTails, nameTokens: this.nameTokens };
+    subjects.forEach((s, i) => {
+      for (const g of s.identifiers) this.addGiven(i, g.kind, g.value);
+    });
+  }
+
+  /** Monotonic counter of learned facts. */
+  get version(): number {
+    return this.versionCounter;
+  }
+
+  /** Identifier kinds (and `name`) learned after `version`. */
+  kindsChangedSince(version: number): Set<IdentifierKind> {
+    const out = new Set<IdentifierKind>();
+    for (const [k, v] of this.kindVersions) if (v > version) out.add(k);
+    return out;
+  }
+
+  /** Everything the subjects are currently looked for by (for prefilters and the progress display). */
+  searchKeys(): { kind: IdentifierKind; key: string }[] {
+    const out: { kind: IdentifierKind; key: string }[] = [];
+    for (const key of this.index.keys()) {
+      const kind = key.slice(0, key.indexOf(':')) as IdentifierKind;
+      out.push({ kind, key });
+    }
+    return out;
+  }
+
+  private bump(kind: IdentifierKind): void {
+    this.versionCounter++;
+    this.kindVersions.set(kind, this.versionCounter);
+  }
+
+  private indexKey(key: string, subject: number): void {
+    const list = this.index.get(key);
+    if (!list) this.index.set(key, [subject]);
+    else if (!list.includes(subject)) list.push(subject);
+  }
+
+  private addGiven(s: number, kind: IdentifierKind, raw: string): void {
+    const f = this.online[s]!;
+    const given: Origin = { type: 'given' };
+    if (kind === 'name') {
+      const n = foldName(raw);
+      if (!n) return;
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given);
+      return;
+    }
+    if (kind === 'address') {
+      const a = normaliseAddressLine(raw);
+      if (a) this.learnFact(s, f.addresses, `address:${a}`, 'address', given);
+      return;
+    }
+    if (kind === 'orgnr') {
+      const o = normaliseOrgnr(raw);
+      if (!o) return;
+      if (o.personal && o.pnr) {
+        this.learnKey(s, f, `pnr:${o.pnr}`, 'pnr', given);
+      } else {
+        this.learnFact(s, f.context, `orgnr:${o.canonical}`, 'orgnr', given);
+        this.contextOnly[s]!.push({ kind, value: o.canonical, note: `${o.type}: an organisation, used as context to confirm name matches` });
+      }
+      return;
+    }
+    const c = canonical(kind, raw);
+    if (c === undefined) return;
+    if (kind === 'ip') this.learnFact(s, f.ips, `ip:${c}`, 'ip', given);
+    else this.learnKey(s, f, `${kind}:${c}`, kind, given);
+  }
+
+  private learnKey(s: number, f: Facts, key: string, kind: IdentifierKind, origin: Origin): void {
+    if (f.keys.has(key)) return;
+    f.keys.set(key, origin);
+    if (kind === 'pnr') f.pnrs.add(key.slice(4));
+    if (kind === 'phone') this.phoneTails.add(phoneTail(key.slice(6)));
+    this.indexKey(key, s);
+    this.bump(kind);
+  }
+
+  private learnFact(s: number, map: Map<string, Origin>, key: string, kind: IdentifierKind, origin: Origin): void {
+    if (map.has(key)) return;
+    map.set(key, origin);
+    this.indexKey(key, s);
+    this.bump(kind);
+  }
+
+  private learnName(s: number, f: Facts, key: string, baseKey: string, tokens: string[], baseTokens: string[], origin: Origin): void {
+    if (!f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin)) return;
+    this.indexKey(key, s);
+    this.indexKey(baseKey, s);
+    if (tokens.length > 2) this.indexKey(`name:${[tokens[0]!, tokens[tokens.length - 1]!].sort().join(' ')}`, s);
+    for (const t of tokens) this.nameTokens.add(t);
+    for (const t of baseTokens) this.nameTokens.add(t);
+    this.bump('name');
+  }
+
+  /**
+   * Offers one record. Returns true when it was retained (it holds evidence
+   * for some subject). Offering the same record again (a later round) replaces it.
+   */
+  offer(source: number, record: SourceRecord): boolean {
+    const gated = extractIds(record, this.gate);
+    let hit = false;
+    for (const id of gated) {
+      if (this.index.has(id.key) || (id.baseKey && this.index.has(id.baseKey.replace(/^name:/u, 'nameb:'))) || id.pairKeys?.some((k) => this.index.has(k))) {
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) return false;
+    const id = `${source}\u0000${locatorKey(record.locator)}`;
+    const ids = extractIds(record, this.fullGate);
+    const prev = this.retained.get(id);
+    this.retained.set(id, { id, order: prev?.order ?? this.order++, source, record, ids });
+    this.learnOnline(id, record, ids);
+    return true;
+  }
+
+  /** Online learning: generous, so that the pass finds every candidate. */
+  private learnOnline(recordId: string, record: SourceRecord, ids: NormalisedId[]): void {
+    for (let s = 0; s < this.subjects.length; s++) {
+      const f = this.online[s]!;
+      const ev = evaluate(record, ids, f);
+      if (!ev.exact || ev.conflicts.length > 0) continue;
+      const depth = Math.min(...ev.exactEvidence.map((e) => depthOf(this.originOf(f, e.key))));
+      if (depth >= MAX_LINK_DEPTH) continue;
+      this.learnFrom(s, f, recordId, record, ids, ev.exactHolders, depth + 1);
+    }
+  }
+
+  private originOf(f: Facts, key: string): Origin {
+    return f.keys.get(key) ?? { type: 'given' };
+  }
+
+  private learnFrom(s: number, f: Facts, recordId: string, record: SourceRecord, ids: NormalisedId[], holders: Set<string>, depth: number): void {
+    const origin: Origin = { type: 'record', recordId, depth };
+    for (const id of ids) {
+      const scope = holderOf(record, id.holder).scope;
+      if (scope === 'mention') continue;
+      if (holders.has(id.holder) && scope === 'person') {
+        if (LINK_KINDS.has(id.kind)) {
+          if (id.kind === 'email' && id.role) continue;
+          if (id.kind === 'orgnr') continue;
+          this.learnKey(s, f, id.key, id.kind, origin);
+        } else if (id.kind === 'name' && id.baseKey) {
+          const n = foldName(id.key.slice(5));
+          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin);
+        } else if (id.kind === 'address') {
+          this.learnFact(s, f.addresses, id.key, 'address', origin);
+        } else if (id.kind === 'company') {
+          // A sole trader's trade name: context, not a person's name.
+          this.learnFact(s, f.context, id.key, 'company', origin);
+        }
+      } else if (scope === 'organisation' && CONTEXT_KINDS.has(id.kind)) {
+        // The organisation the person acts for: confirms name matches elsewhere.
+        this.learnFact(s, f.context, id.key, id.kind, origin);
+      }
+    }
+  }
+
+  /** Number of retained candidate records (for memory accounting). */
+  get retainedCount(): number {
+    return this.retained.size;
+  }
+
+  /** Decides precision: recompute facts from the given identifiers, prune shared links, grade. */
+  finish(): SubjectResult[] {
+    const records = [...this.retained.values()].sort((a, b) => a.order - b.order);
+    return this.subjects.map((q, s) => this.finishSubject(q, s, records));
+  }
+
+  private finishSubject(q: SubjectQuery, s: number, records: Retained[]): SubjectResult {
+    const shared = new Map<string, SharedIdentifier>();
+    let facts = new Facts();
+    // The given facts, exactly as the online phase took them in.
+    const rebuild = (): void => {
+      facts = new Facts();
+      const on = this.online[s]!;
+      for (const [k, o] of on.keys) {
+        if (o.type !== 'given') continue;
+        facts.keys.set(k, o);
+        if (k.startsWith('pnr:')) facts.pnrs.add(k.slice(4));
+      }
+      for (const [k, o] of on.names) if (o.type === 'given') addNameFact(facts, k, o);
+      for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
+      for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
+      for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
+    };
+    rebuild();
+    // Fixpoint: learn from exact records through non-shared keys until nothing changes.
+    for (let round = 0; round < 16; round++) {
+      let changed = false;
+      for (const r of records) {
+        const ev = evaluate(r.record, r.ids, facts);
+        if (!ev.exact || ev.conflicts.length > 0) continue;
+        const live = ev.exactEvidence.filter((e) => !shared.has(e.key));
+        if (live.length === 0) continue;
+        const depth = Math.min(...live.map((e) => depthOf(facts.keys.get(e.key) ?? { type: 'given' })));
+        if (depth >= MAX_LINK_DEPTH) continue;
+        const origin: Origin = { type: 'record', recordId: r.id, depth: depth + 1 };
+        const holders = new Set(live.map((e) => e.holder));
+        for (const id of r.ids) {
+          const scope = holderOf(r.record, id.holder).scope;
+          if (scope === 'mention') continue;
+          if (holders.has(id.holder) && scope === 'person') {
+            if (LINK_KINDS.has(id.kind) && !(id.kind === 'email' && id.role) && id.kind !== 'orgnr') {
+              if (!facts.keys.has(id.key) && !shared.has(id.key)) {
+                facts.keys.set(id.key, origin);
+                if (id.kind === 'pnr') facts.pnrs.add(id.key.slice(4));
+                changed = true;
+              }
+            } else if (id.kind === 'name' && id.baseKey && !facts.names.has(id.key)) {
+              addNameFact(facts, id.key, origin, id.baseKey);
+              changed = true;
+            } else if (id.kind === 'address' && !facts.addresses.has(id.key)) {
+              facts.addresses.set(id.key, origin);
+              changed = true;
+            } else if (id.kind === 'company' && !facts.context.has(id.key)) {
+              facts.context.set(id.key, origin);
+              changed = true;
+            }
+          } else if (scope === 'organisation' && CONTEXT_KINDS.has(id.kind) && !facts.context.has(id.key)) {
+            facts.context.set(id.key, origin);
+            changed = true;
+          }
+        }
+      }
+      // Sharing: a followed phone or e-mail that also belongs to an organisation
+      // or to another person is not the subject's own.
+      let newlyShared = false;
+      for (const r of records) {
+        for (const id of r.ids) {
+          if (!facts.keys.has(id.key) || shared.has(id.key)) continue;
+          const reason = sharingReason(r.record, r.ids, id, facts);
+          if (reason) {
+            const origin = facts.keys.get(id.key)!;
+            shared.set(id.key, {
+              subject: q.id,
+              kind: id.kind,
+              value: id.key.slice(id.key.indexOf(':') + 1),
+              reason,
+              given: origin.type === 'given',
+              occurrences: 0,
+            });
+            newlyShared = true;
+          }
+        }
+      }
+      for (const r of records) {
+        for (const id of r.ids) {
+          if (id.kind === 'email' && id.role && facts.keys.has(id.key) && !shared.has(id.key)) {
+            const origin = facts.keys.get(id.key)!;
+            shared.set(id.key, { subject: q.id, kind: 'email', value: id.key.slice(6), reason: 'role-address', given: origin.type === 'given', occurrences: 0 });
+            newlyShared = true;
+          }
+        }
+      }
+      if (newlyShared) {
+        // Start over without following the shared keys: what was learned
+        // through them may belong to someone else.
+        rebuild();
+        continue;
+      }
+      if (!changed) break;
+    }
+
+    // Grade every retained record with the final facts.
+    const out: MatchedRecord[] = [];
+    let namesakes = 0;
+    for (const r of records) {
+      const ev = evaluate(r.record, r.ids, facts);
+      if (!ev.any) continue;
+      // A key shared by other people proves nothing on its own.
+      const exactLive = ev.exactEvidence.filter((e) => !shared.has(e.key) || facts.keys.get(e.key)?.type === 'given');
+      let confidence: Confidence | undefined;
+      const conflicts = [...ev.conflicts];
+      if (exactLive.length > 0) {
+        const viaSharedGiven = exactLive.every((e) => shared.has(e.key));
+        confidence = conflicts.length > 0 || viaSharedGiven ? 'possible' : 'exact';
+        if (viaSharedGiven) conflicts.push('shared-identifier');
+      } else if (ev.strongName) {
+        if (ev.nameConflict) {
+          namesakes++;
+          continue;
+        }
+        confidence = ev.context || ev.address ? 'probable' : 'possible';
+      } else if (ev.weakName) {
+        if (ev.nameConflict) {
+          namesakes++;
+          continue;
+        }
+        confidence = 'possible';
+      } else if (ev.ip) {
+        confidence = 'possible';
+      }
+      if (!confidence) continue;
+      // A key the record itself taught is no evidence for it.
+      const selfTaught = (key: string): boolean => {
+        const o = facts.keys.get(key);
+        return o?.type === 'record' && o.recordId === r.id;
+      };
+      const evidence = ev.evidence
+        .filter((e) => !(e.via === 'link' && (shared.has(e.key) || selfTaught(e.key))))
+        .map((e) => (e.via === 'given' || e.via === 'link' ? { ...e, via: facts.keys.get(e.key)?.type === 'given' ? ('given' as const) : ('link' as const) } : e));
+      out.push({
+        subject: q.id,
+        source: r.source,
+        record: r.record,
+        confidence,
+        evidence,
+        path: this.pathOf(facts, evidence, records),
+        conflicts,
+      });
+    }
+    out.sort((a, b) => CONFIDENCE_ORDER[a.confidence] - CONFIDENCE_ORDER[b.confidence] || a.source - b.source);
+    for (const sh of shared.values()) {
+      sh.occurrences = records.filter((r) => r.ids.some((i) => i.key === `${sh.kind}:${sh.value}`)).length;
+    }
+    const knownBy: SubjectResult['knownBy'] = [];
+    for (const [k, o] of facts.keys) {
+      if (shared.has(k)) continue;
+      const kind = k.slice(0, k.indexOf(':')) as IdentifierKind;
+      knownBy.push({ kind, value: k.slice(k.indexOf(':') + 1), origin: o.type === 'given' ? 'given' : 'link' });
+    }
+    for (const [k, o] of facts.names) knownBy.push({ kind: 'name', value: k.slice(5), origin: o.type === 'given' ? 'given' : 'link' });
+    return { id: q.id, records: out, shared: [...shared.values()], namesakesExcluded: namesakes, knownBy, contextOnly: this.contextOnly[s]! };
+  }
+
+  private pathOf(facts: Facts, evidence: Evidence[], records: Retained[]): PathStep[] {
+    const byId = new Map(records.map((r) => [r.id, r]));
+    // Follow the shallowest linked evidence back to a given identifier.
+    const links = evidence.filter((e) => e.via === 'link');
+    if (links.length === 0 || evidence.some((e) => e.via === 'given')) return [];
+    const best = links.reduce((a, b) => (depthOf(facts.keys.get(a.key)!) <= depthOf(facts.keys.get(b.key)!) ? a : b));
+    const steps: PathStep[] = [];
+    let origin = facts.keys.get(best.key);
+    let kind: IdentifierKind = best.kind;
+    let guard = 0;
+    while (origin && origin.type === 'record' && guard++ < MAX_LINK_DEPTH + 1) {
+      const r = byId.get(origin.recordId);
+      if (!r) break;
+      const carrier = r.ids.find((i) => i.kind === kind);
+      steps.unshift({ source: r.source, locator: r.record.locator, kind, field: carrier?.field ?? '' });
+      // How that record was reached.
+      const reached = r.ids.filter((i) => facts.keys.has(i.key)).sort((a, b) => depthOf(facts.keys.get(a.key)!) - depthOf(facts.keys.get(b.key)!))[0];
+      if (!reached) break;
+      origin = facts.keys.get(reached.key);
+      kind = reached.kind;
+    }
+    return steps;
+  }
+}
+
+function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string): void {
+  const n = foldName(key.slice(5));
+  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin);
+}
+
+interface Evaluation {
+  any: boolean;
+  exact: boolean;
+  exactEvidence: Evidence[];
+  exactHolders: Set<string>;
+  strongName: boolean;
+  weakName: boolean;
+  nameConflict: boolean;
+  context: boolean;
+  address: boolean;
+  ip: boolean;
+  conflicts: string[];
+  evidence: Evidence[];
+}
+
+/** Folded base tokens of every name of a holder in the record. */
+function holderNames(ids: NormalisedId[], holder: string): string[][] {
+  const out: string[][] = [];
+  for (const id of ids) {
+    if (id.kind === 'name' && id.holder === holder && id.baseKey) out.push(id.baseKey.slice(5).split(' '));
+  }
+  return out;
+}
+
+/**
+ * Do two names plausibly belong to one person? Full names (two tokens or
+ * more) must share both the first and the last token of one of them, in
+ * either direction, ignoring diacritics; one-token names never conflict.
+ */
+export function namesCompatible(a: string[], b: string[]): boolean {
+  if (a.length < 2 || b.length < 2) return true;
+  const contains = (x: string[], y: string[]): boolean => y.includes(x[0]!) && y.includes(x[x.length - 1]!);
+  return contains(a, b) || contains(b, a);
+}
+
+function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluation {
+  const ev: Evaluation = {
+    any: false,
+    exact: false,
+    exactEvidence: [],
+    exactHolders: new Set(),
+    strongName: false,
+    weakName: false,
+    nameConflict: false,
+    context: false,
+    address: false,
+    ip: false,
+    conflicts: [],
+    evidence: [],
+  };
+  const nameHolders = new Set<string>();
+  const addressHolders = new Set<string>();
+  for (const id of ids) {
+    if (UNIQUE_KINDS.has(id.kind) && f.keys.has(id.key)) {
+      const e: Evidence = { kind: id.kind, field: id.field, holder: id.holder, via: f.keys.get(id.key)!.type === 'given' ? 'given' : 'link', key: id.key };
+      ev.evidence.push(e);
+      ev.exactEvidence.push(e);
+      ev.exactHolders.add(id.holder);
+      ev.exact = true;
+    } else if (id.kind === 'name') {
+      if (f.names.has(id.key) || id.pairKeys?.some((k) => f.names.has(k))) {
+        ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name', key: id.key });
+        ev.strongName = true;
+        nameHolders.add(id.holder);
+      } else if (id.baseKey && f.baseNames.has(id.baseKey)) {
+        ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-base', key: id.key });
+        ev.weakName = true;
+        nameHolders.add(id.holder);
+      }
+    } else if (CONTEXT_KINDS.has(id.kind) && f.context.has(id.key)) {
+      ev.evidence.push({ kind: id.kind, field: id.field, holder: id.holder, via: 'context', key: id.key });
+      ev.context = true;
+    } else if (id.kind === 'address' && f.addresses.has(id.key)) {
+      ev.evidence.push({ kind: 'address', field: id.field, holder: id.holder, via: 'address', key: id.key });
+      addressHolders.add(id.holder);
+    } else if (id.kind === 'ip' && f.ips.has(id.key)) {
+      ev.evidence.push({ kind: 'ip', field: id.field, holder: id.holder, via: 'ip', key: id.key });
+      ev.ip = true;
+    }
+  }
+  for (const h of addressHolders) if (nameHolders.has(h)) ev.address = true;
+  ev.any = ev.evidence.length > 0 && (ev.exact || ev.strongName || ev.weakName || ev.ip);
+  if (!ev.any) return ev;
+  // Conflicts: the holder that matched carries another personnummer, or
+  // (for an exact match) another person's full name.
+  const subjectPnrs = f.pnrs;
+  const matchedHolders = new Set([...ev.exactHolders, ...nameHolders]);
+  for (const h of matchedHolders) {
+    if (holderOf(record, h).scope === 'mention') continue;
+    const pnrs = ids.filter((i) => i.kind === 'pnr' && i.holder === h).map((i) => i.key.slice(4));
+    if (subjectPnrs.size > 0 && pnrs.length > 0 && !pnrs.some((p) => subjectPnrs.has(p))) {
+      if (ev.exactHolders.has(h)) ev.conflicts.push('pnr');
+      else ev.nameConflict = true;
+    }
+    if (ev.exactHolders.has(h) && f.nameTokenSets.length > 0) {
+      const names = holderNames(ids, h);
+      if (names.length > 0 && !names.some((n) => f.nameTokenSets.some((t) => namesCompatible(n, t)))) ev.conflicts.push('name');
+    }
+  }
+  return ev;
+}
+
+/** Why a followed key seen on this holder is not the subject's alone, if it is not. */
+function sharingReason(record: SourceRecord, ids: NormalisedId[], id: NormalisedId, f: Facts): SharedIdentifier['reason'] | undefined {
+  const scope = holderOf(record, id.holder).scope;
+  if (scope === 'mention') return undefined;
+  if (scope === 'organisation' && (id.kind === 'phone' || id.kind === 'email')) return 'organisation';
+  if (scope !== 'person') return undefined;
+  const pnrs = ids.filter((i) => i.kind === 'pnr' && i.holder === id.holder).map((i) => i.key.slice(4));
+  if (id.kind !== 'pnr' && f.pnrs.size > 0 && pnrs.length > 0 && !pnrs.some((p) => f.pnrs.has(p))) return 'other-person';
+  if (id.kind === 'phone' || id.kind === 'email' || id.kind === 'customerNo') {
+    const names = holderNames(ids, id.holder);
+    if (f.nameTokenSets.length > 0 && names.length > 0 && !names.some((n) => f.nameTokenSets.some((t) => namesCompatible(n, t)))) {
+      return 'other-person';
+    }
+  }
+  return undefined;
+}
+

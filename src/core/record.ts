@@ -1,0 +1,88 @@
+/**
+ * What a connector emits: one record of one system, with a precise locator,
+ * its fields as the system exported them, and the identifiers it carries.
+ * Connectors do not normalise identifiers; the pure core does (identity/).
+ */
+import type { IdentifierKind, Scope } from './identity/kinds.ts';
+
+/**
+ * Where a record is, precisely enough for a person to open the file and find
+ * it: file and line (CSV, NDJSON, SIE), sheet and row (XLSX), or a JSON
+ * pointer. `file` is relative to the config file's folder.
+ */
+export interface Locator {
+  file: string;
+  /** Entry inside an archive (a Mailchimp ZIP). */
+  entry?: string;
+  /** 1-based physical line where the record starts. */
+  line?: number;
+  /** 1-based data row (CSV/XLSX rows after the header). */
+  row?: number;
+  sheet?: string;
+  /** RFC 6901 JSON pointer into the file. */
+  pointer?: string;
+}
+
+export interface RawIdentifier {
+  kind: IdentifierKind;
+  /** The value as it stands in the export. */
+  value: string;
+  /** The field it came from, as a path into `fields` (`toRecipients/0/emailAddress/address`). */
+  field: string;
+  /**
+   * Groups the identifiers of one party within the record: on a Visma
+   * customer, `self` is the customer and `contact` the contact person.
+   * Defaults to `self`. Free-text mentions use `mention`.
+   */
+  holder?: string;
+}
+
+export interface HolderInfo {
+  /** A natural person, a legal person, or unknown text mentions. */
+  scope: Scope;
+  /** What the party is to the record: `customer`, `contact`, `recipient`. */
+  role?: string;
+}
+
+export interface SourceRecord {
+  /** The kind of record in the system: person, company, history, invoice, voucher, message, member, event ... */
+  entity: string;
+  locator: Locator;
+  fields: Record<string, unknown>;
+  identifiers: RawIdentifier[];
+  /** Parties in the record. A holder not listed here is a person; `mention` is always a mention. */
+  holders?: Record<string, HolderInfo>;
+  /** Free text to scan for e-mail addresses, phone numbers, personnummer and names. */
+  text?: { field: string; value: string }[];
+  /** ISO date (YYYY-MM-DD) of the business event, for retention rules. */
+  date?: string;
+  /** A few words that tell a person which record this is: `Faktura 2025041`, `Åsa Lindqvist`. */
+  label?: string;
+  /**
+   * The data category (register id) of the record as a whole, such as
+   * `crm-contact`, `invoice`, `voucher`, `newsletter-member`, `web-analytics`.
+   */
+  category?: string;
+}
+
+export function holderOf(record: SourceRecord, holder: string | undefined): HolderInfo {
+  const h = holder ?? 'self';
+  if (h === 'mention') return { scope: 'mention' };
+  return record.holders?.[h] ?? { scope: 'person' };
+}
+
+/** A stable string for a locator, used to deduplicate records across rounds. */
+export function locatorKey(l: Locator): string {
+  return [l.file, l.entry ?? '', l.sheet ?? '', l.pointer ?? '', l.line ?? '', l.row ?? ''].join('\u0000');
+}
+
+/** Human form: `lime/persons.csv:12`, `visma.xlsx [Kunder] row 3`, `graph/page1.json#/value/2`. */
+export function formatLocator(l: Locator): string {
+  let s = l.file;
+  if (l.entry) s += `!${l.entry}`;
+  if (l.sheet !== undefined) s += ` [${l.sheet}]`;
+  if (l.pointer !== undefined) s += `#${l.pointer}`;
+  if (l.line !== undefined) s += `:${l.line}`;
+  else if (l.row !== undefined) s += ` row ${l.row}`;
+  return s;
+}

@@ -1,0 +1,87 @@
+/** Finding and opening the files of a source. Inputs are only ever opened for reading. */
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { SourceReadError } from '../errors.ts';
+
+/** Read-ahead for export files: large enough that syscalls do not dominate. */
+export const READ_CHUNK = 1 << 20;
+
+export interface SourceFile {
+  /** Absolute path. */
+  abs: string;
+  /** Relative to the config's folder, with forward slashes: used in locators and messages. */
+  rel: string;
+  size: number;
+}
+
+/** Skipped when a source is a folder: hidden files and Office lock files. */
+function ignored(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~$') || name === 'Thumbs.db' || name === 'desktop.ini';
+}
+
+export function relPath(baseDir: string, abs: string): string {
+  const r = path.relative(baseDir, abs);
+  return (r.startsWith('..') || path.isAbsolute(r) ? abs : r).split(path.sep).join('/');
+}
+
+/**
+ * The files of a source path: the file itself, or every file under the
+ * folder, recursively, in a stable order (so that runs are reproducible).
+ */
+export async function listSourceFiles(sourcePath: string, baseDir: string): Promise<SourceFile[]> {
+  let st;
+  try {
+    st = await stat(sourcePath);
+  } catch {
+    throw new SourceReadError(`path does not exist: ${relPath(baseDir, sourcePath)}`, {
+      file: relPath(baseDir, sourcePath),
+      code: 'source.missing',
+    });
+  }
+  if (st.isFile()) return [{ abs: sourcePath, rel: relPath(baseDir, sourcePath), size: st.size }];
+  if (!st.isDirectory()) {
+    throw new SourceReadError('not a regular file or folder', { file: relPath(baseDir, sourcePath), code: 'source.unreadable' });
+  }
+  const out: SourceFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (ignored(e.name)) continue;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(abs);
+      else if (e.isFile()) {
+        const s = await stat(abs);
+        out.push({ abs, rel: relPath(baseDir, abs), size: s.size });
+      }
+    }
+  };
+  await walk(sourcePath);
+  return out;
+}
+
+/** The first `n` bytes of a file. */
+export async function readHead(abs: string, n = 65536): Promise<Buffer> {
+  const fh = await open(abs, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads a file in large chunks. */
+export async function* readChunks(abs: string, chunkSize = READ_CHUNK): AsyncGenerator<Buffer> {
+  const stream = createReadStream(abs, { highWaterMark: chunkSize });
+  for await (const chunk of stream) yield chunk as Buffer;
+}
+
+/** File name extension, lower case, without the dot (`xlsx`, `csv`, `se`). */
+export function extOf(name: string): string {
+  const base = name.split('/').pop() ?? name;
+  const i = base.lastIndexOf('.');
+  return i > 0 ? base.slice(i + 1).toLowerCase() : '';
+}

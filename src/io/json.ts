@@ -1,0 +1,176 @@
+/**
+ * JSON exports: API responses saved to disk (Lime HAL pages, Visma
+ * `{Meta, Data}` pages, Graph `value[]` pages).
+ *
+ * A page file is usually small and is parsed with JSON.parse, which is fast.
+ * A large file (one huge saved response) is streamed with @streamparser/json
+ * and only the selected items are built, so memory stays flat. Both paths
+ * yield the same items with the same JSON pointers.
+ */
+import { readFile } from 'node:fs/promises';
+import JSONParser from '@streamparser/json/jsonparser.js';
+import { SourceReadError } from '../errors.ts';
+import { decodeBuffer, SniffingDecoder } from './encoding.ts';
+import { readChunks, type SourceFile } from './files.ts';
+import { lineOfOffset } from './lines.ts';
+
+/** Files up to this size are parsed whole; larger ones are streamed. */
+export const JSON_IN_MEMORY_LIMIT = 32 * 1024 * 1024;
+/** Nesting deeper than this is refused (a hostile or broken file, issue #8). */
+export const JSON_MAX_DEPTH = 256;
+
+export type JsonPath = (string | '*')[];
+
+export interface JsonItem {
+  /** RFC 6901 pointer of the item in the file. */
+  pointer: string;
+  value: unknown;
+}
+
+export function pointerOf(keys: (string | number)[]): string {
+  return keys.map((k) => '/' + String(k).replace(/~/gu, '~0').replace(/\//gu, '~1')).join('');
+}
+
+function depthExceeds(value: unknown, limit: number): boolean {
+  // Iterative, so that a hostile document cannot overflow our stack either.
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (v && typeof v === 'object') {
+      for (const child of Object.values(v as Record<string, unknown>)) {
+        if (child && typeof child === 'object') stack.push([child, d + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+function parseFailure(file: SourceFile, err: unknown, text: string): SourceReadError {
+  if (err instanceof RangeError) {
+    return new SourceReadError(`JSON is nested too deeply to read`, { file: file.rel, code: 'json.too-deep' });
+  }
+  const msg = (err as Error).message;
+  const pos = /position (\d+)/u.exec(msg);
+  const line = pos?.[1] ? lineOfOffset(text, Number(pos[1])) : lineOfOffset(text, text.length);
+  const what = /Unexpected end/iu.test(msg) ? 'the JSON ends before it is complete (the file is cut off)' : 'invalid JSON';
+  return new SourceReadError(what, { file: file.rel, line, code: 'json.malformed' });
+}
+
+/** Parses a whole (small) JSON file. */
+export async function readJsonDocument(file: SourceFile): Promise<unknown> {
+  if (file.size > JSON_IN_MEMORY_LIMIT) {
+    throw new SourceReadError(`JSON file is larger than ${JSON_IN_MEMORY_LIMIT / 1048576} MiB; read it with a streaming path`, {
+      file: file.rel,
+      code: 'json.too-large',
+    });
+  }
+  const buf = await readFile(file.abs);
+  const { text } = decodeBuffer(buf, 'cp1252');
+  if (text.trim().length === 0) throw new SourceReadError('the file is empty', { file: file.rel, line: 1, code: 'json.empty' });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw parseFailure(file, err, text);
+  }
+  if (depthExceeds(value, JSON_MAX_DEPTH)) {
+    throw new SourceReadError('JSON is nested too deeply to read', { file: file.rel, code: 'json.too-deep' });
+  }
+  return value;
+}
+
+function* walk(value: unknown, path: JsonPath, at: number, keys: (string | number)[]): Generator<JsonItem> {
+  if (at === path.length) {
+    yield { pointer: pointerOf(keys), value };
+    return;
+  }
+  const step = path[at]!;
+  if (!value || typeof value !== 'object') return;
+  if (step === '*') {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) yield* walk(value[i], path, at + 1, [...keys, i]);
+    } else {
+      for (const [k, v] of Object.entries(value)) yield* walk(v, path, at + 1, [...keys, k]);
+    }
+  } else if (!Array.isArray(value) && step in value) {
+    yield* walk((value as Record<string, unknown>)[step], path, at + 1, [...keys, step]);
+  }
+}
+
+/** Items at a path in an already parsed document. */
+export function selectItems(doc: unknown, path: JsonPath): JsonItem[] {
+  return [...walk(doc, path, 0, [])];
+}
+
+function toJsonPathExpr(path: JsonPath): string {
+  return '$' + path.map((p) => (p === '*' ? '.*' : `.${p}`)).join('');
+}
+
+/**
+ * Streams the items at one of `paths` (e.g. `['value', '*']`) without
+ * building the whole document. Used for files over JSON_IN_MEMORY_LIMIT.
+ */
+export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): AsyncGenerator<JsonItem> {
+  const parser = new JSONParser({ paths: paths.map(toJsonPathExpr), keepStack: false });
+  const out: JsonItem[] = [];
+  let failure: Error | undefined;
+  parser.onValue = ({ value, key, stack }) => {
+    const keys: (string | number)[] = [];
+    for (let i = 1; i < stack.length; i++) {
+      const k = stack[i]!.key;
+      if (k !== undefined) keys.push(k);
+    }
+    if (key !== undefined) keys.push(key);
+    if (stack.length > JSON_MAX_DEPTH) failure = new Error('too deep');
+    out.push({ pointer: pointerOf(keys), value });
+  };
+  parser.onError = (err: Error) => {
+    failure ??= err;
+  };
+  const decoder = new SniffingDecoder('cp1252');
+  // The error is placed on the last line of the chunk that failed: close
+  // enough to find it, without keeping the text.
+  let lineBase = 1;
+  for await (const chunk of readChunks(file.abs)) {
+    const text = decoder.write(chunk);
+    if (!parser.isEnded) parser.write(text);
+    if (failure) break;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineBase++;
+    while (out.length > 0) yield out.shift()!;
+  }
+  if (!failure) {
+    const rest = decoder.end();
+    if (rest && !parser.isEnded) parser.write(rest);
+    if (!parser.isEnded) {
+      try {
+        parser.end();
+      } catch (err) {
+        failure ??= err as Error;
+      }
+    }
+  }
+  while (out.length > 0) yield out.shift()!;
+  if (failure) {
+    const cut = /end|incomplete|unexpected/iu.test(failure.message) && !/token/iu.test(failure.message);
+    throw new SourceReadError(cut ? 'the JSON ends before it is complete (the file is cut off)' : 'invalid JSON', {
+      file: file.rel,
+      line: lineBase,
+      code: 'json.malformed',
+    });
+  }
+}
+
+/**
+ * Items at the given paths, by whichever route fits the file's size. With
+ * several paths, a small file yields them path by path; a streamed file in
+ * document order. Connectors that care pass one path.
+ */
+export async function* readJsonItems(file: SourceFile, paths: JsonPath[]): AsyncGenerator<JsonItem> {
+  if (file.size <= JSON_IN_MEMORY_LIMIT) {
+    const doc = await readJsonDocument(file);
+    for (const p of paths) yield* selectItems(doc, p);
+    return;
+  }
+  yield* streamJsonItems(file, paths);
+}

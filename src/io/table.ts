@@ -1,0 +1,104 @@
+/**
+ * Tabular exports, CSV or XLSX alike: a header row, then rows, each with its
+ * locator. Connectors that read "a list exported from the system" use this
+ * and map columns by header name, so column order and extra columns do not
+ * matter.
+ */
+import type { Locator } from '../core/record.ts';
+import { extOf, type SourceFile } from './files.ts';
+import { openCsv, openCsvChunks, type CsvReadOptions } from './csv.ts';
+import { readXlsxRows } from './xlsx.ts';
+
+export interface TableRow {
+  header: string[];
+  values: string[];
+  locator: Locator;
+}
+
+export interface TableOptions extends CsvReadOptions {
+  /** For XLSX: only sheets whose name passes. */
+  sheets?: (name: string) => boolean;
+  /** Rows to skip before the header (title rows some exports add). */
+  warnRagged?: (count: number, firstLine: number) => void;
+}
+
+/** Is the whole row empty (Excel leaves such rows at the end)? */
+function blank(values: string[]): boolean {
+  return values.every((v) => v.trim() === '');
+}
+
+export async function* readTable(file: SourceFile, opts: TableOptions = {}): AsyncGenerator<TableRow> {
+  if (extOf(file.rel) === 'xlsx' || extOf(file.rel) === 'xlsm') {
+    let sheet: string | undefined;
+    let header: string[] = [];
+    for await (const r of readXlsxRows(file, opts.sheets ? { sheets: opts.sheets } : {})) {
+      if (r.sheet !== sheet) {
+        sheet = r.sheet;
+        header = [];
+      }
+      if (header.length === 0) {
+        if (!blank(r.values)) header = r.values.map((h) => h.trim());
+        continue;
+      }
+      if (blank(r.values)) continue;
+      yield { header, values: r.values, locator: { file: file.rel, sheet: r.sheet, row: r.row } };
+    }
+    return;
+  }
+  const csv = await openCsv(file, { ...opts, ...(opts.warnRagged ? { onRaggedRows: opts.warnRagged } : {}) });
+  for await (const r of csv.rows) {
+    if (blank(r.values)) continue;
+    yield { header: csv.header, values: r.values, locator: { file: file.rel, line: r.line, row: r.row } };
+  }
+}
+
+/** CSV rows from a byte stream (a ZIP entry). */
+export async function* readCsvStream(
+  file: SourceFile,
+  entry: string,
+  chunks: AsyncIterable<Buffer>,
+  opts: CsvReadOptions = {},
+): AsyncGenerator<TableRow> {
+  const csv = await openCsvChunks({ rel: `${file.rel}!${entry}` }, chunks, opts);
+  for await (const r of csv.rows) {
+    if (blank(r.values)) continue;
+    yield { header: csv.header, values: r.values, locator: { file: file.rel, entry, line: r.line, row: r.row } };
+  }
+}
+
+/** Looks up a column by any of its names, case- and space-insensitively. */
+export class ColumnMap {
+  private readonly index = new Map<string, number>();
+  constructor(readonly header: string[]) {
+    header.forEach((h, i) => {
+      const k = ColumnMap.norm(h);
+      if (!this.index.has(k)) this.index.set(k, i);
+    });
+  }
+  static norm(h: string): string {
+    return h.normalize('NFKC').toLowerCase().replace(/[\s_\-./]+/gu, '');
+  }
+  /** Index of the first column with one of these names, or -1. */
+  find(...names: string[]): number {
+    for (const n of names) {
+      const i = this.index.get(ColumnMap.norm(n));
+      if (i !== undefined) return i;
+    }
+    return -1;
+  }
+  get(values: string[], ...names: string[]): string {
+    const i = this.find(...names);
+    return i >= 0 ? (values[i] ?? '').trim() : '';
+  }
+}
+
+/** Header and values as an object: the record's fields, in column order. */
+export function fieldsOf(header: string[], values: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < Math.max(header.length, values.length); i++) {
+    const name = header[i] || `column ${i + 1}`;
+    const v = values[i] ?? '';
+    o[name in o ? `${name} (${i + 1})` : name] = v;
+  }
+  return o;
+}

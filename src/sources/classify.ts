@@ -1,0 +1,65 @@
+/**
+ * A source's own fields. Exports carry columns that only this company has
+ * (Mailchimp merge fields, Lime solution fields, APSIS consent topics). The
+ * config classifies them in the source's `options.fields`, so that every
+ * field read is classified (`ojco-dsar check` fails on one that is not):
+ *
+ *   options:
+ *     fields:
+ *       "Nyhetsbrev (e-post)": consent
+ *       Kundnummer: { category: customer-account, identifier: customerNo }
+ */
+import { z } from 'zod';
+import { IDENTIFIER_KINDS } from '../core/identity/kinds.ts';
+import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
+import type { FieldDescription } from './contract.ts';
+import type { RawIdentifier } from '../core/record.ts';
+
+const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
+
+export const FieldClassificationSchema = z.record(
+  z.string().min(1),
+  z.union([
+    Category,
+    z
+      .object({
+        category: Category,
+        identifier: z.enum(IDENTIFIER_KINDS).optional(),
+        personal: z.boolean().optional(),
+        description: z.string().optional(),
+      })
+      .strict(),
+  ]),
+);
+export type FieldClassification = z.infer<typeof FieldClassificationSchema>;
+
+/** The connector's own field list plus the source's classified extra fields (which win). */
+export function withExtraFields(fields: FieldDescription[], extra: FieldClassification | undefined): FieldDescription[] {
+  if (!extra) return fields;
+  const out = new Map(fields.map((f) => [f.name, f]));
+  for (const [name, c] of Object.entries(extra)) {
+    const o = typeof c === 'string' ? { category: c } : c;
+    out.set(name, {
+      name,
+      category: o.category,
+      personal: o.personal ?? o.category !== 'none',
+      ...(o.identifier ? { identifier: o.identifier } : {}),
+      ...(o.description ? { description: o.description } : {}),
+    });
+  }
+  return [...out.values()];
+}
+
+
+/** Identifiers in the fields the config classified with an `identifier` kind. */
+export function extraIdentifiers(fields: Record<string, unknown>, extra: FieldClassification | undefined): RawIdentifier[] {
+  if (!extra) return [];
+  const out: RawIdentifier[] = [];
+  for (const [name, c] of Object.entries(extra)) {
+    if (typeof c !== 'object' || !c.identifier) continue;
+    const v = fields[name];
+    if (typeof v === 'string' && v.trim()) out.push({ kind: c.identifier, field: name, value: v.trim() });
+    else if (typeof v === 'number') out.push({ kind: c.identifier, field: name, value: String(v) });
+  }
+  return out;
+}

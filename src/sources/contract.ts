@@ -1,0 +1,124 @@
+/**
+ * The connector contract. Every system, built in or a company's own module,
+ * is a plain object of this shape (knip's plugins, Airbyte's sources; see
+ * docs/architecture.md and README "Writing a connector").
+ *
+ * - `describe()` classifies every field: its data category, whether it holds
+ *   personal data, and which identifier it carries.
+ * - `detect()` sniffs a file's head and says whether this connector reads it.
+ * - `check()` returns problems; it does not throw for expected failures.
+ * - `read()` streams records; it never loads a whole export into memory.
+ *   A file it cannot read is reported by throwing SourceReadError, which
+ *   names the file and line; the pipeline then skips that file and goes on.
+ */
+import type { z } from 'zod';
+import type { IdentifierKind } from '../core/identity/kinds.ts';
+import type { SourceRecord } from '../core/record.ts';
+import type { Problem, SourceReadError } from '../errors.ts';
+import type { Prefilter } from '../io/prefilter.ts';
+
+export interface FieldDescription {
+  /** The key in `SourceRecord.fields`. */
+  name: string;
+  /** Data category id from the processing register (`contact`, `identity`, `invoice`, ...). */
+  category: string;
+  /** Does the field hold personal data (alone or combined)? */
+  personal: boolean;
+  /** The identifier kind the field carries, if any. */
+  identifier?: IdentifierKind;
+  description?: string;
+}
+
+export interface EntityDescription {
+  /** `SourceRecord.entity`. */
+  entity: string;
+  title: string;
+  /** The register data category of the record as a whole. */
+  category: string;
+  fields: FieldDescription[];
+  /**
+   * True when the record is räkenskapsinformation or supports it (BF-1):
+   * planning retains it instead of deleting it.
+   */
+  bookkeeping?: boolean;
+}
+
+export interface ConnectorDescription {
+  entities: EntityDescription[];
+}
+
+export interface FormatDescription {
+  id: string;
+  title: string;
+  /** What the format is and where it comes from (one sentence). */
+  description: string;
+  /** Typical file name endings, lower case, without the dot. */
+  extensions: string[];
+}
+
+/** The first bytes of a file, for `detect()`. */
+export interface FileSample {
+  /** File name relative to the source path (or the file's own name). */
+  name: string;
+  /** Up to the first 64 KiB. */
+  head: Buffer;
+  size: number;
+}
+
+export interface Detection {
+  format: string;
+  /** 0..1; the registry picks the connector with the highest confidence. */
+  confidence: number;
+}
+
+export interface SourceInput<O> {
+  /** The source's name from the config. */
+  name: string;
+  /** Absolute path of the file or folder. */
+  path: string;
+  /** The config file's folder; locators are relative to it. */
+  baseDir: string;
+  /** The format given in the config, or undefined to detect it from content. */
+  format?: string | undefined;
+  options: O;
+}
+
+export interface ReadContext {
+  /** Report a problem that did not stop the read, such as one unparseable row. */
+  warn(problem: Problem): void;
+  /**
+   * Report a file of the source that could not be read (or not completely).
+   * The connector then goes on with the source's other files; the run ends
+   * with exit code 3 and the file in `skipped`. `readSourceFiles` does this.
+   */
+  fileFailed(error: SourceReadError): void;
+  /** Called as bytes are consumed, for the progress display. */
+  progress?(bytesRead: number): void;
+  /**
+   * A sound byte-level prefilter: readers that support it may skip records
+   * whose raw bytes cannot match. It never rejects a record that could.
+   */
+  prefilter?: Prefilter | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Connector<O = Record<string, unknown>> {
+  /** Equals the connector's folder name; the `connector:` value in the config. */
+  id: string;
+  title: string;
+  formats: FormatDescription[];
+  optionsSchema: z.ZodType<O>;
+  describe(options: O): ConnectorDescription;
+  detect(sample: FileSample): Detection | undefined;
+  check(input: SourceInput<O>): Promise<Problem[]>;
+  read(input: SourceInput<O>, ctx: ReadContext): AsyncIterable<SourceRecord>;
+}
+
+// Connectors are heterogeneous in their options; the registry holds them erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any>;
+
+/** Helps a connector module keep its option type: `export default defineConnector({...})`. */
+export function defineConnector<O>(c: Connector<O>): Connector<O> {
+  return c;
+}

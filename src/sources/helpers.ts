@@ -1,0 +1,71 @@
+/** Building blocks shared by connectors: files of a source, format detection, per-file failure handling. */
+import { SourceReadError } from '../errors.ts';
+import { extOf, listSourceFiles, readHead, type SourceFile } from '../io/files.ts';
+import type { Connector, Detection, ReadContext, SourceInput } from './contract.ts';
+
+export interface DetectedFile {
+  file: SourceFile;
+  format: string;
+}
+
+/**
+ * The source's files with the format each is read as: the config's
+ * `format:` when given, else what `detect()` says about the file's head.
+ * Files the connector does not recognise are reported as skipped (they may
+ * be a stray README next to the pages), so a mistake is visible.
+ */
+export async function* detectedFiles<O>(connector: Connector<O>, input: SourceInput<O>, ctx: ReadContext): AsyncGenerator<DetectedFile> {
+  const files = await listSourceFiles(input.path, input.baseDir);
+  for (const file of files) {
+    if (input.format) {
+      yield { file, format: input.format };
+      continue;
+    }
+    const head = await readHead(file.abs);
+    const d: Detection | undefined = file.size === 0 ? undefined : connector.detect({ name: file.rel, head, size: file.size });
+    if (!d) {
+      ctx.fileFailed(
+        new SourceReadError(
+          file.size === 0
+            ? 'the file is empty'
+            : `not a format the ${connector.id} connector reads (${connector.formats.map((f) => f.id).join(', ')}); set format: in the config if it is one`,
+          { file: file.rel, code: file.size === 0 ? 'source.empty-file' : 'source.unknown-format' },
+        ),
+      );
+      continue;
+    }
+    yield { file, format: d.format };
+  }
+}
+
+/**
+ * Runs `read` for each file and turns a SourceReadError into a skipped file,
+ * so one broken page does not hide the rest of the source.
+ */
+export async function* readEachFile<T>(
+  files: AsyncIterable<DetectedFile>,
+  ctx: ReadContext,
+  read: (f: DetectedFile) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  for await (const f of files) {
+    try {
+      yield* read(f);
+    } catch (err) {
+      if (err instanceof SourceReadError) ctx.fileFailed(err);
+      else throw err;
+    }
+  }
+}
+
+/** Case-insensitive check of a file name's extension. */
+export function hasExt(name: string, ...exts: string[]): boolean {
+  return exts.includes(extOf(name));
+}
+
+/** The head of a file as text, for content sniffing (BOM stripped, Latin-1 for non-UTF-8 bytes). */
+export function headText(head: Buffer): string {
+  let b = head;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b.length > 3 && b[1] === 0 && b[3] === 0)) return b.toString('utf16le').replace(/^\uFEFF/u, '');
+  return b.toString('utf8');
+}

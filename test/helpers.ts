@@ -1,0 +1,26 @@
+/** Test helpers: run the real pipeline on a fixture config, as the CLI does. */
+import path from 'node:path';
+import { loadConfig } from '../src/config/load.ts';
+import { search, type SearchResult } from '../src/pipeline/search.ts';
+import { findJson, type FindJson } from '../src/report/found.ts';
+import { subjectFromFlags } from '../src/cli/subject.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const FIXTURES = path.join(ROOT, 'fixtures');
+
+export type Flags = Partial<Record<'email' | 'phone' | 'pnr' | 'orgnr' | 'name' | 'customerNo' | 'ip' | 'gaClientId' | 'address' | 'userId', string[]>>;
+
+export async function find(configPath: string, flags: Flags, opts: { cacheBytes?: number } = {}): Promise<FindJson & { result: SearchResult }> {
+  const config = await loadConfig(configPath, ROOT);
+  const { query, given } = subjectFromFlags(flags as Record<string, unknown>);
+  const result = await search({ sources: config.sources, baseDir: config.baseDir, subjects: [query], ...(opts.cacheBytes !== undefined ? { cacheBytes: opts.cacheBytes } : {}) });
+  return { ...findJson(result, result.subjects[0]!, given, config.sources), result };
+}
+
+/** `source locator` strings of the records of a confidence, sorted, for compact assertions. */
+export function where(doc: FindJson, confidence?: string): string[] {
+  return doc.records
+    .filter((r) => !confidence || r.confidence === confidence)
+    .map((r) => `${r.source} ${r.locator.entry ? r.locator.entry + ' ' : ''}${r.locator.file}${r.locator.pointer ?? ''}${r.locator.line ? ':' + r.locator.line : ''}${r.locator.sheet ? '[' + r.locator.sheet + ']' : ''}${r.locator.row && !r.locator.line ? ' row ' + r.locator.row : ''}`)
+    .sort();
+}
