@@ -59,6 +59,12 @@ export interface SourceRecord {
   /** A few words that tell a person which record this is: `Faktura 2025041`, `Åsa Lindqvist`. */
   label?: string;
   /**
+   * Is this record räkenskapsinformation (BFL 1 kap. 2 §), or may it be?
+   * Overrides the entity's default from describe(): an e-mail whose subject
+   * says "faktura" may be a verifikation and must not be deleted unseen.
+   */
+  bookkeeping?: boolean;
+  /**
    * The data category (register id) of the record as a whole, such as
    * `crm-contact`, `invoice`, `voucher`, `newsletter-member`, `web-analytics`.
    */
