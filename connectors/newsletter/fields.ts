@@ -4,14 +4,7 @@
  * are the audience's own, so `check` reports any it does not know.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
-
-const f = (name: string, category: string, personal: boolean, identifier?: FieldDescription['identifier'], description?: string): FieldDescription => ({
-  name,
-  category,
-  personal,
-  ...(identifier ? { identifier } : {}),
-  ...(description ? { description } : {}),
-});
+import { field as f } from '../../src/sources/classify.ts';
 
 export const MAILCHIMP_FIELDS: FieldDescription[] = [
   f('Email Address', 'contact', true, 'email'),

@@ -32,15 +32,24 @@ export interface CsvRow {
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
-/** Picks the delimiter that occurs most often outside quotes in the first record. */
+/**
+ * Picks the delimiter that occurs most often outside quotes in the first
+ * record that has one: a title line above the header has none.
+ */
 export function sniffDelimiter(text: string): string {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let inQuotes = false;
+  let seen = 0;
+  let lines = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && (c === '\n' || c === '\r')) break;
-    else if (!inQuotes && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+    else if (!inQuotes && (c === '\n' || c === '\r')) {
+      if (seen > 0 || ++lines > 20) break;
+    } else if (!inQuotes && counts.has(c)) {
+      counts.set(c, counts.get(c)! + 1);
+      seen++;
+    }
   }
   let best = ',';
   let bestCount = 0;
@@ -63,9 +72,11 @@ async function* decodedText(chunks: AsyncIterable<Buffer>, decoder: SniffingDeco
   if (rest) yield rest;
 }
 
-function csvFailure(file: { rel: string }, err: unknown): SourceReadError {
+/** `recordLine`: where the record being parsed began; an unclosed quote is reported there, not at the end of the file. */
+function csvFailure(file: { rel: string }, err: unknown, recordLine?: number): SourceReadError {
   if (err instanceof CsvError) {
     const e = err as CsvError & { lines?: number };
+    const line = e.code === 'CSV_QUOTE_NOT_CLOSED' && recordLine ? recordLine : e.lines;
     // csv-parse messages quote no field values for these codes.
     const what =
       e.code === 'CSV_QUOTE_NOT_CLOSED'
@@ -75,9 +86,21 @@ function csvFailure(file: { rel: string }, err: unknown): SourceReadError {
           : e.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'
             ? 'characters follow a closing quote'
             : `malformed CSV (${e.code})`;
-    return new SourceReadError(`${what}`, { file: file.rel, ...(e.lines ? { line: e.lines } : {}), code: 'csv.malformed', cause: err });
+    return new SourceReadError(`${what}`, { file: file.rel, ...(line ? { line } : {}), code: 'csv.malformed', cause: err });
   }
   return new SourceReadError(`cannot read file: ${(err as Error).message}`, { file: file.rel, code: 'source.unreadable', cause: err });
+}
+
+/**
+ * csv-parse (6.2.1) counts the CR and the LF of a CRLF inside a quoted field
+ * as two lines (checked locally): how many lines it counted too many in a record.
+ */
+function crlfsIn(record: string[]): number {
+  let n = 0;
+  for (const v of record) {
+    for (let i = v.indexOf('\r\n'); i >= 0; i = v.indexOf('\r\n', i + 2)) n++;
+  }
+  return n;
 }
 
 export interface CsvReader {
@@ -133,14 +156,15 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
     first = await iterator.next();
   } catch (err) {
     closeAll();
-    throw csvFailure(file, err);
+    throw csvFailure(file, err, 1);
   }
   if (first.done) {
     closeAll();
     throw new SourceReadError('the file is empty: no header row', { file: file.rel, code: 'csv.empty' });
   }
   const header = first.value.record.map((h) => h.trim());
-  let prevEnd = first.value.info.lines;
+  let overcount = crlfsIn(first.value.record);
+  let prevEnd = first.value.info.lines - overcount;
   let prevEmpty = first.value.info.empty_lines;
   const rows = (async function* (): AsyncGenerator<CsvRow> {
     let row = 0;
@@ -152,12 +176,13 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
         try {
           r = await iterator.next();
         } catch (err) {
-          throw csvFailure(file, err);
+          throw csvFailure(file, err, prevEnd + 1);
         }
         if (r.done) break;
         const { record, info } = r.value;
         const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-        prevEnd = info.lines;
+        overcount += crlfsIn(record);
+        prevEnd = info.lines - overcount;
         prevEmpty = info.empty_lines;
         row++;
         if (record.length !== header.length) {

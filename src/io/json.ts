@@ -53,7 +53,10 @@ function parseFailure(file: SourceFile, err: unknown, text: string): SourceReadE
   const msg = (err as Error).message;
   const pos = /position (\d+)/u.exec(msg);
   const line = pos?.[1] ? lineOfOffset(text, Number(pos[1])) : lineOfOffset(text, text.length);
-  const what = /Unexpected end/iu.test(msg) ? 'the JSON ends before it is complete (the file is cut off)' : 'invalid JSON';
+  // A file cut off mid-way fails at its very end, whatever the parser calls it
+  // ("Unexpected end", "Unterminated string", "Expected ',' or '}'").
+  const cut = /Unexpected end/iu.test(msg) || (pos?.[1] !== undefined && Number(pos[1]) >= text.trimEnd().length);
+  const what = cut ? 'the JSON ends before it is complete (the file is cut off)' : 'invalid JSON';
   return new SourceReadError(what, { file: file.rel, line, code: 'json.malformed' });
 }
 

@@ -5,6 +5,7 @@
  * matter.
  */
 import type { Locator } from '../core/record.ts';
+import { SourceReadError } from '../errors.ts';
 import { extOf, type SourceFile } from './files.ts';
 import { openCsv, openCsvChunks, type CsvReadOptions } from './csv.ts';
 import { readXlsxRows } from './xlsx.ts';
@@ -18,8 +19,25 @@ export interface TableRow {
 export interface TableOptions extends CsvReadOptions {
   /** For XLSX: only sheets whose name passes. */
   sheets?: (name: string) => boolean;
-  /** Rows to skip before the header (title rows some exports add). */
+  /**
+   * Recognises the header row, for exports that put title rows above it:
+   * rows before the first row that passes are skipped. Without it the first
+   * non-blank row is the header. A sheet with no such row among its first
+   * HEADER_SEARCH_ROWS rows is skipped; a file with none at all is an error.
+   */
+  isHeader?: (values: string[]) => boolean;
   warnRagged?: (count: number, firstLine: number) => void;
+}
+
+/** How far down a sheet or file `isHeader` looks for the header row. */
+export const HEADER_SEARCH_ROWS = 20;
+
+function noHeader(file: SourceFile): SourceReadError {
+  return new SourceReadError(`no header row with the expected column names in the first ${HEADER_SEARCH_ROWS} rows`, {
+    file: file.rel,
+    line: 1,
+    code: 'table.no-header',
+  });
 }
 
 /** Is the whole row empty (Excel leaves such rows at the end)? */
@@ -31,25 +49,45 @@ export async function* readTable(file: SourceFile, opts: TableOptions = {}): Asy
   if (extOf(file.rel) === 'xlsx' || extOf(file.rel) === 'xlsm') {
     let sheet: string | undefined;
     let header: string[] = [];
+    let searched = 0;
+    let found = false;
     for await (const r of readXlsxRows(file, opts.sheets ? { sheets: opts.sheets } : {})) {
       if (r.sheet !== sheet) {
         sheet = r.sheet;
         header = [];
+        searched = 0;
       }
       if (header.length === 0) {
-        if (!blank(r.values)) header = r.values.map((h) => h.trim());
+        if (blank(r.values) || searched > HEADER_SEARCH_ROWS) continue;
+        if (!opts.isHeader || opts.isHeader(r.values)) {
+          header = r.values.map((h) => h.trim());
+          found = true;
+        } else searched++;
         continue;
       }
       if (blank(r.values)) continue;
       yield { header, values: r.values, locator: { file: file.rel, sheet: r.sheet, row: r.row } };
     }
+    if (opts.isHeader && !found) throw noHeader(file);
     return;
   }
   const csv = await openCsv(file, { ...opts, ...(opts.warnRagged ? { onRaggedRows: opts.warnRagged } : {}) });
+  let header = opts.isHeader && !opts.isHeader(csv.header) ? undefined : csv.header;
+  // Data rows are numbered from the header row that was found.
+  let rowBase = 0;
   for await (const r of csv.rows) {
+    if (!header) {
+      if (r.row > HEADER_SEARCH_ROWS) throw noHeader(file);
+      if (!blank(r.values) && opts.isHeader!(r.values)) {
+        header = r.values.map((h) => h.trim());
+        rowBase = r.row;
+      }
+      continue;
+    }
     if (blank(r.values)) continue;
-    yield { header: csv.header, values: r.values, locator: { file: file.rel, line: r.line, row: r.row } };
+    yield { header, values: r.values, locator: { file: file.rel, line: r.line, row: r.row - rowBase } };
   }
+  if (!header) throw noHeader(file);
 }
 
 /** CSV rows from a byte stream (a ZIP entry). */

@@ -10,7 +10,7 @@
  *       Kundnummer: { category: customer-account, identifier: customerNo }
  */
 import { z } from 'zod';
-import { IDENTIFIER_KINDS } from '../core/identity/kinds.ts';
+import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
 import type { FieldDescription } from './contract.ts';
 import type { RawIdentifier } from '../core/record.ts';
@@ -32,6 +32,11 @@ export const FieldClassificationSchema = z.record(
   ]),
 );
 export type FieldClassification = z.infer<typeof FieldClassificationSchema>;
+
+/** One field of describe(): `field('email', 'contact', true, 'email')`. */
+export function field(name: string, category: string, personal: boolean, identifier?: IdentifierKind, description?: string): FieldDescription {
+  return { name, category, personal, ...(identifier ? { identifier } : {}), ...(description ? { description } : {}) };
+}
 
 /** The connector's own field list plus the source's classified extra fields (which win). */
 export function withExtraFields(fields: FieldDescription[], extra: FieldClassification | undefined): FieldDescription[] {
