@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { AnyConnector } from './contract.ts';
 
 export const BUILTIN_CONNECTORS = {
+  lime: () => import('../../connectors/lime/index.ts'),
   newsletter: () => import('../../connectors/newsletter/index.ts'),
 } as const satisfies Record<string, () => Promise<{ default: AnyConnector }>>;
 
