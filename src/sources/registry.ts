@@ -12,8 +12,11 @@ import { z } from 'zod';
 import type { AnyConnector } from './contract.ts';
 
 export const BUILTIN_CONNECTORS = {
+  'google-analytics': () => import('../../connectors/google-analytics/index.ts'),
   lime: () => import('../../connectors/lime/index.ts'),
   newsletter: () => import('../../connectors/newsletter/index.ts'),
+  office365: () => import('../../connectors/office365/index.ts'),
+  visma: () => import('../../connectors/visma/index.ts'),
 } as const satisfies Record<string, () => Promise<{ default: AnyConnector }>>;
 
 export type BuiltinConnectorId = keyof typeof BUILTIN_CONNECTORS;
@@ -80,7 +83,16 @@ export async function loadModuleConnector(ref: string, baseDir: string): Promise
       ],
     };
   }
-  const candidate = mod.default ?? mod.connector;
+  let candidate = mod.default ?? mod.connector;
+  if (typeof candidate === 'function') {
+    // A factory: it gets the connector kit (readers, zod) so the module needs no dependencies.
+    try {
+      const { connectorKit } = await import('./kit.ts');
+      candidate = await (candidate as (kit: unknown) => unknown)(connectorKit);
+    } catch (err) {
+      return { problems: [`connector module ${ref} failed to build its connector: ${(err as Error).message.split('\n')[0]}`] };
+    }
+  }
   const parsed = ConnectorShape.safeParse(candidate);
   if (!parsed.success) {
     return {

@@ -40,6 +40,8 @@ export interface NormalisedId {
   pairKeys?: string[];
   /** Role addresses such as info@ (e-mail only). */
   role?: boolean;
+  /** A personnummer that came from an org.nr: its holder is a sole trader, a natural person. */
+  soleTrader?: boolean;
 }
 
 /** What the matcher is looking for, so extraction can skip the rest. */
@@ -128,7 +130,7 @@ export function normaliseOne(
         return p ? mk('pnr', p.canonical) : [];
       }
       // A sole trader's org.nr is the owner's personnummer: it is a person's key.
-      if (o.personal && o.pnr) return [...mk('pnr', o.pnr, { scope: scope === 'mention' ? 'mention' : 'person' }), ...mk('orgnr', o.canonical)];
+      if (o.personal && o.pnr) return [...mk('pnr', o.pnr, { scope: scope === 'mention' ? 'mention' : 'person', soleTrader: scope !== 'mention' }), ...mk('orgnr', o.canonical)];
       return mk('orgnr', o.canonical, { scope: scope === 'mention' ? 'mention' : 'organisation' });
     }
     case 'customerNo':
@@ -218,6 +220,10 @@ export function extractIds(record: SourceRecord, gate: ExtractionGate): Normalis
       out.push(id);
     }
   }
+  // A sole trader's business is the owner: whatever the connector called
+  // the holder, its identifiers are a natural person's (formats.md §6.2).
+  const soleTraders = new Set(out.filter((i) => i.soleTrader).map((i) => i.holder));
+  if (soleTraders.size > 0) for (const i of out) if (soleTraders.has(i.holder) && i.scope === 'organisation') i.scope = 'person';
   if (record.text) {
     for (const t of record.text) {
       if (typeof t.value === 'string' && t.value.length > 0) out.push(...scanText(t.value, t.field, gate));

@@ -18,7 +18,7 @@
  *    record `exact`, `probable` or `possible`.
  */
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
-import { canonical, foldName, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
+import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
 import { holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
 import { extractIds, phoneTail, type ExtractionGate, type NormalisedId } from './extract.ts';
 
@@ -277,7 +277,7 @@ export class Matcher {
   private learnFrom(s: number, f: Facts, recordId: string, record: SourceRecord, ids: NormalisedId[], holders: Set<string>, depth: number): void {
     const origin: Origin = { type: 'record', recordId, depth };
     for (const id of ids) {
-      const scope = holderOf(record, id.holder).scope;
+      const scope = id.scope;
       if (scope === 'mention') continue;
       if (holders.has(id.holder) && scope === 'person') {
         if (LINK_KINDS.has(id.kind)) {
@@ -329,23 +329,61 @@ export class Matcher {
       for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
     };
     rebuild();
+    const markShared = (id: NormalisedId, reason: SharedIdentifier['reason']): boolean => {
+      if (shared.has(id.key)) return false;
+      const origin = facts.keys.get(id.key);
+      shared.set(id.key, {
+        subject: q.id,
+        kind: id.kind,
+        value: id.key.slice(id.key.indexOf(':') + 1),
+        reason,
+        given: origin?.type === 'given',
+        occurrences: 0,
+      });
+      // Only a learned key changes what was followed; a given one stays (its matches are downgraded).
+      return origin?.type === 'record';
+    };
+    // Role addresses the officer gave are reported as shared from the start.
+    for (const [k, o] of this.online[s]!.keys) {
+      if (o.type === 'given' && k.startsWith('email:') && isRoleEmail(k.slice(6))) {
+        markShared({ kind: 'email', key: k, field: '', holder: '', scope: 'person' }, 'role-address');
+      }
+    }
     // Fixpoint: learn from exact records through non-shared keys until nothing changes.
     for (let round = 0; round < 16; round++) {
       let changed = false;
+      let newlyShared = false;
       for (const r of records) {
         const ev = evaluate(r.record, r.ids, facts);
         if (!ev.exact || ev.conflicts.length > 0) continue;
-        const live = ev.exactEvidence.filter((e) => !shared.has(e.key));
+        // A record that itself shows a key to be someone else's (another
+        // logged-in user on the same browser, a switchboard on a company)
+        // teaches nothing through that key.
+        const live: Evidence[] = [];
+        for (const e of ev.exactEvidence) {
+          if (shared.has(e.key)) continue;
+          const carrier = r.ids.find((i) => i.key === e.key && i.holder === e.holder);
+          const reason = carrier ? sharingReason(r.ids, carrier, facts) : undefined;
+          if (reason && carrier) {
+            if (markShared(carrier, reason)) newlyShared = true;
+            continue;
+          }
+          live.push(e);
+        }
+        if (newlyShared) break;
         if (live.length === 0) continue;
         const depth = Math.min(...live.map((e) => depthOf(facts.keys.get(e.key) ?? { type: 'given' })));
         if (depth >= MAX_LINK_DEPTH) continue;
         const origin: Origin = { type: 'record', recordId: r.id, depth: depth + 1 };
         const holders = new Set(live.map((e) => e.holder));
         for (const id of r.ids) {
-          const scope = holderOf(r.record, id.holder).scope;
+          const scope = id.scope;
           if (scope === 'mention') continue;
           if (holders.has(id.holder) && scope === 'person') {
-            if (LINK_KINDS.has(id.kind) && !(id.kind === 'email' && id.role) && id.kind !== 'orgnr') {
+            if (id.kind === 'email' && id.role) {
+              // Reported, never followed: a role address reaches everyone who writes to it.
+              markShared(id, 'role-address');
+            } else if (LINK_KINDS.has(id.kind) && id.kind !== 'orgnr') {
               if (!facts.keys.has(id.key) && !shared.has(id.key)) {
                 facts.keys.set(id.key, origin);
                 if (id.kind === 'pnr') facts.pnrs.add(id.key.slice(4));
@@ -367,33 +405,14 @@ export class Matcher {
           }
         }
       }
-      // Sharing: a followed phone or e-mail that also belongs to an organisation
-      // or to another person is not the subject's own.
-      let newlyShared = false;
-      for (const r of records) {
-        for (const id of r.ids) {
-          if (!facts.keys.has(id.key) || shared.has(id.key)) continue;
-          const reason = sharingReason(r.record, r.ids, id, facts);
-          if (reason) {
-            const origin = facts.keys.get(id.key)!;
-            shared.set(id.key, {
-              subject: q.id,
-              kind: id.kind,
-              value: id.key.slice(id.key.indexOf(':') + 1),
-              reason,
-              given: origin.type === 'given',
-              occurrences: 0,
-            });
-            newlyShared = true;
-          }
-        }
-      }
-      for (const r of records) {
-        for (const id of r.ids) {
-          if (id.kind === 'email' && id.role && facts.keys.has(id.key) && !shared.has(id.key)) {
-            const origin = facts.keys.get(id.key)!;
-            shared.set(id.key, { subject: q.id, kind: 'email', value: id.key.slice(6), reason: 'role-address', given: origin.type === 'given', occurrences: 0 });
-            newlyShared = true;
+      // Sharing: a followed key that also belongs to an organisation or to
+      // another person is not the subject's own.
+      if (!newlyShared) {
+        for (const r of records) {
+          for (const id of r.ids) {
+            if (!facts.keys.has(id.key) || shared.has(id.key)) continue;
+            const reason = sharingReason(r.ids, id, facts);
+            if (reason && markShared(id, reason)) newlyShared = true;
           }
         }
       }
@@ -460,7 +479,7 @@ export class Matcher {
     }
     const knownBy: SubjectResult['knownBy'] = [];
     for (const [k, o] of facts.keys) {
-      if (shared.has(k)) continue;
+      if (shared.has(k) && o.type !== 'given') continue;
       const kind = k.slice(0, k.indexOf(':')) as IdentifierKind;
       knownBy.push({ kind, value: k.slice(k.indexOf(':') + 1), origin: o.type === 'given' ? 'given' : 'link' });
     }
@@ -586,7 +605,7 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluati
   const subjectPnrs = f.pnrs;
   const matchedHolders = new Set([...ev.exactHolders, ...nameHolders]);
   for (const h of matchedHolders) {
-    if (holderOf(record, h).scope === 'mention') continue;
+    if (h === 'mention' || holderOf(record, h).scope === 'mention') continue;
     const pnrs = ids.filter((i) => i.kind === 'pnr' && i.holder === h).map((i) => i.key.slice(4));
     if (subjectPnrs.size > 0 && pnrs.length > 0 && !pnrs.some((p) => subjectPnrs.has(p))) {
       if (ev.exactHolders.has(h)) ev.conflicts.push('pnr');
@@ -601,13 +620,22 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluati
 }
 
 /** Why a followed key seen on this holder is not the subject's alone, if it is not. */
-function sharingReason(record: SourceRecord, ids: NormalisedId[], id: NormalisedId, f: Facts): SharedIdentifier['reason'] | undefined {
-  const scope = holderOf(record, id.holder).scope;
+function sharingReason(ids: NormalisedId[], id: NormalisedId, f: Facts): SharedIdentifier['reason'] | undefined {
+  const scope = id.scope;
   if (scope === 'mention') return undefined;
   if (scope === 'organisation' && (id.kind === 'phone' || id.kind === 'email')) return 'organisation';
   if (scope !== 'person') return undefined;
   const pnrs = ids.filter((i) => i.kind === 'pnr' && i.holder === id.holder).map((i) => i.key.slice(4));
   if (id.kind !== 'pnr' && f.pnrs.size > 0 && pnrs.length > 0 && !pnrs.some((p) => f.pnrs.has(p))) return 'other-person';
+  if (id.kind === 'gaClientId') {
+    // One browser, two logged-in users (a shared family computer): the
+    // client id no longer tells whose anonymous visits are whose.
+    for (const k of ['userId', 'customerNo'] as const) {
+      const theirs = ids.filter((i) => i.kind === k && i.holder === id.holder).map((i) => i.key);
+      const subjectHasKind = [...f.keys.keys()].some((key) => key.startsWith(`${k}:`));
+      if (theirs.length > 0 && subjectHasKind && !theirs.some((t) => f.keys.has(t))) return 'other-person';
+    }
+  }
   if (id.kind === 'phone' || id.kind === 'email' || id.kind === 'customerNo') {
     const names = holderNames(ids, id.holder);
     if (f.nameTokenSets.length > 0 && names.length > 0 && !names.some((n) => f.nameTokenSets.some((t) => namesCompatible(n, t)))) {

@@ -1,0 +1,155 @@
+/**
+ * How the google-analytics connector classifies the fields it reads.
+ *
+ * The BigQuery columns are Google's GA4 event schema (formats.md §5.2;
+ * developers.google.com/analytics/bigquery/event-schema). Fivetran's
+ * flattened EVENT table names a record's sub-field `<record>_<field>`
+ * (`geo_city`, `device_category`), drops the `event_` prefix of the event
+ * columns (`name`, `date`, `timestamp`) and unwraps each event parameter
+ * into a column `param_<key>` (Fivetran "Columns" sync mode); the names
+ * outside fivetran/dbt_ga4_export's column list are inferred [U].
+ */
+import type { IdentifierKind } from '../../src/core/identity/kinds.ts';
+import type { FieldDescription } from '../../src/sources/contract.ts';
+
+const f = (name: string, category: string, personal: boolean, identifier?: IdentifierKind, description?: string): FieldDescription => ({
+  name,
+  category,
+  personal,
+  ...(identifier ? { identifier } : {}),
+  ...(description ? { description } : {}),
+});
+
+/** The kinds a site's `user_id` can be (option `userIdKind`), with the data category it then has. */
+export const USER_ID_KINDS = ['userId', 'customerNo', 'email', 'systemId'] as const;
+export type UserIdKind = (typeof USER_ID_KINDS)[number];
+
+const USER_ID_CATEGORY: Record<UserIdKind, string> = {
+  userId: 'system-id',
+  customerNo: 'customer-account',
+  email: 'contact',
+  systemId: 'system-id',
+};
+
+export function userIdField(kind: UserIdKind): FieldDescription {
+  return f('user_id', USER_ID_CATEGORY[kind], true, kind, `The id the site gives a logged-in visitor (read as ${kind})`);
+}
+
+export const PSEUDO_ID_DESCRIPTION =
+  'The GA client id (the last two parts of the _ga cookie) on the web; the app instance id in apps, which is read as a GA4 system id';
+
+/** Columns of the BigQuery `events_*` tables. `user_id` is added by `describe()` with the configured kind. */
+export const BIGQUERY_FIELDS: FieldDescription[] = [
+  f('event_date', 'web-behaviour', true, undefined, 'Date of the event (YYYYMMDD, in the property time zone)'),
+  f('event_timestamp', 'web-behaviour', true, undefined, 'When the event happened, microseconds since 1970 UTC'),
+  f('event_previous_timestamp', 'web-behaviour', true),
+  f('event_name', 'web-behaviour', true),
+  f(
+    'event_params',
+    'web-behaviour',
+    true,
+    undefined,
+    'The event parameters as key/value pairs: page address, title and referrer, clicked links, forms, session id. Addresses can carry e-mail addresses; they are scanned as free text',
+  ),
+  f('event_value_in_usd', 'order-history', true),
+  f('event_bundle_sequence_id', 'system-id', true),
+  f('event_server_timestamp_offset', 'system-id', true),
+  f('batch_event_index', 'system-id', true),
+  f('batch_ordering_id', 'system-id', true),
+  f('batch_page_id', 'system-id', true),
+  f('user_pseudo_id', 'system-id', true, 'gaClientId', PSEUDO_ID_DESCRIPTION),
+  f('is_active_user', 'web-behaviour', true),
+  f('privacy_info', 'consent', true, undefined, 'Consent state when the event was collected (analytics_storage, ads_storage)'),
+  f('user_properties', 'web-behaviour', true, undefined, 'Properties the site sets on the user, as key/value pairs'),
+  f('user_first_touch_timestamp', 'web-behaviour', true),
+  f('user_ltv', 'order-history', true, undefined, 'Lifetime revenue of the user'),
+  f('device', 'device', true),
+  f('geo', 'location', true, undefined, 'City, region and country derived from the IP address at collection; GA4 does not keep the address'),
+  f('app_info', 'device', true),
+  f('traffic_source', 'web-behaviour', true, undefined, 'How the user was first acquired'),
+  f('collected_traffic_source', 'web-behaviour', true),
+  f('session_traffic_source_last_click', 'web-behaviour', true),
+  f('stream_id', 'none', false),
+  f('platform', 'none', false),
+  f('event_dimensions', 'web-behaviour', true),
+  f('ecommerce', 'order-history', true),
+  f('items', 'order-history', true),
+  f('publisher', 'web-behaviour', true, undefined, 'Ads shown with the event'),
+];
+
+/** Sub-fields of the BigQuery records, as Fivetran flattens them into columns. */
+const RECORDS: Record<string, { category: string; fields: string[] }> = {
+  device: {
+    category: 'device',
+    fields: [
+      'category', 'mobile_brand_name', 'mobile_model_name', 'mobile_marketing_name', 'mobile_os_hardware_model', 'operating_system',
+      'operating_system_version', 'vendor_id', 'advertising_id', 'language', 'is_limited_ad_tracking', 'time_zone_offset_seconds',
+      'browser', 'browser_version', 'web_info_browser', 'web_info_browser_version', 'web_info_hostname',
+    ],
+  },
+  geo: { category: 'location', fields: ['city', 'country', 'continent', 'region', 'sub_continent', 'metro'] },
+  app_info: { category: 'device', fields: ['id', 'version', 'install_store', 'firebase_app_id', 'install_source'] },
+  traffic_source: { category: 'web-behaviour', fields: ['name', 'medium', 'source'] },
+  collected_traffic_source: {
+    category: 'web-behaviour',
+    fields: [
+      'manual_campaign_id', 'manual_campaign_name', 'manual_source', 'manual_medium', 'manual_term', 'manual_content',
+      'manual_source_platform', 'manual_creative_format', 'manual_marketing_tactic', 'gclid', 'dclid', 'srsltid',
+    ],
+  },
+  privacy_info: { category: 'consent', fields: ['analytics_storage', 'ads_storage', 'uses_transient_token'] },
+  user_ltv: { category: 'order-history', fields: ['revenue', 'currency'] },
+  ecommerce: {
+    category: 'order-history',
+    fields: [
+      'total_item_quantity', 'purchase_revenue_in_usd', 'purchase_revenue', 'refund_value_in_usd', 'refund_value', 'shipping_value_in_usd',
+      'shipping_value', 'tax_value_in_usd', 'tax_value', 'unique_items', 'transaction_id',
+    ],
+  },
+  event_dimensions: { category: 'web-behaviour', fields: ['hostname'] },
+  publisher: { category: 'web-behaviour', fields: ['ad_revenue_in_usd', 'ad_format', 'ad_source_name', 'ad_unit_id'] },
+};
+
+/**
+ * Event parameters GA4 collects itself (automatically, with enhanced
+ * measurement, and the session parameters): support.google.com/analytics/answer/9234069 and 9216061.
+ */
+export const STANDARD_PARAMS = [
+  'page_location', 'page_referrer', 'page_title', 'ga_session_id', 'ga_session_number', 'engagement_time_msec', 'engaged_session_event',
+  'session_engaged', 'entrances', 'campaign', 'source', 'medium', 'term', 'content', 'gclid', 'link_url', 'link_text', 'link_domain',
+  'link_classes', 'link_id', 'outbound', 'file_extension', 'file_name', 'form_id', 'form_name', 'form_destination', 'form_length',
+  'first_field_id', 'first_field_name', 'first_field_type', 'first_field_position', 'search_term', 'percent_scrolled', 'video_title',
+  'video_url', 'video_provider', 'video_duration', 'video_current_time', 'video_percent', 'visible', 'debug_mode', 'ignore_referrer',
+  'method',
+];
+
+/**
+ * Parameters where visitors leak what they typed or clicked: addresses with
+ * query strings (`?email=…`), `mailto:` links, titles, site search terms.
+ * Their string values are scanned as free text.
+ */
+export const DEFAULT_TEXT_PARAMS = ['page_location', 'page_referrer', 'page_title', 'link_url', 'link_text', 'search_term'];
+
+/** Columns of Fivetran's flattened GA4 Export EVENT table. `user_id` is added by `describe()`. */
+export const FIVETRAN_FIELDS: FieldDescription[] = [
+  f('_fivetran_id', 'system-id', true, undefined, 'Fivetran id of the event row'),
+  f('_fivetran_synced', 'none', false),
+  f('date', 'web-behaviour', true, undefined, 'Date of the event'),
+  f('name', 'web-behaviour', true, undefined, 'Name of the event'),
+  f('timestamp', 'web-behaviour', true, undefined, 'When the event happened'),
+  f('previous_timestamp', 'web-behaviour', true),
+  f('value_in_usd', 'order-history', true),
+  f('bundle_sequence_id', 'system-id', true),
+  f('server_timestamp_offset', 'system-id', true),
+  f('batch_event_index', 'system-id', true),
+  f('batch_ordering_id', 'system-id', true),
+  f('batch_page_id', 'system-id', true),
+  f('user_pseudo_id', 'system-id', true, 'gaClientId', PSEUDO_ID_DESCRIPTION),
+  f('user_first_touch_timestamp', 'web-behaviour', true),
+  f('is_active_user', 'web-behaviour', true),
+  f('is_intraday', 'none', false, undefined, 'The row came from the intraday (streaming) table'),
+  f('stream_id', 'none', false),
+  f('platform', 'none', false),
+  ...Object.entries(RECORDS).flatMap(([record, r]) => r.fields.map((sub) => f(`${record}_${sub}`, r.category, true))),
+  ...STANDARD_PARAMS.map((p) => f(`param_${p}`, 'web-behaviour', true, undefined, DEFAULT_TEXT_PARAMS.includes(p) ? 'Scanned as free text' : undefined)),
+];

@@ -1,0 +1,376 @@
+/**
+ * Microsoft Graph responses saved to disk (formats.md §3.1): pages of
+ * `{ "@odata.context", "value": [...], "@odata.nextLink" }`, one page per
+ * file or a JSON array of pages in one file; a single entity
+ * (`…/$entity`); and delta pages, whose `@removed` items are skipped.
+ *
+ * The resource type comes from an item's `@odata.type`, else the page's
+ * `@odata.context` (`$metadata#users`, `…/contacts`, `$metadata#users('…')/messages(…)`,
+ * `Collection(message)`), else the item's properties: saved samples carry
+ * placeholder contexts such as `"odata-context"`.
+ */
+import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { SourceReadError } from '../../src/errors.ts';
+import { readHead, type SourceFile } from '../../src/io/files.ts';
+import { JSON_IN_MEMORY_LIMIT, readJsonDocument, streamJsonItems, type JsonPath } from '../../src/io/json.ts';
+import { decodeBuffer } from '../../src/io/encoding.ts';
+import type { ReadContext } from '../../src/sources/contract.ts';
+import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
+import { bookkeepingPattern, domainOf, htmlToText, isoDate, looksLikeAddress, short } from './common.ts';
+import { addressLine } from './outlook-csv.ts';
+
+export type GraphResource = 'user' | 'contact' | 'message';
+
+export interface GraphOptions {
+  ownDomains?: string[] | undefined;
+  bookkeepingWords?: string[] | undefined;
+  fields?: FieldClassification | undefined;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** What a page's `@odata.context` says its items are. */
+export function resourceOfContext(context: unknown): GraphResource | undefined {
+  if (typeof context !== 'string') return undefined;
+  const hash = context.indexOf('#');
+  if (hash < 0) return undefined;
+  const s = context.slice(hash + 1);
+  const coll = /^Collection\((?:microsoft\.graph\.)?(\w+)\)/iu.exec(s);
+  const segments = s.split('/').filter((x) => x && !x.startsWith('$') && x !== 'delta');
+  const last = coll?.[1] ?? segments[segments.length - 1]?.replace(/\(.*\)$/u, '') ?? '';
+  switch (last.toLowerCase()) {
+    case 'users':
+    case 'user':
+      return 'user';
+    case 'contacts':
+    case 'contact':
+      return 'contact';
+    case 'messages':
+    case 'message':
+    case 'eventmessage':
+      return 'message';
+    default:
+      return undefined;
+  }
+}
+
+/** The mailbox a page was read from: `$metadata#users('karin.ek%40ojco.example')/messages`. */
+export function mailboxOfContext(context: unknown): string | undefined {
+  if (typeof context !== 'string') return undefined;
+  const m = /#users\('([^']+)'\)\//u.exec(context);
+  if (!m?.[1]) return undefined;
+  let v = m[1];
+  try {
+    v = decodeURIComponent(v);
+  } catch {
+    return undefined;
+  }
+  return v.includes('@') ? v.toLowerCase() : undefined;
+}
+
+const MESSAGE_KEYS = ['subject', 'toRecipients', 'from', 'sender', 'bodyPreview', 'receivedDateTime', 'sentDateTime', 'internetMessageId', 'conversationId'];
+const CONTACT_KEYS = ['emailAddresses', 'personalNotes', 'homePhones', 'fileAs', 'businessAddress', 'homeAddress', 'spouseName'];
+
+export function resourceOf(item: Obj, context: unknown): GraphResource | undefined {
+  const t = str(item['@odata.type']).toLowerCase();
+  if (/\.(event)?message(request|response)?$/u.test(t)) return 'message';
+  if (t.endsWith('.contact')) return 'contact';
+  if (t.endsWith('.user')) return 'user';
+  const c = resourceOfContext(context);
+  if (c) return c;
+  if ('userPrincipalName' in item || 'mailNickname' in item || /DirectoryServices\.User/u.test(str(item['@odata.id']))) return 'user';
+  if (MESSAGE_KEYS.some((k) => k in item)) return 'message';
+  if (CONTACT_KEYS.some((k) => k in item)) return 'contact';
+  return undefined;
+}
+
+interface GraphItem {
+  pointer: string;
+  value: unknown;
+  context: unknown;
+}
+
+function looksLikeItem(o: Obj): boolean {
+  return resourceOf(o, o['@odata.context']) !== undefined || '@removed' in o;
+}
+
+/** The items of a saved response, page by page, with their JSON pointers. */
+export async function* graphItems(file: SourceFile): AsyncGenerator<GraphItem> {
+  if (file.size > JSON_IN_MEMORY_LIMIT) {
+    yield* streamedItems(file);
+    return;
+  }
+  const doc = await readJsonDocument(file);
+  const pages: [unknown, string][] = Array.isArray(doc) ? doc.map((p, i): [unknown, string] => [p, `/${i}`]) : [[doc, '']];
+  for (const [page, base] of pages) {
+    if (isObj(page) && Array.isArray(page.value)) {
+      const context = page['@odata.context'];
+      for (let i = 0; i < page.value.length; i++) yield { pointer: `${base}/value/${i}`, value: page.value[i], context };
+    } else if (isObj(page) && isObj(page.error)) {
+      throw new SourceReadError('the file holds a Graph error response, not data: save the response of a request that succeeded', {
+        file: file.rel,
+        code: 'office365.graph-error-response',
+      });
+    } else if (isObj(page) && looksLikeItem(page)) {
+      // A single entity (`…/$entity`), or a bare array of items.
+      yield { pointer: base, value: page, context: page['@odata.context'] };
+    } else {
+      throw new SourceReadError(`${base ? `element ${base.slice(1)} is` : 'the file is'} not a Graph page: no "value" array of users, contacts or messages`, {
+        file: file.rel,
+        code: 'office365.not-a-graph-page',
+      });
+    }
+  }
+}
+
+/**
+ * A saved response over JSON_IN_MEMORY_LIMIT: streamed. The page context is
+ * taken from the head (Graph writes `@odata.context` first).
+ */
+export async function* streamedItems(file: SourceFile): AsyncGenerator<GraphItem> {
+  const { text } = decodeBuffer(await readHead(file.abs), 'cp1252');
+  const context = /"@odata\.context"\s*:\s*"([^"]*)"/u.exec(text)?.[1];
+  const path: JsonPath = text.trimStart().startsWith('[') ? ['*', 'value', '*'] : ['value', '*'];
+  for await (const it of streamJsonItems(file, [path])) yield { pointer: it.pointer, value: it.value, context };
+}
+
+export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: GraphOptions): AsyncGenerator<SourceRecord> {
+  let removed = 0;
+  let unknown = 0;
+  let recognised = 0;
+  const subjectWords = bookkeepingPattern(opts.bookkeepingWords);
+  for await (const it of graphItems(file)) {
+    if (!isObj(it.value)) {
+      unknown++;
+      continue;
+    }
+    if ('@removed' in it.value) {
+      // Delta: the item left the folder or was deleted; only its id is left (formats.md §3.1).
+      removed++;
+      continue;
+    }
+    const kind = resourceOf(it.value, it.context);
+    if (!kind) {
+      unknown++;
+      continue;
+    }
+    recognised++;
+    const locator = { file: file.rel, pointer: it.pointer };
+    if (kind === 'message') yield messageRecord(it.value, locator, it.context, opts, subjectWords);
+    else if (kind === 'contact') yield contactRecord(it.value, locator, opts);
+    else yield userRecord(it.value, locator, opts);
+  }
+  if (removed > 0) {
+    ctx.warn({
+      code: 'office365.delta-removed',
+      message: `${removed} item(s) marked "@removed" in a delta response were skipped: they were deleted or moved out of the folder`,
+      file: file.rel,
+    });
+  }
+  if (unknown > 0 && recognised === 0) {
+    throw new SourceReadError(`none of the ${unknown} item(s) is a user, contact or message (by @odata.type, @odata.context or properties)`, {
+      file: file.rel,
+      code: 'office365.graph-unknown-resource',
+    });
+  }
+  if (unknown > 0) {
+    ctx.warn({ code: 'office365.graph-unknown-item', message: `${unknown} item(s) are not users, contacts or messages and were skipped`, file: file.rel });
+  }
+}
+
+// ------------------------------------------------------------ messages
+
+const PARTY_LISTS: [key: string, prefix: string, role: string][] = [
+  ['toRecipients', 'to', 'recipient (to)'],
+  ['ccRecipients', 'cc', 'recipient (cc)'],
+  ['bccRecipients', 'bcc', 'recipient (bcc)'],
+  ['replyTo', 'replyTo', 'reply-to'],
+];
+
+function messageRecord(m: Obj, locator: { file: string; pointer: string }, context: unknown, opts: GraphOptions, subjectWords: RegExp): SourceRecord {
+  const ids: RawIdentifier[] = [];
+  const holders: Record<string, HolderInfo> = {};
+  const addresses: string[] = [];
+  // AC-9: every party is its own holder, so that a match on one of them
+  // never makes the others the subject's, and they can be redacted apart.
+  const party = (recipient: unknown, path: string, holder: string, role: string): void => {
+    if (!isObj(recipient) || !isObj(recipient.emailAddress)) return;
+    const address = str(recipient.emailAddress.address);
+    const name = str(recipient.emailAddress.name);
+    if (!address && !name) return;
+    holders[holder] = { scope: 'person', role };
+    if (address) {
+      ids.push({ kind: 'email', field: `${path}/emailAddress/address`, value: address, holder });
+      addresses.push(address);
+    }
+    if (name && !looksLikeAddress(name) && name.toLowerCase() !== address.toLowerCase()) {
+      ids.push({ kind: 'name', field: `${path}/emailAddress/name`, value: name, holder });
+    }
+  };
+  party(m.from, 'from', 'from', 'sender');
+  party(m.sender, 'sender', 'sender', 'sender (account that sent it)');
+  for (const [key, prefix, role] of PARTY_LISTS) {
+    const list = m[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((r, i) => party(r, `${key}/${i}`, `${prefix}${i}`, role));
+  }
+  ids.push(...extraIdentifiers(m, opts.fields));
+
+  const text: { field: string; value: string }[] = [];
+  const subject = str(m.subject);
+  if (subject) text.push({ field: 'subject', value: subject });
+  if (str(m.bodyPreview)) text.push({ field: 'bodyPreview', value: str(m.bodyPreview) });
+  for (const key of ['body', 'uniqueBody']) {
+    const b = m[key];
+    if (!isObj(b) || !str(b.content)) continue;
+    const html = str(b.contentType).toLowerCase() === 'html' || /^\s*<(!doctype|html|div|p|body|meta)\b/iu.test(str(b.content));
+    text.push({ field: `${key}/content`, value: html ? htmlToText(str(b.content)) : str(b.content) });
+  }
+  const attachments = Array.isArray(m.attachments) ? m.attachments : [];
+  attachments.forEach((a, i) => {
+    if (isObj(a) && str(a.name)) text.push({ field: `attachments/${i}/name`, value: str(a.name) });
+  });
+
+  const rec: SourceRecord = {
+    entity: 'message',
+    locator,
+    fields: m,
+    identifiers: ids,
+    holders,
+    category: 'mail-message',
+    label: subject ? `E-mail: ${short(subject)}` : 'E-mail (no subject)',
+  };
+  if (text.length > 0) rec.text = text;
+  const date = isoDate(m.receivedDateTime, m.sentDateTime, m.createdDateTime);
+  if (date) rec.date = date;
+  if (mayBeBookkeeping(subject, m.hasAttachments === true || attachments.length > 0, addresses, context, opts, subjectWords)) rec.bookkeeping = true;
+  return rec;
+}
+
+/**
+ * formats.md §3.5, BFL 1 kap. 2 §: an e-mail may be räkenskapsinformation
+ * (a verifikation, an agreement, kept in the form it was received) when its
+ * subject names an invoice, receipt, order or agreement, or when it carries
+ * attachments to or from someone outside the organisation. Without
+ * `ownDomains` and without a mailbox in `@odata.context`, any message with
+ * attachments counts: the flag only stops an unseen deletion.
+ */
+export function mayBeBookkeeping(subject: string, attached: boolean, addresses: string[], context: unknown, opts: GraphOptions, subjectWords: RegExp): boolean {
+  if (subject && subjectWords.test(subject)) return true;
+  if (!attached) return false;
+  const own = new Set((opts.ownDomains ?? []).map((d) => d.toLowerCase().replace(/^@/u, '')));
+  const mailbox = mailboxOfContext(context);
+  const mailboxDomain = mailbox ? domainOf(mailbox) : undefined;
+  if (mailboxDomain) own.add(mailboxDomain);
+  if (own.size === 0) return true;
+  return addresses.some((a) => {
+    const d = domainOf(a);
+    return d !== undefined && !own.has(d);
+  });
+}
+
+// ------------------------------------------------------------ contacts
+
+function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts: GraphOptions): SourceRecord {
+  const ids: RawIdentifier[] = [];
+  const display = str(c.displayName);
+  if (display && !looksLikeAddress(display)) ids.push({ kind: 'name', field: 'displayName', value: display });
+  const parts = [str(c.givenName), str(c.middleName), str(c.surname)].filter(Boolean);
+  if (parts.length > 0) ids.push({ kind: 'name', field: 'givenName + surname', value: parts.join(' ') });
+  if (Array.isArray(c.emailAddresses)) {
+    c.emailAddresses.forEach((e, i) => {
+      if (!isObj(e)) return;
+      const address = str(e.address);
+      const name = str(e.name);
+      if (address) ids.push({ kind: 'email', field: `emailAddresses/${i}/address`, value: address });
+      if (name && !looksLikeAddress(name) && name !== display) ids.push({ kind: 'name', field: `emailAddresses/${i}/name`, value: name });
+    });
+  }
+  if (str(c.mobilePhone)) ids.push({ kind: 'phone', field: 'mobilePhone', value: str(c.mobilePhone) });
+  for (const key of ['businessPhones', 'homePhones']) {
+    const list = c[key];
+    if (Array.isArray(list)) list.forEach((p, i) => str(p) && ids.push({ kind: 'phone', field: `${key}/${i}`, value: str(p) }));
+  }
+  for (const key of ['businessAddress', 'homeAddress', 'otherAddress']) {
+    const a = c[key];
+    if (!isObj(a)) continue;
+    const line = addressLine(str(a.street), str(a.postalCode), str(a.city));
+    if (line) ids.push({ kind: 'address', field: key, value: line });
+  }
+  if (str(c.companyName)) ids.push({ kind: 'company', field: 'companyName', value: str(c.companyName), holder: 'employer' });
+  if (str(c.spouseName)) ids.push({ kind: 'name', field: 'spouseName', value: str(c.spouseName), holder: 'spouse' });
+  if (str(c.manager)) ids.push({ kind: 'name', field: 'manager', value: str(c.manager), holder: 'manager' });
+  if (str(c.assistantName)) ids.push({ kind: 'name', field: 'assistantName', value: str(c.assistantName), holder: 'assistant' });
+  ids.push(...extraIdentifiers(c, opts.fields));
+  const rec: SourceRecord = {
+    entity: 'contact',
+    locator,
+    fields: c,
+    identifiers: ids,
+    holders: {
+      employer: { scope: 'organisation', role: 'employer' },
+      spouse: { scope: 'person', role: 'spouse' },
+      manager: { scope: 'person', role: 'manager' },
+      assistant: { scope: 'person', role: 'assistant' },
+    },
+    category: 'mail-contact',
+    label: 'Outlook contact (Graph)',
+  };
+  if (str(c.personalNotes)) rec.text = [{ field: 'personalNotes', value: str(c.personalNotes) }];
+  const date = isoDate(c.lastModifiedDateTime, c.createdDateTime);
+  if (date) rec.date = date;
+  return rec;
+}
+
+// ------------------------------------------------------------ users
+
+function userRecord(u: Obj, locator: { file: string; pointer: string }, opts: GraphOptions): SourceRecord {
+  const ids: RawIdentifier[] = [];
+  const seen = new Set<string>();
+  const email = (field: string, value: string): void => {
+    const k = value.toLowerCase();
+    if (!value || seen.has(k)) return;
+    seen.add(k);
+    ids.push({ kind: 'email', field, value });
+  };
+  email('mail', str(u.mail));
+  if (looksLikeAddress(str(u.userPrincipalName))) email('userPrincipalName', str(u.userPrincipalName));
+  if (Array.isArray(u.otherMails)) u.otherMails.forEach((m, i) => email(`otherMails/${i}`, str(m)));
+  if (Array.isArray(u.proxyAddresses)) {
+    u.proxyAddresses.forEach((p, i) => {
+      // `SMTP:` is the primary address and `smtp:` an alias; `SIP:`, `X500:` are not mail addresses.
+      const m = /^smtp:(.+)$/iu.exec(str(p));
+      if (m?.[1]) email(`proxyAddresses/${i}`, m[1]);
+    });
+  }
+  const display = str(u.displayName);
+  if (display && !looksLikeAddress(display)) ids.push({ kind: 'name', field: 'displayName', value: display });
+  const parts = [str(u.givenName), str(u.surname)].filter(Boolean);
+  if (parts.length > 0) ids.push({ kind: 'name', field: 'givenName + surname', value: parts.join(' ') });
+  if (str(u.mobilePhone)) ids.push({ kind: 'phone', field: 'mobilePhone', value: str(u.mobilePhone) });
+  if (Array.isArray(u.businessPhones)) u.businessPhones.forEach((p, i) => str(p) && ids.push({ kind: 'phone', field: `businessPhones/${i}`, value: str(p) }));
+  // The directory object id; `@odata.id` carries it when `id` was not selected (`…/directoryObjects/<id>/Microsoft.DirectoryServices.User`).
+  const objectId = str(u.id) || /directoryObjects\/([0-9a-f-]{36})\//iu.exec(str(u['@odata.id']))?.[1] || '';
+  if (objectId) ids.push({ kind: 'systemId', field: str(u.id) ? 'id' : '@odata.id', value: `m365:user:${objectId}` });
+  const line = addressLine(str(u.streetAddress), str(u.postalCode), str(u.city));
+  if (line) ids.push({ kind: 'address', field: 'streetAddress', value: line });
+  if (str(u.companyName)) ids.push({ kind: 'company', field: 'companyName', value: str(u.companyName), holder: 'employer' });
+  ids.push(...extraIdentifiers(u, opts.fields));
+  return {
+    entity: 'user',
+    locator,
+    fields: u,
+    identifiers: ids,
+    holders: { employer: { scope: 'organisation', role: 'employer' } },
+    category: 'directory-user',
+    label: 'Microsoft 365 user account',
+  };
+}

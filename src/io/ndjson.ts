@@ -1,0 +1,165 @@
+/**
+ * Newline-delimited JSON (JSON Lines) as BigQuery extract jobs write it
+ * (`bq extract --destination_format NEWLINE_DELIMITED_JSON`): one value per
+ * line, UTF-8, and GZIP-compressed when the job asked for it. Compression is
+ * recognised from the gzip magic bytes, not the name: the job writes
+ * whatever name the destination URI gives, `.json` included.
+ *
+ * Lines are split on bytes, before any decoding, so that a prefilter (issue
+ * #7) can skip a line's bytes without building a string. This is sound for
+ * UTF-8 only (a 0x0A byte never occurs inside a multi-byte sequence), which
+ * is what JSON exchanged between systems must be (RFC 8259 §8.1). UTF-16
+ * files are refused with a message rather than misread.
+ */
+import { createReadStream } from 'node:fs';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
+import { SourceReadError } from '../errors.ts';
+import { sniffUtf16 } from './encoding.ts';
+import { READ_CHUNK, readChunks, readHead, type SourceFile } from './files.ts';
+import { MAX_LINE_CHARS } from './lines.ts';
+import type { Prefilter } from './prefilter.ts';
+
+export interface NdjsonLine {
+  /** 1-based physical line (of the decompressed content). */
+  line: number;
+  text: string;
+  /** The last line of the content had no line break: it may be cut off. */
+  unterminated?: boolean;
+}
+
+export interface NdjsonReadOptions {
+  /** Lines whose bytes it rejects are not decoded or yielded. Empty lines never are. */
+  prefilter?: Prefilter | undefined;
+  /** Called with the bytes of the file read so far (compressed bytes for a gzip file). */
+  progress?: ((bytesRead: number) => void) | undefined;
+  /** Longer lines are refused rather than buffered without bound (issue #8). */
+  maxLineBytes?: number;
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * The start of a gzip file's content, for `detect()`. Only the first 8 KiB
+ * of compressed bytes are inflated, so a crafted head cannot expand to more
+ * than a few MiB. Empty when the bytes are not gzip.
+ */
+export function gunzipHead(head: Buffer): Buffer {
+  try {
+    return gunzipSync(head.subarray(0, 8192), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function gzipFailure(file: SourceFile, err: unknown, line: number): SourceReadError {
+  const code = (err as { code?: string }).code;
+  // Z_BUF_ERROR is zlib's "unexpected end of file": the compressed stream stops early.
+  if (code === 'Z_BUF_ERROR') {
+    return new SourceReadError('the gzip data ends before it is complete (the file is cut off)', { file: file.rel, line, code: 'gzip.truncated', cause: err });
+  }
+  return new SourceReadError('the gzip data is damaged (not valid gzip, or a checksum does not match)', { file: file.rel, line, code: 'gzip.invalid', cause: err });
+}
+
+async function* plainChunks(file: SourceFile, progress: ((n: number) => void) | undefined): AsyncGenerator<Buffer> {
+  let read = 0;
+  for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
+    read += chunk.length;
+    progress?.(read);
+    yield chunk;
+  }
+}
+
+async function* gunzipChunks(file: SourceFile, progress: ((n: number) => void) | undefined, lineNow: () => number): AsyncGenerator<Buffer> {
+  const source = createReadStream(file.abs, { highWaterMark: READ_CHUNK });
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  let read = 0;
+  source.on('data', (c) => {
+    read += c.length;
+    progress?.(read);
+  });
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    if (err instanceof SourceReadError) throw err;
+    if ((err as { code?: string }).code?.startsWith('Z_')) throw gzipFailure(file, err, lineNow());
+    throw new SourceReadError(`cannot read file: ${(err as Error).message}`, { file: file.rel, code: 'source.unreadable', cause: err });
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+}
+
+/**
+ * The non-empty lines of an NDJSON file, plain or gzip-compressed, with
+ * their physical line numbers. A trailing CR is dropped, and a UTF-8 BOM
+ * on the first line. Throws SourceReadError for UTF-16 content, an
+ * over-long line, or broken gzip data (after yielding every complete line
+ * before the damage).
+ */
+export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions = {}): AsyncGenerator<NdjsonLine> {
+  const max = opts.maxLineBytes ?? MAX_LINE_CHARS;
+  const prefilter = opts.prefilter;
+  let lineNo = 0;
+  const gz = isGzip(await readHead(file.abs, 2));
+  const chunks = gz ? gunzipChunks(file, opts.progress, () => lineNo + 1) : plainChunks(file, opts.progress);
+  // The part of a line that runs over a chunk edge; joined once the line ends.
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  let first = true;
+  for await (let chunk of chunks) {
+    if (first) {
+      first = false;
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff) || sniffUtf16(chunk)) {
+        throw new SourceReadError('the file is UTF-16 text; newline-delimited JSON is UTF-8 (save or export it as UTF-8)', {
+          file: file.rel,
+          line: 1,
+          code: 'ndjson.utf16',
+        });
+      }
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a, start); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+      lineNo++;
+      let buf = chunk;
+      let s = start;
+      let e = nl;
+      if (parts.length > 0) {
+        parts.push(chunk.subarray(start, nl));
+        buf = Buffer.concat(parts);
+        s = 0;
+        e = buf.length;
+        parts = [];
+        partsLength = 0;
+      }
+      start = nl + 1;
+      if (e > s && buf[e - 1] === 0x0d) e--;
+      if (e === s) continue;
+      if (prefilter && !prefilter.mayMatch(buf, s, e)) continue;
+      yield { line: lineNo, text: buf.toString('utf8', s, e) };
+    }
+    if (start < chunk.length) {
+      parts.push(chunk.subarray(start));
+      partsLength += chunk.length - start;
+      if (partsLength > max) {
+        throw new SourceReadError(`line ${lineNo + 1} is longer than ${Math.round(max / 1048576)} MiB without a line break`, {
+          file: file.rel,
+          line: lineNo + 1,
+          code: 'line.too-long',
+        });
+      }
+    }
+  }
+  if (partsLength > 0) {
+    lineNo++;
+    let buf = Buffer.concat(parts);
+    if (buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, -1);
+    if (buf.length > 0 && (!prefilter || prefilter.mayMatch(buf, 0, buf.length))) {
+      yield { line: lineNo, text: buf.toString('utf8'), unterminated: true };
+    }
+  }
+}

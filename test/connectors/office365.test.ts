@@ -1,0 +1,287 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import connector from '../../connectors/office365/index.ts';
+import { bookkeepingPattern } from '../../connectors/office365/common.ts';
+import { GERMAN_HEADERS } from '../../connectors/office365/fields.ts';
+import { graphItems, mayBeBookkeeping, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
+import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
+import type { SourceRecord } from '../../src/core/record.ts';
+import { decodeBuffer } from '../../src/io/encoding.ts';
+import { readHead } from '../../src/io/files.ts';
+import { FIXTURES, find, where } from '../helpers.ts';
+
+const DIR = path.join(FIXTURES, 'office365');
+const CONFIG = path.join(DIR, 'ojco-dsar.config.yaml');
+const BROKEN = path.join(DIR, 'broken/ojco-dsar.config.yaml');
+
+const CONTACTS_1 = 'graph-contacts graph/karin.ek/contacts/contacts-page1.json';
+const MESSAGES_1 = 'graph-messages graph/karin.ek/messages/messages-page1.json';
+const MESSAGES_2 = 'graph-messages graph/karin.ek/messages/messages-page2.json';
+const TRACE = 'message-trace trace/MTSummary_Report_OJCO_2024-12-01_2025-06-30.csv';
+const TRACE_EXT = 'message-trace trace/extended/MTDetail_Report_OJCO_registerutdrag.csv';
+
+type Found = Awaited<ReturnType<typeof find>>;
+/** The connector's own record behind a found one (for fields the find JSON does not carry, such as `bookkeeping`). */
+function recordAt(d: Found, source: string, pointerOrLine: string | number): SourceRecord {
+  const m = d.result.subjects[0]!.records.find(
+    (r) => d.result.sources[r.source]!.source === source && (r.record.locator.pointer === pointerOrLine || r.record.locator.line === pointerOrLine),
+  );
+  expect(m, `${source} ${pointerOrLine} is found`).toBeDefined();
+  return m!.record;
+}
+
+describe('office365 connector: real pipeline on its fixtures', () => {
+  it('finds Åsa by e-mail in all three CSV layouts, the Graph contact, the invoice e-mail and the trace, and not the invoice mailbox', async () => {
+    const d = await find(CONFIG, { email: ['asa.lindqvist@lindqvistbygg.example'] });
+    expect(d.skipped).toEqual([]);
+    expect(where(d, 'exact')).toEqual([
+      `${CONTACTS_1}/value/0`,
+      `${MESSAGES_1}/value/0`,
+      `${TRACE}:2`,
+      'outlook-classic outlook/classic/Kontakter.CSV:2',
+      'outlook-com outlook/outlook.com/contacts.csv:2',
+      'outlook-sv outlook/svenska/kontakter.csv:2',
+    ]);
+    // Nothing else at all: the reminder and the trace row sent only to faktura@ are not hers.
+    expect(d.records).toHaveLength(6);
+    expect(d.subject.knownBy.map((k) => k.value)).not.toContain('faktura@lindqvistbygg.example');
+
+    const invoice = d.records.find((r) => r.source === 'graph-messages')!;
+    expect(invoice.matchedOn).toContainEqual({ kind: 'email', field: 'toRecipients/0/emailAddress/address', via: 'given' });
+    // Her display name on the same party supports it; Karin's and the invoice mailbox's parties do not.
+    expect(invoice.matchedOn.map((m) => m.field)).toEqual(['toRecipients/0/emailAddress/address', 'toRecipients/0/emailAddress/name']);
+    expect(invoice).toMatchObject({ entity: 'message', category: 'mail-message', date: '2025-04-30', label: 'E-mail: Faktura 2025041 från OJCO International AB' });
+    const rec = recordAt(d, 'graph-messages', '/value/0');
+    expect(rec.bookkeeping).toBe(true);
+    // Each party is its own holder: the cc'd invoice mailbox is not Åsa's.
+    expect(rec.identifiers.filter((i) => i.kind === 'email').map((i) => `${i.holder}:${i.value}`)).toEqual([
+      'from:karin.ek@ojco.example',
+      'to0:asa.lindqvist@lindqvistbygg.example',
+      'cc0:faktura@lindqvistbygg.example',
+    ]);
+
+    const trace = d.records.find((r) => r.source === 'message-trace')!;
+    expect(trace).toMatchObject({ entity: 'trace', category: 'mail-trace', date: '2025-04-30', locator: { line: 2, row: 1 } });
+    expect(trace.matchedOn).toEqual([{ kind: 'email', field: 'recipient_status', via: 'given' }]);
+    expect(trace.fields.recipient_status).toBe('asa.lindqvist@lindqvistbygg.example##Receive, Send;faktura@lindqvistbygg.example##Receive, Send');
+
+    const classic = d.records.find((r) => r.source === 'outlook-classic')!;
+    expect(classic.fields).toMatchObject({ 'First Name': 'Åsa', 'Job Title': 'Inköpschef', Notes: 'Träffades på mässan i Malmö\r\nVill ha offert på altan till hösten' });
+    expect(classic.label).toBe('Outlook contact (classic desktop export)');
+    const sv = d.records.find((r) => r.source === 'outlook-sv')!;
+    expect(sv.fields).toMatchObject({ Förnamn: 'Åsa', Mobiltelefon: '0046 70 174 06 05' });
+    expect(sv.label).toBe('Outlook contact (classic desktop export, Swedish headers)');
+    expect(d.records.find((r) => r.source === 'outlook-com')!.fields['E-mail Address']).toBe('ASA.LINDQVIST@LINDQVISTBYGG.EXAMPLE');
+    const contact = d.records.find((r) => r.source === 'graph-contacts')!;
+    expect(contact).toMatchObject({ entity: 'contact', category: 'mail-contact', date: '2024-03-14' });
+
+    // Her business phone is Lindqvist Bygg's switchboard, which Per Lindqvist answers: shared, and not followed to him.
+    expect(d.shared).toEqual([expect.objectContaining({ kind: 'phone', value: '+46406280410', reason: 'other-person', given: false })]);
+    expect(d.records.some((r) => JSON.stringify(r.fields).includes('per.lindqvist@'))).toBe(false);
+  });
+
+  it('finds Örjan by phone in every contact layout, and the e-mail with the phone in its body', async () => {
+    const d = await find(CONFIG, { phone: ['+46 70 174 06 12'] });
+    expect(where(d, 'exact')).toEqual([
+      'google-contacts google/google-contacts.csv:2',
+      `${CONTACTS_1}/value/1`,
+      `${MESSAGES_1}/value/1`,
+      `${TRACE}:3`,
+      'outlook-classic outlook/classic/Kontakter.CSV:4',
+      'outlook-com outlook/outlook.com/contacts.csv:3',
+      'outlook-sv outlook/svenska/kontakter.csv:3',
+    ]);
+    const reply = d.records.find((r) => r.source === 'graph-messages')!;
+    expect(reply.matchedOn).toContainEqual({ kind: 'phone', field: 'bodyPreview', via: 'given' });
+    // The classic row is located on its physical line although Åsa's row above it spans two (a quoted CRLF).
+    expect(d.records.find((r) => r.source === 'outlook-classic')!.locator).toEqual({ file: 'outlook/classic/Kontakter.CSV', line: 4, row: 2 });
+    expect(d.subject.knownBy).toContainEqual({ kind: 'email', value: 'orjan@backstromkonsult.example', origin: 'link' });
+  });
+
+  it('finds Märta by personnummer only in the body of her request, and learns nothing from that mention', async () => {
+    const d = await find(CONFIG, { pnr: ['19920728-9969'] });
+    // A personnummer in free text is a mention: the message is hers (exact), but
+    // a mention is no party of the message, so its sender's address is not
+    // learned and her other messages, contacts and trace rows are not reached.
+    expect(where(d)).toEqual([`${MESSAGES_1}/value/2`]);
+    expect(d.records[0]).toMatchObject({ confidence: 'exact', matchedOn: [{ kind: 'pnr', field: 'bodyPreview', via: 'given' }] });
+    expect(d.subject.knownBy).toEqual([{ kind: 'pnr', value: '199207289969', origin: 'given' }]);
+  });
+
+  it('finds Märta by e-mail: her messages, trace rows and contacts; learns her name; the namesake is never exact', async () => {
+    const d = await find(CONFIG, { email: ['marta.oberg@mail.example'] });
+    expect(where(d, 'exact')).toEqual([
+      `${CONTACTS_1}/value/2`,
+      `${MESSAGES_1}/value/2`,
+      `${MESSAGES_2}/0/value/1`,
+      `${TRACE}:4`,
+      `${TRACE}:5`,
+      `${TRACE_EXT}:2`,
+      `${TRACE_EXT}:3`,
+      'outlook-classic outlook/classic/Kontakter.CSV:5',
+      'outlook-com outlook/outlook.com/contacts.csv:4',
+      'outlook-sv outlook/svenska/kontakter.csv:4',
+    ]);
+    expect(d.subject.knownBy).toContainEqual({ kind: 'name', value: 'märta öberg', origin: 'link' });
+    // The namesake (marta.o@example.net) shares only the name.
+    expect(where(d, 'possible')).toEqual([`${MESSAGES_2}/0/value/2`, 'outlook-classic outlook/classic/Kontakter.CSV:6']);
+    expect(d.records.filter((r) => JSON.stringify(r.fields).includes('marta.o@example.net')).every((r) => r.confidence === 'possible')).toBe(true);
+    // The extended report is UTF-16 LE without a BOM, one row per event.
+    expect(d.records.filter((r) => r.source === 'message-trace' && r.locator.file.includes('extended')).map((r) => r.fields.event_id)).toEqual(['RECEIVE', 'DELIVER']);
+  });
+
+  it('with her personnummer too, excludes the namesake contact who has another one', async () => {
+    const d = await find(CONFIG, { email: ['marta.oberg@mail.example'], pnr: ['19920728-9969'] });
+    expect(d.summary.namesakesExcluded).toBe(1);
+    expect(where(d)).not.toContain('outlook-classic outlook/classic/Kontakter.CSV:6');
+    // Her namesake's e-mail carries no personnummer of a party (hers is a mention), so it stays "possible".
+    expect(where(d, 'possible')).toEqual([`${MESSAGES_2}/0/value/2`]);
+  });
+
+  it('finds a phone written only in an HTML body (070-174&nbsp;06&nbsp;33), in a JSON array of pages', async () => {
+    const d = await find(CONFIG, { phone: ['070-174 06 33'] });
+    const thanks = d.records.find((r) => r.locator.pointer === '/0/value/1')!;
+    expect(thanks).toMatchObject({ confidence: 'exact', source: 'graph-messages', locator: { file: 'graph/karin.ek/messages/messages-page2.json', pointer: '/0/value/1' } });
+    expect(thanks.matchedOn).toContainEqual({ kind: 'phone', field: 'body/content', via: 'given' });
+  });
+
+  it('flags possible räkenskapsinformation by subject, and attachments only when they leave the organisation', async () => {
+    const d = await find(CONFIG, { email: ['karin.ek@ojco.example'] });
+    const flag = (pointer: string, file = 'messages-page2.json'): boolean | undefined =>
+      d.result.subjects[0]!.records.find((r) => r.record.locator.file.endsWith(file) && r.record.locator.pointer === pointer)?.record.bookkeeping;
+    expect(flag('/value/0', 'messages-page1.json')).toBe(true); // Faktura …, with an attachment to a customer
+    expect(flag('/value/1', 'messages-page1.json')).toBeUndefined(); // SV: Offert
+    expect(flag('/0/value/0')).toBe(true); // Påminnelse: faktura 2025041
+    expect(flag('/0/value/3')).toBeUndefined(); // internal, with an attachment
+    // Karin's own account in the directory.
+    const user = d.records.find((r) => r.entity === 'user')!;
+    expect(user).toMatchObject({ confidence: 'exact', category: 'directory-user', locator: { file: 'graph/users/users.json', pointer: '/value/0' } });
+  });
+
+  it('reads an Exchange (EX) contact through the address in its display name, and the user directory', async () => {
+    const d = await find(CONFIG, { email: ['lars.nystrom@ojco.example'] });
+    const ex = d.records.find((r) => r.source === 'outlook-classic')!;
+    expect(ex.confidence).toBe('exact');
+    expect(ex.matchedOn).toContainEqual({ kind: 'email', field: 'E-mail Display Name', via: 'given' });
+    expect(ex.fields['E-mail Type']).toBe('EX');
+    expect(d.subject.knownBy).toContainEqual({ kind: 'systemId', value: 'm365:user:7a2f4c1e-0b3d-4e5f-8a9b-0c1d2e3f4a02', origin: 'link' });
+  });
+
+  it('follows a personnummer in Government ID Number to the contact, its e-mail and the delta page; skips removed delta items with a warning', async () => {
+    const d = await find(CONFIG, { pnr: ['19710223-9972'] });
+    expect(where(d, 'exact')).toEqual([
+      'graph-contacts graph/karin.ek/contacts/contacts-delta.json/value/0',
+      `${MESSAGES_2}/0/value/4`,
+      'outlook-classic outlook/classic/Kontakter.CSV:8',
+    ]);
+    expect(d.warnings).toContainEqual(expect.objectContaining({ code: 'office365.delta-removed', source: 'graph-contacts', file: 'graph/karin.ek/contacts/contacts-delta.json' }));
+  });
+});
+
+describe('office365 connector: formats and layouts', () => {
+  const detect = async (rel: string): Promise<string | undefined> => {
+    const head = await readHead(path.join(DIR, rel));
+    return connector.detect({ name: rel, head, size: head.length })?.format;
+  };
+  const header = async (rel: string) => mapOutlookHeader(headerCells(decodeBuffer(await readHead(path.join(DIR, rel))).text.split(/\r?\n/u)[0]!));
+
+  it('detects each format from the content', async () => {
+    expect(await detect('outlook/classic/Kontakter.CSV')).toBe('outlook-csv');
+    expect(await detect('outlook/outlook.com/contacts.csv')).toBe('outlook-csv');
+    expect(await detect('outlook/svenska/kontakter.csv')).toBe('outlook-csv');
+    expect(await detect('google/google-contacts.csv')).toBe('google-contacts-csv');
+    expect(await detect('graph/karin.ek/contacts/contacts-page1.json')).toBe('graph-json');
+    expect(await detect('graph/karin.ek/messages/messages-page2.json')).toBe('graph-json');
+    expect(await detect('graph/users/users.json')).toBe('graph-json');
+    expect(await detect('trace/MTSummary_Report_OJCO_2024-12-01_2025-06-30.csv')).toBe('message-trace-csv');
+    expect(await detect('trace/extended/MTDetail_Report_OJCO_registerutdrag.csv')).toBe('message-trace-csv');
+    expect(await detect('broken/contacts/marta.vcf')).toBeUndefined();
+  });
+
+  it('tells the Outlook layouts and header languages apart', async () => {
+    expect(await header('outlook/classic/Kontakter.CSV')).toMatchObject({ layout: 'classic', language: 'en', known: 92 });
+    expect(await header('outlook/outlook.com/contacts.csv')).toMatchObject({ layout: 'outlook.com', language: 'en', known: 61 });
+    expect(await header('outlook/svenska/kontakter.csv')).toMatchObject({ layout: 'classic', language: 'sv', known: 92 });
+    // The German names a German Outlook 2013 writes.
+    const de = mapOutlookHeader(Object.keys(GERMAN_HEADERS));
+    expect(de).toMatchObject({ layout: 'classic', language: 'de' });
+    expect(de.index.get('E-mail Address')).toBe(Object.keys(GERMAN_HEADERS).indexOf('E-Mail-Adresse'));
+    expect(de.index.get('Government ID Number')).toBe(Object.keys(GERMAN_HEADERS).indexOf('Sozialversicherungsnr.'));
+    // No spelling means two different columns.
+    expect(aliasCollisions()).toEqual([]);
+  });
+
+  it('maps a localised header it does not know through options.headers', async () => {
+    expect(connector.optionsSchema.safeParse({ headers: { Mobilnummer: 'Mobile Phone' } }).success).toBe(true);
+    expect(connector.optionsSchema.safeParse({ headers: { Mobilnummer: 'Mobil' } }).success).toBe(false);
+    expect(mapOutlookHeader(['Förnamn', 'Efternamn', 'Mobilnummer'], { Mobilnummer: 'Mobile Phone' }).index.get('Mobile Phone')).toBe(2);
+    const fields = connector.describe({ headers: { Mobilnummer: 'Mobile Phone' } }).entities.find((e) => e.entity === 'contact')!.fields;
+    expect(fields.find((f) => f.name === 'Mobilnummer')).toMatchObject({ category: 'contact', identifier: 'phone' });
+  });
+
+  it('reads the Graph resource from @odata.context', () => {
+    expect(resourceOfContext('https://graph.microsoft.com/v1.0/$metadata#users(displayName,description,mailNickname)')).toBe('user');
+    expect(resourceOfContext("https://graph.microsoft.com/v1.0/$metadata#users('karin.ek%40ojco.example')/contacts")).toBe('contact');
+    expect(resourceOfContext("https://graph.microsoft.com/v1.0/$metadata#users('karin.ek%40ojco.example')/messages(from,toRecipients,subject)")).toBe('message');
+    expect(resourceOfContext("https://graph.microsoft.com/v1.0/$metadata#users('id')/mailFolders('Inbox')/messages/$entity")).toBe('message');
+    expect(resourceOfContext('https://graph.microsoft.com/v1.0/$metadata#Collection(contact)')).toBe('contact');
+    expect(resourceOfContext('https://graph.microsoft.com/v1.0/$metadata#users/$entity')).toBe('user');
+    expect(resourceOfContext('odata-context')).toBeUndefined();
+    expect(resourceOfContext("https://graph.microsoft.com/v1.0/$metadata#users('id')/events")).toBeUndefined();
+  });
+
+  it('streams a large saved response to the same items and pointers as the in-memory path', async () => {
+    for (const rel of ['graph/karin.ek/messages/messages-page1.json', 'graph/karin.ek/messages/messages-page2.json']) {
+      const abs = path.join(DIR, rel);
+      const file = { abs, rel, size: (await readHead(abs, 1 << 20)).length };
+      const whole = [];
+      for await (const it of graphItems(file)) whole.push(it);
+      const streamed = [];
+      for await (const it of streamedItems(file)) streamed.push(it);
+      expect(streamed.map((i) => i.pointer)).toEqual(whole.map((i) => i.pointer));
+      expect(streamed.map((i) => i.context)).toEqual(whole.map((i) => i.context));
+      expect(streamed.map((i) => i.value)).toEqual(whole.map((i) => i.value));
+    }
+  });
+
+  it('applies the bookkeeping rule', () => {
+    const words = bookkeepingPattern();
+    const bk = (subject: string, attached: boolean, addresses: string[], context?: string, ownDomains?: string[]): boolean =>
+      mayBeBookkeeping(subject, attached, addresses, context, { ownDomains }, words);
+    expect(bk('Orderbekräftelse 4711', false, [])).toBe(true);
+    expect(bk('SV: Avtal 2025', false, [])).toBe(true);
+    expect(bk('Receipt for your payment', false, [])).toBe(true);
+    expect(bk('Border crossing', false, [])).toBe(false);
+    expect(bk('Bilder', true, ['a@ojco.example', 'b@kund.example'], undefined, ['ojco.example'])).toBe(true);
+    expect(bk('Bilder', true, ['a@ojco.example', 'b@ojco.example'], undefined, ['ojco.example'])).toBe(false);
+    // The mailbox in @odata.context tells the organisation's domain.
+    expect(bk('Bilder', true, ['karin.ek@ojco.example', 'lars@ojco.example'], "https://graph.microsoft.com/v1.0/$metadata#users('karin.ek%40ojco.example')/messages")).toBe(false);
+    // Without knowing the organisation, any attachment may be a verifikation.
+    expect(bk('Bilder', true, ['karin.ek@ojco.example', 'lars@ojco.example'])).toBe(true);
+    expect(bookkeepingPattern(['beställning']).test('Din beställning')).toBe(true);
+  });
+});
+
+describe('office365 connector: broken inputs', () => {
+  it('skips each broken file with a message that names what is wrong, and reads what came before a cut', async () => {
+    const d = await find(BROKEN, { email: ['marta.oberg@mail.example'] });
+    const skipped = d.skipped.map((s) => `${s.source} ${s.file}${s.line ? ':' + s.line : ''} ${s.code}`).sort();
+    expect(skipped).toEqual([
+      'contacts-broken contacts/kontakter-excel.csv:1 office365.wrong-delimiter',
+      'contacts-broken contacts/marta.vcf source.unknown-format',
+      'contacts-wrong-delimiter ../outlook/svenska/kontakter.csv:1 office365.wrong-delimiter',
+      'graph-broken graph/contacts-error.json office365.graph-error-response',
+      'graph-broken graph/messages-cut.json:73 json.malformed',
+      'trace-cut trace/MTSummary_cut.csv:4 csv.malformed',
+    ]);
+    const byFile = (f: string) => d.skipped.find((s) => s.file === f)!.message;
+    expect(byFile('trace/MTSummary_cut.csv')).toMatch(/never closed/u);
+    expect(byFile('graph/messages-cut.json')).toMatch(/cut off/u);
+    expect(byFile('contacts/kontakter-excel.csv')).toMatch(/one column .* another delimiter/u);
+    expect(byFile('graph/contacts-error.json')).toMatch(/Graph error response/u);
+    // No message repeats a value from the files.
+    for (const s of d.skipped) expect(s.message).not.toMatch(/@|Märta|Öberg|070|InvalidAuthenticationToken/u);
+    // The UTF-16 trace rows before the cut are still read.
+    expect(where(d, 'exact')).toEqual(['trace-cut trace/MTSummary_cut.csv:2', 'trace-cut trace/MTSummary_cut.csv:3']);
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { Matcher, namesCompatible, type SubjectQuery } from '../../../src/core/match/matcher.ts';
+import type { RawIdentifier, SourceRecord } from '../../../src/core/record.ts';
+
+let line = 0;
+function rec(entity: string, identifiers: RawIdentifier[], extra: Partial<SourceRecord> = {}): SourceRecord {
+  line++;
+  return { entity, locator: { file: 'test.csv', line }, fields: {}, identifiers, ...extra };
+}
+const id = (kind: RawIdentifier['kind'], value: string, holder?: string): RawIdentifier => ({ kind, value, field: kind, ...(holder ? { holder } : {}) });
+
+function run(subjects: SubjectQuery[], records: SourceRecord[], passes = 1) {
+  const m = new Matcher(subjects);
+  for (let p = 0; p < passes; p++) for (const r of records) m.offer(0, r);
+  return m.finish();
+}
+const one = (q: SubjectQuery['identifiers'], records: SourceRecord[], passes = 1) => run([{ id: 's', identifiers: q }], records, passes)[0]!;
+const graded = (r: ReturnType<typeof one>) => r.records.map((x) => `${x.record.entity}:${x.confidence}`).sort();
+
+describe('matcher', () => {
+  it('grades a unique identifier exact, in any notation', () => {
+    const r = one([{ kind: 'phone', value: '+46701740605' }], [rec('person', [id('phone', '070-174 06 05')]), rec('other', [id('phone', '070-174 06 06')])]);
+    expect(graded(r)).toEqual(['person:exact']);
+  });
+
+  it("follows a natural person's identifiers as links, with the path", () => {
+    const customer = rec('customer', [id('email', 'MARTA@x.example'), id('customerNo', '1044')]);
+    const invoice = rec('invoice', [id('customerNo', '1044')], { holders: { self: { scope: 'organisation' } } });
+    const r = one([{ kind: 'email', value: 'marta@x.example' }], [customer, invoice]);
+    expect(graded(r)).toEqual(['customer:exact', 'invoice:exact']);
+    const inv = r.records.find((x) => x.record.entity === 'invoice')!;
+    expect(inv.evidence.map((e) => e.via)).toEqual(['link']);
+    expect(inv.path).toEqual([{ source: 0, locator: customer.locator, kind: 'customerNo', field: 'customerNo' }]);
+  });
+
+  it('finds records read before the link was learned when they are offered again (a later round)', () => {
+    const invoice = rec('invoice', [id('customerNo', '1044')]);
+    const customer = rec('customer', [id('email', 'marta@x.example'), id('customerNo', '1044')]);
+    expect(graded(one([{ kind: 'email', value: 'marta@x.example' }], [invoice, customer], 1))).toEqual(['customer:exact']);
+    expect(graded(one([{ kind: 'email', value: 'marta@x.example' }], [invoice, customer], 2))).toEqual(['customer:exact', 'invoice:exact']);
+  });
+
+  it("does not follow an organisation's identifiers; they confirm a name match as probable", () => {
+    const contact = rec('customer', [id('company', 'Lindqvist Bygg AB'), id('customerNo', '1042'), id('email', 'asa@lb.example', 'contact'), id('name', 'Åsa Lindqvist', 'contact')], {
+      holders: { self: { scope: 'organisation' } },
+    });
+    const invoiceNamingHer = rec('invoice', [id('customerNo', '1042'), id('name', 'Åsa Lindqvist', 'reference')], { holders: { self: { scope: 'organisation' } } });
+    const otherInvoice = rec('invoice', [id('customerNo', '1042'), id('name', 'Per Lindqvist', 'reference')], { holders: { self: { scope: 'organisation' } } });
+    const r = one([{ kind: 'email', value: 'asa@lb.example' }], [contact, invoiceNamingHer, otherInvoice]);
+    expect(graded(r)).toEqual(['customer:exact', 'invoice:probable']);
+  });
+
+  it('name alone is possible; diacritics-insensitive name too; a namesake with another personnummer is excluded', () => {
+    const r = one(
+      [
+        { kind: 'name', value: 'Märta Öberg' },
+        { kind: 'pnr', value: '19920728-9969' },
+      ],
+      [
+        rec('member', [id('name', 'Märta Öberg')]),
+        rec('member', [id('name', 'Marta Oberg')]),
+        rec('customer', [id('name', 'Märta Öberg'), id('pnr', '19650405-9988')]),
+      ],
+    );
+    expect(graded(r)).toEqual(['member:possible', 'member:possible']);
+    expect(r.records.map((x) => x.evidence[0]!.via).sort()).toEqual(['name', 'name-base']);
+    expect(r.namesakesExcluded).toBe(1);
+  });
+
+  it('a namesake with other identifiers is never exact, even when found through a shared key', () => {
+    // The subject's e-mail leads to a phone; that phone also sits on another person's record.
+    const r = one(
+      [{ kind: 'email', value: 'asa@lb.example' }],
+      [
+        rec('person', [id('email', 'asa@lb.example'), id('name', 'Åsa Lindqvist'), id('phone', '040-628 04 10')]),
+        rec('person', [id('name', 'Per Lindqvist'), id('phone', '040-628 04 10'), id('email', 'per@lb.example')]),
+      ],
+      2,
+    );
+    expect(graded(r)).toEqual(['person:exact']);
+    expect(r.shared).toEqual([expect.objectContaining({ kind: 'phone', value: '+46406280410', reason: 'other-person', given: false })]);
+  });
+
+  it("does not follow a phone that is also an organisation's (a switchboard)", () => {
+    const r = one(
+      [{ kind: 'email', value: 'asa@lb.example' }],
+      [
+        rec('person', [id('email', 'asa@lb.example'), id('phone', '040-628 04 10')]),
+        rec('company', [id('company', 'Lindqvist Bygg AB'), id('phone', '040 628 04 10')], { holders: { self: { scope: 'organisation' } } }),
+        rec('person', [id('phone', '0406280410'), id('name', 'Someone Else')]),
+      ],
+      2,
+    );
+    expect(graded(r)).toEqual(['person:exact']);
+    expect(r.shared[0]).toMatchObject({ kind: 'phone', reason: 'organisation' });
+  });
+
+  it('never follows role addresses, and reports them', () => {
+    const r = one(
+      [{ kind: 'pnr', value: '19840312-9987' }],
+      [rec('customer', [id('pnr', '840312-9987'), id('email', 'faktura@lb.example')]), rec('invoice', [id('email', 'faktura@lb.example')])],
+      2,
+    );
+    expect(graded(r)).toEqual(['customer:exact']);
+    expect(r.shared[0]).toMatchObject({ kind: 'email', reason: 'role-address' });
+  });
+
+  it("a sole trader's org.nr is the owner's personnummer", () => {
+    const r = one([{ kind: 'orgnr', value: '761105-9978' }], [rec('customer', [id('orgnr', '19761105-9978')]), rec('invoice', [id('pnr', '7611059978')])]);
+    expect(graded(r)).toEqual(['customer:exact', 'invoice:exact']);
+  });
+
+  it("a company's org.nr is context only", () => {
+    const r = one([{ kind: 'orgnr', value: '556987-6542' }, { kind: 'name', value: 'Åsa Lindqvist' }], [
+      rec('invoice', [id('orgnr', '5569876542'), id('name', 'Åsa Lindqvist', 'reference')], { holders: { self: { scope: 'organisation' } } }),
+      rec('company', [id('orgnr', '556987-6542')], { holders: { self: { scope: 'organisation' } } }),
+    ]);
+    expect(graded(r)).toEqual(['invoice:probable']);
+    expect(r.contextOnly[0]).toMatchObject({ kind: 'orgnr', value: '5569876542' });
+  });
+
+  it('finds personnummer, e-mail and phone mentioned in free text, as mentions that teach nothing', () => {
+    const msg = rec('message', [id('email', 'karin@ojco.example', 'from')], {
+      text: [{ field: 'body', value: 'Hej, jag heter Märta Öberg, 920728-9969, ring 070-174 06 33' }],
+    });
+    const r = one([{ kind: 'pnr', value: '199207289969' }], [msg, rec('contact', [id('email', 'karin@ojco.example')])], 2);
+    expect(graded(r)).toEqual(['message:exact']);
+  });
+
+  it("a client id seen with another logged-in user is not followed (a shared browser)", () => {
+    const r = one(
+      [{ kind: 'customerNo', value: '1044' }],
+      [
+        rec('event', [id('customerNo', '1044'), id('gaClientId', '111.222')]),
+        rec('event', [id('gaClientId', '111.222')]),
+        rec('event', [id('customerNo', '1057'), id('gaClientId', '111.222')]),
+      ],
+      2,
+    );
+    expect(graded(r)).toEqual(['event:exact']);
+    expect(r.shared[0]).toMatchObject({ kind: 'gaClientId', reason: 'other-person' });
+  });
+
+  it('matches a batch of subjects in one pass, each with their own records', () => {
+    const records = [rec('a', [id('email', 'a@x.example'), id('customerNo', '1')]), rec('b', [id('email', 'b@x.example')]), rec('c', [id('customerNo', '1')])];
+    const res = run(
+      [
+        { id: 'A', identifiers: [{ kind: 'email', value: 'a@x.example' }] },
+        { id: 'B', identifiers: [{ kind: 'email', value: 'b@x.example' }] },
+      ],
+      records,
+    );
+    expect(res.map((s) => [s.id, graded(s)])).toEqual([
+      ['A', ['a:exact', 'c:exact']],
+      ['B', ['b:exact']],
+    ]);
+  });
+
+  it('tells compatible names from conflicting ones', () => {
+    expect(namesCompatible(['marta', 'oberg'], ['marta'])).toBe(true);
+    expect(namesCompatible(['marta', 'oberg', 'svensson'], ['marta', 'oberg'])).toBe(true);
+    expect(namesCompatible(['per', 'lindqvist'], ['asa', 'lindqvist'])).toBe(false);
+  });
+});
