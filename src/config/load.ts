@@ -130,14 +130,31 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const rel = path.relative(cwd, file) || file;
   const bytes = await readFile(file);
   const data = await parseConfigText(rel, bytes.toString('utf8').replace(/^\uFEFF/u, ''));
-  const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(`the config file ${rel} has problems`, zodProblems(parsed.error, rel));
-  const raw = parsed.data;
-  const baseDir = path.dirname(file);
+  // Sources are checked one by one, so that a bad key in one source does not
+  // hide a bad connector in another: every problem is reported at once.
   const problems: Problem[] = [];
+  const parsed = ConfigSchema.safeParse(data);
+  let raw: RawConfig;
+  let validSources: { i: number; s: RawSource }[];
+  if (parsed.success) {
+    raw = parsed.data;
+    validSources = raw.sources.map((s, i) => ({ i, s }));
+  } else {
+    problems.push(...zodProblems(parsed.error, rel));
+    const list = (data as { sources?: unknown } | null)?.sources;
+    validSources = [];
+    if (Array.isArray(list)) {
+      list.forEach((item, i) => {
+        const one = SourceSchema.safeParse(item);
+        if (one.success) validSources.push({ i, s: one.data });
+      });
+    }
+    raw = { sources: validSources.map((v) => v.s) };
+  }
+  const baseDir = path.dirname(file);
   const names = new Set<string>();
   const sources: ResolvedSource[] = [];
-  for (const [i, s] of raw.sources.entries()) {
+  for (const { i, s } of validSources) {
     const at = `sources[${i}]`;
     if (names.has(s.name)) problems.push({ code: 'config.duplicate-source', message: `${at}.name: "${s.name}" is used by two sources`, file: rel, path: `${at}.name` });
     names.add(s.name);

@@ -116,7 +116,7 @@ export interface CsvReader {
  * Throws SourceReadError (with file and line) for malformed content.
  */
 export async function openCsv(file: SourceFile, opts: CsvReadOptions = {}): Promise<CsvReader> {
-  return openCsvChunks({ rel: file.rel }, readChunks(file.abs), opts);
+  return openCsvChunks({ rel: file.rel }, readChunks(file.abs, undefined, file.rel), opts);
 }
 
 /** The same over any byte stream, such as a ZIP entry; `file.rel` names it in errors. */

@@ -20,9 +20,10 @@ function ignored(name: string): boolean {
   return name.startsWith('.') || name.startsWith('~$') || name === 'Thumbs.db' || name === 'desktop.ini';
 }
 
+/** Relative to the config's folder (`../exports/x.csv` too), so outputs do not depend on where the tool runs. */
 export function relPath(baseDir: string, abs: string): string {
   const r = path.relative(baseDir, abs);
-  return (r.startsWith('..') || path.isAbsolute(r) ? abs : r).split(path.sep).join('/');
+  return (path.isAbsolute(r) ? abs : r).split(path.sep).join('/');
 }
 
 /**
@@ -62,8 +63,13 @@ export async function listSourceFiles(sourcePath: string, baseDir: string): Prom
 }
 
 /** The first `n` bytes of a file. */
-export async function readHead(abs: string, n = 65536): Promise<Buffer> {
-  const fh = await open(abs, 'r');
+export async function readHead(abs: string, n = 65536, rel: string = abs): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await open(abs, 'r');
+  } catch (err) {
+    throw ioFailure(err, rel);
+  }
   try {
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);
@@ -73,10 +79,31 @@ export async function readHead(abs: string, n = 65536): Promise<Buffer> {
   }
 }
 
-/** Reads a file in large chunks. */
-export async function* readChunks(abs: string, chunkSize = READ_CHUNK): AsyncGenerator<Buffer> {
+/** An operating-system error as a SourceReadError: the code says what (EACCES, EISDIR), never a value. */
+export function ioFailure(err: unknown, file: string): SourceReadError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const what =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'the file disappeared while it was being read'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? 'I/O error'})`;
+  return new SourceReadError(`the file ${what}`, { file, code: 'source.unreadable', cause: err });
+}
+
+/** Reads a file in large chunks. `rel` names it in errors. */
+export async function* readChunks(abs: string, chunkSize = READ_CHUNK, rel: string = abs): AsyncGenerator<Buffer> {
   const stream = createReadStream(abs, { highWaterMark: chunkSize });
-  for await (const chunk of stream) yield chunk as Buffer;
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    if (err instanceof SourceReadError) throw err;
+    throw ioFailure(err, rel);
+  } finally {
+    stream.destroy();
+  }
 }
 
 /** File name extension, lower case, without the dot (`xlsx`, `csv`, `se`). */

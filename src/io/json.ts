@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import JSONParser from '@streamparser/json/jsonparser.js';
 import { SourceReadError } from '../errors.ts';
 import { decodeBuffer, SniffingDecoder } from './encoding.ts';
-import { readChunks, type SourceFile } from './files.ts';
+import { ioFailure, readChunks, type SourceFile } from './files.ts';
 import { lineOfOffset } from './lines.ts';
 
 /** Files up to this size are parsed whole; larger ones are streamed. */
@@ -68,7 +68,12 @@ export async function readJsonDocument(file: SourceFile): Promise<unknown> {
       code: 'json.too-large',
     });
   }
-  const buf = await readFile(file.abs);
+  let buf: Buffer;
+  try {
+    buf = await readFile(file.abs);
+  } catch (err) {
+    throw ioFailure(err, file.rel);
+  }
   const { text } = decodeBuffer(buf, 'cp1252');
   if (text.trim().length === 0) throw new SourceReadError('the file is empty', { file: file.rel, line: 1, code: 'json.empty' });
   let value: unknown;
@@ -135,7 +140,7 @@ export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): Asy
   // The error is placed on the last line of the chunk that failed: close
   // enough to find it, without keeping the text.
   let lineBase = 1;
-  for await (const chunk of readChunks(file.abs)) {
+  for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
     const text = decoder.write(chunk);
     if (!parser.isEnded) parser.write(text);
     if (failure) break;

@@ -41,7 +41,7 @@ export async function* readLines(
       });
     }
   };
-  for await (const chunk of readChunks(file.abs)) yield* emit(decoder.write(chunk));
+  for await (const chunk of readChunks(file.abs, undefined, file.rel)) yield* emit(decoder.write(chunk));
   yield* emit(decoder.end());
   if (carry.length > 0) {
     lineNo++;

@@ -767,7 +767,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
 
   let failure: unknown;
   try {
-    for await (const chunk of readChunks(file.abs)) {
+    for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
       if (!probe.settled) probe.write(chunk);
       settle();
       const nul = chunk.indexOf(0);

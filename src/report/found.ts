@@ -28,6 +28,8 @@ export interface FoundRecord {
   label?: string;
   category?: string;
   date?: string;
+  /** The record is, or may be, räkenskapsinformation (it will be retained, not deleted). */
+  bookkeeping?: boolean;
   /** The linked records that led here, from a given identifier onwards. */
   path: { source: string; locator: Locator; kind: IdentifierKind; field: string }[];
   conflicts?: string[];
@@ -78,6 +80,7 @@ export function foundRecord(m: MatchedRecord, sources: ResolvedSource[]): FoundR
   if (m.record.label) r.label = m.record.label;
   if (m.record.category) r.category = m.record.category;
   if (m.record.date) r.date = m.record.date;
+  if (m.record.bookkeeping !== undefined) r.bookkeeping = m.record.bookkeeping;
   if (m.conflicts.length > 0) r.conflicts = m.conflicts;
   return r;
 }

@@ -1,6 +1,7 @@
 /** Building blocks shared by connectors: files of a source, format detection, per-file failure handling. */
 import { SourceReadError } from '../errors.ts';
 import { extOf, listSourceFiles, readHead, type SourceFile } from '../io/files.ts';
+import { decodeBuffer } from '../io/encoding.ts';
 import type { Connector, Detection, ReadContext, SourceInput } from './contract.ts';
 
 export interface DetectedFile {
@@ -21,7 +22,7 @@ export async function* detectedFiles<O>(connector: Connector<O>, input: SourceIn
       yield { file, format: input.format };
       continue;
     }
-    const head = await readHead(file.abs);
+    const head = await readHead(file.abs, undefined, file.rel);
     const d: Detection | undefined = file.size === 0 ? undefined : connector.detect({ name: file.rel, head, size: file.size });
     if (!d) {
       ctx.fileFailed(
@@ -62,10 +63,7 @@ export function hasExt(name: string, ...exts: string[]): boolean {
   return exts.includes(extOf(name));
 }
 
-/** The head of a file as text, for content sniffing (BOM stripped, Latin-1 for non-UTF-8 bytes). */
+/** The head of a file as text, for content sniffing: the encoding is sniffed as for reading (UTF-8/16, Windows-1252). */
 export function headText(head: Buffer): string {
-  let b = head;
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
-  if ((b[0] === 0xff && b[1] === 0xfe) || (b.length > 3 && b[1] === 0 && b[3] === 0)) return b.toString('utf16le').replace(/^\uFEFF/u, '');
-  return b.toString('utf8');
+  return decodeBuffer(head, 'cp1252').text;
 }
