@@ -1,0 +1,129 @@
+/**
+ * The processing register as data (Art. 30), the source of every Art. 15
+ * answer an extract gives (AA-2: one source of truth). Validated with zod;
+ * docs/register.md explains the keys, and `registerJsonSchema()` gives the
+ * JSON Schema for editors.
+ */
+import { z } from 'zod';
+import { RECORD_CATEGORIES, type RecordCategory } from './categories.ts';
+
+export const REGISTER_SCHEMA_VERSION = 1;
+
+const Text = z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict();
+/** Where in the privacy policy an entry comes from. */
+const Policy = z.string().optional();
+/** Set when an entry is not in the policy and must be confirmed. */
+const Assumption = z.string().optional();
+
+const Described = z
+  .object({ sv: z.string().min(1), en: z.string().min(1), policy: Policy, assumption: Assumption })
+  .strict();
+
+export const RegisterSchema = z
+  .object({
+    schemaVersion: z.literal(REGISTER_SCHEMA_VERSION),
+    controller: z
+      .object({
+        name: z.string().min(1),
+        orgnr: z.string().min(1),
+        address: z.object({ street: z.string(), postcode: z.string(), city: z.string(), country: z.string() }).strict(),
+        email: z.string().min(3),
+        phone: z.string().optional(),
+        dpo: z.object({ name: z.string(), email: z.string() }).strict().optional(),
+        policy: Policy,
+        note: Text.optional(),
+      })
+      .strict(),
+    supervisoryAuthority: z
+      .object({ name: Text, address: z.string(), email: z.string(), web: z.string() })
+      .strict(),
+    subjectCategories: z.record(z.string(), Described),
+    purposes: z.record(z.string(), Described),
+    legalBases: z.record(z.string(), Described.extend({ article: z.string().min(1) }).strict()),
+    transfers: z.record(z.string(), Described.extend({ country: z.string().min(1) }).strict()).default({}),
+    recipients: z.record(
+      z.string(),
+      Described.extend({
+        name: z.string().min(1),
+        kind: z.enum(['processor', 'controller', 'authority']),
+        country: z.string().min(1),
+        transfer: z.string().optional(),
+      }).strict(),
+    ),
+    retention: z.record(
+      z.string(),
+      Described.extend({
+        /** criterion: a rule in words; fixed: a period; bookkeeping: BF-1 from the record's date; bookkeeping-linked: as long as linked bookkeeping. */
+        kind: z.enum(['criterion', 'fixed', 'bookkeeping', 'bookkeeping-linked']),
+        rule: z.literal('BF-1').optional(),
+        months: z.number().int().positive().optional(),
+      }).strict(),
+    ),
+    sources: z.record(z.string(), Text),
+    profiling: z
+      .object({ applies: z.boolean(), sv: z.string(), en: z.string(), objection: Text, policy: Policy })
+      .strict(),
+    rights: z.array(Described.extend({ id: z.string().min(1), article: z.string().min(1) }).strict()).min(1),
+    processing: z.record(
+      z.string(),
+      z
+        .object({
+          system: Text,
+          subjects: z.array(z.string()).min(1),
+          purposes: z.array(z.string()).min(1),
+          legalBases: z.array(z.string()).min(1),
+          recipients: z.array(z.string()),
+          retention: z.string(),
+          source: z.string(),
+          profiling: z.boolean(),
+          /** legal-rules.md §4.2: R räkenskapsinformation, S master data for R, M marketing, O other. */
+          erasure: z.enum(['R', 'S', 'M', 'O']),
+          /** Within Art. 20 (provided by the person, consent or contract, automated)? */
+          portability: z.boolean(),
+          policy: Policy,
+          assumption: Assumption,
+          note: Text.optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type Register = z.infer<typeof RegisterSchema>;
+export type ProcessingEntry = Register['processing'][string];
+
+/** Cross-references that the schema alone cannot check; every problem, as `path: message`. */
+export function registerProblems(r: Register): string[] {
+  const out: string[] = [];
+  const need = (kind: string, ids: string[], table: Record<string, unknown>, at: string): void => {
+    for (const id of ids) if (!Object.hasOwn(table, id)) out.push(`${at}: unknown ${kind} "${id}"`);
+  };
+  for (const [id, rec] of Object.entries(r.recipients)) {
+    if (rec.transfer) need('transfer', [rec.transfer], r.transfers, `recipients.${id}.transfer`);
+  }
+  for (const [cat, p] of Object.entries(r.processing)) {
+    const at = `processing.${cat}`;
+    if (!Object.hasOwn(RECORD_CATEGORIES, cat)) out.push(`${at}: "${cat}" is not a record category (${Object.keys(RECORD_CATEGORIES).join(', ')})`);
+    need('subject category', p.subjects, r.subjectCategories, `${at}.subjects`);
+    need('purpose', p.purposes, r.purposes, `${at}.purposes`);
+    need('legal basis', p.legalBases, r.legalBases, `${at}.legalBases`);
+    need('recipient', p.recipients, r.recipients, `${at}.recipients`);
+    need('retention', [p.retention], r.retention, `${at}.retention`);
+    need('source', [p.source], r.sources, `${at}.source`);
+    const ret = r.retention[p.retention];
+    if (p.erasure === 'R' && ret && ret.kind !== 'bookkeeping') out.push(`${at}: räkenskapsinformation (erasure R) needs a bookkeeping retention`);
+  }
+  for (const cat of Object.keys(RECORD_CATEGORIES) as RecordCategory[]) {
+    if (!Object.hasOwn(r.processing, cat)) out.push(`processing: no entry for record category "${cat}"`);
+  }
+  const rightIds = r.rights.map((x) => x.id);
+  for (const required of ['access', 'rectification', 'erasure', 'restriction', 'objection', 'complaint']) {
+    if (!rightIds.includes(required)) out.push(`rights: the right "${required}" must be described (Art. 15(1)(e)-(f))`);
+  }
+  return out;
+}
+
+/** JSON Schema of the register file, for editors and docs. */
+export function registerJsonSchema(): unknown {
+  return z.toJSONSchema(RegisterSchema, { io: 'input' });
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bookkeepingRetention, fiscalYearEnd } from '../../../src/core/law/retention.ts';
+import { formatIsoDate, parseIsoDate } from '../../../src/core/law/dates.ts';
+
+// legal-rules.md §12.1, worked examples R1-R6 (BF-1, BFL 7 kap. 2 §).
+describe('BF-1 retention: the worked examples of legal-rules.md §12.1', () => {
+  const cases = [
+    { id: 'R1', fy: { start: '01-01' }, dates: ['2019-03-15'], fyEnd: '2019-12-31', until: '2026-12-31', from: '2027-01-01' },
+    { id: 'R2', fy: { start: '07-01' }, dates: ['2019-03-15'], fyEnd: '2019-06-30', until: '2026-12-31', from: '2027-01-01' },
+    { id: 'R3', fy: { start: '07-01' }, dates: ['2019-08-01'], fyEnd: '2020-06-30', until: '2027-12-31', from: '2028-01-01' },
+    {
+      id: 'R4',
+      fy: { start: '09-01', periods: [{ start: '2019-03-01', end: '2020-08-31' }] },
+      dates: ['2019-03-15'],
+      fyEnd: '2020-08-31',
+      until: '2027-12-31',
+      from: '2028-01-01',
+    },
+    { id: 'R5', fy: { start: '01-01' }, dates: ['2024-05-10'], fyEnd: '2024-12-31', until: '2031-12-31', from: '2032-01-01' },
+    { id: 'R6', fy: { start: '01-01' }, dates: ['2019-12-20', '2020-01-15'], fyEnd: '2020-12-31', until: '2027-12-31', from: '2028-01-01' },
+  ];
+  for (const c of cases) {
+    it(`${c.id}: ${c.dates.join(' + ')} is kept through ${c.until}`, () => {
+      expect(bookkeepingRetention(c.dates, c.fy)).toEqual({ rule: 'BF-1', fiscalYearEnd: c.fyEnd, retainUntil: c.until, deletableFrom: c.from });
+    });
+  }
+
+  it('the issue acceptance example: a July-June year ending 2020-06-30 keeps until 2027-12-31', () => {
+    expect(bookkeepingRetention(['2020-06-30'], { start: '07-01' }).retainUntil).toBe('2027-12-31');
+    expect(bookkeepingRetention(['2020-07-01'], { start: '07-01' }).retainUntil).toBe('2028-12-31');
+  });
+
+  it('places dates on the first and last day of a financial year correctly', () => {
+    const end = (d: string, start: string): string => formatIsoDate(fiscalYearEnd(parseIsoDate(d)!, { start }));
+    expect(end('2025-01-01', '01-01')).toBe('2025-12-31');
+    expect(end('2025-12-31', '01-01')).toBe('2025-12-31');
+    expect(end('2025-04-30', '05-01')).toBe('2025-04-30');
+    expect(end('2025-05-01', '05-01')).toBe('2026-04-30');
+  });
+
+  it('refuses what it cannot compute', () => {
+    expect(() => bookkeepingRetention([])).toThrow(RangeError);
+    expect(() => bookkeepingRetention(['2025-02-30'])).toThrow(RangeError);
+  });
+});
