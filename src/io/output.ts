@@ -1,0 +1,93 @@
+/**
+ * Writing outputs that hold personal data (extracts, plans, case exports):
+ *
+ * - atomically: a temp file in the same folder, fsync, then rename, so a
+ *   crash never leaves a half-written file under the final name;
+ * - private: files 0600 and the folders we create 0700;
+ * - never over an existing file unless the user said `--force`;
+ * - inert in spreadsheets: `neutraliseFormula` for every CSV cell.
+ *
+ * Every write returns the file's sha256, which commands list at the end and
+ * cases record as evidence.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.ts';
+
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Creates the folder (and missing parents) with mode 0700; an existing folder is left as it is. */
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses to go on when any of the files exists and `force` is not set; lists all of them. */
+export async function assertWritable(files: string[], force: boolean, displayBase = process.cwd()): Promise<void> {
+  if (force) return;
+  const taken: string[] = [];
+  for (const f of files) if (await exists(f)) taken.push(f);
+  if (taken.length > 0) {
+    throw new UsageError(
+      'output files already exist',
+      taken.map((f) => ({ code: 'output.exists', message: `${path.relative(displayBase, f) || f} exists; pass --force to overwrite it`, file: path.relative(displayBase, f) || f })),
+    );
+  }
+}
+
+/** Writes `data` to `file` atomically with mode 0600. */
+export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { force?: boolean; mode?: number } = {}): Promise<WrittenFile> {
+  const dir = path.dirname(file);
+  await ensureDir(dir);
+  if (!opts.force && (await exists(file))) await assertWritable([file], false);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? FILE_MODE);
+  try {
+    await fh.writeFile(buf);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  await rename(tmp, file);
+  return { path: file, bytes: buf.byteLength, sha256: sha256(buf) };
+}
+
+/**
+ * Spreadsheet formula injection (OWASP "CSV injection"): a cell that starts
+ * with `=`, `+`, `-`, `@`, a tab or a carriage return can run as a formula
+ * when the file is opened in Excel or LibreOffice. Such values get a leading
+ * apostrophe, which spreadsheets show as text. Plain numbers (`-12`,
+ * `+46701740605` without spaces) cannot run anything and are left alone.
+ */
+export function neutraliseFormula(value: string): string {
+  if (value.length === 0) return value;
+  const c = value[0]!;
+  if (c !== '=' && c !== '+' && c !== '-' && c !== '@' && c !== '\t' && c !== '\r') return value;
+  if (/^[+-]?\d+(?:[.,]\d+)?$/u.test(value)) return value;
+  return `'${value}`;
+}

@@ -1,0 +1,316 @@
+/**
+ * Builds the register extract from a search result and the processing
+ * register. Pure: no files, no clock (the caller passes the time).
+ *
+ * Every record is tied to its register entry, so each row says why it is
+ * processed, on what basis, who receives it and how long it is kept, with a
+ * concrete date where the rule gives one (AC-2). Other people's data in
+ * e-mail is redacted by default (Art. 15(4), AC-9).
+ */
+import type { MatchedRecord } from '../core/match/matcher.ts';
+import { holderOf, type SourceRecord } from '../core/record.ts';
+import { addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
+import { bookkeepingRetention, type FiscalYearSetup } from '../core/law/retention.ts';
+import { normaliseEmail } from '../core/identity/normalise.ts';
+import type { ConnectorDescription } from '../sources/contract.ts';
+import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
+import type { Register } from '../register/schema.ts';
+import { EXTRACT_SCHEMA_VERSION, type Extract, type ExtractLang, type ExtractRecord } from './extract-schema.ts';
+import { UserError, ExitCode, type Problem } from '../errors.ts';
+
+export interface ExtractSource {
+  name: string;
+  connector: string;
+  /** The connector's title, for sources without records. */
+  title: string;
+  description: ConnectorDescription;
+  records: number;
+}
+
+export interface ExtractInput {
+  register: Register;
+  lang: ExtractLang;
+  generatedAt: string;
+  asOf: string;
+  fiscalYear: FiscalYearSetup;
+  subjectIdentifiers: { kind: string; value: string }[];
+  records: MatchedRecord[];
+  /** Indexed like MatchedRecord.source. */
+  sources: ExtractSource[];
+  notRead: { source: string; file?: string; line?: number; reason: string }[];
+  /** Possible matches a person confirmed (index into `records`). */
+  confirmed?: Set<number>;
+  includePossible?: boolean;
+  includeThirdParties?: boolean;
+  /** E-mail domains of the controller's own staff: their names and addresses are not redacted. */
+  staffDomains?: string[];
+  caseId?: string;
+}
+
+const REDACTED = { sv: '[uppgift om annan person borttagen]', en: "[another person's data removed]" } as const;
+
+/** Record categories that hold e-mail correspondence, where other people's data is redacted (AC-9). */
+const MAIL_CATEGORIES = new Set(['mail-message', 'mail-trace']);
+
+const T = {
+  redactionPolicy: {
+    sv: 'Uppgifter om andra personer (namn och e-postadresser i e-post) har tagits bort enligt artikel 15.4 dataskyddsförordningen. Uppgifter om OJCOs egna medarbetare visas.',
+    en: "Other people's data (names and e-mail addresses in e-mail) has been removed under Article 15(4) GDPR. Data about OJCO's own staff is shown.",
+  },
+  redactionOff: {
+    sv: 'Uppgifter om andra personer har inte tagits bort (utdraget gjordes med --include-third-parties).',
+    en: "Other people's data has not been removed (the extract was made with --include-third-parties).",
+  },
+  reason: { sv: 'Annan persons uppgift (art. 15.4)', en: "Another person's data (Art. 15(4))" },
+} as const;
+
+function deepClone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** Replaces `needle` in every string leaf of `value`; returns the paths that changed. */
+function redactLeaves(value: unknown, needle: string, replacement: string, at: string, changed: string[]): unknown {
+  if (typeof value === 'string') {
+    if (!needle || !value.toLowerCase().includes(needle.toLowerCase())) return value;
+    changed.push(at);
+    return value.split(new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'), 'giu')).join(replacement);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => redactLeaves(v, needle, replacement, `${at}/${i}`, changed));
+  if (value && typeof value === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) o[k] = redactLeaves(v, needle, replacement, at ? `${at}/${k}` : k, changed);
+    return o;
+  }
+  return value;
+}
+
+const EMAIL_ANYWHERE = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gu;
+
+/**
+ * Art. 15(4) for e-mail records: names and addresses of parties that are
+ * not the subject (and not the controller's staff) are replaced, and
+ * addresses in free text are too. Names inside free text cannot be told
+ * from other words reliably and are left; the README says so.
+ */
+function redact(m: MatchedRecord, lang: ExtractLang, staffDomains: string[], subjectEmails: Set<string>): { fields: Record<string, unknown>; redactions: { field: string; reason: string }[] } {
+  const rec: SourceRecord = m.record;
+  let fields = deepClone(rec.fields);
+  const subjectHolders = new Set(m.evidence.filter((e) => e.via !== 'context').map((e) => e.holder));
+  const isStaff = (email: string): boolean => staffDomains.some((d) => email.endsWith('@' + d.toLowerCase()));
+  const changed: string[] = [];
+  const needles = new Set<string>();
+  for (const id of rec.identifiers) {
+    const holder = id.holder ?? 'self';
+    if (subjectHolders.has(holder)) continue;
+    const scope = holderOf(rec, holder).scope;
+    if (scope === 'organisation') continue;
+    if (id.kind !== 'email' && id.kind !== 'name' && id.kind !== 'phone') continue;
+    if (id.kind === 'email') {
+      const e = normaliseEmail(id.value);
+      if (!e || isStaff(e) || subjectEmails.has(e)) continue;
+    }
+    if (id.kind === 'name') {
+      // A staff member's display name stays with their address.
+      const sameHolderEmail = rec.identifiers.find((x) => (x.holder ?? 'self') === holder && x.kind === 'email');
+      const e = sameHolderEmail ? normaliseEmail(sameHolderEmail.value) : undefined;
+      if (e && (isStaff(e) || subjectEmails.has(e))) continue;
+    }
+    needles.add(id.value.trim());
+  }
+  // Longest first, so "Åsa Lindqvist (asa@…)" is not half-replaced by "Åsa Lindqvist".
+  for (const n of [...needles].sort((a, b) => b.length - a.length)) {
+    if (n.length < 3) continue;
+    fields = redactLeaves(fields, n, REDACTED[lang], '', changed) as Record<string, unknown>;
+  }
+  for (const t of rec.text ?? []) {
+    for (const match of t.value.matchAll(EMAIL_ANYWHERE)) {
+      const e = normaliseEmail(match[0]);
+      if (e && !isStaff(e) && !subjectEmails.has(e)) fields = redactLeaves(fields, match[0], REDACTED[lang], '', changed) as Record<string, unknown>;
+    }
+  }
+  const redactions = [...new Set(changed)].sort().map((field) => ({ field, reason: T.reason[lang] }));
+  return { fields, redactions };
+}
+
+function dataCategoriesOf(rec: SourceRecord, description: ConnectorDescription, lang: ExtractLang): { id: string; text: string }[] {
+  const entity = description.entities.find((e) => e.entity === rec.entity);
+  const ids = new Set<string>();
+  for (const key of Object.keys(rec.fields)) {
+    const f = entity?.fields.find((x) => x.name === key);
+    if (f && f.personal && isDataCategory(f.category) && f.category !== 'none') ids.add(f.category);
+  }
+  return [...ids].sort().map((id) => ({ id, text: DATA_CATEGORIES[id as keyof typeof DATA_CATEGORIES][lang] }));
+}
+
+/** Builds the extract; throws a UserError (exit 2) when a record has no register entry. */
+export function buildExtract(input: ExtractInput): Extract {
+  const { register: reg, lang } = input;
+  const staff = (input.staffDomains ?? []).map((d) => d.toLowerCase());
+  const subjectEmails = new Set(
+    input.subjectIdentifiers.filter((i) => i.kind === 'email').map((i) => normaliseEmail(i.value)).filter((e): e is string => !!e),
+  );
+  const chosen = input.records
+    .map((m, i) => ({ m, i }))
+    .filter(({ m, i }) => m.confidence !== 'possible' || input.includePossible || input.confirmed?.has(i));
+  // Subject e-mails learned through links are the subject's too: never redacted.
+  for (const { m } of chosen) {
+    for (const e of m.evidence) if (e.kind === 'email' && (e.via === 'given' || e.via === 'link')) subjectEmails.add(e.key.slice(6));
+  }
+
+  const problems: Problem[] = [];
+  for (const { m } of chosen) {
+    const cat = m.record.category ?? '';
+    if (!isRecordCategory(cat) || !reg.processing[cat]) {
+      const src = input.sources[m.source]!;
+      problems.push({
+        code: 'register.unexplained',
+        message: `records of entity "${m.record.entity}" (source ${src.name}) have the category "${cat || '(none)'}", which the register does not describe`,
+        source: src.name,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError('the processing register does not explain every record', { exitCode: ExitCode.Usage, problems: dedupe(problems) });
+  }
+
+  // BF-1 dates of the subject's bookkeeping records, per connector, for linked master data (class S).
+  const latestBookkeeping = new Map<string, string>();
+  const retentionOf = (m: MatchedRecord): ExtractRecord['retention'] => {
+    const entry = reg.processing[m.record.category!]!;
+    const r = reg.retention[entry.retention]!;
+    const base = { id: entry.retention, text: r[lang], ...(r.rule ? { rule: r.rule } : {}) };
+    const date = m.record.date && parseIsoDate(m.record.date) ? m.record.date : undefined;
+    if (r.kind === 'bookkeeping' && date) {
+      const b = bookkeepingRetention([date], input.fiscalYear);
+      return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom };
+    }
+    if (r.kind === 'fixed' && r.months && date) {
+      return { ...base, retainUntil: formatIsoDate(addMonths(parseIsoDate(date)!, r.months)) };
+    }
+    return base;
+  };
+  for (const { m } of chosen) {
+    const ret = retentionOf(m);
+    if (ret.rule === 'BF-1' && ret.retainUntil) {
+      const conn = input.sources[m.source]!.connector;
+      const prev = latestBookkeeping.get(conn);
+      if (!prev || ret.retainUntil > prev) latestBookkeeping.set(conn, ret.retainUntil);
+    }
+  }
+
+  const records: ExtractRecord[] = chosen.map(({ m, i }) => {
+    const src = input.sources[m.source]!;
+    const cat = m.record.category as keyof typeof RECORD_CATEGORIES;
+    const entry = reg.processing[cat]!;
+    let retention = retentionOf(m);
+    const r = reg.retention[entry.retention]!;
+    if (r.kind === 'bookkeeping-linked') {
+      const latest = latestBookkeeping.get(src.connector);
+      if (latest) retention = { ...retention, retainUntil: latest };
+    }
+    const red = MAIL_CATEGORIES.has(cat) && !input.includeThirdParties ? redact(m, lang, staff, subjectEmails) : { fields: deepClone(m.record.fields), redactions: [] };
+    const out: ExtractRecord = {
+      source: src.name,
+      connector: src.connector,
+      system: entry.system[lang],
+      entity: m.record.entity,
+      category: cat,
+      categoryText: RECORD_CATEGORIES[cat][lang],
+      confidence: m.confidence,
+      locator: m.record.locator,
+      fields: red.fields,
+      dataCategories: dataCategoriesOf(m.record, src.description, lang),
+      purposes: entry.purposes.map((id) => ({ id, text: reg.purposes[id]![lang] })),
+      legalBasis: entry.legalBases.map((id) => ({ id, article: reg.legalBases[id]!.article, text: reg.legalBases[id]![lang] })),
+      recipients: entry.recipients.map((id) => {
+        const rc = reg.recipients[id]!;
+        return { id, name: rc.name, country: rc.country, text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
+      }),
+      retention,
+      origin: { id: entry.source, text: reg.sources[entry.source]![lang] },
+      profiling: entry.profiling,
+      portability: entry.portability,
+      redactions: red.redactions,
+    };
+    if (m.record.label) out.label = m.record.label;
+    if (m.record.date) out.date = m.record.date;
+    if (m.confidence === 'possible' && input.confirmed?.has(i)) out.confirmed = true;
+    return out;
+  });
+
+  const used = <T extends string>(pick: (e: Register['processing'][string]) => T[]): T[] => {
+    const s = new Set<T>();
+    for (const rec of records) for (const id of pick(reg.processing[rec.category]!)) s.add(id);
+    return [...s];
+  };
+  const recipients = used((e) => e.recipients);
+  const transfers = new Set(recipients.map((id) => reg.recipients[id]!.transfer).filter((t): t is string => !!t));
+  const retentionIds = used((e) => [e.retention]);
+  const dataCats = new Map<string, string>();
+  for (const rec of records) for (const d of rec.dataCategories) dataCats.set(d.id, d.text);
+  const c = reg.controller;
+  return {
+    schemaVersion: EXTRACT_SCHEMA_VERSION,
+    language: lang,
+    generatedAt: input.generatedAt,
+    asOf: input.asOf,
+    controller: {
+      name: c.name,
+      orgnr: c.orgnr,
+      address: `${c.address.street}, ${c.address.postcode} ${c.address.city}`,
+      email: c.email,
+      ...(c.phone ? { phone: c.phone } : {}),
+    },
+    subject: { identifiers: input.subjectIdentifiers, ...(input.caseId ? { caseId: input.caseId } : {}) },
+    confirmation: records.length > 0,
+    processing: {
+      purposes: used((e) => e.purposes).map((id) => ({ id, text: reg.purposes[id]![lang] })),
+      dataCategories: [...dataCats].sort().map(([id, text]) => ({ id, text })),
+      recipients: recipients.map((id) => {
+        const rc = reg.recipients[id]!;
+        return { id, name: rc.name, country: rc.country, text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
+      }),
+      transfers: [...transfers].map((id) => ({ id, country: reg.transfers[id]!.country, text: reg.transfers[id]![lang] })),
+      retention: retentionIds.map((id) => {
+        const dates = records.filter((r) => r.retention.id === id && r.retention.retainUntil).map((r) => r.retention.retainUntil!);
+        const latest = dates.sort().pop();
+        return { id, text: reg.retention[id]![lang], ...(latest ? { retainUntil: latest } : {}) };
+      }),
+      rights: reg.rights.map((r) => ({ id: r.id, article: r.article, text: r[lang] })),
+      complaint: {
+        authority: reg.supervisoryAuthority.name[lang],
+        address: reg.supervisoryAuthority.address,
+        email: reg.supervisoryAuthority.email,
+        web: reg.supervisoryAuthority.web,
+        text: reg.rights.find((r) => r.id === 'complaint')?.[lang] ?? '',
+      },
+      sources: used((e) => [e.source]).map((id) => ({ id, text: reg.sources[id]![lang] })),
+      profiling: {
+        applies: reg.profiling.applies && records.some((r) => r.profiling),
+        text: reg.profiling[lang],
+        objection: reg.profiling.objection[lang],
+      },
+    },
+    records,
+    searched: input.sources.map((s) => {
+      // A source without records is named by the register's system for its entities, in the
+      // extract language (the connector's title is English only), and by its title as a last resort.
+      const registered = [
+        ...new Set(
+          s.description.entities
+            .map((e) => (isRecordCategory(e.category) ? reg.processing[e.category]?.system[lang] : undefined))
+            .filter((x): x is string => !!x),
+        ),
+      ];
+      const sys = records.find((r) => r.source === s.name)?.system ?? (registered.length > 0 ? registered.join(', ') : s.title);
+      return { source: s.name, connector: s.connector, system: sys, records: records.filter((r) => r.source === s.name).length };
+    }),
+    notRead: input.notRead,
+    redactionPolicy: input.includeThirdParties ? T.redactionOff[lang] : T.redactionPolicy[lang],
+  };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => (seen.has(p.message) ? false : (seen.add(p.message), true)));
+}

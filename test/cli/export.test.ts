@@ -1,0 +1,234 @@
+/**
+ * `ojco-dsar export` end to end: the built CLI (`npm test` builds it first,
+ * through `pretest`) on the newsletter connector's fixtures, into a temp
+ * folder. Checks the interface contract (issue #3), the file safety of
+ * issue #8 point 5, no personal data on stderr (point 4), and the
+ * acceptance rule: the extract holds exactly the records `find` reports as
+ * exact or probable, each explained by the register.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REGISTER } from '../../src/register/load.ts';
+import { ExtractSchema, type Extract } from '../../src/report/extract-schema.ts';
+import type { FindJson } from '../../src/report/found.ts';
+import { FIXTURES, ROOT } from '../helpers.ts';
+
+const BIN = path.join(ROOT, 'bin/ojco-dsar.js');
+const CONFIG = path.join(FIXTURES, 'newsletter/ojco-dsar.config.yaml');
+const AS_OF = '2025-05-16';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'ojco-export-'));
+
+interface Summary {
+  files: { path: string; format: string; sha256: string; bytes: number; system?: string }[];
+  records: number;
+  notRead: { source: string; file?: string; reason: string }[];
+  possible: { found: number; included: number };
+}
+
+/** The personas of docs/fixture-world.md, as the newsletter fixtures know them. */
+const PERSONAS: { id: string; flags: string[]; secrets: string[] }[] = [
+  { id: 'P1 Åsa Lindqvist', flags: ['--email', 'asa.lindqvist@lindqvistbygg.example'], secrets: ['asa.lindqvist@lindqvistbygg.example', 'Lindqvist', '0701740605'] },
+  { id: 'P2 Örjan Bäckström', flags: ['--phone', '+46 70 174 06 12', '--email', 'orjan@backstromkonsult.example'], secrets: ['orjan@backstromkonsult.example', 'Bäckström', '701740612', '174 06 12'] },
+  { id: 'P3 Märta Öberg', flags: ['--email', 'marta.oberg@mail.example'], secrets: ['marta.oberg@mail.example', 'Märta', 'Öberg', '701740633'] },
+  { id: 'P4 Jörgen Åkesson', flags: ['--phone', '070-174 06 47'], secrets: ['jorgen.akesson@mail.example', 'Jörgen', 'Åkesson', '701740647', '174 06 47'] },
+];
+
+const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+const mode = (p: string): number => statSync(p).mode & 0o777;
+const key = (r: { source: string; locator: object }): string => `${r.source} ${JSON.stringify(r.locator)}`;
+
+beforeAll(() => {
+  // The CLI runs from dist/: fail clearly (not with confusing diffs) when it is missing or stale.
+  const built = path.join(ROOT, 'dist/src/cli/commands/export.js');
+  if (!existsSync(built)) throw new Error('the CLI is not built: run `npm run build` (npm test does it through pretest)');
+  const mine = [path.join(ROOT, 'src/cli/commands/export.ts'), ...readdirSync(path.join(ROOT, 'src/report')).map((f) => path.join(ROOT, 'src/report', f))];
+  const newest = Math.max(...mine.map((f) => statSync(f).mtimeMs));
+  if (statSync(built).mtimeMs < newest) throw new Error('dist/ is older than src/: run `npm run build` (npm test does it through pretest)');
+});
+
+describe('ojco-dsar export', () => {
+  it('writes every format, 0600 in a new 0700 folder, and lists each file with its sha256', () => {
+    const out = path.join(tmp(), 'new', 'marta');
+    const r = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as Summary;
+    expect(s.files.map((f) => [f.format, path.basename(f.path)])).toEqual([
+      ['json', 'registerutdrag-2025-05-16.json'],
+      ['xlsx', 'registerutdrag-2025-05-16.xlsx'],
+      ['csv', 'registerutdrag-2025-05-16-nyhetsbrevsverktyget.csv'],
+      ['html', 'registerutdrag-2025-05-16.html'],
+    ]);
+    expect(readdirSync(out).sort()).toEqual(s.files.map((f) => path.basename(f.path)).sort());
+    for (const f of s.files) {
+      expect(path.isAbsolute(f.path)).toBe(true);
+      expect(sha(f.path)).toBe(f.sha256);
+      expect(statSync(f.path).size).toBe(f.bytes);
+      expect(mode(f.path)).toBe(0o600);
+    }
+    expect(mode(out)).toBe(0o700);
+    expect(mode(path.dirname(out))).toBe(0o700);
+    expect(s.records).toBe(3);
+    expect(s.notRead).toEqual([]);
+    expect(s.possible).toEqual({ found: 1, included: 0 });
+    const x = ExtractSchema.parse(JSON.parse(readFileSync(s.files[0]!.path, 'utf8')));
+    expect(x.asOf).toBe(AS_OF);
+    expect(x.language).toBe('sv');
+    expect(x.controller.name).toBe('OJCO International AB');
+    expect(x.subject.identifiers).toEqual([{ kind: 'email', value: 'marta.oberg@mail.example' }]);
+    // No personal data on stderr (issue #8 point 4).
+    for (const secret of PERSONAS[2]!.secrets) expect(r.stderr).not.toContain(secret);
+  });
+
+  it('refuses to overwrite without --force (exit 2, listing every file) and overwrites with it', () => {
+    const out = tmp();
+    const args = ['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', AS_OF];
+    expect(cli([...args, '--json']).code).toBe(0);
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, sha(path.join(out, f))]));
+
+    const again = cli([...args, '--json']);
+    expect(again.code).toBe(2);
+    const err = JSON.parse(again.stdout) as { error: { code: string; problems: { code: string; file: string }[] } };
+    expect(err.error.code).toBe('output.exists');
+    expect(err.error.problems.map((p) => path.basename(p.file)).sort()).toEqual(Object.keys(before).sort());
+    expect(again.stderr).toContain('pass --force to overwrite it');
+    expect(Object.fromEntries(readdirSync(out).map((f) => [f, sha(path.join(out, f))]))).toEqual(before);
+
+    const forced = cli([...args, '--json', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    const s = JSON.parse(forced.stdout) as Summary;
+    for (const f of s.files) {
+      expect(sha(f.path)).toBe(f.sha256);
+      expect(mode(f.path)).toBe(0o600);
+    }
+    // generatedAt changed, so the JSON was really rewritten.
+    expect(s.files[0]!.sha256).not.toBe(before['registerutdrag-2025-05-16.json']);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('prints a table of the files for people, and nothing personal on stderr', () => {
+    const out = tmp();
+    const r = cli(['export', '--config', CONFIG, '--phone', '070-174 06 47', '--out', out, '--format', 'html,json', '--as-of', AS_OF]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/format\s+file\s+bytes\s+sha256/u);
+    const json = path.join(out, 'registerutdrag-2025-05-16.json');
+    expect(r.stdout).toContain(sha(json));
+    expect(readdirSync(out).sort()).toEqual(['registerutdrag-2025-05-16.html', 'registerutdrag-2025-05-16.json']);
+    for (const secret of PERSONAS[3]!.secrets) expect(r.stderr).not.toContain(secret);
+  });
+
+  it('lists every usage problem at once (exit 2), without echoing values', () => {
+    const r = cli(['export', '--config', CONFIG, '--email', 'not-an-address', '--out', tmp(), '--format', 'pdf,json', '--as-of', '2025-02-30', '--case', 'C-1', '--json']);
+    expect(r.code).toBe(2);
+    const codes = (JSON.parse(r.stdout) as { error: { problems: { code: string }[] } }).error.problems.map((p) => p.code).sort();
+    expect(codes).toEqual(['usage.as-of', 'usage.case-unavailable', 'usage.format', 'usage.invalid-email']);
+    expect(r.stderr).toContain('case store not available yet');
+    expect(r.stderr).not.toContain('not-an-address');
+  });
+
+  it('exits 3 when a source cannot be read, and still writes the extract, which names the file (register from the config)', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'empty-export'));
+    // `register:` is relative to the config file.
+    copyFileSync(DEFAULT_REGISTER(), path.join(dir, 'my-register.yaml'));
+    writeFileSync(path.join(dir, 'my-register.yaml'), readFileSync(path.join(dir, 'my-register.yaml'), 'utf8').replace('name: OJCO International AB', 'name: Testbolaget AB'));
+    const nl = path.join(FIXTURES, 'newsletter');
+    writeFileSync(
+      path.join(dir, 'ojco-dsar.config.yaml'),
+      `register: my-register.yaml
+sources:
+  - { name: mailchimp-nyhetsbrev, connector: newsletter, path: ${JSON.stringify(path.join(nl, 'nyhetsbrev'))} }
+  - { name: trasig, connector: newsletter, path: empty-export }
+`,
+    );
+    const out = path.join(dir, 'out');
+    const r = cli(['export', '--config', path.join(dir, 'ojco-dsar.config.yaml'), '--email', 'marta.oberg@mail.example', '--out', out, '--format', 'json,html', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const s = JSON.parse(r.stdout) as Summary;
+    expect(s.notRead).toEqual([expect.objectContaining({ source: 'trasig' })]);
+    const x = JSON.parse(readFileSync(path.join(out, 'registerutdrag-2025-05-16.json'), 'utf8')) as Extract;
+    expect(x.controller.name).toBe('Testbolaget AB');
+    expect(x.notRead).toEqual([expect.objectContaining({ source: 'trasig' })]);
+    expect(x.records).toHaveLength(1);
+    const html = readFileSync(path.join(out, 'registerutdrag-2025-05-16.html'), 'utf8');
+    expect(html).toContain('Följande filer kunde inte läsas');
+    expect(html).toContain('trasig');
+  });
+
+  it('--lang en gives the same extract in English', () => {
+    const dir = tmp();
+    const run = (lang: string): Extract => {
+      const r = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', path.join(dir, lang), '--format', 'json', '--lang', lang, '--as-of', AS_OF, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout) as Summary;
+      expect(path.basename(s.files[0]!.path)).toBe(lang === 'sv' ? 'registerutdrag-2025-05-16.json' : 'register-extract-2025-05-16.json');
+      return JSON.parse(readFileSync(s.files[0]!.path, 'utf8')) as Extract;
+    };
+    const [sv, en] = [run('sv'), run('en')];
+    expect(en.language).toBe('en');
+    const same = (x: Extract): unknown => x.records.map((r) => ({ source: r.source, locator: r.locator, fields: r.fields, confidence: r.confidence, category: r.category, retention: r.retention.retainUntil ?? null, purposes: r.purposes.map((p) => p.id), legalBasis: r.legalBasis.map((b) => b.article) }));
+    expect(same(en)).toEqual(same(sv));
+    expect(en.records[0]!.system).toBe('The newsletter tool');
+    expect(sv.records[0]!.system).toBe('Nyhetsbrevsverktyget');
+    expect(en.records[0]!.purposes[0]!.text).not.toBe(sv.records[0]!.purposes[0]!.text);
+    expect(en.processing.complaint.authority).toBe('The Swedish Authority for Privacy Protection (IMY)');
+  });
+});
+
+describe('acceptance: the extract holds what find reports as exact or probable, each explained (issue #3)', () => {
+  for (const p of PERSONAS) {
+    it(p.id, () => {
+      const dir = tmp();
+      const found = cli(['find', '--config', CONFIG, ...p.flags, '--json']);
+      expect(found.code, found.stderr).toBe(0);
+      const f = JSON.parse(found.stdout) as FindJson;
+      const sure = f.records.filter((r) => r.confidence !== 'possible');
+      const possible = f.records.filter((r) => r.confidence === 'possible');
+      expect(sure.length).toBeGreaterThan(0);
+
+      const exported = (extra: string[], out: string): { x: Extract; run: Run } => {
+        const run = cli(['export', '--config', CONFIG, ...p.flags, '--out', path.join(dir, out), '--format', 'json', '--as-of', AS_OF, '--json', ...extra]);
+        expect(run.code, run.stderr).toBe(0);
+        const s = JSON.parse(run.stdout) as Summary;
+        return { x: ExtractSchema.parse(JSON.parse(readFileSync(s.files[0]!.path, 'utf8'))), run };
+      };
+
+      // Without confirmation (no TTY) possible matches stay out: exactly find's exact and probable records.
+      const { x, run } = exported([], 'plain');
+      expect(x.records.map(key).sort()).toEqual(sure.map(key).sort());
+      for (const r of x.records) {
+        const match = sure.find((s) => key(s) === key(r))!;
+        expect(r.confidence).toBe(match.confidence);
+        expect(r.connector).toBe(match.connector);
+        // Each with its register information: none unexplained.
+        expect(r.purposes.length).toBeGreaterThan(0);
+        expect(r.legalBasis.length).toBeGreaterThan(0);
+        expect(r.recipients.length).toBeGreaterThan(0);
+        expect(r.retention.text.length).toBeGreaterThan(0);
+        expect(r.origin.text.length).toBeGreaterThan(0);
+        expect(r.dataCategories.length).toBeGreaterThan(0);
+      }
+      for (const secret of p.secrets) expect(run.stderr).not.toContain(secret);
+
+      // With the explicit flag, the possible ones too, marked as such.
+      const all = exported(['--include-possible'], 'all').x;
+      expect(all.records.map(key).sort()).toEqual(f.records.map(key).sort());
+      expect(all.records.filter((r) => r.confidence === 'possible').map(key).sort()).toEqual(possible.map(key).sort());
+    });
+  }
+});
