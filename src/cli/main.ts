@@ -9,6 +9,8 @@ import { ExitCode, isUserError, type Problem } from '../errors.ts';
 import { err, log } from './io.ts';
 import { addIdentifierOptions } from './subject.ts';
 import { VERSION } from '../version.ts';
+import { caseCommand } from './commands/case-definitions.ts';
+import { deadlineCommand } from './commands/deadline-definition.ts';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -73,10 +75,48 @@ ${EXIT_CODES_HELP}`,
   program.addCommand(find);
 
   program.addCommand(
+    common(
+      addIdentifierOptions(
+        new Command('export')
+          .description('write a register extract (registerutdrag, Art. 15) as XLSX, JSON, CSV and an HTML letter')
+          .requiredOption('--out <dir>', 'folder to write the extract files into')
+          .option('--format <list>', 'comma list of xlsx, json, csv, html', 'xlsx,json,csv,html')
+          .addOption(new Option('--lang <lang>', 'language of the extract').choices(['sv', 'en']).default('sv'))
+          .option('--force', 'overwrite existing files')
+          .option('--include-possible', 'include "possible" matches without asking')
+          .option('--include-third-parties', "do not redact other people's data in e-mail (Art. 15(4))")
+          .option('--case <id>', 'attach the files to this case and log the export (not available yet: exits 2)')
+          .option('--as-of <date>', 'date for retention dates and the letter (YYYY-MM-DD; default today)')
+          .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+          .addHelpText(
+            'after',
+            `
+Examples:
+  ojco-dsar export --config fixtures/ojco-dsar.config.yaml --email marta.oberg@mail.example --out out/marta
+  ojco-dsar export --pnr 19920728-9969 --format html,json --lang en --out out/marta-en --json
+
+Files (docs/extract.md): registerutdrag-<date>.json|xlsx|html and one
+registerutdrag-<date>-<system>.csv per system (English: register-extract-<date>...),
+mode 0600, in a folder created 0700; an existing file is never overwritten without --force.
+"possible" matches are asked about at a terminal; otherwise left out unless --include-possible.
+
+JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ], "out", "language",
+  "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included" },
+  "searched": [...], "notRead": [ { "source", "file", "line", "reason" } ] }
+${EXIT_CODES_HELP}`,
+          ),
+      ),
+    ).action(lazy(() => import('./commands/export.ts'))),
+  );
+
+  program.addCommand(
     common(new Command('connectors').description('list the connectors, their formats and the fields they classify'), { config: false })
       .argument('[id]', 'show one connector in detail')
       .action(lazy(() => import('./commands/connectors.ts'))),
   );
+
+  program.addCommand(deadlineCommand());
+  program.addCommand(caseCommand());
 
   return program;
 }

@@ -1,0 +1,113 @@
+/**
+ * Shared by `deadline` and `case`: the clock (read here, in the CLI layer,
+ * and nowhere in src/core or src/store), date flags, Swedish date wording,
+ * and opening the case store with its settings.
+ */
+import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
+import { UsageError, type Problem } from '../../errors.ts';
+import type { CaseStore } from '../../store/cases.ts';
+import type { CaseSettings } from '../../store/settings.ts';
+import { warn } from '../io.ts';
+
+/**
+ * Years the deadline law is modelled for: Swedish holidays from 1953 (see
+ * holidays.ts FIRST_MODELLED_YEAR); the upper bound only catches typos such
+ * as 20266 or 3026 before they become a case.
+ */
+export const MIN_YEAR = 1953;
+export const MAX_YEAR = 2199;
+
+/**
+ * Today's date in Sweden. The receipt date of a request is the local date in
+ * Europe/Stockholm (legal-rules.md §1.2), so "today" is too, whatever the
+ * machine's time zone.
+ */
+export function todayInStockholm(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Validates a `YYYY-MM-DD` flag; collects the problem into `problems` and returns undefined when bad. */
+export function checkDate(flag: string, value: unknown, problems: Problem[]): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const s = String(value);
+  const d = parseIsoDate(s);
+  if (!d) {
+    problems.push({ code: 'usage.date', message: `${flag} must be a calendar date as YYYY-MM-DD, e.g. 2026-01-31` });
+    return undefined;
+  }
+  if (d.year < MIN_YEAR || d.year > MAX_YEAR) {
+    problems.push({ code: 'usage.date-range', message: `${flag} must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
+    return undefined;
+  }
+  return formatIsoDate(d);
+}
+
+/** Like checkDate but throws at once (exit 2). */
+export function dateFlag(flag: string, value: unknown): string | undefined {
+  const problems: Problem[] = [];
+  const d = checkDate(flag, value, problems);
+  if (problems.length) throw new UsageError(`invalid ${flag}`, problems);
+  return d;
+}
+
+export function throwIf(problems: Problem[], message = 'invalid arguments'): void {
+  if (problems.length > 0) throw new UsageError(message, problems);
+}
+
+const WEEKDAYS_SV = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'] as const;
+const MONTHS_SV = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'] as const;
+
+export function weekdaySv(iso: string): string {
+  return WEEKDAYS_SV[weekday(toCivilDate(iso))]!;
+}
+
+/** `lördag 31 januari 2026` */
+export function longDateSv(iso: string): string {
+  const d = toCivilDate(iso);
+  return `${weekdaySv(iso)} ${d.day} ${MONTHS_SV[d.month - 1]} ${d.year}`;
+}
+
+/** `2026-03-02 (måndag)` */
+export function dateWithWeekday(iso: string): string {
+  return `${iso} (${weekdaySv(iso)})`;
+}
+
+export interface StoreSession {
+  store: CaseStore;
+  settings: CaseSettings;
+  actor: string;
+  /** Today in Stockholm, or `--as-of`. */
+  today: string;
+  ctx: () => { actor: string; at: string };
+}
+
+/** Resolves home, actor and today, and opens the store (better-sqlite3 is imported only here). */
+export async function openSession(opts: Record<string, unknown>): Promise<StoreSession> {
+  const [{ resolveCaseSettings, resolveActor }, { CaseStore }] = await Promise.all([import('../../store/settings.ts'), import('../../store/cases.ts')]);
+  const settings = await resolveCaseSettings({ home: opts.home as string | undefined, config: opts.config as string | undefined, cwd: process.cwd(), env: process.env });
+  const actor = resolveActor(opts.actor as string | undefined, settings.configActor, process.env);
+  const today = dateFlag('--as-of', opts.asOf) ?? todayInStockholm();
+  const store = CaseStore.open(settings.home, { now: nowIso() });
+  for (const w of store.warnings) warn(w);
+  return { store, settings, actor, today, ctx: () => ({ actor, at: nowIso() }) };
+}
+
+/**
+ * For `export --case` / `erase --case`: the case id, checked before the work
+ * starts (exit 2 when unknown, closed or purged).
+ */
+export async function requireCaseForOutputs(store: CaseStore, raw: unknown): Promise<string> {
+  const { normaliseCaseId } = await import('../../store/rules.ts');
+  const id = normaliseCaseId(String(raw ?? ''));
+  const c = store.getCase(id);
+  if (c.purgedOn || c.status === 'closed') {
+    throw new UsageError(`case ${id} is ${c.purgedOn ? 'purged' : 'closed'}`, [{ code: 'case.closed', message: `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}; it takes no more outputs` }]);
+  }
+  return id;
+}

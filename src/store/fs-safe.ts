@@ -1,0 +1,92 @@
+/**
+ * File writing for the case store: folders 0700, files 0600, atomic writes
+ * (temp file in the same folder + rename, so a crash never leaves half a
+ * manifest or register), and never overwriting without an explicit force.
+ * Evidence files hold personal data about the case (Art. 32: access limited
+ * to the officer who runs the tool).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, statSync, chmodSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.ts';
+
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+/** Creates `dir` (and parents) with mode 0700. Returns true when it had to create it. */
+export function ensurePrivateDir(dir: string): boolean {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) {
+      throw new UsageError(`not a folder: ${dir}`, [{ code: 'store.not-a-folder', message: `${dir} exists and is not a folder`, file: dir }]);
+    }
+    return false;
+  }
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  // mkdir's mode is filtered by the umask; make sure the folder is private.
+  chmodSync(dir, DIR_MODE);
+  return true;
+}
+
+/** True when group or others may read, write or enter. */
+export function isTooOpen(p: string): boolean {
+  if (process.platform === 'win32') return false;
+  return (statSync(p).mode & 0o077) !== 0;
+}
+
+export interface WriteOptions {
+  /** Replace an existing file (`--force`). Without it an existing file is an error (exit 2). */
+  overwrite?: boolean;
+  mode?: number;
+}
+
+/** Writes `data` to `file` atomically with mode 0600. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
+  if (!opts.overwrite && existsSync(file)) {
+    throw new UsageError(`${file} exists`, [{ code: 'usage.exists', message: `${file} already exists; pass --force to replace it`, file }]);
+  }
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', opts.mode ?? FILE_MODE);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface FileDigest {
+  size: number;
+  sha256: string;
+}
+
+/** Streams a file through sha256 (inputs can be gigabytes). */
+export async function digestFile(file: string): Promise<FileDigest> {
+  const st = await stat(file);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return { size: st.size, sha256: hash.digest('hex') };
+}
+
+/** Like digestFile, but `undefined` when the file is gone or unreadable. */
+export async function digestIfPresent(file: string): Promise<FileDigest | undefined> {
+  try {
+    return await digestFile(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
