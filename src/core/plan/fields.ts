@@ -1,0 +1,185 @@
+/**
+ * Which fields of a record an anonymisation replaces, and which fields of
+ * retained customer master data (class S) are cleared because they appear
+ * on no retained document.
+ */
+import type { IdentifierKind } from '../identity/kinds.ts';
+import { canonical, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
+import type { SourceRecord } from '../record.ts';
+import { LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
+import { sha256Hex } from './canonical.ts';
+import { addressSiblings, asText, canonicalValues, realFields, stringLeaves, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
+
+/** The 12-digit personnummer in a personnummer or a sole trader's org.nr. */
+function personalNumber(raw: string): string | undefined {
+  const o = normaliseOrgnr(raw);
+  if (o?.personal) return o.pnr;
+  return normalisePnr(raw)?.canonical;
+}
+
+function topField(path: string): string {
+  return path.split('/')[0] ?? path;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+}
+
+/** Text fields of the record in which the subject is mentioned (free-text evidence). */
+function mentionedTextFields(p: Prepared): Set<string> {
+  const text = new Set((p.record.text ?? []).map((t) => t.field));
+  return new Set(p.match.evidence.filter((e) => text.has(e.field)).map((e) => e.field));
+}
+
+/** Personal fields of a party that carry no identifier: Lime's GDPR add-on anonymises these too (formats.md §1.4). */
+const PARTY_TEXT_FIELDS = ['position', 'role', 'misc', 'title', 'jobtitle', 'befattning'];
+const PARTY_DATE_FIELDS = ['birthday', 'birthdate', 'dateofbirth', 'födelsedag', 'fodelsedag'];
+
+export interface AnonymiseOptions {
+  /** Empty relations from this record to the subject (a deal's contact person). */
+  unlinkSubject: boolean;
+  /** Replace every free-text field, not only those that mention the subject (the subject's own party record). */
+  allText: boolean;
+  /** The subject's own party record: also unlink its company and reset its personal extras, as Lime's add-on does. */
+  party: boolean;
+  /** E.164 numbers a phone replacement must not be. */
+  avoidPhones: ReadonlySet<string>;
+  /**
+   * The object the row is, when known (`lime:person:1003`): every export of
+   * that object gets the same replacement values, whatever its field names.
+   * Without it the values derive from the source, locator and field.
+   */
+  objectKey?: string;
+}
+
+/** field path → replacement (null: empty or unlink). Deterministic per source, locator and field. */
+export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<string, string | null> {
+  const r = p.record;
+  const out: Record<string, string | null> = {};
+  const mentioned = mentionedTextFields(p);
+  for (const t of r.text ?? []) {
+    if ((opts.allText || mentioned.has(t.field)) && !isEmpty(valueAt(r.fields, t.field))) out[t.field] = LIME_DEFAULT;
+  }
+  if (opts.party) {
+    for (const key of Object.keys(r.fields)) {
+      const k = key.toLowerCase().replace(/[\s_\-.]+/gu, '');
+      if (isEmpty(r.fields[key])) continue;
+      if (PARTY_TEXT_FIELDS.includes(k)) out[key] = LIME_DEFAULT;
+      else if (PARTY_DATE_FIELDS.includes(k)) out[key] = null;
+    }
+    // The add-on unlinks the company (`replacewith: unlink`): the row no longer says where the person worked.
+    for (const id of r.identifiers) {
+      const h = id.holder ?? 'self';
+      if (h !== 'self' && r.holders?.[h]?.scope === 'organisation' && id.kind === 'systemId') out[topField(id.field)] = null;
+    }
+  }
+  // The n-th distinct value of a kind (in canonical order, which reveals nothing) seeds the replacement of an object's field.
+  const ordinals = new Map<string, number>();
+  if (opts.objectKey) {
+    const byKind = new Map<string, Set<string>>();
+    for (const id of subjectIdentifiers(p)) {
+      const c = canonical(id.kind, id.value) ?? id.value;
+      byKind.set(id.kind, (byKind.get(id.kind) ?? new Set()).add(c));
+    }
+    for (const [kind, values] of byKind) [...values].sort().forEach((v, i) => ordinals.set(`${kind}:${v}`, i));
+  }
+  const soleTrader = r.identifiers.some((i) => (i.holder ?? 'self') === 'self' && i.kind === 'orgnr' && normaliseOrgnr(i.value)?.personal === true);
+  for (const id of subjectIdentifiers(p)) {
+    const holder = id.holder ?? 'self';
+    if (id.kind === 'systemId') {
+      if (holder !== 'self' && opts.unlinkSubject) out[topField(id.field)] = null;
+      continue;
+    }
+    const ordinal = ordinals.get(`${id.kind}:${canonical(id.kind, id.value) ?? id.value}`);
+    for (const f of realFields(r, id.field)) {
+      const current = asText(valueAt(r.fields, f));
+      if (current === null || current.trim() === '') continue;
+      const seed = opts.objectKey && ordinal !== undefined ? sha256Hex(`${opts.objectKey}\u0000${id.kind}\u0000${ordinal}`) : seedOf(p.source, r.locator, f);
+      // A sole trader's trade name is personal data (its org.nr is the owner's personnummer).
+      const soleTraderName = id.kind === 'company' && opts.party && holder === 'self' && soleTrader;
+      const rep = soleTraderName ? LIME_DEFAULT : replacementFor(id.kind, f, current, seed, opts.avoidPhones);
+      if (rep === undefined) continue;
+      out[f] = rep;
+      if (id.kind === 'address') {
+        const s = addressSiblings(r, f);
+        if (s.postcode && !isEmpty(r.fields[s.postcode])) out[s.postcode] = null;
+        if (s.city && !isEmpty(r.fields[s.city])) out[s.city] = null;
+      }
+    }
+  }
+  return out;
+}
+
+/** Field names of marketing extras in customer registers (formats.md §2.4: "marketing labels" are erasable). */
+const MARKETING_FIELDS = new Set(['customerlabels', 'labels', 'tags', 'reklepost', 'reklsms', 'marketing', 'newsletter', 'nyhetsbrev']);
+
+const ON_DOCUMENT_KINDS: ReadonlySet<IdentifierKind> = new Set<IdentifierKind>(['email', 'phone', 'name', 'address', 'pnr', 'orgnr', 'ip', 'gaClientId', 'userId']);
+
+/**
+ * Class S, §12.3 step 6: customer master data is reduced to the fields that
+ * appear on the retained documents. A field of the subject is kept when its
+ * value (canonical, or as text) is on one of the linked retained records;
+ * notes, extra addresses and numbers, and marketing labels are cleared now.
+ * Without linked records in the plan only notes and marketing labels are
+ * cleared (`linkedKnown` false): what the invoices show cannot be checked.
+ */
+export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]): { clear: Record<string, null>; kept: number; candidates: number } {
+  const r = p.record;
+  const self = p.subjectHolders.has('self');
+  const linkedKnown = linked.length > 0;
+  const leaves = new Set(linked.flatMap((l) => stringLeaves(l.fields)));
+  // A personnummer may stand as a private customer's org.nr on the card and as a ROT/RUT buyer's Ssn on the invoice.
+  const linkedPnrs = new Set(linked.flatMap((l) => l.identifiers.filter((i) => i.kind === 'pnr' || i.kind === 'orgnr').map((i) => personalNumber(i.value)).filter((v): v is string => !!v)));
+  const onDocs = (kind: IdentifierKind, raw: string): boolean => {
+    if (kind === 'pnr' || kind === 'orgnr') {
+      const pnr = personalNumber(raw);
+      if (pnr && linkedPnrs.has(pnr)) return true;
+    }
+    const c = canonical(kind, raw);
+    if (c && linked.some((l) => canonicalValues(l, kind).has(c))) return true;
+    const t = raw.trim().toLowerCase();
+    if (!t) return true;
+    for (const leaf of leaves) if (leaf === t || (t.length >= 4 && leaf.includes(t))) return true;
+    return false;
+  };
+  const clear: Record<string, null> = {};
+  let kept = 0;
+  let candidates = 0;
+  const mentioned = mentionedTextFields(p);
+  for (const t of r.text ?? []) {
+    if (!self && !mentioned.has(t.field)) continue;
+    const v = asText(valueAt(r.fields, t.field));
+    if (v === null || v.trim() === '') continue;
+    candidates++;
+    if (linkedKnown && onDocs('name', v)) kept++;
+    else clear[t.field] = null;
+  }
+  if (self) {
+    for (const key of Object.keys(r.fields)) {
+      if (!MARKETING_FIELDS.has(key.toLowerCase().replace(/[\s_\-.]+/gu, '')) || isEmpty(r.fields[key])) continue;
+      candidates++;
+      clear[key] = null;
+    }
+  }
+  if (linkedKnown) {
+    for (const id of subjectIdentifiers(p)) {
+      if (!ON_DOCUMENT_KINDS.has(id.kind)) continue;
+      for (const f of realFields(r, id.field)) {
+        const v = asText(valueAt(r.fields, f));
+        if (v === null || v.trim() === '' || f in clear) continue;
+        candidates++;
+        if (onDocs(id.kind, v)) {
+          kept++;
+          continue;
+        }
+        clear[f] = null;
+        if (id.kind === 'address') {
+          const s = addressSiblings(r, f);
+          if (s.postcode && !isEmpty(r.fields[s.postcode])) clear[s.postcode] = null;
+          if (s.city && !isEmpty(r.fields[s.city])) clear[s.city] = null;
+        }
+      }
+    }
+  }
+  return { clear, kept, candidates };
+}

@@ -1,0 +1,226 @@
+/**
+ * From matched records to what the planners decide on: each record tied to
+ * its register entry and erasure class, the parties in it that are the
+ * subject, and the possible matches set aside (issue #2: possible matches
+ * are never mixed with exact ones; they get no action unless confirmed).
+ */
+import type { IdentifierKind } from '../identity/kinds.ts';
+import { canonical } from '../identity/normalise.ts';
+import { parseIsoDate } from '../law/dates.ts';
+import type { MatchedRecord } from '../match/matcher.ts';
+import { locatorKey, type Locator, type RawIdentifier, type SourceRecord } from '../record.ts';
+import { PlanInputError, type PlanInput, type PlanRecordNote, type PlanRegisterEntry } from './types.ts';
+
+export type ErasureClass = 'R' | 'S' | 'M' | 'O';
+
+export interface Prepared {
+  /** Index into the input's matches. */
+  index: number;
+  match: MatchedRecord;
+  record: SourceRecord;
+  source: string;
+  connector: string;
+  /** `source \0 locatorKey`: one record. */
+  key: string;
+  category: string;
+  entry: PlanRegisterEntry;
+  /** The register's class, raised to R when the record says it is räkenskapsinformation. */
+  cls: ErasureClass;
+  /** The record flagged itself as (possible) räkenskapsinformation against its register class (an e-mail with an invoice). */
+  flaggedBookkeeping: boolean;
+  /** Holders in the record that are the subject (`self`, `contact`, `person`, `mention`, ...). */
+  subjectHolders: Set<string>;
+  /** A possible match the officer confirmed. */
+  confirmed: boolean;
+}
+
+export function recordKey(source: string, locator: Locator): string {
+  return `${source}\u0000${locatorKey(locator)}`;
+}
+
+/**
+ * Ties every match to its register entry; sets aside unconfirmed possible
+ * matches. Throws PlanInputError listing every problem at once.
+ */
+export function prepare(input: PlanInput): { included: Prepared[]; excluded: PlanRecordNote[] } {
+  const problems: { code: string; message: string; source?: string }[] = [];
+  if (!parseIsoDate(input.asOf)) problems.push({ code: 'plan.as-of', message: 'asOf must be a date in YYYY-MM-DD form' });
+  const included: Prepared[] = [];
+  const excluded: PlanRecordNote[] = [];
+  const seen = new Set<string>();
+  const unexplained = new Set<string>();
+  input.matches.forEach((m, index) => {
+    const src = input.sources[m.source];
+    if (!src) {
+      problems.push({ code: 'plan.source', message: `a match refers to source #${m.source}, which was not given` });
+      return;
+    }
+    const rec = m.record;
+    const key = recordKey(src.name, rec.locator);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const category = rec.category ?? '';
+    const entry = category ? input.register.processing[category] : undefined;
+    if (!entry) {
+      const k = `${src.name}\u0000${rec.entity}\u0000${category}`;
+      if (!unexplained.has(k)) {
+        unexplained.add(k);
+        problems.push({
+          code: 'register.unexplained',
+          message: `records of entity "${rec.entity}" (source ${src.name}) have the category "${category || '(none)'}", which the register does not describe`,
+          source: src.name,
+        });
+      }
+      return;
+    }
+    const confirmed = m.confidence === 'possible' && input.confirmed?.has(index) === true;
+    if (m.confidence === 'possible' && !confirmed) {
+      excluded.push({
+        source: src.name,
+        connector: src.connector,
+        locator: rec.locator,
+        entity: rec.entity,
+        ...(rec.label ? { label: rec.label } : {}),
+        confidence: m.confidence,
+        category,
+        reason: 'A possible match (name or IP only) gets no action until the officer confirms that it is the subject.',
+      });
+      return;
+    }
+    // BF-2: a record that says it is räkenskapsinformation is retained whatever
+    // its category says; `bookkeeping: false` never lowers a class R entry.
+    const flagged = rec.bookkeeping === true && entry.erasure !== 'R';
+    const cls: ErasureClass = rec.bookkeeping === true ? 'R' : entry.erasure;
+    const subjectHolders = new Set(m.evidence.filter((e) => e.via !== 'context').map((e) => e.holder));
+    included.push({ index, match: m, record: rec, source: src.name, connector: src.connector, key, category, entry, cls, flaggedBookkeeping: flagged, subjectHolders, confirmed });
+  });
+  if (problems.length > 0) throw new PlanInputError('the plan cannot be made from this input', problems);
+  return { included, excluded };
+}
+
+// ---------------------------------------------------------------- fields
+
+/** The value at a `/`-separated path into a record's fields (`EmailAddresses/0`, `Persons/1/Ssn`). */
+export function valueAt(fields: unknown, path: string): unknown {
+  let cur: unknown = fields;
+  for (const part of path.split('/')) {
+    if (cur === null || cur === undefined) return undefined;
+    if (Array.isArray(cur)) cur = cur[Number(part)];
+    else if (typeof cur === 'object') cur = (cur as Record<string, unknown>)[part];
+    else return undefined;
+  }
+  return cur;
+}
+
+export function asText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/**
+ * The real fields behind an identifier's field. Connectors name a few
+ * composite fields (`First Name + Last Name` in a newsletter export); the
+ * parts are the fields to change.
+ */
+export function realFields(record: SourceRecord, field: string): string[] {
+  if (field.includes(' + ')) {
+    return field
+      .split(' + ')
+      .map((f) => f.trim())
+      .filter((f) => f && valueAt(record.fields, f) !== undefined);
+  }
+  return [field];
+}
+
+/** Every string leaf of a value, lower-cased, for "is this value on that document" checks. */
+export function stringLeaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.trim()) out.push(value.toLowerCase());
+  } else if (typeof value === 'number') {
+    out.push(String(value));
+  } else if (Array.isArray(value)) {
+    for (const v of value) stringLeaves(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) stringLeaves(v, out);
+  }
+  return out;
+}
+
+/** The identifiers of the record that belong to the subject. */
+export function subjectIdentifiers(p: Prepared): RawIdentifier[] {
+  return p.record.identifiers.filter((id) => p.subjectHolders.has(id.holder ?? 'self'));
+}
+
+/** The subject's identifiers as `<kind>:<canonical>` keys, from the evidence of a record. */
+export function evidenceIdentifiers(p: Prepared): { kind: IdentifierKind; value: string }[] {
+  const out: { kind: IdentifierKind; value: string }[] = [];
+  for (const e of p.match.evidence) {
+    if (e.via !== 'given' && e.via !== 'link') continue;
+    const colon = e.key.indexOf(':');
+    if (colon < 0) continue;
+    out.push({ kind: e.kind, value: e.key.slice(colon + 1) });
+  }
+  return out;
+}
+
+/** Canonical keys of a record's identifiers of one kind. */
+export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set<string> {
+  const out = new Set<string>();
+  for (const id of record.identifiers) {
+    if (id.kind !== kind) continue;
+    const c = canonical(kind, id.value);
+    if (c) out.add(c);
+  }
+  return out;
+}
+
+/**
+ * Postal-code and city fields that go with an address field
+ * (`InvoiceAddress1` → `InvoicePostalCode`, `InvoiceCity`; Lime
+ * `postaladdress1` → `postalzipcode`, `postalcity`), when the record has them.
+ */
+export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string } {
+  const fields = record.fields;
+  const m = /^(.*?)(address1?|adress1?|street)$/iu.exec(field);
+  if (!m) return {};
+  const prefix = m[1] ?? '';
+  const find = (names: string[]): string | undefined => {
+    for (const n of names) {
+      for (const k of Object.keys(fields)) if (k.toLowerCase() === (prefix + n).toLowerCase()) return k;
+    }
+    return undefined;
+  };
+  const postcode = find(['PostalCode', 'ZipCode', 'Postcode', 'PostNr', 'Postnummer']);
+  const city = find(['City', 'PostalCity', 'Ort', 'Postort']);
+  return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}) };
+}
+
+/** ISO dates of a record's booking events for BF-1a: its date, and the payment that settled it. */
+const BOOKING_DATE_FIELDS = ['PaymentDate'];
+
+export function bookingDates(record: SourceRecord): string[] {
+  const out = new Set<string>();
+  if (record.date && parseIsoDate(record.date)) out.add(record.date);
+  for (const f of BOOKING_DATE_FIELDS) {
+    const v = record.fields[f];
+    if (typeof v === 'string' && parseIsoDate(v.slice(0, 10))) out.add(v.slice(0, 10));
+  }
+  return [...out].sort();
+}
+
+/** Party records: their own id is an identifier (a Lime person or company, a Visma customer). */
+export function ownSystemIds(record: SourceRecord): string[] {
+  return record.identifiers.filter((id) => id.kind === 'systemId' && (id.holder ?? 'self') === 'self').map((id) => id.value);
+}
+
+/** Relations to other records: system ids held by another party of the record. */
+export function relationSystemIds(record: SourceRecord): string[] {
+  return record.identifiers.filter((id) => id.kind === 'systemId' && (id.holder ?? 'self') !== 'self').map((id) => id.value);
+}
+
+/** Does the record have a party that is an organisation (a deal's company)? */
+export function hasOrganisationParty(record: SourceRecord): boolean {
+  return Object.entries(record.holders ?? {}).some(([h, info]) => info.scope === 'organisation' && record.identifiers.some((id) => (id.holder ?? 'self') === h));
+}

@@ -1,0 +1,219 @@
+/**
+ * The rectification plan (Art. 16, legal-rules.md §3): for every record of
+ * the subject that holds a field being corrected, a field-level diff
+ * (from, to).
+ *
+ * - User-facing names (`email`, `phone`, `name`, `address`, `pnr`) map to
+ *   the fields that carry the subject's identifiers of that kind in each
+ *   record (their `field`s), so one `--set email=…` finds `email` in Lime,
+ *   `EmailAddress` in Visma and `Email Address` in Mailchimp. Any other name
+ *   is a record's exact field name (RE-5: an empty field is completed).
+ * - The new value is written in the style of the old one (a phone number in
+ *   the same notation), and a name is split over first- and last-name fields.
+ * - Räkenskapsinformation is never edited in place (RE-3): the diff is a
+ *   supplementary statement or correcting document linked to the original;
+ *   the customer register is corrected for the future.
+ * - `contested` (Art. 18(1)(a), RE-2): each affected record is restricted
+ *   now, and the rectification waits for the accuracy check.
+ * - Art. 19 notices to the register's recipients (RE-4, NT-1).
+ */
+import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
+import type { IdentifierKind } from '../identity/kinds.ts';
+import { formatPhoneLike, namePart } from './anonymise.ts';
+import { finalisePlan, notifyActions, recordAction, recordNote } from './common.ts';
+import * as T from './instructions.ts';
+import { addressSiblings, asText, prepare, realFields, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
+import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
+
+const USER_FIELDS: Record<string, IdentifierKind> = {
+  email: 'email',
+  'e-mail': 'email',
+  epost: 'email',
+  phone: 'phone',
+  telefon: 'phone',
+  mobile: 'phone',
+  name: 'name',
+  namn: 'name',
+  address: 'address',
+  adress: 'address',
+  pnr: 'pnr',
+  personnummer: 'pnr',
+};
+
+const REASON = {
+  inPlace: 'Inaccurate or incomplete personal data is rectified or completed without undue delay (Art. 16, RE-1, RE-5).',
+  supplementary:
+    'Räkenskapsinformation is never edited in place (RE-3, BFL 5 kap. 5 §): the customer register is corrected for the future and the booked document gets a supplementary statement or correcting document that refers to it, while the original is kept unchanged through its BF-1 date (Art. 16, ER-2).',
+  contestedRectify: 'Carried out only if the accuracy check confirms the new value (Art. 16, RE-1); until then the record is restricted (RE-2).',
+  restrict:
+    "The data subject contests the accuracy: processing is restricted for the period that lets the controller verify it (Art. 18(1)(a), RE-2, RS-1 [I]). Only storage continues; the data subject is told before the restriction is lifted (Art. 18(3)).",
+} as const;
+
+interface Target {
+  kind: IdentifierKind | 'field';
+  request: RectificationSet;
+}
+
+function parseAddress(v: string): { street: string; postcode?: string; city?: string } {
+  const m = /^(.*?)[,\s]+(?:SE-?)?(\d{3}\s?\d{2})\s+(.+)$/iu.exec(v.trim());
+  if (!m?.[1] || !m[2] || !m[3]) return { street: v.trim() };
+  const pc = m[2].replace(/\s/gu, '');
+  return { street: m[1].trim(), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
+}
+
+function splitName(v: string): { first: string; last: string } {
+  const tokens = v.trim().split(/\s+/u);
+  if (tokens.length < 2) return { first: v.trim(), last: '' };
+  const last = tokens.pop()!;
+  return { first: tokens.join(' '), last };
+}
+
+/** A personnummer in the notation of the one it replaces (10 or 12 digits, with or without a dash). */
+function pnrLike(canonical12: string, original: string | null): string {
+  const o = (original ?? '').trim();
+  const digits = o.replace(/\D/gu, '');
+  const dash = /[-+]/u.test(o) || o === '';
+  const body = digits.length === 10 ? canonical12.slice(2) : canonical12;
+  return dash ? `${body.slice(0, -4)}-${body.slice(-4)}` : body;
+}
+
+/** field path → new value for one requested change in one record. */
+function changesFor(p: Prepared, t: Target, warnings: PlanWarning[]): Record<string, string> {
+  const r = p.record;
+  const out: Record<string, string> = {};
+  const value = t.request.value.trim();
+  if (t.kind === 'field') {
+    const name = t.request.field;
+    const key = name in r.fields ? name : Object.keys(r.fields).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key !== undefined) out[key] = value;
+    else if (name.includes('/') && valueAt(r.fields, name) !== undefined) out[name] = value;
+    return out;
+  }
+  const ids = subjectIdentifiers(p).filter((i) => i.kind === t.kind);
+  const distinct = new Set(ids.map((i) => canonical(i.kind, i.value) ?? i.value));
+  if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
+  for (const id of ids) {
+    for (const f of realFields(r, id.field)) {
+      const current = asText(valueAt(r.fields, f));
+      switch (t.kind) {
+        case 'email':
+          out[f] = canonical('email', value)!;
+          break;
+        case 'phone':
+          out[f] = formatPhoneLike(normalisePhone(value)!.e164, current ?? value);
+          break;
+        case 'pnr':
+          out[f] = pnrLike(normalisePnr(value)!.canonical, current);
+          break;
+        case 'name': {
+          const part = namePart(f);
+          const n = splitName(value);
+          out[f] = part === 'first' ? n.first : part === 'last' ? n.last || n.first : value;
+          break;
+        }
+        case 'address': {
+          const a = parseAddress(value);
+          out[f] = a.street;
+          const s = addressSiblings(r, f);
+          if (s.postcode && a.postcode) out[s.postcode] = a.postcode;
+          if (s.city && a.city) out[s.city] = a.city;
+          break;
+        }
+        default:
+          out[f] = value;
+      }
+    }
+  }
+  return out;
+}
+
+function validate(set: readonly RectificationSet[]): Target[] {
+  const problems: { code: string; message: string }[] = [];
+  const targets: Target[] = [];
+  if (set.length === 0) problems.push({ code: 'rectify.empty', message: 'give at least one FIELD=VALUE to set' });
+  for (const s of set) {
+    const field = s.field.trim();
+    const kind = USER_FIELDS[field.toLowerCase()];
+    if (!field) {
+      problems.push({ code: 'rectify.field', message: 'a field name is empty' });
+      continue;
+    }
+    if (!s.value.trim()) {
+      problems.push({ code: 'rectify.value', message: `the new value of ${field} is empty (to remove data, use erase)` });
+      continue;
+    }
+    if (kind === 'email' && !canonical('email', s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not an e-mail address` });
+    else if (kind === 'phone' && !normalisePhone(s.value)?.valid) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid phone number` });
+    else if (kind === 'pnr' && !normalisePnr(s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid personnummer (check digit)` });
+    else targets.push({ kind: kind ?? 'field', request: { field, value: s.value } });
+  }
+  if (problems.length > 0) throw new PlanInputError('the rectification cannot be planned', problems);
+  return targets;
+}
+
+export function planRectification(input: PlanInput, set: readonly RectificationSet[], contested = false): Plan {
+  const targets = validate(set);
+  const { included, excluded } = prepare(input);
+  const warnings: PlanWarning[] = [];
+  const actions: PlanAction[] = [];
+  const unaffected: PlanRecordNote[] = [];
+  const rectified: { p: Prepared; actionId: string }[] = [];
+  const restricted: { p: Prepared; actionId: string }[] = [];
+  for (const p of included) {
+    const diff: Record<string, FieldDiff> = {};
+    for (const t of targets) {
+      for (const [f, to] of Object.entries(changesFor(p, t, warnings))) {
+        const from = asText(valueAt(p.record.fields, f));
+        if (from === to) continue;
+        diff[f] = { from: from === '' ? null : from, to };
+      }
+    }
+    if (Object.keys(diff).length === 0) {
+      unaffected.push(recordNote(p, 'The record holds none of the fields being corrected, or already holds the new values.', 'RE-1'));
+      continue;
+    }
+    const bookkeeping = p.cls === 'R';
+    const rect = recordAction(p, 'rectify', contested ? `${bookkeeping ? REASON.supplementary : REASON.inPlace} ${REASON.contestedRectify}` : bookkeeping ? REASON.supplementary : REASON.inPlace, bookkeeping ? 'RE-3' : 'RE-1', {
+      primary: !contested,
+      fields: diff,
+      method: bookkeeping ? 'supplementary-statement' : 'in-place',
+      ...(contested ? { condition: 'after-verification' as const } : {}),
+      instructions: bookkeeping ? T.rectifySupplementary() : T.rectifyInPlace(p.connector),
+    });
+    actions.push(rect);
+    rectified.push({ p, actionId: rect.id });
+    if (contested) {
+      const res = recordAction(p, 'restrict', REASON.restrict, 'RE-2', {
+        scope: 'all',
+        ground: 'a',
+        legalBasis: 'Art. 18(1)(a)',
+        refs: [rect.id],
+        instructions: T.restrict(p.connector, 'all', bookkeeping),
+      });
+      actions.push(res);
+      restricted.push({ p, actionId: res.id });
+    }
+  }
+  actions.push(...notifyActions(input, rectified, 'rectification'));
+  if (contested) actions.push(...notifyActions(input, restricted, 'restriction'));
+  return finalisePlan({
+    kind: 'rectification',
+    input,
+    parameters: { set: targets.map((t) => t.request.field), contested },
+    actions,
+    excluded,
+    unaffected,
+    warnings: dedupeWarnings(warnings),
+    records: included.length,
+  });
+}
+
+function dedupeWarnings(w: PlanWarning[]): PlanWarning[] {
+  const seen = new Set<string>();
+  return w.filter((x) => {
+    const k = `${x.code}\u0000${x.message}\u0000${x.actionId ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { PlanInputError, planRectification, planRestriction, type FieldDiff, type Plan, type PlanInput } from '../../../src/core/plan/index.ts';
+import type { MatchedRecord } from '../../../src/core/match/matcher.ts';
+import { SOURCES, SRC, limeHistory, limePerson, mailchimpMember, match, register, vismaCustomer, vismaInvoice, type Customer } from './helpers.ts';
+
+const marta: Customer = { guid: 'c-1044', no: '1044', name: 'Märta Öberg', email: 'marta.oberg@mail.example', mobile: '0701740633', street: 'Södra Storgatan 7', postcode: '252 23', city: 'Helsingborg' };
+
+function matches(): MatchedRecord[] {
+  return [
+    match(SRC.lime, limePerson(1003, { first: 'Märta', last: 'Öberg', email: marta.email, mobile: '070-174 06 33' })),
+    match(SRC.lime, limeHistory(5103, 1003, 'Offert'), { holders: ['person'] }),
+    match(SRC.visma, vismaCustomer(marta, 3)),
+    match(SRC.visma, vismaInvoice(marta, '2025007', '2025-02-03', 3), { holders: ['customer'] }),
+    match(SRC.newsletter, mailchimpMember(1, marta.email!, 'Märta', 'Öberg', '+46701740633')),
+  ];
+}
+
+async function input(ms = matches()): Promise<PlanInput> {
+  return { asOf: '2026-02-10', register: await register(), matches: ms, sources: SOURCES };
+}
+
+const byLabel = (plan: Plan, label: string, action: string) => plan.actions.filter((a) => a.label === label && a.action === action);
+
+describe('rectification (Art. 16): a field-level diff per system', () => {
+  it('maps user-facing field names to each system\'s fields, with from and to', async () => {
+    const plan = planRectification(await input(), [{ field: 'email', value: 'Marta.Oberg@NyMail.example' }]);
+    expect(plan.kind).toBe('rectification');
+    const lime = byLabel(plan, 'person 1003', 'rectify')[0]!;
+    expect(lime).toMatchObject({ primary: true, method: 'in-place', rule: 'RE-1', fields: { email: { from: 'marta.oberg@mail.example', to: 'marta.oberg@nymail.example' } } });
+    const card = byLabel(plan, 'Kund 1044', 'rectify')[0]!;
+    expect(card.fields).toEqual({ EmailAddress: { from: 'marta.oberg@mail.example', to: 'marta.oberg@nymail.example' } });
+    const member = byLabel(plan, 'Mailchimp member (subscribed)', 'rectify')[0]!;
+    expect(member.fields).toEqual({ 'Email Address': { from: 'marta.oberg@mail.example', to: 'marta.oberg@nymail.example' } });
+    // The CRM note holds no e-mail field: unaffected.
+    expect(plan.unaffected.map((u) => u.label)).toContain('history 5103');
+  });
+
+  it('never edits räkenskapsinformation in place: a supplementary statement instead (RE-3)', async () => {
+    const plan = planRectification(await input(), [{ field: 'address', value: 'Norra Storgatan 9, 252 20 Helsingborg' }]);
+    const inv = byLabel(plan, 'Faktura 2025007', 'rectify')[0]!;
+    expect(inv).toMatchObject({ method: 'supplementary-statement', rule: 'RE-3', class: 'R' });
+    expect(inv.fields).toEqual({
+      InvoiceAddress1: { from: 'Södra Storgatan 7', to: 'Norra Storgatan 9' },
+      InvoicePostalCode: { from: '252 23', to: '252 20' },
+    });
+    expect(inv.instructions?.en).toMatch(/Do not change the booked document/u);
+    // The customer register is corrected for the future, in place.
+    const card = byLabel(plan, 'Kund 1044', 'rectify')[0]!;
+    expect(card).toMatchObject({ method: 'in-place' });
+    expect((card.fields!.InvoiceAddress1 as FieldDiff).to).toBe('Norra Storgatan 9');
+  });
+
+  it('writes a phone number in the notation of the field it replaces, and splits a name over first and last name', async () => {
+    const plan = planRectification(await input(), [
+      { field: 'phone', value: '+46 70 174 06 99' },
+      { field: 'name', value: 'Märta Berg Öberg' },
+    ]);
+    const lime = byLabel(plan, 'person 1003', 'rectify')[0]!;
+    expect(lime.fields).toMatchObject({ mobilephone: { from: '070-174 06 33', to: '070-174 06 99' } });
+    expect(lime.fields).not.toHaveProperty('lastname');
+    expect(lime.fields!.firstname).toEqual({ from: 'Märta', to: 'Märta Berg' });
+    const member = byLabel(plan, 'Mailchimp member (subscribed)', 'rectify')[0]!;
+    expect(member.fields!['Phone Number']).toEqual({ from: '+46701740633', to: '+46701740699' });
+    expect(member.fields!['First Name']).toEqual({ from: 'Märta', to: 'Märta Berg' });
+    const card = byLabel(plan, 'Kund 1044', 'rectify')[0]!;
+    expect(card.fields!.MobilePhone).toEqual({ from: '0701740633', to: '0701740699' });
+    expect(isValidPhoneNumber('0701740699', 'SE')).toBe(true);
+  });
+
+  it('an exact field name completes or corrects that field only (RE-5)', async () => {
+    const plan = planRectification(await input(), [{ field: 'InvoiceCity', value: 'Höganäs' }]);
+    const touched = plan.actions.filter((a) => a.action === 'rectify').map((a) => a.label).sort();
+    expect(touched).toEqual(['Faktura 2025007', 'Kund 1044']);
+  });
+
+  it('contested: each affected record is restricted now (Art. 18(1)(a)) and the change waits for the check', async () => {
+    const plan = planRectification(await input(), [{ field: 'email', value: 'marta@ny.example' }], true);
+    for (const label of ['person 1003', 'Kund 1044', 'Mailchimp member (subscribed)']) {
+      const r = byLabel(plan, label, 'restrict')[0]!;
+      const c = byLabel(plan, label, 'rectify')[0]!;
+      expect(r).toMatchObject({ primary: true, scope: 'all', ground: 'a', rule: 'RE-2', legalBasis: 'Art. 18(1)(a)', refs: [c.id] });
+      expect(c).toMatchObject({ primary: false, condition: 'after-verification' });
+    }
+    expect(plan.parameters).toMatchObject({ contested: true, set: ['email'] });
+    // Art. 19: the recipients hear of both the restriction and the rectification.
+    const notices = plan.actions.filter((a) => a.action === 'notify-recipient');
+    expect(notices.some((n) => n.rule === 'RE-4')).toBe(true);
+    expect(notices.some((n) => n.rule === 'NT-1')).toBe(true);
+  });
+
+  it('Art. 19 notices follow the rectification (RE-4), one per recipient', async () => {
+    const plan = planRectification(await input(), [{ field: 'email', value: 'marta@ny.example' }]);
+    const ids = plan.actions.filter((a) => a.action === 'notify-recipient').map((a) => a.recipient!.id);
+    expect(ids).toEqual([...new Set(ids)]);
+    expect(ids).toEqual(expect.arrayContaining(['lime', 'visma', 'newsletter-provider']));
+  });
+
+  it('refuses values that cannot be right, listing every problem', async () => {
+    const i = await input();
+    let err: unknown;
+    try {
+      planRectification(i, [
+        { field: 'email', value: 'not-an-address' },
+        { field: 'phone', value: '12' },
+        { field: 'pnr', value: '19840312-9988' },
+      ]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PlanInputError);
+    expect((err as PlanInputError).problems).toHaveLength(3);
+  });
+});
+
+describe('restriction (Art. 18, RS-1)', () => {
+  it('marks every record on the ground given; bookkeeping too (its storage goes on); recipients are told', async () => {
+    const plan = planRestriction(await input(), 'd');
+    const recs = plan.actions.filter((a) => a.action === 'restrict');
+    expect(recs).toHaveLength(5);
+    for (const r of recs) expect(r).toMatchObject({ primary: true, rule: 'RS-1', ground: 'd', scope: 'all', legalBasis: 'Art. 18(1)(d)' });
+    expect(recs.find((r) => r.label === 'Faktura 2025007')!.instructions?.en).toMatch(/Bookkeeping Act continues/u);
+    expect(recs[0]!.reason).toMatch(/Art\. 18\(3\)/u);
+    expect(plan.actions.filter((a) => a.action === 'notify-recipient').length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown ground', async () => {
+    expect(() => planRestriction({ asOf: '2026-01-01', register: { processing: {}, recipients: {} }, matches: [], sources: [] }, 'e' as 'a')).toThrow(PlanInputError);
+  });
+});
