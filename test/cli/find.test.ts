@@ -1,0 +1,110 @@
+/**
+ * `find` as users and scripts meet it: the built CLI, its JSON contract,
+ * exit codes, and what goes to stdout and stderr.
+ */
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
+
+const CONFIG = 'fixtures/ojco-dsar.config.yaml';
+const run = (args: string[], cwd = ROOT) => cli(args, { cwd });
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 240_000);
+
+describe('ojco-dsar find', () => {
+  it('prints one JSON document with the contract keys, and nothing on stderr but progress-free text', () => {
+    const r = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json).toBeDefined();
+    expect(Object.keys(r.json)).toEqual(expect.arrayContaining(['subject', 'records', 'skipped']));
+    expect(r.json.skipped).toEqual([]);
+    for (const rec of r.json.records) {
+      expect(Object.keys(rec)).toEqual(expect.arrayContaining(['source', 'connector', 'confidence', 'locator', 'matchedOn', 'fields']));
+      expect(['exact', 'probable', 'possible']).toContain(rec.confidence);
+      expect(['lime', 'visma', 'office365', 'newsletter', 'google-analytics']).toContain(rec.connector);
+      expect(rec.locator.file).toBeTruthy();
+    }
+    // No personal data on stderr.
+    expect(r.stderr).not.toMatch(/marta|öberg|oberg|0701740633|920728/iu);
+  });
+
+  it('shows people a table grouped by system, possible matches apart', () => {
+    const r = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Visma eAccounting / Spiris');
+    expect(r.stdout).toMatch(/Possible matches/u);
+    expect(r.stdout).toMatch(/\d+ records in \d+ systems: \d+ exact/u);
+    expect(r.stdout).toContain('visma/sie/ojco-2025.se:30');
+  });
+
+  it('lists every invalid identifier at once, without echoing it, exit 2', () => {
+    const r = run(['find', '--config', CONFIG, '--pnr', '19920728-9968', '--email', 'not-an-address', '--phone', 'abc', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.json.error.problems.map((p: { code: string }) => p.code).sort()).toEqual(['usage.invalid-email', 'usage.invalid-phone', 'usage.invalid-pnr']);
+    expect(r.stderr).toContain('--pnr is not a valid personnummer');
+    expect(r.stderr + r.stdout).not.toContain('19920728-9968');
+  });
+
+  it('needs an identifier and a config (exit 2)', () => {
+    expect(run(['find', '--config', CONFIG]).code).toBe(2);
+    const dir = tempDir('ojco-dsar-find-');
+    const r = cli(['find', '--email', 'a@b.example'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no config file');
+    expect(r.stderr).toContain('ojco-dsar init');
+  });
+
+  it('reports every problem of a bad config at once (exit 2)', () => {
+    const dir = tempDir('ojco-dsar-find-');
+    writeFileSync(
+      path.join(dir, 'ojco-dsar.config.yaml'),
+      'sources:\n  - name: a\n    connector: lime\n    path: x\n    options: { nope: 1 }\n  - name: a\n    connector: vizma\n    path: y\n  - connector: visma\nfiscalYearStart: "13-01"\n',
+    );
+    const r = cli(['find', '--email', 'a@b.example', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const messages: string[] = r.json.error.problems.map((p: { message: string }) => p.message);
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+    expect(messages.join('\n')).toMatch(/fiscalYearStart/u);
+    expect(messages.join('\n')).toMatch(/sources\[2\]\.name/u);
+    expect(messages.join('\n')).toMatch(/unknown connector "vizma"/u);
+    expect(messages.join('\n')).toMatch(/sources\[0\]\.options/u);
+  });
+
+  it('a malformed export names the file and line, the other sources are still searched, exit 3', () => {
+    const dir = tempDir('ojco-dsar-find-');
+    mkdirSync(path.join(dir, 'nl'));
+    cpSync(path.join(ROOT, 'fixtures/newsletter/nyhetsbrev'), path.join(dir, 'nl'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'fixtures/visma/customer-list/kunder.csv'), path.join(dir, 'kunder.csv'));
+    writeFileSync(path.join(dir, 'broken.csv'), 'Kundnummer;Namn;E-post\n1044;"Märta Öberg;marta.oberg@mail.example\n1045;Sven;s@x.example\n');
+    writeFileSync(
+      path.join(dir, 'ojco-dsar.config.yaml'),
+      'sources:\n  - {name: nyhetsbrev, connector: newsletter, path: nl}\n  - {name: kunder, connector: visma, path: kunder.csv}\n  - {name: trasig, connector: visma, path: broken.csv, format: customer-list}\n',
+    );
+    const r = cli(['find', '--email', 'marta.oberg@mail.example', '--json'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.json.skipped).toEqual([expect.objectContaining({ source: 'trasig', file: 'broken.csv', line: 2, code: 'csv.malformed' })]);
+    expect(r.json.records.map((x: { source: string }) => x.source)).toEqual(expect.arrayContaining(['nyhetsbrev', 'kunder']));
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/u);
+    expect(r.stderr + JSON.stringify(r.json.skipped)).not.toMatch(/Märta|marta\.oberg/u);
+  });
+
+  it('answers --help, --version and unknown flags with the documented codes', () => {
+    const help = run(['find', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--ga-client-id');
+    expect(help.stdout).toContain('Exit codes');
+    expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/u);
+    expect(run(['find', '--bogus']).code).toBe(2);
+    expect(run(['no-such-command']).code).toBe(2);
+  });
+
+  it('follows NO_COLOR and FORCE_COLOR', () => {
+    const plain = cli(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example'], { cwd: ROOT, env: { NO_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+    const coloured = cli(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example'], { cwd: ROOT, env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\u001b[');
+  });
+});
