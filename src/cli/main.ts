@@ -110,6 +110,28 @@ ${EXIT_CODES_HELP}`,
   );
 
   program.addCommand(
+    common(new Command('check'))
+      .description('CI check: the config is valid, every source readable, every field classified, every record explained, expectations met')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  ojco-dsar check --config fixtures/ojco-dsar.config.yaml
+  ojco-dsar check --json > check.json
+
+JSON (--json): { "ok": bool, "problems": [ { "code", "source", "message", "file"?, "line"?, "column"? } ],
+  "sources": [ { "source", "connector", "records", "fields" } ], "expectations": [ { "name", "ok" } ] }
+
+Exit codes:
+  0   no problems
+  1   problems found (all listed), including a config that cannot be loaded
+  2   usage error of check itself
+  70  internal error`,
+      )
+      .action(lazy(() => import('./commands/check.ts'))),
+  );
+
+  program.addCommand(
     common(new Command('connectors').description('list the connectors, their formats and the fields they classify'), { config: false })
       .argument('[id]', 'show one connector in detail')
       .action(lazy(() => import('./commands/connectors.ts'))),

@@ -26,6 +26,44 @@ const SourceSchema = z
   })
   .strict();
 
+const Count = z.union([
+  z.number().int().min(0),
+  z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict(),
+]);
+const Values = z.array(z.string().min(1)).min(1);
+
+/** What `check` expects a search of the sources to find (CI on fixture data). */
+export const ExpectationSchema = z
+  .object({
+    name: z.string().min(1),
+    find: z
+      .object({
+        email: Values,
+        phone: Values,
+        pnr: Values,
+        orgnr: Values,
+        name: Values,
+        customerNo: Values,
+        ip: Values,
+        gaClientId: Values,
+        address: Values,
+        userId: Values,
+      })
+      .partial()
+      .strict(),
+    exact: Count.optional(),
+    probable: Count.optional(),
+    possible: Count.optional(),
+    /** Sources that must hold an exact or probable record. */
+    sources: z.array(z.string()).optional(),
+    /** Sources that must hold none. */
+    notSources: z.array(z.string()).optional(),
+    /** Records that must be found exact or probable, as `source file:line`, `source file#pointer` or `source file [sheet] row N`. */
+    records: z.array(z.string()).optional(),
+  })
+  .strict();
+export type Expectation = z.infer<typeof ExpectationSchema>;
+
 export const ConfigSchema = z
   .object({
     sources: z.array(SourceSchema).min(1, 'needs at least one source'),
@@ -44,6 +82,8 @@ export const ConfigSchema = z
     caseRetentionMonths: z.number().int().positive().optional(),
     /** Identifiers of the data controller's own staff are never followed as links. */
     staffDomains: z.array(z.string().min(1)).optional(),
+    /** Searches `check` runs and what they must find. */
+    expectations: z.array(ExpectationSchema).optional(),
   })
   .strict();
 

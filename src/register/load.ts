@@ -67,3 +67,9 @@ export async function loadRegister(file: string = DEFAULT_REGISTER(), displayNam
   }
   return { register: parsed.data, file };
 }
+
+/** The register a config points at (`register:`, relative to the config file), or the built-in one. */
+export async function loadConfigRegister(config: { file: string; raw: { register?: string | undefined } }, cwd: string): Promise<LoadedRegister> {
+  const file = config.raw.register ? path.resolve(path.dirname(config.file), config.raw.register) : DEFAULT_REGISTER();
+  return loadRegister(file, path.relative(cwd, file) || file);
+}

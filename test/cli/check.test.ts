@@ -1,0 +1,91 @@
+/**
+ * `check` (issue #6): CI fails when an export holds a field nobody
+ * classified, and passes again when it is gone; every problem at once.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 240_000);
+
+/** A copy of the fixtures, so the test can change an export. */
+function fixtureCopy(): string {
+  const dir = tempDir('ojco-dsar-check-');
+  cpSync(path.join(ROOT, 'fixtures'), dir, { recursive: true });
+  return dir;
+}
+
+describe('ojco-dsar check', () => {
+  it('passes on the bundled fixtures, expectations included', () => {
+    const r = cli(['check', '--config', 'fixtures/ojco-dsar.config.yaml', '--json'], { cwd: ROOT });
+    expect(r.json.problems).toEqual([]);
+    expect(r.json.ok).toBe(true);
+    expect(r.code).toBe(0);
+    expect(r.json.expectations.length).toBeGreaterThanOrEqual(5);
+    expect(r.json.expectations.every((e: { ok: boolean }) => e.ok)).toBe(true);
+  });
+
+  it('fails with the name of an unclassified column added to an export, and passes once it is removed', () => {
+    const dir = fixtureCopy();
+    const file = path.join(dir, 'newsletter/nyhetsbrev/unsubscribed_members_export_4f2a9c81d0.csv');
+    const original = readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    lines[0] = lines[0] + ',Favoritfärg';
+    for (let i = 1; i < lines.length; i++) if (lines[i]) lines[i] = lines[i] + ',blå';
+    writeFileSync(file, lines.join('\n'));
+    const bad = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.json.ok).toBe(false);
+    expect(bad.json.problems).toEqual([
+      expect.objectContaining({
+        code: 'check.unclassified-field',
+        source: 'mailchimp-nyhetsbrev',
+        file: 'newsletter/nyhetsbrev/unsubscribed_members_export_4f2a9c81d0.csv',
+        column: 'Favoritfärg',
+      }),
+    ]);
+    expect(bad.json.problems[0].message).toContain('Favoritfärg');
+    // The value itself is never shown.
+    expect(bad.stdout).not.toContain('blå');
+    const human = cli(['check', '--config', 'ojco-dsar.config.yaml'], { cwd: dir });
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('Favoritfärg');
+
+    writeFileSync(file, original);
+    const good = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(good.json.problems).toEqual([]);
+    expect(good.code).toBe(0);
+  });
+
+  it('classifying the new column in the config makes check pass', () => {
+    const dir = fixtureCopy();
+    const file = path.join(dir, 'newsletter/apsis/profiles-export.csv');
+    const bytes = readFileSync(file, 'latin1').split('\r\n');
+    bytes[0] = bytes[0] + ';SMS (mobil)';
+    for (let i = 1; i < bytes.length; i++) if (bytes[i]) bytes[i] = bytes[i] + ';Ja';
+    writeFileSync(file, bytes.join('\r\n'), 'latin1');
+    expect(cli(['check', '--config', 'ojco-dsar.config.yaml'], { cwd: dir }).code).toBe(1);
+    const cfg = path.join(dir, 'ojco-dsar.config.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('"Kurser (e-post)": consent', '"Kurser (e-post)": consent\n        "SMS (mobil)": consent'));
+    expect(cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir }).json.problems).toEqual([]);
+  });
+
+  it('reports an unreadable file, a broken config and failed expectations together as problems (exit 1)', () => {
+    const dir = fixtureCopy();
+    writeFileSync(path.join(dir, 'visma/sie/ojco-2025.se'), '#FLAGGA 0\r\n#VER "F" 1 20250101 "x"\r\n{\r\n#TRANS 1510 {} 1.00\r\n');
+    const r = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const codes = r.json.problems.map((p: { code: string }) => p.code);
+    expect(codes).toContain('sie.malformed');
+    expect(codes).toContain('check.expectation');
+    expect(r.json.problems.find((p: { code: string }) => p.code === 'sie.malformed')).toMatchObject({ source: 'sie', file: 'visma/sie/ojco-2025.se' });
+
+    writeFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'sources:\n  - name: x\n    connector: nope\n    path: y\nbogus: 1\n');
+    const cfg = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(cfg.code).toBe(1);
+    expect(cfg.json.problems.length).toBe(2);
+  });
+});
