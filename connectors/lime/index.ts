@@ -162,7 +162,11 @@ const connector: Connector<Options> = defineConnector<Options>({
     const lines = text.split(/\r?\n/u).slice(0, 5);
     for (const line of lines) {
       const cells = line.split(/[;,\t]/u).map((c) => c.replace(/^"|"$/gu, ''));
-      if (looksLikeHeader(cells, aliases)) return { format: 'client-export', confidence: 0.5 };
+      if (looksLikeHeader(cells, aliases)) {
+        // Columns only Lime's lists have (the buying status, the web address, a visiting address) make it surer.
+        const limeOnly = cells.some((c) => /^(kundstatus|buying ?status|webbplats|besöksadress|visiting ?address|befattning)$/iu.test(c.trim()));
+        return { format: 'client-export', confidence: limeOnly ? 0.6 : 0.5 };
+      }
     }
     return undefined;
   },

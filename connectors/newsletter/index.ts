@@ -286,6 +286,8 @@ const connector: Connector<Options> = defineConnector<Options>({
     }
     const line = firstLine(sample.head);
     if (/email address/iu.test(line) && MAILCHIMP_MARKERS.some((m) => line.includes(m))) return { format: 'mailchimp-csv', confidence: 0.95 };
+    // APSIS One's profile export starts with its profile key; other tools need format: mapped-csv.
+    if (/^"?profile key"?[,;\t]/iu.test(line) && /[,;\t]"?e-?mail"?([,;\t]|$)/iu.test(line)) return { format: 'mapped-csv', confidence: 0.7 };
     if (/(^|[,;\t"])(e-?post|e-?mail|email address)([,;\t"]|$)/iu.test(line)) return { format: 'mapped-csv', confidence: 0.4 };
     if (hasExt(name, 'xlsx')) return { format: 'mapped-csv', confidence: 0.2 };
     return undefined;

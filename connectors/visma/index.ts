@@ -148,7 +148,12 @@ const connector: Connector<Options> = defineConnector<Options>({
       return undefined;
     }
     const line = firstLine(text);
-    if (/(^|[;,\t"])\s*(kundnummer|kundnr|customer ?number|customernumber)\s*([;,\t"]|$)/iu.test(line)) return { format: 'customer-list', confidence: 0.8 };
+    if (/(^|[;,\t"])\s*(kundnummer|kundnr|customer ?number|customernumber)\s*([;,\t"]|$)/iu.test(line)) {
+      // A customer number alone is common to every customer list (a CRM's
+      // too); invoicing columns are what only the accounting system exports.
+      const invoicing = /(fakturaadress|invoice ?address|kundtyp|organisationsnummer\/personnummer|betalningsvillkor|terms of payment|leveransadress|momsnummer|vat ?number)/iu.test(line);
+      return { format: 'customer-list', confidence: invoicing ? 0.8 : 0.45 };
+    }
     return undefined;
   },
   async check(input) {

@@ -132,6 +132,29 @@ Exit codes:
   );
 
   program.addCommand(
+    common(new Command('init'), { config: false })
+      .description('find export files in a folder, detect their systems and formats, and write a config')
+      .argument('[dir]', 'folder with the exports (default: the current folder)')
+      .option('--out <file>', 'the config file to write (default: <dir>/ojco-dsar.config.yaml)')
+      .option('--force', 'overwrite an existing config')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  ojco-dsar init exports/            # asks about what it cannot detect
+  ojco-dsar init fixtures --yes --out /tmp/ojco/ojco-dsar.config.yaml
+
+With --yes (or without a terminal) it takes the detected answers and first
+guesses, and marks each guess in the file for you to review.
+
+JSON (--json): { "config", "sha256", "sources": [ { "name", "connector", "path", "format"?, "guessedFields" } ],
+  "leftOut": [ { "path", "reason" } ] }
+${EXIT_CODES_HELP}`,
+      )
+      .action(lazy(() => import('./commands/init.ts'))),
+  );
+
+  program.addCommand(
     common(new Command('connectors').description('list the connectors, their formats and the fields they classify'), { config: false })
       .argument('[id]', 'show one connector in detail')
       .action(lazy(() => import('./commands/connectors.ts'))),

@@ -1,0 +1,202 @@
+/**
+ * Discovery for `init`: find export files in a folder, tell each one's
+ * connector and format from its content (every connector's detect()), group
+ * them into sources, try reading each source, and find the fields its
+ * connector does not classify.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { extOf, readHead, relPath, type SourceFile } from '../io/files.ts';
+import { stat } from 'node:fs/promises';
+import type { AnyConnector, Detection } from '../sources/contract.ts';
+import { SourceReadError } from '../errors.ts';
+import { ColumnMap } from '../io/table.ts';
+import type { SourceRecord } from '../core/record.ts';
+
+/** Files that are never exports: configs, docs, scripts, our own outputs. */
+const NOT_EXPORTS = new Set(['yaml', 'yml', 'md', 'txt.md', 'mjs', 'js', 'ts', 'sh', 'gitattributes', 'gitignore', 'db', 'db-wal', 'db-shm', 'lock']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.ojco-dsar', 'dist']);
+
+export interface DetectedExport {
+  file: SourceFile;
+  connector?: string;
+  format?: string;
+  confidence: number;
+}
+
+export async function findFiles(root: string, baseDir: string): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name.startsWith('~$')) continue;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) await walk(abs);
+      } else if (e.isFile() && !NOT_EXPORTS.has(extOf(e.name)) && e.name !== 'README') {
+        const s = await stat(abs);
+        if (s.size > 0) out.push({ abs, rel: relPath(baseDir, abs), size: s.size });
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** The connector and format whose detect() is most confident about the file. */
+export async function detectFile(file: SourceFile, connectors: AnyConnector[]): Promise<DetectedExport> {
+  const head = await readHead(file.abs, 65536, file.rel);
+  let best: { c: AnyConnector; d: Detection } | undefined;
+  for (const c of connectors) {
+    let d: Detection | undefined;
+    try {
+      d = c.detect({ name: file.rel, head, size: file.size });
+    } catch {
+      d = undefined;
+    }
+    if (d && (!best || d.confidence > best.d.confidence)) best = { c, d };
+  }
+  return best ? { file, connector: best.c.id, format: best.d.format, confidence: best.d.confidence } : { file, confidence: 0 };
+}
+
+export interface ProposedSource {
+  name: string;
+  connector: string;
+  /** Absolute path: a folder when all its files belong to this connector, else a file. */
+  abs: string;
+  format?: string;
+  files: DetectedExport[];
+  options: Record<string, unknown>;
+  /** Why the source is left out of the config (it could not be read). */
+  problem?: string;
+  /** Fields the connector does not classify, with a guessed data category. */
+  unclassified: { field: string; entity: string; guess: { category: string; identifier?: string } }[];
+  /** Entities the connector read but does not describe (a CRM's own object types). */
+  unknownEntities?: string[];
+  notes: string[];
+}
+
+function slugName(rel: string, connector: string): string {
+  // The last two path parts, without the ones that only repeat the system's name.
+  const parts = rel
+    .replace(/\.[a-z0-9]+$/iu, '')
+    .split('/')
+    .filter((p) => p && p !== '.' && p !== '..' && p.toLowerCase() !== connector && p.toLowerCase() !== 'fixtures');
+  const tail = parts.slice(-2).join('-');
+  const s = tail.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '');
+  return s ? `${connector}-${s}`.slice(0, 60) : connector;
+}
+
+/**
+ * Groups detected files into sources: the files of one folder that one
+ * connector reads become one source (the folder), so new pages dropped
+ * there later are read too; a folder shared by several systems gives one
+ * source per file.
+ */
+export function groupSources(detected: DetectedExport[], baseDir: string, namesFrom: string = baseDir): ProposedSource[] {
+  const byDir = new Map<string, DetectedExport[]>();
+  for (const d of detected) {
+    if (!d.connector) continue;
+    const dir = path.dirname(d.file.abs);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
+  }
+  const allInDir = new Map<string, number>();
+  for (const d of detected) allInDir.set(path.dirname(d.file.abs), (allInDir.get(path.dirname(d.file.abs)) ?? 0) + 1);
+  const out: ProposedSource[] = [];
+  const names = new Set<string>();
+  const uniqueName = (n: string): string => {
+    let name = n;
+    for (let i = 2; names.has(name); i++) name = `${n}-${i}`;
+    names.add(name);
+    return name;
+  };
+  for (const [dir, files] of byDir) {
+    const connectors = new Set(files.map((f) => f.connector!));
+    const formats = new Set(files.map((f) => f.format!));
+    if (connectors.size === 1 && files.length === allInDir.get(dir) && files.length > 1) {
+      const connector = [...connectors][0]!;
+      out.push({
+        name: uniqueName(slugName(relPath(namesFrom, dir), connector)),
+        connector,
+        abs: dir,
+        ...(formats.size === 1 && files.every((f) => f.confidence < 0.5) ? { format: [...formats][0]! } : {}),
+        files,
+        options: {},
+        unclassified: [],
+        notes: [],
+      });
+    } else {
+      for (const f of files) {
+        out.push({
+          name: uniqueName(slugName(relPath(namesFrom, f.file.abs), f.connector!)),
+          connector: f.connector!,
+          abs: f.file.abs,
+          // A weak detection is written out, so that the config says what was assumed.
+          ...(f.confidence < 0.5 ? { format: f.format! } : {}),
+          files: [f],
+          options: {},
+          unclassified: [],
+          notes: [],
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
+}
+
+/** A first guess of a column's data category (and identifier kind) from its name; `init` marks every guess for review. */
+export function guessCategory(field: string): { category: string; identifier?: 'email' | 'phone' | 'pnr' | 'customerNo' } {
+  const f = field.toLowerCase();
+  if (/(e-?post|e-?mail|mail)/u.test(f) && /(samtycke|consent|nyhetsbrev|newsletter|sms|opt)/u.test(f)) return { category: 'consent' };
+  if (/(samtycke|consent|opt.?in|opt.?out|prenumer|subscri|avreg|unsub)/u.test(f)) return { category: 'consent' };
+  if (/^(e-?post|e-?mail|email ?address|epost(adress)?)$/u.test(f)) return { category: 'contact', identifier: 'email' };
+  if (/^(telefon|phone|mobil(telefon|nummer)?|mobile|tel)$/u.test(f)) return { category: 'contact', identifier: 'phone' };
+  if (/^(person(nummer|nr)|pnr|ssn|personal ?number)$/u.test(f)) return { category: 'identity', identifier: 'pnr' };
+  if (/^(kund(nummer|nr)|customer ?(no|number))$/u.test(f)) return { category: 'customer-account', identifier: 'customerNo' };
+  if (/(e-?post|e-?mail|telefon|phone|mobil|adress|address|postnummer|zip|ort|city)/u.test(f)) return { category: 'contact' };
+  if (/(namn|name|person|födelse|birth)/u.test(f)) return { category: 'identity' };
+  if (/(företag|company|titel|title|befattning|roll|position)/u.test(f)) return { category: 'professional' };
+  if (/(kurs|course|event|evenemang|intresse|interest|tag|segment|grupp|group)/u.test(f)) return { category: 'interest' };
+  if (/(kund|customer|konto|account)/u.test(f)) return { category: 'customer-account' };
+  if (/(ip|geo|lat|long|region|land|country)/u.test(f)) return { category: 'location' };
+  if (/(id|nr|nummer|number|datum|date|time|skapad|created|updated)/u.test(f)) return { category: 'system-id' };
+  return { category: 'interaction' };
+}
+
+/**
+ * Reads a proposed source once with its connector: whether it can be read,
+ * and which fields its connector does not classify.
+ */
+export async function trySource(p: ProposedSource, connector: AnyConnector, baseDir: string, maxRecords = 5000): Promise<void> {
+  const options = connector.optionsSchema.parse(p.options);
+  const entities = new Map(connector.describe(options).entities.map((e) => [e.entity, new Set(e.fields.map((f) => ColumnMap.norm(f.name)))]));
+  const failures: SourceReadError[] = [];
+  const seen = new Set<string>();
+  p.unclassified = [];
+  delete p.unknownEntities;
+  delete p.problem;
+  let n = 0;
+  try {
+    for await (const r of connector.read({ name: p.name, path: p.abs, baseDir, format: p.format, options }, { warn: () => {}, fileFailed: (e) => failures.push(e) })) {
+      const rec = r as SourceRecord;
+      const known = entities.get(rec.entity);
+      if (!known && !(p.unknownEntities ??= []).includes(rec.entity)) p.unknownEntities.push(rec.entity);
+      for (const k of Object.keys(rec.fields)) {
+        if (known?.has(ColumnMap.norm(k)) || seen.has(k)) continue;
+        seen.add(k);
+        p.unclassified.push({ field: k, entity: rec.entity, guess: guessCategory(k) });
+      }
+      if (++n >= maxRecords) break;
+    }
+  } catch (err) {
+    if (!(err instanceof SourceReadError)) throw err;
+    failures.push(err);
+  }
+  if (failures.length > 0) {
+    const f = failures[0]!;
+    p.problem = `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message}`.trim();
+  } else if (n === 0) {
+    p.problem = 'no records';
+  }
+}

@@ -1,0 +1,59 @@
+/** `init` (issue #6): detects the exports and writes a config that `check` accepts. */
+import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 240_000);
+
+describe('ojco-dsar init', () => {
+  it('init --yes on the fixtures folder writes a config that check accepts', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    const config = path.join(dir, 'ojco-dsar.config.yaml');
+    const r = cli(['init', 'fixtures', '--yes', '--out', config, '--json'], { cwd: ROOT });
+    expect(r.code).toBe(0);
+    expect(r.json.sources.length).toBeGreaterThan(20);
+    const connectors = new Set(r.json.sources.map((s: { connector: string }) => s.connector));
+    expect([...connectors].sort()).toEqual(['google-analytics', 'lime', 'newsletter', 'office365', 'visma']);
+    // The damaged files of the fixtures are left out, each with its reason.
+    expect(r.json.leftOut.length).toBeGreaterThan(5);
+    expect(r.json.leftOut.every((l: { reason: string }) => l.reason.length > 0)).toBe(true);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    const check = cli(['check', '--config', config, '--json'], { cwd: ROOT });
+    expect(check.json.problems).toEqual([]);
+    expect(check.code).toBe(0);
+    // And the config finds the people.
+    const find = cli(['find', '--config', config, '--email', 'marta.oberg@mail.example', '--json'], { cwd: ROOT });
+    expect(find.code).toBe(0);
+    expect(find.json.summary.exact).toBeGreaterThan(20);
+  });
+
+  it('groups a folder of one system into one source, marks guesses, lists files it cannot place, and never overwrites', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    mkdirSync(path.join(dir, 'exports/mailchimp'), { recursive: true });
+    for (const f of ['subscribed', 'unsubscribed', 'cleaned']) {
+      copyFileSync(path.join(ROOT, `fixtures/newsletter/nyhetsbrev/${f}_members_export_4f2a9c81d0.csv`), path.join(dir, `exports/mailchimp/${f}_members_export_4f2a9c81d0.csv`));
+    }
+    copyFileSync(path.join(ROOT, 'fixtures/newsletter/apsis/profiles-export.csv'), path.join(dir, 'exports/apsis.csv'));
+    writeFileSync(path.join(dir, 'exports/notes.log'), 'nothing to see\n');
+    const r = cli(['init', 'exports', '--yes'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const text = readFileSync(path.join(dir, 'exports/ojco-dsar.config.yaml'), 'utf8');
+    expect(text).toMatch(/name: newsletter-mailchimp\n\s+connector: newsletter\n\s+path: mailchimp\n/u);
+    expect(text).toContain('preset: apsis');
+    expect(text).toMatch(/"Nyhetsbrev \(e-post\)": consent {2}# guess, review/u);
+    expect(text).toMatch(/# {3}notes\.log: no connector recognises it/u);
+    expect(cli(['check', '--config', 'exports/ojco-dsar.config.yaml'], { cwd: dir }).code).toBe(0);
+    const again = cli(['init', 'exports', '--yes'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--force');
+    expect(cli(['init', 'exports', '--yes', '--force'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('refuses a folder that does not exist (exit 2)', () => {
+    const r = cli(['init', 'no-such-folder', '--yes'], { cwd: tempDir('ojco-dsar-init-') });
+    expect(r.code).toBe(2);
+  });
+});
