@@ -110,6 +110,39 @@ ${EXIT_CODES_HELP}`,
   );
 
   program.addCommand(
+    common(new Command('batch'))
+      .description('answer many requests in one pass over the sources: an extract or a plan per request, and a summary')
+      .argument('<requests>', 'CSV (or XLSX, first sheet) with the header id,type,received,email,phone,pnr,orgnr,name,customer_no,ga_client_id')
+      .requiredOption('--out <dir>', 'folder for the outputs: one folder per request, summary.json and summary.csv')
+      .option('--resume', 'complete a batch that was interrupted; finished requests are not redone')
+      .option('--as-of <date>', 'date for retention dates and letters (YYYY-MM-DD; default today); fixed for the whole batch')
+      .option('--format <list>', 'extract formats for access requests: comma list of json, xlsx, csv, html', 'json,html')
+      .addOption(new Option('--lang <lang>', 'language of the extracts').choices(['sv', 'en']).default('sv'))
+      .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+      .addHelpText(
+        'after',
+        `
+The requests file: one request per row; type is access, erasure, rectification,
+restriction or objection; several identifiers of one kind are separated by ";";
+empty cells are allowed; extra columns are an error.
+
+  id,type,received,email,phone,pnr,orgnr,name,customer_no,ga_client_id
+  R-1,access,2026-11-20,marta.oberg@mail.example,,,,,,
+  R-2,erasure,2026-11-21,,070-174 06 47;+46701740647,,,,,
+
+Examples:
+  ojco-dsar batch requests.csv --config fixtures/ojco-dsar.config.yaml --out out/batch
+  ojco-dsar batch requests.csv --out out/batch --resume --json
+
+JSON (--json): { "requests": [ { "id", "type", "status", "outputs": [ { "path", "format", "sha256" } ], "records" } ],
+  "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt", "sources": [ { "source", "reads" } ] } }
+status: done | needs-input (the request needs values the file does not hold) | failed
+${EXIT_CODES_HELP}`,
+      )
+      .action(lazy(() => import('./commands/batch.ts'))),
+  );
+
+  program.addCommand(
     common(new Command('check'))
       .description('CI check: the config is valid, every source readable, every field classified, every record explained, expectations met')
       .addHelpText(

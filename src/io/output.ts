@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -90,4 +90,43 @@ export function neutraliseFormula(value: string): string {
   if (c !== '=' && c !== '+' && c !== '-' && c !== '@' && c !== '\t' && c !== '\r') return value;
   if (/^[+-]?\d+(?:[.,]\d+)?$/u.test(value)) return value;
   return `'${value}`;
+}
+
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/u;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files that writeFileAtomic left behind when its process
+ * was killed mid-write (their writer is gone). A file whose writer still
+ * runs is left alone. Returns how many were removed.
+ */
+export async function removeStaleTempFiles(dir: string, recursive = true): Promise<number> {
+  let removed = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (recursive) removed += await removeStaleTempFiles(p, true);
+      continue;
+    }
+    const m = TEMP_NAME.exec(e.name);
+    if (m && !alive(Number(m[1]))) {
+      await unlink(p).catch(() => {});
+      removed++;
+    }
+  }
+  return removed;
 }

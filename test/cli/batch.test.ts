@@ -1,0 +1,146 @@
+/**
+ * `batch` (issue #6): many requests in one pass over the sources, resumable
+ * after a kill, every bad row reported with its line.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
+
+const CONFIG = path.join(ROOT, 'fixtures/ojco-dsar.config.yaml');
+const HEADER = 'id,type,received,email,phone,pnr,orgnr,name,customer_no,ga_client_id';
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 240_000);
+
+/** Persona identifiers and strangers, round-robin, so every source is relevant to some request. */
+function requests(n: number, type = 'access'): string {
+  const people = [
+    ',marta.oberg@mail.example,,,,,,',
+    ',,070-174 06 47,,,,,',
+    ',,,19761105-9978,,,,',
+    ',ASA.LINDQVIST@LINDQVISTBYGG.EXAMPLE,,,,,,',
+    ',,,,,,1044,',
+    ',,,,,,,GA1.1.987654321.1746900000',
+  ];
+  const rows = [HEADER];
+  for (let i = 0; i < n; i++) {
+    const who = i % 10 < people.length ? people[i % 10]! : `,nobody${i}@nowhere.example,,,,,,`;
+    rows.push(`R-${String(i + 1).padStart(4, '0')},${type},2026-11-${String((i % 20) + 1).padStart(2, '0')}${who}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+function tree(dir: string, normalise: (s: string) => string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), normalise(readFileSync(p, 'utf8')));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('ojco-dsar batch', () => {
+  it('1,000 requests read each source once through the connector contract', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'requests.csv'), requests(1000));
+    const r = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.json.requests).toHaveLength(1000);
+    expect(r.json.summary.done).toBe(1000);
+    const reads = r.json.summary.sources.map((s: { source: string; reads: number }) => [s.source, s.reads]);
+    expect(reads.length).toBeGreaterThan(15);
+    for (const [source, n] of reads) expect(n, source).toBe(1);
+    // Each request got its own answer: Märta's and Jörgen's are not each other's.
+    const marta = r.json.requests.find((x: { id: string }) => x.id === 'R-0001');
+    const jorgen = r.json.requests.find((x: { id: string }) => x.id === 'R-0002');
+    expect(marta.records.exact).toBeGreaterThan(30);
+    expect(jorgen.records.exact).toBeGreaterThan(5);
+    const nobody = r.json.requests.find((x: { id: string }) => x.id === 'R-0007');
+    expect(nobody.records).toEqual({ exact: 0, probable: 0, possible: 0 });
+    const extract = JSON.parse(readFileSync(path.join(dir, 'out', marta.outputs[0].path), 'utf8'));
+    expect(extract.records.length).toBe(marta.records.exact + marta.records.probable);
+    expect(statSync(path.join(dir, 'out', marta.outputs[0].path)).mode & 0o777).toBe(0o600);
+  }, 300_000);
+
+  it('killed at any point and resumed, it gives the outputs of an uninterrupted run', async () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'requests.csv'), requests(60));
+    const args = (out: string, resume = false) => ['batch', 'requests.csv', '--config', CONFIG, '--out', out, '--as-of', '2026-11-24', ...(resume ? ['--resume'] : [])];
+    // A fixed clock (SOURCE_DATE_EPOCH) makes two runs comparable byte for byte.
+    const env = { SOURCE_DATE_EPOCH: '1795000000' };
+    const whole = cli(args('whole'), { cwd: dir, env });
+    expect(whole.code).toBe(0);
+
+    // Kill the same batch several times at different moments, resuming each time.
+    const delays = [900, 1600, 2300, 3100];
+    let first = true;
+    for (const delay of delays) {
+      await new Promise<void>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args('killed', !first)], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', ...env } });
+        const t = setTimeout(() => child.kill('SIGKILL'), delay);
+        child.on('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      try {
+        statSync(path.join(dir, 'killed/.batch/state.json'));
+        first = false;
+      } catch {
+        // Killed before the batch wrote its state: the next try starts afresh.
+      }
+    }
+    const done = cli(args('killed', !first), { cwd: dir, env });
+    expect(done.code).toBe(0);
+
+    const a = tree(path.join(dir, 'whole'), (s) => s);
+    const b = tree(path.join(dir, 'killed'), (s) => s);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [k, v] of a) expect(b.get(k), k).toBe(v);
+    // No temp file is left behind.
+    expect([...b.keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
+  }, 300_000);
+
+  it('reports every bad row with its line, and refuses extra columns', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(
+      path.join(dir, 'bad.csv'),
+      [HEADER, 'R-1,access,2026-11-20,a@b.example,,,,,,', 'R-2,deletion,2026-11-20,a@b.example,,,,,,', 'R-3,access,2026-13-01,,,,,,,', 'R-1,access,2026-11-20,,,19920728-9968,,,,', 'R/5,access,2026-11-20,x,,,,,,'].join('\n') + '\n',
+    );
+    const r = cli(['batch', 'bad.csv', '--config', CONFIG, '--out', 'out', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const problems: { message: string; line: number }[] = r.json.error.problems;
+    expect(problems.map((p) => p.line)).toEqual(expect.arrayContaining([3, 4, 5, 6]));
+    expect(problems.find((p) => p.line === 3)!.message).toMatch(/type must be one of/u);
+    expect(problems.find((p) => p.line === 4)!.message).toMatch(/received must be a date/u);
+    expect(problems.some((p) => p.line === 5 && /pnr is not a valid/u.test(p.message))).toBe(true);
+    expect(problems.some((p) => p.line === 5 && /used by an earlier row/u.test(p.message))).toBe(true);
+    expect(problems.some((p) => p.line === 6 && /id must be/u.test(p.message))).toBe(true);
+    expect(r.stderr + r.stdout).not.toContain('19920728-9968');
+
+    writeFileSync(path.join(dir, 'extra.csv'), `${HEADER},comment\nR-1,access,2026-11-20,a@b.example,,,,,,,hello\n`);
+    const x = cli(['batch', 'extra.csv', '--config', CONFIG, '--out', 'out2', '--json'], { cwd: dir });
+    expect(x.code).toBe(2);
+    expect(x.json.error.problems[0].message).toContain('unknown column(s): comment');
+  });
+
+  it('will not run twice into one folder, and resumes only with the same inputs', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'requests.csv'), requests(3));
+    expect(cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--format', 'json'], { cwd: dir }).code).toBe(0);
+    const again = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--resume');
+    writeFileSync(path.join(dir, 'requests.csv'), requests(4));
+    const changed = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--resume'], { cwd: dir });
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain('the requests file changed');
+  });
+});
