@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isUserError, type Problem } from '../errors.ts';
 import { err, log } from './io.ts';
-import { addIdentifierOptions } from './subject.ts';
+import { addIdentifierOptions } from './identifier-flags.ts';
 import { VERSION } from '../version.ts';
 import { caseCommand } from './commands/case-definitions.ts';
 import { deadlineCommand } from './commands/deadline-definition.ts';

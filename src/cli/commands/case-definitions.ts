@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ExitCode } from '../../errors.ts';
-import { addIdentifierOptions } from '../subject.ts';
+import { addIdentifierOptions } from '../identifier-flags.ts';
 import { CHANNELS, REFUSAL_GROUNDS, REQUEST_TYPES, VERIFICATION_METHODS } from '../../store/rules.ts';
 
 export const CASE_EXIT_CODES = `

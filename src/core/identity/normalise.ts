@@ -79,7 +79,11 @@ export function normalisePhone(raw: string, region: CountryCode = 'SE'): PhoneNu
   if (digits.length < 6 || digits.length > 17) return undefined;
   const p = parsePhoneNumberFromString(s, region);
   if (!p) return undefined;
-  return { e164: p.number, valid: p.isValid() };
+  const valid = p.isValid();
+  // An invalid number whose E.164 form reads back as another number (`000101-0008` gives
+  // +46001010008, which gives +4601010008) is not a phone number: normalising must be idempotent.
+  if (!valid && parsePhoneNumberFromString(p.number)?.number !== p.number) return undefined;
+  return { e164: p.number, valid };
 }
 
 /**
@@ -105,8 +109,11 @@ export interface Pnr {
  * with `-`, `+` (over 100) or no separator. The Luhn check digit must hold.
  */
 export function normalisePnr(raw: string): Pnr | undefined {
-  const s = raw.trim().replace(/\s+/gu, '');
-  if (!/^\d{6}(\d{2})?[-+]?\d{4}$/u.test(s)) return undefined;
+  // Spaces are allowed only around the separator (`840312 - 9987`): the date
+  // digits stay together, which the byte prefilter relies on (issue #7).
+  const m = /^(\d{6}(?:\d{2})?)\s*([-+]?)\s*(\d{4})$/u.exec(raw.trim());
+  if (!m) return undefined;
+  const s = `${m[1]}${m[2]}${m[3]}`;
   try {
     const p = Personnummer.parse(s, { allowCoordinationNumber: true, allowInterimNumber: false });
     return { canonical: p.format(true), coordination: p.isCoordinationNumber() };
@@ -126,7 +133,7 @@ export interface Orgnr {
 }
 
 export function normaliseOrgnr(raw: string): Orgnr | undefined {
-  const s = raw.trim().replace(/\s+/gu, '');
+  const s = raw.trim().replace(/^(\S+)\s*([-+]?)\s*(\d{4})$/u, '$1$2$3');
   // SE556987654201 (VAT number) carries the org.nr too.
   const vat = /^SE(\d{10})01$/iu.exec(s);
   const candidate = vat?.[1] ?? s;
