@@ -84,7 +84,7 @@ function dateOf(...values: string[]): string | undefined {
 }
 
 function memberRecord(row: TableRow, status: string | undefined, tool: string, opts: Options): SourceRecord {
-  const c = new ColumnMap(row.header);
+  const c = ColumnMap.of(row.header);
   const fields: Record<string, unknown> = fieldsOf(row.header, row.values);
   if (status) fields.status = status;
   const ids: RawIdentifier[] = [];
@@ -167,7 +167,7 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
   const tool = opts.tool ?? (opts.preset === 'apsis' ? 'APSIS One' : opts.preset === 'rule' ? 'Rule' : opts.preset === 'getanewsletter' ? 'Get a Newsletter' : 'Newsletter tool');
   let checked = false;
   for await (const row of readTable(file, tableOpts(file, ctx, opts))) {
-    const c = new ColumnMap(row.header);
+    const c = ColumnMap.of(row.header);
     if (!checked) {
       checked = true;
       const missing = Object.entries(cols).filter(([, name]) => name && c.find(name) < 0);

@@ -97,7 +97,7 @@ export async function* readCustomerList(file: SourceFile, ctx: ReadContext, opts
   for await (const row of rows) {
     if (!resolved || row.header !== header) {
       header = row.header;
-      const c = new ColumnMap(row.header);
+      const c = ColumnMap.of(row.header);
       resolved = resolve(c, opts.columns);
       for (const [role, name] of Object.entries(opts.columns ?? {})) {
         if (c.find(name) < 0) ctx.warn({ code: 'visma.missing-column', message: `column "${name}" (options.columns.${role}) is not in the header`, file: file.rel, line: 1 });

@@ -104,8 +104,20 @@ export async function* readCsvStream(
   }
 }
 
+const columnMaps = new WeakMap<string[], ColumnMap>();
+
 /** Looks up a column by any of its names, case- and space-insensitively. */
 export class ColumnMap {
+  /** One map per header array: rows of a file share their header, so this is built once per file. */
+  static of(header: string[]): ColumnMap {
+    let m = columnMaps.get(header);
+    if (!m) {
+      m = new ColumnMap(header);
+      columnMaps.set(header, m);
+    }
+    return m;
+  }
+
   private readonly index = new Map<string, number>();
   constructor(readonly header: string[]) {
     header.forEach((h, i) => {

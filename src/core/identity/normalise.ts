@@ -98,6 +98,26 @@ export function phoneNationalDigits(e164: string): string {
 
 // ---------------------------------------------------------------- Swedish ids
 
+/**
+ * Luhn over the last ten digits, the check both numbers carry. The libraries
+ * check it too, but they throw on failure, and an exception per non-matching
+ * value is the most expensive thing a scan can do: this rejects first.
+ */
+function luhnOk(digits: string): boolean {
+  const ten = digits.slice(-10);
+  if (ten.length !== 10) return false;
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    let d = ten.charCodeAt(i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
 export interface Pnr {
   /** 12 digits, `YYYYMMDDNNNK`. */
   canonical: string;
@@ -112,7 +132,7 @@ export function normalisePnr(raw: string): Pnr | undefined {
   // Spaces are allowed only around the separator (`840312 - 9987`): the date
   // digits stay together, which the byte prefilter relies on (issue #7).
   const m = /^(\d{6}(?:\d{2})?)\s*([-+]?)\s*(\d{4})$/u.exec(raw.trim());
-  if (!m) return undefined;
+  if (!m || !luhnOk(`${m[1]}${m[3]}`)) return undefined;
   const s = `${m[1]}${m[2]}${m[3]}`;
   try {
     const p = Personnummer.parse(s, { allowCoordinationNumber: true, allowInterimNumber: false });
@@ -137,7 +157,7 @@ export function normaliseOrgnr(raw: string): Orgnr | undefined {
   // SE556987654201 (VAT number) carries the org.nr too.
   const vat = /^SE(\d{10})01$/iu.exec(s);
   const candidate = vat?.[1] ?? s;
-  if (!/^(16|\d{2})?\d{6}[-+]?\d{4}$/u.test(candidate)) return undefined;
+  if (!/^(16|\d{2})?\d{6}[-+]?\d{4}$/u.test(candidate) || !luhnOk(candidate.replace(/\D/gu, ''))) return undefined;
   try {
     const o = Organisationsnummer.parse(candidate);
     const personal = o.isPersonnummer();
