@@ -17,7 +17,7 @@ import type { SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { readHead } from '../../src/io/files.ts';
-import { readJsonItems, streamJsonItems, type JsonItem } from '../../src/io/json.ts';
+import { JSON_MAX_DEPTH, jsonTextTooDeep, readJsonItems, streamJsonItems, type JsonItem } from '../../src/io/json.ts';
 import { gunzipHead, isGzip, readNdjsonLines } from '../../src/io/ndjson.ts';
 import type { Prefilter } from '../../src/io/prefilter.ts';
 import { fieldsOf, readTable } from '../../src/io/table.ts';
@@ -101,11 +101,12 @@ async function* readNdjson(file: SourceFile, ctx: ReadContext, plan: ReadPlan, p
   let bad = 0;
   let firstBad = 0;
   let firstBadCut = false;
+  let firstBadDeep = false;
   const report = (): void => {
     if (bad === 0) return;
     const what =
       bad === 1
-        ? `line ${firstBad} is not a JSON object${firstBadCut ? ' (the file ends inside it: it is cut off)' : ''}`
+        ? `line ${firstBad} is ${firstBadDeep ? `nested more than ${JSON_MAX_DEPTH} levels deep` : 'not a JSON object'}${firstBadCut ? ' (the file ends inside it: it is cut off)' : ''}`
         : `${bad} lines are not JSON objects (the first is line ${firstBad})`;
     ctx.fileFailed(new SourceReadError(`${what}; the other lines were read`, { file: file.rel, line: firstBad, code: 'ndjson.bad-line' }));
     bad = 0;
@@ -113,8 +114,10 @@ async function* readNdjson(file: SourceFile, ctx: ReadContext, plan: ReadPlan, p
   try {
     for await (const l of readNdjsonLines(file, { prefilter: decodingSafe(ctx.prefilter), progress })) {
       let row: unknown;
+      // A row nested thousands of levels deep would overflow the stack of whatever walks it later (the JSON output): a bad line.
+      const deep = jsonTextTooDeep(l.text);
       try {
-        row = JSON.parse(l.text);
+        row = deep ? undefined : JSON.parse(l.text);
       } catch {
         row = undefined;
       }
@@ -123,6 +126,7 @@ async function* readNdjson(file: SourceFile, ctx: ReadContext, plan: ReadPlan, p
         if (bad++ === 0) {
           firstBad = l.line;
           firstBadCut = l.unterminated === true;
+          firstBadDeep = deep;
         }
         if (good === 0 && bad >= NOT_NDJSON_AFTER) {
           bad = 0;

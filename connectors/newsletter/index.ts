@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { RawIdentifier, SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
-import { readJsonItems, readJsonDocument } from '../../src/io/json.ts';
+import { JSON_MAX_DEPTH, jsonTextTooDeep, readJsonDocument, selectItems } from '../../src/io/json.ts';
 import { readLines } from '../../src/io/lines.ts';
 import { ColumnMap, fieldsOf, readCsvStream, readTable, type TableRow } from '../../src/io/table.ts';
 import { inspectZip, readZipEntries } from '../../src/io/zip.ts';
@@ -128,9 +128,33 @@ function memberRecord(row: TableRow, status: string | undefined, tool: string, o
   return rec;
 }
 
+/**
+ * Every Mailchimp audience file has an Email Address column. Without one, the
+ * file was split with the wrong delimiter (options.delimiter, or Excel saved it
+ * with its own list separator), or it is not a Mailchimp export: either way
+ * nothing in it could be matched, so it is reported rather than read as empty.
+ */
+function checkMailchimpHeader(header: string[], file: string): void {
+  if (new ColumnMap(header).find('Email Address', 'E-mail Address', 'Email') >= 0) return;
+  const oneColumn = header.length === 1 && /[,;\t|]/u.test(header[0] ?? '');
+  throw new SourceReadError(
+    oneColumn
+      ? 'the header is one column that holds several column names: the file uses another delimiter than the one it is read with (options.delimiter, or Excel saved it with its own list separator)'
+      : 'the header has no Email Address column: not a Mailchimp audience export (for another tool, use format mapped-csv)',
+    { file, line: 1, code: 'newsletter.no-email-column' },
+  );
+}
+
 async function* readMailchimpCsv(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
   const status = statusFromName(file.rel);
-  for await (const row of readTable(file, tableOpts(file, ctx, opts))) yield memberRecord(row, status, 'Mailchimp', opts);
+  let checked = false;
+  for await (const row of readTable(file, tableOpts(file, ctx, opts))) {
+    if (!checked) {
+      checkMailchimpHeader(row.header, file.rel);
+      checked = true;
+    }
+    yield memberRecord(row, status, 'Mailchimp', opts);
+  }
 }
 
 async function* readMailchimpZip(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
@@ -141,7 +165,12 @@ async function* readMailchimpZip(file: SourceFile, ctx: ReadContext, opts: Optio
     const status = statusFromName(name);
     if (!status) ctx.warn({ code: 'newsletter.unknown-status', message: `ZIP entry ${name} does not say its status in its name`, file: file.rel });
     try {
+      let checked = false;
       for await (const row of readCsvStream(file, name, stream, { delimiter: opts.delimiter, encoding: opts.encoding })) {
+        if (!checked) {
+          checkMailchimpHeader(row.header, `${file.rel}!${name}`);
+          checked = true;
+        }
         yield memberRecord(row, status, 'Mailchimp', opts);
       }
     } catch (err) {
@@ -211,46 +240,76 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
 }
 
 /** Mailchimp API `GET /reports/{campaign_id}/email-activity`: `{emails:[{email_address, activity:[...]}]}`, a bare array, or NDJSON. */
+/** Lines that all fail from the start mean the file is not NDJSON at all. */
+const NOT_NDJSON_AFTER = 50;
+
 async function* readActivity(file: SourceFile): AsyncGenerator<SourceRecord> {
-  const items: { pointer: string; value: unknown; line?: number }[] = [];
-  const head = hasExt(file.rel, 'ndjson', 'jsonl');
-  if (head) {
-    for await (const l of readLines(file)) {
-      if (!l.text.trim()) continue;
-      try {
-        items.push({ pointer: '', value: JSON.parse(l.text), line: l.line });
-      } catch {
-        throw new SourceReadError('invalid JSON on this line', { file: file.rel, line: l.line, code: 'json.malformed' });
-      }
-    }
-  } else {
+  if (!hasExt(file.rel, 'ndjson', 'jsonl')) {
     const doc = await readJsonDocument(file);
-    const path = Array.isArray(doc) ? ['*'] : ['emails', '*'];
-    for await (const it of readJsonItems(file, [path])) items.push(it);
+    for (const it of selectItems(doc, Array.isArray(doc) ? ['*'] : ['emails', '*'])) {
+      const rec = activityRecord(file, it);
+      if (rec) yield rec;
+    }
+    return;
   }
-  for (const it of items) {
-    const e = it.value as Record<string, unknown>;
-    if (!e || typeof e !== 'object') continue;
-    const ids: RawIdentifier[] = [];
-    if (typeof e.email_address === 'string') ids.push({ kind: 'email', field: 'email_address', value: e.email_address });
-    if (typeof e.email_id === 'string') ids.push({ kind: 'systemId', field: 'email_id', value: `mailchimp:subscriber-hash:${e.email_id}` });
-    const activity = Array.isArray(e.activity) ? (e.activity as Record<string, unknown>[]) : [];
-    activity.forEach((a, i) => {
-      if (typeof a.ip === 'string' && a.ip) ids.push({ kind: 'ip', field: `activity/${i}/ip`, value: a.ip });
-    });
-    const dates = activity.map((a) => (typeof a.timestamp === 'string' ? a.timestamp.slice(0, 10) : '')).filter(Boolean).sort();
-    const rec: SourceRecord = {
-      entity: 'activity',
-      locator: it.line ? { file: file.rel, line: it.line } : { file: file.rel, pointer: it.pointer },
-      fields: e,
-      identifiers: ids,
-      category: 'newsletter-activity',
-      label: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
-    };
-    const last = dates[dates.length - 1];
-    if (last) rec.date = last;
-    yield rec;
+  // One member per line. A bad line does not end the file: the lines after it are read (a person's
+  // activity may be there), and the file is reported with the first bad line once it has been read.
+  let good = 0;
+  let bad = 0;
+  let firstBad = 0;
+  let firstBadDeep = false;
+  for await (const l of readLines(file)) {
+    if (!l.text.trim()) continue;
+    // Thousands of levels of nesting would overflow the stack of whatever walks the value later (the JSON output).
+    const deep = jsonTextTooDeep(l.text);
+    let value: unknown;
+    try {
+      value = deep ? undefined : JSON.parse(l.text);
+    } catch {
+      value = undefined;
+    }
+    if (value === undefined) {
+      if (bad++ === 0) {
+        firstBad = l.line;
+        firstBadDeep = deep;
+      }
+      if (good === 0 && bad >= NOT_NDJSON_AFTER) {
+        throw new SourceReadError(`not newline-delimited JSON: none of the first ${NOT_NDJSON_AFTER} lines is JSON`, { file: file.rel, line: firstBad, code: 'json.malformed' });
+      }
+      continue;
+    }
+    good++;
+    const rec = activityRecord(file, { pointer: '', value, line: l.line });
+    if (rec) yield rec;
   }
+  if (bad > 0) {
+    const what = bad === 1 ? `line ${firstBad} is ${firstBadDeep ? `nested more than ${JSON_MAX_DEPTH} levels deep` : 'not valid JSON'}` : `${bad} lines are not valid JSON (the first is line ${firstBad})`;
+    throw new SourceReadError(`${what}; the other lines were read`, { file: file.rel, line: firstBad, code: 'json.malformed' });
+  }
+}
+
+function activityRecord(file: SourceFile, it: { pointer: string; value: unknown; line?: number }): SourceRecord | undefined {
+  const e = it.value as Record<string, unknown>;
+  if (!e || typeof e !== 'object') return undefined;
+  const ids: RawIdentifier[] = [];
+  if (typeof e.email_address === 'string') ids.push({ kind: 'email', field: 'email_address', value: e.email_address });
+  if (typeof e.email_id === 'string') ids.push({ kind: 'systemId', field: 'email_id', value: `mailchimp:subscriber-hash:${e.email_id}` });
+  const activity = Array.isArray(e.activity) ? (e.activity as Record<string, unknown>[]) : [];
+  activity.forEach((a, i) => {
+    if (a && typeof a === 'object' && typeof a.ip === 'string' && a.ip) ids.push({ kind: 'ip', field: `activity/${i}/ip`, value: a.ip });
+  });
+  const dates = activity.map((a) => (a && typeof a === 'object' && typeof a.timestamp === 'string' ? a.timestamp.slice(0, 10) : '')).filter(Boolean).sort();
+  const rec: SourceRecord = {
+    entity: 'activity',
+    locator: it.line ? { file: file.rel, line: it.line } : { file: file.rel, pointer: it.pointer },
+    fields: e,
+    identifiers: ids,
+    category: 'newsletter-activity',
+    label: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
+  };
+  const last = dates[dates.length - 1];
+  if (last) rec.date = last;
+  return rec;
 }
 
 const connector: Connector<Options> = defineConnector<Options>({

@@ -11,6 +11,7 @@ import { parse, CsvError } from 'csv-parse';
 import { SourceReadError } from '../errors.ts';
 import { SniffingDecoder, type Encoding, type LegacyEncoding } from './encoding.ts';
 import { readChunks, type SourceFile } from './files.ts';
+import { MAX_LINE_CHARS } from './lines.ts';
 
 export interface CsvReadOptions {
   /** One character; sniffed from the header line when not given. */
@@ -62,6 +63,9 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
+/** Longer records (a quoted field that is never closed in a big file) are refused rather than buffered without bound (issue #8). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
 /** Decoded text chunks, with the encoding settled from the content. */
 async function* decodedText(chunks: AsyncIterable<Buffer>, decoder: SniffingDecoder): AsyncGenerator<string> {
   for await (const chunk of chunks) {
@@ -72,23 +76,83 @@ async function* decodedText(chunks: AsyncIterable<Buffer>, decoder: SniffingDeco
   if (rest) yield rest;
 }
 
+function isBreak(c: number): boolean {
+  return c === 10 || c === 13;
+}
+
+/**
+ * The text cut after its last line break, so that the parser only ever gets
+ * whole physical lines. A line longer than `max` characters is refused
+ * before the parser has to buffer it (a file of one 100 MB line: issue #8).
+ * `state.endsWithBreak` tells whether the text ended with a line break.
+ */
+async function* wholeLines(
+  text: AsyncIterable<string>,
+  file: { rel: string },
+  max: number,
+  state: { endsWithBreak: boolean },
+): AsyncGenerator<string> {
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let lines = 0;
+  for await (const t of text) {
+    let last = t.length - 1;
+    while (last >= 0 && !isBreak(t.charCodeAt(last))) last--;
+    if (last < 0) {
+      pending.push(t);
+      pendingLength += t.length;
+      if (pendingLength > max) {
+        throw new SourceReadError(`line ${lines + 1} is longer than ${Math.round(max / 1048576)} MiB without a line break`, {
+          file: file.rel,
+          line: lines + 1,
+          code: 'line.too-long',
+        });
+      }
+      continue;
+    }
+    const head = t.slice(0, last + 1);
+    const out = pending.length > 0 ? pending.join('') + head : head;
+    for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) lines++;
+    pending = last + 1 < t.length ? [t.slice(last + 1)] : [];
+    pendingLength = t.length - last - 1;
+    state.endsWithBreak = pendingLength === 0;
+    yield out;
+  }
+  if (pending.length > 0) {
+    state.endsWithBreak = false;
+    yield pending.join('');
+  }
+}
+
 /** `recordLine`: where the record being parsed began; an unclosed quote is reported there, not at the end of the file. */
 function csvFailure(file: { rel: string }, err: unknown, recordLine?: number): SourceReadError {
+  // Already located and worded: an over-long line, or a read error of the file or ZIP entry.
+  if (err instanceof SourceReadError) return err;
   if (err instanceof CsvError) {
     const e = err as CsvError & { lines?: number };
-    const line = e.code === 'CSV_QUOTE_NOT_CLOSED' && recordLine ? recordLine : e.lines;
-    // csv-parse messages quote no field values for these codes.
+    // A record that runs over several lines went wrong where it began: an opening quote without its closing one.
+    const spans = recordLine !== undefined && e.lines !== undefined && e.lines > recordLine;
+    const atStart = e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE' || (e.code === 'CSV_INVALID_CLOSING_QUOTE' && spans);
+    const line = atStart && recordLine ? recordLine : e.lines;
+    // csv-parse messages quote field values for some codes: ours never do.
     const what =
       e.code === 'CSV_QUOTE_NOT_CLOSED'
         ? 'a quoted field is never closed (unbalanced quotes, or the file is cut off)'
-        : e.code === 'CSV_INVALID_CLOSING_QUOTE'
-          ? 'a quote inside a field is not doubled or not followed by a delimiter'
-          : e.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'
-            ? 'characters follow a closing quote'
-            : `malformed CSV (${e.code})`;
+        : e.code === 'CSV_MAX_RECORD_SIZE'
+          ? `the row that starts here runs on for more than ${MAX_RECORD_BYTES / 1048576} MiB: a quoted field is never closed (unbalanced quotes)`
+          : e.code === 'CSV_INVALID_CLOSING_QUOTE' && spans
+            ? `unbalanced quotes: a quoted field that opens in the row starting here runs on to line ${e.lines}`
+            : e.code === 'CSV_INVALID_CLOSING_QUOTE'
+              ? 'a quote inside a field is not doubled or not followed by a delimiter'
+              : e.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'
+                ? 'characters follow a closing quote'
+                : (e.code as string) === 'INVALID_OPENING_QUOTE' || (e.code as string) === 'CSV_INVALID_OPENING_QUOTE'
+                  ? 'a quote inside a field that is not quoted (or the file uses another delimiter than the one it is read with)'
+                  : `malformed CSV (${e.code})`;
     return new SourceReadError(`${what}`, { file: file.rel, ...(line ? { line } : {}), code: 'csv.malformed', cause: err });
   }
-  return new SourceReadError(`cannot read file: ${(err as Error).message}`, { file: file.rel, code: 'source.unreadable', cause: err });
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return new SourceReadError(`cannot read the file${code ? ` (${code})` : ''}`, { file: file.rel, code: 'source.unreadable', cause: err });
 }
 
 /**
@@ -122,11 +186,17 @@ export async function openCsv(file: SourceFile, opts: CsvReadOptions = {}): Prom
 /** The same over any byte stream, such as a ZIP entry; `file.rel` names it in errors. */
 export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable<Buffer>, opts: CsvReadOptions = {}): Promise<CsvReader> {
   const decoder = new SniffingDecoder(opts.legacyEncoding ?? 'cp1252', opts.encoding);
-  const text = decodedText(chunks, decoder);
+  const ending = { endsWithBreak: true };
+  const text = wholeLines(decodedText(chunks, decoder), file, MAX_LINE_CHARS, ending);
   let delimiter = opts.delimiter;
   let firstChunk: string | undefined;
   if (!delimiter) {
-    const r = await text.next();
+    let r;
+    try {
+      r = await text.next();
+    } catch (err) {
+      throw csvFailure(file, err, 1);
+    }
     firstChunk = r.done ? '' : r.value;
     delimiter = sniffDelimiter(firstChunk);
   }
@@ -137,49 +207,90 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
     })(),
     { objectMode: false },
   );
-  const parser = source.pipe(
-    parse({
-      delimiter,
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }),
-  );
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number; empty_lines: number } }>;
+  // The first error, raised once every record before it has been delivered: a stream that errors
+  // drops the records it still buffers, so neither kind of error is left to the stream.
+  // - a bad record: csv-parse skips it (skip_records_with_error) and reports it with the number of
+  //   records before it; feeding stops there, as if the parser had failed;
+  // - a failed read of the bytes (an I/O error, an over-long line, a ZIP entry that lies about its size).
+  let bad: (CsvError & { records?: number }) | undefined;
+  let readFailure: unknown;
+  let delivered = 0;
+  const stopFeeding = (): void => {
+    source.unpipe(parser);
+    source.destroy();
+    if (!parser.writableEnded) parser.end();
+  };
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      if (err && !bad) {
+        bad = err;
+        stopFeeding();
+      }
+    },
+  });
+  source.pipe(parser);
+  source.on('error', (err) => {
+    readFailure ??= err;
+    stopFeeding();
+  });
+  type Parsed = { record: string[]; info: { lines: number; empty_lines: number } };
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
   const closeAll = (): void => {
     parser.destroy();
     source.destroy();
   };
-  let first: IteratorResult<{ record: string[]; info: { lines: number; empty_lines: number } }>;
+  /** The next record, or the error that comes before it. `recordLine`: where it starts. */
+  const nextRecord = async (recordLine: number): Promise<Parsed | undefined> => {
+    const failed = (): void => {
+      if (bad && delivered >= (bad.records ?? 0)) throw csvFailure(file, bad, recordLine);
+    };
+    failed();
+    let r: IteratorResult<Parsed>;
+    try {
+      r = await iterator.next();
+    } catch (err) {
+      throw csvFailure(file, err, recordLine);
+    }
+    failed();
+    if (r.done) {
+      if (readFailure !== undefined) throw csvFailure(file, readFailure, recordLine);
+      return undefined;
+    }
+    delivered++;
+    return r.value;
+  };
+  let first: Parsed | undefined;
   try {
-    first = await iterator.next();
+    first = await nextRecord(1);
   } catch (err) {
     closeAll();
-    throw csvFailure(file, err, 1);
+    throw err;
   }
-  if (first.done) {
+  if (!first) {
     closeAll();
     throw new SourceReadError('the file is empty: no header row', { file: file.rel, code: 'csv.empty' });
   }
-  const header = first.value.record.map((h) => h.trim());
-  let overcount = crlfsIn(first.value.record);
-  let prevEnd = first.value.info.lines - overcount;
-  let prevEmpty = first.value.info.empty_lines;
+  const header = first.record.map((h) => h.trim());
+  let overcount = crlfsIn(first.record);
+  let prevEnd = first.info.lines - overcount;
+  let prevEmpty = first.info.empty_lines;
   const rows = (async function* (): AsyncGenerator<CsvRow> {
     let row = 0;
     let ragged = 0;
     let firstRagged = 0;
+    let last: { line: number; fields: number } | undefined;
     try {
       while (true) {
-        let r;
-        try {
-          r = await iterator.next();
-        } catch (err) {
-          throw csvFailure(file, err, prevEnd + 1);
-        }
-        if (r.done) break;
-        const { record, info } = r.value;
+        const r = await nextRecord(prevEnd + 1);
+        if (!r) break;
+        const { record, info } = r;
         const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
         overcount += crlfsIn(record);
         prevEnd = info.lines - overcount;
@@ -189,9 +300,20 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
           if (ragged === 0) firstRagged = line;
           ragged++;
         }
+        last = { line, fields: record.length };
         yield { line, row, values: record };
       }
+      // A last row with fewer fields than the header and no line break after it: the file was cut off in that row.
+      // Its fields (and every row before it) have been read; the file is still reported.
+      const cut = last !== undefined && !ending.endsWithBreak && last.fields < header.length;
+      if (cut) ragged--;
       if (ragged > 0) opts.onRaggedRows?.(ragged, firstRagged);
+      if (cut) {
+        throw new SourceReadError(
+          `the file ends in the middle of a row: line ${last!.line} has ${last!.fields} of ${header.length} fields and no line break (the file is cut off)`,
+          { file: file.rel, line: last!.line, code: 'csv.truncated' },
+        );
+      }
     } finally {
       closeAll();
     }

@@ -189,3 +189,34 @@ export function decodeBuffer(buf: Buffer, legacy: LegacyEncoding = 'cp1252', for
   const text = d.write(buf) + d.end();
   return { text, encoding: d.settled ?? 'utf8' };
 }
+
+/**
+ * Bytes as UTF-8, for readers that find lines on bytes (NDJSON, SIE): UTF-16
+ * content (a BOM, or the zero-byte pattern of its first chunk) is re-encoded
+ * chunk by chunk without its BOM; anything else passes through unchanged.
+ * A recognised encoding is read rather than refused (issue #8).
+ */
+export async function* utf16AsUtf8(chunks: AsyncIterable<Buffer>, onUtf16?: (encoding: 'utf16le' | 'utf16be') => void): AsyncGenerator<Buffer> {
+  let decoder: { write(b: Buffer): string; end(): string | undefined } | undefined;
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first) {
+      first = false;
+      const bom = sniffBom(chunk).encoding;
+      const enc = bom === 'utf16le' || bom === 'utf16be' ? bom : bom ? undefined : sniffUtf16(chunk);
+      // iconv-lite's decoders drop the BOM.
+      if (enc) {
+        decoder = iconv.getDecoder(enc === 'utf16le' ? 'utf-16le' : 'utf-16be');
+        onUtf16?.(enc);
+      }
+    }
+    if (!decoder) {
+      yield chunk;
+      continue;
+    }
+    const text = decoder.write(chunk);
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder?.end();
+  if (rest) yield Buffer.from(rest, 'utf8');
+}

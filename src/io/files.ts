@@ -84,9 +84,9 @@ export function ioFailure(err: unknown, file: string): SourceReadError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const what =
     code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
+      ? 'cannot be read: permission denied'
       : code === 'ENOENT'
-        ? 'the file disappeared while it was being read'
+        ? 'disappeared while it was being read'
         : code === 'EISDIR'
           ? 'is a folder, not a file'
           : `cannot be read (${code ?? 'I/O error'})`;

@@ -18,6 +18,8 @@ import { lineOfOffset } from './lines.ts';
 export const JSON_IN_MEMORY_LIMIT = 32 * 1024 * 1024;
 /** Nesting deeper than this is refused (a hostile or broken file, issue #8). */
 export const JSON_MAX_DEPTH = 256;
+/** A longer string or number in a streamed file is refused rather than buffered without bound (issue #8). */
+export const JSON_MAX_TOKEN_CHARS = 64 * 1024 * 1024;
 
 export type JsonPath = (string | '*')[];
 
@@ -44,6 +46,40 @@ function depthExceeds(value: unknown, limit: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Does the JSON text nest deeper than `limit`? A scan of the text, without
+ * parsing it: for one line of NDJSON before JSON.parse, so that a row nested
+ * 100 000 levels deep never reaches code that walks it recursively (or
+ * JSON.stringify, which does).
+ */
+export function jsonTextTooDeep(text: string, limit: number = JSON_MAX_DEPTH): boolean {
+  // A cheap bound first (indexOf is fast): nesting deeper than `limit` needs more than `limit` opening brackets.
+  let opens = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opens <= limit; i = text.indexOf('{', i + 1)) opens++;
+  for (let i = text.indexOf('['); i >= 0 && opens <= limit; i = text.indexOf('[', i + 1)) opens++;
+  if (opens <= limit) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip the string, escapes included.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \\ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/** Does a parsed value nest deeper than `limit`? */
+export function jsonTooDeep(value: unknown, limit: number = JSON_MAX_DEPTH): boolean {
+  return depthExceeds(value, limit);
 }
 
 function parseFailure(file: SourceFile, err: unknown, text: string): SourceReadError {
@@ -123,6 +159,13 @@ export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): Asy
   const parser = new JSONParser({ paths: paths.map(toJsonPathExpr), keepStack: false });
   const out: JsonItem[] = [];
   let failure: Error | undefined;
+  let tooDeep = false;
+  // Characters written since the parser last completed a token: it holds them (a string or number not finished yet).
+  let sinceToken = 0;
+  let tokenSeen = false;
+  parser.onToken = () => {
+    tokenSeen = true;
+  };
   parser.onValue = ({ value, key, stack }) => {
     const keys: (string | number)[] = [];
     for (let i = 1; i < stack.length; i++) {
@@ -130,7 +173,11 @@ export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): Asy
       if (k !== undefined) keys.push(k);
     }
     if (key !== undefined) keys.push(key);
-    if (stack.length > JSON_MAX_DEPTH) failure = new Error('too deep');
+    if (stack.length + 1 > JSON_MAX_DEPTH || depthExceeds(value, JSON_MAX_DEPTH - stack.length)) {
+      tooDeep = true;
+      failure ??= new Error('too deep');
+      return;
+    }
     out.push({ pointer: pointerOf(keys), value });
   };
   parser.onError = (err: Error) => {
@@ -140,9 +187,17 @@ export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): Asy
   // The error is placed on the last line of the chunk that failed: close
   // enough to find it, without keeping the text.
   let lineBase = 1;
+  let tooLarge = false;
   for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
     const text = decoder.write(chunk);
+    tokenSeen = false;
     if (!parser.isEnded) parser.write(text);
+    // Counted per chunk: a token that ended in this chunk resets the count (to within one chunk).
+    sinceToken = tokenSeen ? 0 : sinceToken + text.length;
+    if (!failure && sinceToken > JSON_MAX_TOKEN_CHARS) {
+      tooLarge = true;
+      failure = new Error('too large');
+    }
     if (failure) break;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineBase++;
     while (out.length > 0) yield out.shift()!;
@@ -159,8 +214,17 @@ export async function* streamJsonItems(file: SourceFile, paths: JsonPath[]): Asy
     }
   }
   while (out.length > 0) yield out.shift()!;
+  if (tooDeep) throw new SourceReadError('JSON is nested too deeply to read', { file: file.rel, line: lineBase, code: 'json.too-deep' });
+  if (tooLarge) {
+    throw new SourceReadError(`a string or number in the JSON is longer than ${JSON_MAX_TOKEN_CHARS / 1048576} MiB; the file is not read further`, {
+      file: file.rel,
+      line: lineBase,
+      code: 'json.too-large',
+    });
+  }
   if (failure) {
-    const cut = /end|incomplete|unexpected/iu.test(failure.message) && !/token/iu.test(failure.message);
+    // @streamparser/json: "Tokenizer ended in the middle of a token", "Parser ended in mid-parsing", "Unexpected end of input".
+    const cut = /ended in (the )?mid|unexpected end|incomplete/iu.test(failure.message);
     throw new SourceReadError(cut ? 'the JSON ends before it is complete (the file is cut off)' : 'invalid JSON', {
       file: file.rel,
       line: lineBase,

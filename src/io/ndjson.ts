@@ -9,12 +9,13 @@
  * #7) can skip a line's bytes without building a string. This is sound for
  * UTF-8 only (a 0x0A byte never occurs inside a multi-byte sequence), which
  * is what JSON exchanged between systems must be (RFC 8259 §8.1). UTF-16
- * files are refused with a message rather than misread.
+ * content (Windows PowerShell's `Out-File` writes it) is recognised and
+ * re-encoded to UTF-8 before lines are split, so it reads too.
  */
 import { createReadStream } from 'node:fs';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { SourceReadError } from '../errors.ts';
-import { sniffUtf16 } from './encoding.ts';
+import { utf16AsUtf8 } from './encoding.ts';
 import { READ_CHUNK, readChunks, readHead, type SourceFile } from './files.ts';
 import { MAX_LINE_CHARS } from './lines.ts';
 import type { Prefilter } from './prefilter.ts';
@@ -96,16 +97,16 @@ async function* gunzipChunks(file: SourceFile, progress: ((n: number) => void) |
 /**
  * The non-empty lines of an NDJSON file, plain or gzip-compressed, with
  * their physical line numbers. A trailing CR is dropped, and a UTF-8 BOM
- * on the first line. Throws SourceReadError for UTF-16 content, an
- * over-long line, or broken gzip data (after yielding every complete line
- * before the damage).
+ * on the first line; UTF-16 content is read as UTF-8. Throws
+ * SourceReadError for an over-long line, or broken gzip data (after
+ * yielding every complete line before the damage).
  */
 export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions = {}): AsyncGenerator<NdjsonLine> {
   const max = opts.maxLineBytes ?? MAX_LINE_CHARS;
   const prefilter = opts.prefilter;
   let lineNo = 0;
   const gz = isGzip(await readHead(file.abs, 2));
-  const chunks = gz ? gunzipChunks(file, opts.progress, () => lineNo + 1) : plainChunks(file, opts.progress);
+  const chunks = utf16AsUtf8(gz ? gunzipChunks(file, opts.progress, () => lineNo + 1) : plainChunks(file, opts.progress));
   // The part of a line that runs over a chunk edge; joined once the line ends.
   let parts: Buffer[] = [];
   let partsLength = 0;
@@ -113,13 +114,6 @@ export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions
   for await (let chunk of chunks) {
     if (first) {
       first = false;
-      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff) || sniffUtf16(chunk)) {
-        throw new SourceReadError('the file is UTF-16 text; newline-delimited JSON is UTF-8 (save or export it as UTF-8)', {
-          file: file.rel,
-          line: 1,
-          code: 'ndjson.utf16',
-        });
-      }
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
     let start = 0;

@@ -6,7 +6,8 @@
  * in one go. LF or CRLF ends a post (spec §5.5). The encoding is settled by
  * SniffingDecoder from the content: the spec says CP437 (`#FORMAT PC8`,
  * §5.8), but real exports are also UTF-8 or ISO-8859-15/Windows-1252 while
- * still declaring PC8, so the declaration is never trusted.
+ * still declaring PC8, so the declaration is never trusted. A file saved
+ * as UTF-16 (Notepad's "Unicode") is re-encoded to UTF-8 first and read.
  *
  * What the reader yields:
  * - every top-level post as `{type:'post'}`, in file order, #KSUMMA included;
@@ -27,7 +28,7 @@
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { SourceReadError } from '../errors.ts';
-import { SniffingDecoder, type Encoding } from './encoding.ts';
+import { SniffingDecoder, utf16AsUtf8, type Encoding } from './encoding.ts';
 import { readChunks, type SourceFile } from './files.ts';
 
 export interface SieObjectRef {
@@ -672,16 +673,36 @@ class SieParser {
  * ends at an LF, and LF (0x0A) is never part of a multi-byte character in
  * UTF-8, CP437 or Windows-1252, so runs decode independently.
  */
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** Bytes of `bytes` that are not UTF-8: U+FFFD from decoding, less those written as EF BF BD. */
+function invalidUtf8(bytes: Buffer): number {
+  const s = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  let n = 0;
+  for (let i = s.indexOf('\uFFFD'); i >= 0; i = s.indexOf('\uFFFD', i + 1)) n++;
+  for (let i = bytes.indexOf(REPLACEMENT_UTF8); i >= 0; i = bytes.indexOf(REPLACEMENT_UTF8, i + 3)) n--;
+  return n;
+}
+
 class RunDecoder {
   private utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private legacy: { enc: string; d: { write(b: Buffer): string } } | undefined;
   replacementChars = 0;
+  /** U+FFFD made by decoding (bytes that are not UTF-8), as opposed to written in the file (EF BF BD). */
+  invalidSequences = 0;
 
   decode(bytes: Buffer, encoding: Encoding | undefined): string {
     if (isAscii(bytes)) return bytes.toString('latin1');
     if (encoding === 'utf8') {
       const s = this.utf8.decode(bytes);
-      for (let i = s.indexOf('\uFFFD'); i >= 0; i = s.indexOf('\uFFFD', i + 1)) this.replacementChars++;
+      let found = 0;
+      for (let i = s.indexOf('\uFFFD'); i >= 0; i = s.indexOf('\uFFFD', i + 1)) found++;
+      if (found > 0) {
+        this.replacementChars += found;
+        let written = 0;
+        for (let i = bytes.indexOf(REPLACEMENT_UTF8); i >= 0; i = bytes.indexOf(REPLACEMENT_UTF8, i + 3)) written++;
+        this.invalidSequences += found - written;
+      }
       return s;
     }
     // Unsettled cannot happen here: bytes above 0x7F settle the probe before their line is complete.
@@ -714,12 +735,34 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
   let lineNo = 0;
   let atStart = true;
 
+  /** Set when the file is UTF-16: its content reaches the parser re-encoded as UTF-8. */
+  let utf16: 'utf16le' | 'utf16be' | undefined;
   const settle = (): void => {
     const enc = probe.settled;
     if (enc === 'utf16le' || enc === 'utf16be') throw parser.notSie(1, 'the file is UTF-16 text; SIE is 8-bit text (PC8, spec §5.8)');
     parser.encoding = enc;
   };
 
+  /** The first line that holds bytes which are not UTF-8 in a UTF-8 file (0: none yet): it is warned about. */
+  let mixedAt = 0;
+  const decodeRun = (bytes: Buffer): string => {
+    const before = runs.invalidSequences;
+    const text = runs.decode(bytes, probe.settled);
+    if (runs.invalidSequences > before && mixedAt === 0) {
+      // Rare: find the line, one line of the run at a time. The run starts at line lineNo + 1.
+      for (let from = 0, k = 1; from <= bytes.length; k++) {
+        const nl = bytes.indexOf(0x0a, from);
+        const end = nl < 0 ? bytes.length : nl;
+        if (invalidUtf8(bytes.subarray(from, end)) > 0) {
+          mixedAt = lineNo + k;
+          break;
+        }
+        if (nl < 0) break;
+        from = nl + 1;
+      }
+    }
+    return text;
+  };
   const lines = (text: string, final: boolean): void => {
     let start = 0;
     if (atStart) {
@@ -750,6 +793,10 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
         parser.preambleBytes += nl - start + 1;
         if (parser.preambleBytes > SIE_MAX_PREAMBLE_BYTES) throw parser.notSie(1, 'no SIE post in the first 64 KiB');
       }
+      if (lineNo === mixedAt) {
+        // A UTF-8 file with bytes of another encoding (two exports pasted together, or edited in another program).
+        parser.warnOnce(lineNo, 'sie.encoding-mixed', `line ${lineNo}: bytes that are not UTF-8 in a file that is otherwise UTF-8 (the file mixes encodings); text on this line cannot be read as written, and a name in it may not be found`);
+      }
       parser.line(line, lineNo);
       start = nl + 1;
     }
@@ -757,7 +804,8 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
 
   const guardCarry = (): void => {
     if (!carry) return;
-    if (!parser.seenPost && carry.length + parser.preambleBytes > SIE_MAX_PREAMBLE_BYTES) {
+    // A line that starts with # is a post being read: it is held to the line limit, not the preamble's.
+    if (!parser.seenPost && carry[0] !== HASH && carry.length + parser.preambleBytes > SIE_MAX_PREAMBLE_BYTES) {
       throw parser.notSie(1, 'no SIE post in the first 64 KiB');
     }
     if (carry.length > SIE_MAX_LINE_BYTES) {
@@ -767,7 +815,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
 
   let failure: unknown;
   try {
-    for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
+    for await (const chunk of utf16AsUtf8(readChunks(file.abs, undefined, file.rel), (enc) => (utf16 = enc))) {
       if (!probe.settled) probe.write(chunk);
       settle();
       const nul = chunk.indexOf(0);
@@ -784,8 +832,8 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
       const last = chunk.lastIndexOf(0x0a);
       // The line that straddles the chunk edge is joined on its own, so the bulk of the chunk is decoded in place.
       const joined = carry ? Buffer.concat([carry, chunk.subarray(0, first + 1)]) : chunk.subarray(0, first + 1);
-      lines(runs.decode(joined, probe.settled), false);
-      if (last > first) lines(runs.decode(chunk.subarray(first + 1, last + 1), probe.settled), false);
+      lines(decodeRun(joined), false);
+      if (last > first) lines(decodeRun(chunk.subarray(first + 1, last + 1)), false);
       // Copied: a view would pin the whole chunk in memory.
       carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
       guardCarry();
@@ -794,7 +842,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
     }
     if (!probe.settled) probe.end();
     settle();
-    if (carry) lines(runs.decode(carry, probe.settled), true);
+    if (carry) lines(decodeRun(carry), true);
     parser.end(lineNo);
   } catch (err) {
     failure = err;
@@ -809,7 +857,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
   }
 
   const result: SieReadResult = {
-    encoding: probe.settled ?? 'ascii',
+    encoding: utf16 ?? probe.settled ?? 'ascii',
     declaredFormat: parser.declaredFormat,
     sieType: parser.sieType,
     lines: lineNo,

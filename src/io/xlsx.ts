@@ -5,7 +5,7 @@
  */
 import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
-import { inspectZip } from './zip.ts';
+import { inspectZip, verifyZip } from './zip.ts';
 
 export interface XlsxRow {
   sheet: string;
@@ -36,11 +36,12 @@ export function cellText(v: unknown): string {
 
 /** Rows of every sheet (or of the named sheets), streamed. */
 export async function* readXlsxRows(file: SourceFile, opts: { sheets?: (name: string) => boolean } = {}): AsyncGenerator<XlsxRow> {
-  // Vet the archive first: an XLSX bomb must not reach the XML parser.
+  // Vet the archive first: an XLSX bomb must not reach the XML parser, not even one whose headers lie (verifyZip).
   const entries = await inspectZip(file);
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
     throw new SourceReadError('not an XLSX workbook (no xl/workbook.xml inside)', { file: file.rel, code: 'xlsx.invalid' });
   }
+  await verifyZip(file);
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file.abs, {
     sharedStrings: 'cache',

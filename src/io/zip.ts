@@ -7,7 +7,7 @@
  * extracted to disk; entries are streamed. yauzl checks that each entry
  * inflates to exactly the size its header declares.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
@@ -38,6 +38,46 @@ function openZip(file: SourceFile): Promise<yauzl.ZipFile> {
       else resolve(zf);
     });
   });
+}
+
+/** yauzl refuses such names itself (validateFileName), before our own check sees them. */
+function isUnsafeNameError(err: unknown): boolean {
+  return /^(invalid relative path|absolute path):/u.test((err as Error)?.message ?? '');
+}
+
+function damaged(file: SourceFile, err: unknown): SourceReadError {
+  if (isUnsafeNameError(err)) {
+    return new SourceReadError('the archive has an entry whose name points outside the archive (path traversal)', { file: file.rel, code: 'zip.unsafe-name', cause: err });
+  }
+  return new SourceReadError('the ZIP archive is damaged', { file: file.rel, code: 'zip.invalid', cause: err });
+}
+
+/**
+ * An entry's data as it is read: yauzl checks that it inflates to exactly
+ * the size the headers declare, so a bomb whose headers lie stops at the
+ * declared size. Its errors become SourceReadErrors that name the entry.
+ */
+function entryStream(raw: Readable, file: SourceFile, name: string): Readable {
+  const where = `${file.rel}!${name}`;
+  return Readable.from(
+    (async function* () {
+      try {
+        for await (const chunk of raw) yield chunk as Buffer;
+      } catch (err) {
+        const msg = (err as Error)?.message ?? '';
+        if (/^too many bytes in the stream/u.test(msg)) {
+          throw new SourceReadError('the entry inflates to more than its header declares: a zip bomb, or a damaged archive', { file: where, code: 'zip.bomb', cause: err });
+        }
+        if (/^not enough bytes in the stream/u.test(msg)) {
+          throw new SourceReadError('the entry ends before the size its header declares: the archive is cut off or damaged', { file: where, code: 'zip.invalid', cause: err });
+        }
+        throw new SourceReadError('the entry cannot be decompressed: the archive is damaged', { file: where, code: 'zip.invalid', cause: err });
+      } finally {
+        raw.destroy();
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 function unsafeName(name: string): boolean {
@@ -78,10 +118,81 @@ export async function inspectZip(file: SourceFile, limits: ZipLimits = DEFAULT_Z
         zf.readEntry();
       });
       zf.on('end', () => resolve());
-      zf.on('error', (err: Error) => reject(new SourceReadError('the ZIP archive is damaged', { file: file.rel, code: 'zip.invalid', cause: err })));
+      zf.on('error', (err: Error) => reject(damaged(file, err)));
       zf.readEntry();
     });
     return entries;
+  } finally {
+    zf.close();
+  }
+}
+
+function allEntries(zf: yauzl.ZipFile, file: SourceFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zf.on('entry', (e: yauzl.Entry) => {
+      out.push(e);
+      zf.readEntry();
+    });
+    zf.on('end', () => resolve(out));
+    zf.on('error', (err: Error) => reject(damaged(file, err)));
+    zf.readEntry();
+  });
+}
+
+/** Bytes a data descriptor (and zip64 sizes) may take after an entry's data; a local header needs 30, so nothing hides in less. */
+const MAX_GAP = 24;
+
+/**
+ * For a reader that streams an archive by its local headers instead of its
+ * central directory (exceljs, on unzipper), after inspectZip: each local
+ * header must agree with the directory, the entries must follow each other
+ * with nothing between them (no entry the directory does not list), and
+ * every entry must inflate to exactly its declared size. A bomb whose
+ * headers lie is stopped here, at the size it declared, instead of inside
+ * the XML parser. Costs one pass of inflating, with nothing kept.
+ */
+export async function verifyZip(file: SourceFile): Promise<void> {
+  const zf = await openZip(file);
+  // Before the first readEntry, yauzl's cursor is where the central directory starts.
+  const directoryStart = zf.readEntryCursor as unknown as number;
+  try {
+    const entries = await allEntries(zf, file);
+    const inconsistent = (): SourceReadError =>
+      new SourceReadError("an entry's local header does not agree with the archive's directory, or the archive holds data the directory does not list: a crafted or damaged archive", {
+        file: file.rel,
+        code: 'zip.inconsistent',
+      });
+    const spans: [number, number][] = [];
+    for (const e of entries) {
+      let lh: yauzl.LocalFileHeader;
+      try {
+        lh = await zf.readLocalFileHeaderPromise(e);
+      } catch (err) {
+        throw damaged(file, err);
+      }
+      const descriptor = (lh.generalPurposeBitFlag & 0x08) !== 0;
+      const same = (local: number, central: number): boolean => local === central || local === 0xffffffff || (descriptor && local === 0);
+      if (!lh.fileName.equals(e.fileNameRaw) || !same(lh.compressedSize, e.compressedSize) || !same(lh.uncompressedSize, e.uncompressedSize)) throw inconsistent();
+      spans.push([e.relativeOffsetOfLocalHeader, lh.fileDataStart + e.compressedSize]);
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    let at = 0;
+    for (const [start, end] of spans) {
+      if (start < at || start - at > MAX_GAP) throw inconsistent();
+      at = end;
+    }
+    if (typeof directoryStart === 'number' && (directoryStart < at || directoryStart - at > MAX_GAP)) throw inconsistent();
+    for (const e of entries) {
+      if (e.fileName.endsWith('/')) continue;
+      let raw: Readable;
+      try {
+        raw = await zf.openReadStreamPromise(e);
+      } catch (err) {
+        throw damaged(file, err);
+      }
+      for await (const chunk of entryStream(raw, file, e.fileName)) void chunk;
+    }
   } finally {
     zf.close();
   }
@@ -111,17 +222,20 @@ export async function* readZipEntries(file: SourceFile, wanted: (name: string) =
     while (true) {
       if (queue.length === 0 && !done && !failure) await new Promise<void>((r) => (wake = r));
       wake = undefined;
-      if (failure) throw new SourceReadError('the ZIP archive is damaged', { file: file.rel, code: 'zip.invalid', cause: failure });
+      if (failure) throw damaged(file, failure);
       const e = queue.shift();
       if (!e) {
         if (done) break;
         continue;
       }
       if (!e.fileName.endsWith('/') && wanted(e.fileName)) {
-        const stream = await new Promise<Readable>((resolve, reject) =>
-          zf.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s))),
-        );
-        yield { name: e.fileName, stream };
+        let raw: Readable;
+        try {
+          raw = await new Promise<Readable>((resolve, reject) => zf.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s))));
+        } catch (err) {
+          throw damaged(file, err);
+        }
+        yield { name: e.fileName, stream: entryStream(raw, file, e.fileName) };
       }
       zf.readEntry();
     }

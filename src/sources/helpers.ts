@@ -18,20 +18,31 @@ export interface DetectedFile {
 export async function* detectedFiles<O>(connector: Connector<O>, input: SourceInput<O>, ctx: ReadContext): AsyncGenerator<DetectedFile> {
   const files = await listSourceFiles(input.path, input.baseDir);
   for (const file of files) {
+    // An empty file is no export in any format (even an export of nothing has its header or brackets).
+    if (file.size === 0) {
+      ctx.fileFailed(new SourceReadError('the file is empty (0 bytes)', { file: file.rel, code: 'source.empty-file' }));
+      continue;
+    }
     if (input.format) {
       yield { file, format: input.format };
       continue;
     }
-    const head = await readHead(file.abs, undefined, file.rel);
-    const d: Detection | undefined = file.size === 0 ? undefined : connector.detect({ name: file.rel, head, size: file.size });
+    let head: Buffer;
+    try {
+      head = await readHead(file.abs, undefined, file.rel);
+    } catch (err) {
+      // One file that cannot be opened (permission denied) must not hide the others of the folder.
+      if (!(err instanceof SourceReadError)) throw err;
+      ctx.fileFailed(err);
+      continue;
+    }
+    const d: Detection | undefined = connector.detect({ name: file.rel, head, size: file.size });
     if (!d) {
       ctx.fileFailed(
-        new SourceReadError(
-          file.size === 0
-            ? 'the file is empty'
-            : `not a format the ${connector.id} connector reads (${connector.formats.map((f) => f.id).join(', ')}); set format: in the config if it is one`,
-          { file: file.rel, code: file.size === 0 ? 'source.empty-file' : 'source.unknown-format' },
-        ),
+        new SourceReadError(`not a format the ${connector.id} connector reads (${connector.formats.map((f) => f.id).join(', ')}); set format: in the config if it is one`, {
+          file: file.rel,
+          code: 'source.unknown-format',
+        }),
       );
       continue;
     }

@@ -336,7 +336,6 @@ describe('readSie: not SIE', () => {
     ['a Markdown heading', Buffer.from('# Märta Öberg\n\ntext\n', 'utf8'), 1],
     ['binary data (NUL bytes)', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x0a, 0x23, 0x46]), 1],
     ['NUL bytes after a SIE start', Buffer.concat([Buffer.from('#FLAGGA 0\n#FNAMN x\n'), Buffer.from([0x23, 0x00, 0x0a])]), 3],
-    ['UTF-16 text', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('#FLAGGA 0\n', 'utf16le')]), 1],
     ['64 KiB of text before any post', Buffer.from(`${'ingen post här\n'.repeat(5000)}#FLAGGA 0\n`), 1],
   ])('%s', async (_name, bytes, line) => {
     const file = tmpFile(bytes);
@@ -368,6 +367,41 @@ describe('readSie: tolerated quirks', () => {
     expect(posts[0]?.label).toBe('#FLAGGA');
     expect(posts[1]?.fields).toEqual(['Åsa Lindqvist']);
     expect(result.encoding).toBe('utf8');
+  });
+
+  it('reads a file saved as UTF-16 (LE or BE, with or without a BOM) instead of refusing it (issue #8)', async () => {
+    const text = '#FLAGGA 0\r\n#FNAMN "Märta Öberg"\r\n#OBJEKT 8 "1044" "Örjan Bäckström"\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [bytes, encoding] of [
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 'utf16le'],
+      [le, 'utf16le'],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'utf16be'],
+      [be, 'utf16be'],
+    ] as const) {
+      const { posts, result, warnings } = await readAll(tmpFile(bytes));
+      expect(warnings).toEqual([]);
+      expect(result.encoding).toBe(encoding);
+      expect(posts.map((p) => [p.label, p.fields, p.line])).toEqual([
+        ['#FLAGGA', ['0'], 1],
+        ['#FNAMN', ['Märta Öberg'], 2],
+        ['#OBJEKT', ['8', '1044', 'Örjan Bäckström'], 3],
+      ]);
+    }
+  });
+
+  it('warns once, at its line, about bytes that are not UTF-8 in a UTF-8 file, but not about a U+FFFD the writer wrote', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('#FLAGGA 0\n#FNAMN "OJCO Ö AB"\n#PROSA "\uFFFD written by the program"\n', 'utf8'),
+      Buffer.from('#OBJEKT 8 "1044" "M\xe4rta \xd6berg"\n#OBJEKT 8 "1045" "\xc5sa"\n', 'latin1'),
+    ]);
+    const { posts, result, warnings } = await readAll(tmpFile(bytes));
+    expect(result.encoding).toBe('utf8');
+    expect(posts).toHaveLength(5);
+    expect(warnings.map((w) => [w.code, w.line])).toEqual([['sie.encoding-mixed', 4]]);
+    expectNoValues(warnings[0]!.message);
+    const clean = await readAll(tmpFile(Buffer.from('#FLAGGA 0\n#FNAMN "OJCO Ö AB"\n#PROSA "\uFFFD"\n', 'utf8')));
+    expect(clean.warnings).toEqual([]);
   });
 
   it('reads a pure ASCII file and a last line without a line break', async () => {
