@@ -91,6 +91,13 @@ interface Retained {
   source: number;
   record: SourceRecord;
   ids: NormalisedId[];
+  /**
+   * The subjects the record held evidence for when it was offered. Online
+   * facts only grow, so these are all the subjects it can matter to: finish()
+   * looks at a subject's own records only, and a batch of a thousand people
+   * costs per record what one person does.
+   */
+  subjects: Set<number>;
 }
 
 /** Everything a subject is known by, with where each fact came from. */
@@ -242,25 +249,29 @@ export class Matcher {
    */
   offer(source: number, record: SourceRecord): boolean {
     const gated = extractIds(record, this.gate);
-    let hit = false;
+    let subjects: Set<number> | undefined;
+    const hit = (key: string): void => {
+      const list = this.index.get(key);
+      if (list) for (const s of list) (subjects ??= new Set()).add(s);
+    };
     for (const id of gated) {
-      if (this.index.has(id.key) || (id.baseKey && this.index.has(id.baseKey.replace(/^name:/u, 'nameb:'))) || id.pairKeys?.some((k) => this.index.has(k))) {
-        hit = true;
-        break;
-      }
+      hit(id.key);
+      if (id.baseKey) hit(id.baseKey.replace(/^name:/u, 'nameb:'));
+      if (id.pairKeys) for (const k of id.pairKeys) hit(k);
     }
-    if (!hit) return false;
+    if (!subjects) return false;
     const id = `${source}\u0000${locatorKey(record.locator)}`;
     const ids = extractIds(record, this.fullGate);
     const prev = this.retained.get(id);
-    this.retained.set(id, { id, order: prev?.order ?? this.order++, source, record, ids });
-    this.learnOnline(id, record, ids);
+    if (prev) for (const s of prev.subjects) subjects.add(s);
+    this.retained.set(id, { id, order: prev?.order ?? this.order++, source, record, ids, subjects });
+    this.learnOnline(id, record, ids, subjects);
     return true;
   }
 
   /** Online learning: generous, so that the pass finds every candidate. */
-  private learnOnline(recordId: string, record: SourceRecord, ids: NormalisedId[]): void {
-    for (let s = 0; s < this.subjects.length; s++) {
+  private learnOnline(recordId: string, record: SourceRecord, ids: NormalisedId[], subjects: Set<number>): void {
+    for (const s of subjects) {
       const f = this.online[s]!;
       const ev = evaluate(record, ids, f);
       if (!ev.exact || ev.conflicts.length > 0) continue;
@@ -308,7 +319,9 @@ export class Matcher {
   /** Decides precision: recompute facts from the given identifiers, prune shared links, grade. */
   finish(): SubjectResult[] {
     const records = [...this.retained.values()].sort((a, b) => a.order - b.order);
-    return this.subjects.map((q, s) => this.finishSubject(q, s, records));
+    const bySubject: Retained[][] = this.subjects.map(() => []);
+    for (const r of records) for (const s of r.subjects) bySubject[s]!.push(r);
+    return this.subjects.map((q, s) => this.finishSubject(q, s, bySubject[s]!));
   }
 
   private finishSubject(q: SubjectQuery, s: number, records: Retained[]): SubjectResult {
