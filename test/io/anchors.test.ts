@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { anchorOf, prefilterFor } from '../../src/io/anchors.ts';
+import { extractIds } from '../../src/core/match/extract.ts';
+import { foldName, normaliseEmail, normalisePhone, normalisePnr } from '../../src/core/identity/normalise.ts';
+import type { SourceRecord } from '../../src/core/record.ts';
+
+const encodings = ['utf8', 'cp1252', 'cp437'] as const;
+const bytes = (s: string, enc: (typeof encodings)[number]): Buffer => (enc === 'utf8' ? Buffer.from(s, 'utf8') : iconv.encode(s, enc));
+const accepts = (keys: { kind: string; value: string }[], text: string): boolean[] => {
+  const p = prefilterFor(keys)!;
+  expect(p).toBeDefined();
+  return encodings.map((e) => {
+    const b = bytes(text, e);
+    return p.mayMatch(b, 0, b.length);
+  });
+};
+
+describe('anchors', () => {
+  it('picks the substrings every rendering must contain', () => {
+    expect(anchorOf('email', 'marta.oberg@mail.example')).toBe('marta.oberg');
+    expect(anchorOf('pnr', '199207289969')).toBe('920728');
+    expect(anchorOf('orgnr', '5569876542')).toBe('556987');
+    expect(anchorOf('systemId', 'lime:person:1001')).toBe('1001');
+    expect(anchorOf('name', 'bäckström örjan')).toBe('ckstr');
+    expect(anchorOf('gaClientId', '1234567890.1747037650')).toBe('1234567890.1747037650');
+    expect(anchorOf('ip', '203.0.113.55')).toBe('203');
+  });
+
+  it('accepts every notation of a person in every encoding, and rejects records without them', () => {
+    const keys = [
+      { kind: 'email', value: 'marta.oberg@mail.example' },
+      { kind: 'phone', value: '+46701740633' },
+      { kind: 'pnr', value: '199207289969' },
+      { kind: 'name', value: 'märta öberg' },
+    ];
+    for (const text of [
+      'E-post;MARTA.OBERG@MAIL.EXAMPLE',
+      '"url":"https://x.example/?e=marta.oberg%40mail.example"',
+      'tel 070-174 06 33',
+      '{"phone":"+46 (0)70 174 06 33"}',
+      '0046\u00a070\u00a0174\u00a006\u00a033',
+      'pnr 920728-9969',
+      'Märta ÖBERG ringde',
+      'Ma\u0308rta O\u0308berg',
+      'Marta Oberg',
+    ]) {
+      expect(accepts(keys, text), text).toEqual([true, true, true]);
+    }
+    // CP437 has no en dash; in the encodings that do, it separates digits like a hyphen.
+    expect(accepts(keys, '070–174–06–33').slice(0, 2)).toEqual([true, true]);
+    for (const text of ['Sven Svensson;sven@mail.example;070-174 06 34', '{"ts":1747037652123456,"n":"page_view"}', 'Anna Karlsson']) {
+      expect(accepts(keys, text), text).toEqual([false, false, false]);
+    }
+  });
+
+  it('is sound: whatever the matcher would match in a field, the prefilter lets through (property)', () => {
+    const separators = fc.constantFrom(' ', '-', '', ' - ', '.', '\u00a0');
+    fc.assert(
+      fc.property(fc.integer({ min: 1000000, max: 9999999 }), separators, separators, fc.constantFrom('0', '+46 ', '0046', '+46(0)'), fc.constantFrom(...encodings), (n, s1, s2, prefix, enc) => {
+        const digits = String(n);
+        const rendering = `${prefix}70${s1}${digits.slice(0, 3)}${s2}${digits.slice(3, 5)} ${digits.slice(5)}`;
+        const e164 = normalisePhone(rendering)?.e164;
+        fc.pre(e164 !== undefined);
+        const rec: SourceRecord = { entity: 'x', locator: { file: 'f' }, fields: {}, identifiers: [{ kind: 'phone', value: rendering, field: 'p' }] };
+        const ids = extractIds(rec, { phoneTails: new Set(), nameTokens: new Set(), all: true });
+        expect(ids.some((i) => i.key === `phone:${e164}`)).toBe(true);
+        const p = prefilterFor([{ kind: 'phone', value: e164! }])!;
+        const b = bytes(`;${rendering};`, enc);
+        return p.mayMatch(b, 0, b.length);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('Åsa Lindqvist', 'Örjan Bäckström', 'Märta Öberg', 'Jörgen Åkesson', 'Zoë Ørsted'), fc.constantFrom('upper', 'lower', 'nfd', 'plain'), fc.constantFrom(...encodings), (name, form, enc) => {
+        const key = foldName(name)!.key;
+        let rendering = name;
+        if (form === 'upper') rendering = name.toUpperCase();
+        if (form === 'lower') rendering = name.toLowerCase();
+        if (form === 'nfd') rendering = name.normalize('NFD');
+        if (form === 'plain') rendering = name.normalize('NFD').replace(/\p{M}/gu, '').replace('Ø', 'O').replace('ø', 'o');
+        const p = prefilterFor([{ kind: 'name', value: key }])!;
+        const b = enc === 'utf8' ? Buffer.from(rendering) : iconv.encode(rendering.normalize('NFC'), enc);
+        return p.mayMatch(b, 0, b.length);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.emailAddress(), fc.boolean(), (email, upper) => {
+        const canonical = normaliseEmail(email);
+        fc.pre(canonical !== undefined);
+        const p = prefilterFor([{ kind: 'email', value: canonical! }]);
+        fc.pre(p !== undefined);
+        const b = Buffer.from(`"${upper ? email.toUpperCase() : email}"`);
+        return p!.mayMatch(b, 0, b.length);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('19840312-9987', '840312-9987', '8403129987', '198403129987', '840312 - 9987'), (r) => {
+        const c = normalisePnr(r)!.canonical;
+        const b = Buffer.from(`x ${r} y`);
+        return prefilterFor([{ kind: 'pnr', value: c }])!.mayMatch(b, 0, b.length);
+      }),
+    );
+  });
+
+  it('gives up when an anchor would be too short to select anything', () => {
+    expect(prefilterFor([{ kind: 'name', value: 'ek åsa' }])).toBeUndefined();
+  });
+});
+
+describe('the two engines agree', () => {
+  it('the regular expression (few anchors) and the automaton (many) find the same records', async () => {
+    const { AnchorPrefilter, RegexPrefilter } = await import('../../src/io/anchors.ts');
+    const anchors = ['marta.oberg', '920728', 'ckstr', '1001'];
+    const tails = ['1740633'];
+    const re = new RegexPrefilter(anchors, tails);
+    const ac = new AnchorPrefilter(anchors, tails.map(Number));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('marta.OBERG', '920728', 'x', ' ', '17', '40', '633', 'BäCKSTRöM', '-', '1001', 'ab'), { maxLength: 12 }), (parts) => {
+        const b = Buffer.from(parts.join(''), 'latin1');
+        const a1 = re.mayMatch(b, 0, b.length);
+        const a2 = ac.mayMatch(b, 0, b.length);
+        return a1 === a2 && (re.hits(b, 0, b.length).length > 0) === a1 && (ac.hits(b, 0, b.length).length > 0) === a2;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
