@@ -174,7 +174,8 @@ export class RegexPrefilter implements HitFinder {
     phoneTails: string[],
   ) {
     const esc = (a: string): string => a.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    const sep = '[\\s\\-./()\\x80-\\xff]*';
+    // The automaton's separators: space, tab, - . / ( ) and every non-ASCII byte; never a line break.
+    const sep = '[ \\t\\-./()\\x80-\\xff]*';
     const alts = [...anchors.map(esc), ...phoneTails.map((t) => t.split('').join(sep))];
     this.re = new RegExp(alts.join('|'), 'i');
     this.reGlobal = new RegExp(alts.join('|'), 'gi');

@@ -75,7 +75,7 @@ describe('anchors', () => {
     fc.assert(
       fc.property(fc.constantFrom('Åsa Lindqvist', 'Örjan Bäckström', 'Märta Öberg', 'Jörgen Åkesson', 'Zoë Ørsted'), fc.constantFrom('upper', 'lower', 'nfd', 'plain'), fc.constantFrom(...encodings), (name, form, enc) => {
         const key = foldName(name)!.key;
-        let rendering = name;
+        let rendering: string = name;
         if (form === 'upper') rendering = name.toUpperCase();
         if (form === 'lower') rendering = name.toLowerCase();
         if (form === 'nfd') rendering = name.normalize('NFD');
