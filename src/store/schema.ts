@@ -141,6 +141,75 @@ export const MIGRATIONS: readonly Migration[] = [
           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
       `),
   },
+  {
+    version: 2,
+    name: 'suppression list, deferred-erasure ledger, store secrets',
+    up: (db) =>
+      db.exec(`
+        -- Secrets of this home (issue #4): 'suppression' is the HMAC key of the suppression list (32 random
+        -- bytes, made on first use). It never leaves the database: no command prints or exports it.
+        CREATE TABLE store_secrets (name TEXT PRIMARY KEY, key BLOB NOT NULL, created_at TEXT NOT NULL) STRICT;
+
+        -- The suppression list (BK-2, BK-3, DM-3): keyed hashes of identifiers, never the values (AN-1:
+        -- pseudonymised data, kept minimal). One row per identifier and plan; the same plan recorded twice
+        -- adds nothing. It outlives the case: a purge leaves it, so that an erased person stays erased.
+        CREATE TABLE suppression (
+          id INTEGER PRIMARY KEY,
+          hash TEXT NOT NULL CHECK (length(hash) = 64),
+          kind TEXT NOT NULL,
+          channel TEXT NOT NULL CHECK (channel IN ('email', 'phone', 'all')),
+          ground TEXT NOT NULL CHECK (ground IN ('erasure', 'objection', 'withdrawal')),
+          since TEXT NOT NULL,
+          plan_hash TEXT NOT NULL,
+          plan_kind TEXT NOT NULL,
+          case_id TEXT REFERENCES cases(id),
+          -- phone entries: a keyed hash of the number's last 7 digits, so the re-appearance check parses
+          -- only the phone numbers that may be on the list (reappearance.ts phoneTailKey).
+          tail TEXT,
+          added_at TEXT NOT NULL,
+          UNIQUE (hash, ground, plan_hash)
+        ) STRICT;
+        CREATE INDEX suppression_hash ON suppression(hash);
+
+        -- The deferred-erasure ledger (ER-5, dsar-anchors §7 point 2): one row per 'retain' action of a
+        -- plan, with its last day to keep. 'sweep' lists the due ones and marks them swept; 'hold' is a
+        -- legal hold (Art. 17(3)(e)) that keeps a due row out of sweeps. No values: locators and codes only.
+        CREATE TABLE ledger (
+          id INTEGER PRIMARY KEY,
+          plan_hash TEXT NOT NULL,
+          action_id TEXT NOT NULL,
+          source TEXT NOT NULL,
+          connector TEXT NOT NULL,
+          locator TEXT NOT NULL,
+          record_key TEXT NOT NULL,
+          entity TEXT,
+          category TEXT,
+          class TEXT,
+          rule TEXT,
+          legal_basis TEXT,
+          retain_until TEXT,
+          deletable_from TEXT,
+          case_id TEXT REFERENCES cases(id),
+          status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'swept', 'hold')),
+          swept_plan TEXT,
+          swept_on TEXT,
+          added_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          UNIQUE (plan_hash, action_id)
+        ) STRICT;
+        CREATE INDEX ledger_status ON ledger(status, retain_until);
+        CREATE INDEX ledger_record ON ledger(record_key);
+
+        -- The records a plan with suppression entries acted on (source and locator only), so that the
+        -- re-appearance check can tell a record the plan named and that is still there (not carried out
+        -- yet) from one it did not name (re-imported, or restored from a backup).
+        CREATE TABLE plan_records (
+          plan_hash TEXT NOT NULL,
+          record_key TEXT NOT NULL,
+          PRIMARY KEY (plan_hash, record_key)
+        ) STRICT, WITHOUT ROWID;
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -14,3 +14,5 @@ export { planRestriction } from './restriction.ts';
 export { planObjection, planWithdrawConsent, MARKETING_PURPOSES } from './objection.ts';
 export { planSweep, ledgerEntries, isDue } from './sweep.ts';
 export { GA_PROPERTY_PLACEHOLDER, compareLocators } from './common.ts';
+export { deselectActions } from './review.ts';
+export { SuppressionCheck, phoneTailKey, phoneTailSalt, type Reappearance, type SuppressionListEntry } from './reappearance.ts';

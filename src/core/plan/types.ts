@@ -159,8 +159,13 @@ export interface Plan {
   /** Records the request does not touch, and why (invoices under an objection, consent-free processing). */
   unaffected: PlanRecordNote[];
   warnings: PlanWarning[];
-  summary: { records: number; excluded: number; unaffected: number; actions: Partial<Record<ActionType, number>> };
+  /** Actions the officer left out at the review, with who did it (review.ts); absent when none were. */
+  deselected?: DeselectedAction[];
+  summary: { records: number; excluded: number; unaffected: number; actions: Partial<Record<ActionType, number>>; deselected?: number };
 }
+
+/** An action the officer deselected at the review: it is not carried out. */
+export type DeselectedAction = PlanAction & { deselected: { by: string; reason: string } };
 
 // ---------------------------------------------------------------- input
 
