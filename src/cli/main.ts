@@ -11,6 +11,7 @@ import { addIdentifierOptions } from './identifier-flags.ts';
 import { VERSION } from '../version.ts';
 import { caseCommand } from './commands/case-definitions.ts';
 import { deadlineCommand } from './commands/deadline-definition.ts';
+import { planCommands } from './commands/plan-definitions.ts';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -58,6 +59,8 @@ export function buildProgram(): Command {
         .description("find a person's records in every source of the config")
         .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
         .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
+        .option('--home <dir>', 'the ojco-dsar home whose suppression list is checked (default: as for cases)')
+        .addOption(new Option('--no-check-suppression', 'skip the check for people on the suppression list'))
         .addHelpText(
           'after',
           `
@@ -67,7 +70,15 @@ Examples:
   ojco-dsar find --pnr 19761105-9978 --name "Örjan Bäckström"
 
 JSON (--json): { "subject": {...}, "records": [ { "source", "connector", "confidence",
-  "locator", "matchedOn", "fields", ... } ], "skipped": [...], "shared": [...], "summary": {...} }
+  "locator", "matchedOn", "fields", ... } ], "skipped": [...], "shared": [...], "summary": {...},
+  "reappeared"?: [ { "source", "connector", "locator", "entity", "kind", "kinds", "ground",
+  "plan", "caseId"?, "since" } ] }
+
+Re-appearance check: when the home's suppression list is not empty, every record read
+is checked for identifiers on it (keyed hashes; the values are never printed). A hit
+is a person erased (or who objected to marketing) who is back in an export: it is
+listed under "reappeared" and warned about on stderr, naming the plan and the case.
+The exit code stays 0: it is a warning, not a failure of the search.
 ${EXIT_CODES_HELP}`,
         ),
     ),
@@ -85,7 +96,10 @@ ${EXIT_CODES_HELP}`,
           .option('--force', 'overwrite existing files')
           .option('--include-possible', 'include "possible" matches without asking')
           .option('--include-third-parties', "do not redact other people's data in e-mail (Art. 15(4))")
-          .option('--case <id>', 'attach the files to this case and log the export (not available yet: exits 2)')
+          .option('--case <id>', 'attach the files to this case and log the export (extract-written)')
+          .option('--home <dir>', 'the ojco-dsar home (cases.db: cases, suppression list)')
+          .option('--actor <name>', 'who is acting, recorded in the audit trail')
+          .addOption(new Option('--no-check-suppression', 'skip the check for people on the suppression list'))
           .option('--as-of <date>', 'date for retention dates and the letter (YYYY-MM-DD; default today)')
           .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
           .addHelpText(
@@ -102,7 +116,8 @@ mode 0600, in a folder created 0700; an existing file is never overwritten witho
 
 JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ], "out", "language",
   "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included" },
-  "searched": [...], "notRead": [ { "source", "file", "line", "reason" } ] }
+  "searched": [...], "notRead": [ { "source", "file", "line", "reason" } ],
+  "case"?: { "id", "attachments": [n] }, "reappeared"?: [...] (as in find) }
 ${EXIT_CODES_HELP}`,
           ),
       ),
@@ -193,6 +208,7 @@ ${EXIT_CODES_HELP}`,
       .action(lazy(() => import('./commands/connectors.ts'))),
   );
 
+  for (const c of planCommands()) program.addCommand(c);
   program.addCommand(deadlineCommand());
   program.addCommand(caseCommand());
 

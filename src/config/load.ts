@@ -82,6 +82,11 @@ export const ConfigSchema = z
     caseRetentionMonths: z.number().int().positive().optional(),
     /** Identifiers of the data controller's own staff are never followed as links. */
     staffDomains: z.array(z.string().min(1)).optional(),
+    /** The Google Analytics property whose User Deletion requests erasure plans name (`--ga-property-id` overrides it). */
+    gaPropertyId: z
+      .string()
+      .regex(/^(?:\d{1,20}|UA-\d+-\d+)$/u, 'must be a GA4 property id (digits) or a Universal Analytics id UA-…-…')
+      .optional(),
     /** Searches `check` runs and what they must find. */
     expectations: z.array(ExpectationSchema).optional(),
   })

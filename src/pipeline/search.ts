@@ -51,6 +51,12 @@ export interface SearchOptions {
   onProgress?: (p: SearchProgress) => void;
   /** Builds a prefilter for a read, from what the matcher looks for (issue #7). */
   prefilterFor?: (matcher: Matcher, sinceVersion: number) => Prefilter | undefined;
+  /**
+   * Sees every record of every source once, on its source's first read
+   * (not on replays or re-reads), e.g. the suppression list's re-appearance
+   * check. With it, that first read is not prefiltered.
+   */
+  onRecord?: (sourceIndex: number, record: SourceRecord) => void;
 }
 
 export interface SourceStats {
@@ -177,14 +183,16 @@ async function readSource(
       if (first) skipped.push({ source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message });
     },
     progress: (bytes) => progress({ bytesRead: bytes }),
-    prefilter: st.cache ? undefined : opts.prefilterFor?.(matcher, first ? -1 : sinceVersion),
+    prefilter: st.cache || (first && opts.onRecord) ? undefined : opts.prefilterFor?.(matcher, first ? -1 : sinceVersion),
   };
   let n = 0;
+  const observe = first ? opts.onRecord : undefined;
   try {
     const it = src.connector.read({ name: src.name, path: src.path, baseDir: opts.baseDir, format: src.format, options: src.options }, ctx);
     for await (const record of it) {
       n++;
       if (first) kindsOf(record, st.kinds);
+      observe?.(src.index, record);
       matcher.offer(src.index, record);
       st.cache?.push(record);
       if ((n & 1023) === 0) progress({ records: n });

@@ -136,8 +136,8 @@ describe('ojco-dsar export', () => {
     const r = cli(['export', '--config', CONFIG, '--email', 'not-an-address', '--out', tmp(), '--format', 'pdf,json', '--as-of', '2025-02-30', '--case', 'C-1', '--json']);
     expect(r.code).toBe(2);
     const codes = (JSON.parse(r.stdout) as { error: { problems: { code: string }[] } }).error.problems.map((p) => p.code).sort();
-    expect(codes).toEqual(['usage.as-of', 'usage.case-unavailable', 'usage.format', 'usage.invalid-email']);
-    expect(r.stderr).toContain('case store not available yet');
+    expect(codes).toEqual(['usage.as-of', 'usage.case-id', 'usage.format', 'usage.invalid-email']);
+    expect(r.stderr).toContain('a case id looks like DSAR-2026-0001');
     expect(r.stderr).not.toContain('not-an-address');
   });
 

@@ -34,6 +34,9 @@ import { canPrompt, log, spinner, table, warn, writeJson, writeOut } from '../io
 import { subjectFromFlags, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
+import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
+import type { StoreSession } from './case-common.ts';
+import { normaliseCaseId } from '../../store/rules.ts';
 
 export interface ExportSettings {
   formats: ExtractFormat[];
@@ -106,11 +109,12 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
     if (st && !st.isDirectory()) problems.push({ code: 'usage.out', message: `--out: ${out} exists and is not a folder` });
   }
 
-  // TODO(case store, issue #4): attach the written files to the case and log the
-  // export in its audit trail. Until the lead wires `export` to src/store, --case
-  // is refused rather than silently ignored.
   if (opts.case !== undefined) {
-    problems.push({ code: 'usage.case-unavailable', message: '--case: case store not available yet; export without --case for now' });
+    try {
+      normaliseCaseId(String(opts.case));
+    } catch (e) {
+      problems.push(...problemsOf(e));
+    }
   }
 
   if (problems.length > 0 || !subject) throw new UsageError(problems.length === 1 ? problems[0]!.message : 'invalid options', problems);
@@ -153,12 +157,43 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const registerFile = config.raw.register ? path.resolve(path.dirname(config.file), config.raw.register) : DEFAULT_REGISTER();
   const { register } = await loadRegister(registerFile, path.relative(cwd, registerFile) || registerFile);
 
+  // --case (issue #5 point 7): the case is checked before the work, the files attached after it.
+  let session: StoreSession | undefined;
+  let caseId: string | undefined;
+  if (opts.case !== undefined) {
+    const { openSession, requireCaseForOutputs } = await import('./case-common.ts');
+    session = await openSession(opts);
+    try {
+      caseId = await requireCaseForOutputs(session.store, opts.case);
+    } catch (e) {
+      session.store.close();
+      throw e;
+    }
+  }
+  try {
+    return await exportWith(s, opts, cwd, now, config, register, session, caseId);
+  } finally {
+    session?.store.close();
+  }
+}
+
+async function exportWith(
+  s: ExportSettings,
+  opts: Record<string, unknown>,
+  cwd: string,
+  now: Date,
+  config: Awaited<ReturnType<typeof loadConfig>>,
+  register: Awaited<ReturnType<typeof loadRegister>>['register'],
+  session: StoreSession | undefined,
+  caseId: string | undefined,
+): Promise<number> {
   // Up front, before a long search: every target that already exists (issue #8 point 5).
   const base = extractBaseName(s.lang, s.asOf);
   const fixed = s.formats.filter((f) => f !== 'csv').map((f) => path.join(s.outDir, `${base}.${f}`));
   const oldCsvs = s.formats.includes('csv') ? await existingCsvs(s.outDir, base) : [];
   await assertWritable([...fixed, ...oldCsvs], s.force, cwd);
 
+  const suppression = await prepareSuppressionCheck(opts, config, cwd);
   const spin = await spinner('Reading sources…', true);
   const result = await search({
     sources: config.sources,
@@ -166,8 +201,10 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     subjects: [s.query],
     cacheBytes: s.cacheBytes,
     onProgress: (p) => spin.update(progressText(p)),
+    ...(suppression ? { onRecord: suppression.onRecord } : {}),
   });
   spin.stop();
+  warnReappeared(suppression?.hits ?? []);
   const subject = result.subjects[0]!;
 
   // `possible` matches go in only when a person confirms them, or with --include-possible (issue #3 acceptance).
@@ -236,6 +273,24 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   if (stale.length > 0) warn(`${stale.length} older CSV file(s) of an extract with the same name were left in ${path.relative(cwd, s.outDir) || '.'}: ${stale.map((f) => path.basename(f)).join(', ')}`);
 
   const count = (c: string): number => extract.records.filter((r) => r.confidence === c).length;
+  let attached: number[] = [];
+  if (session && caseId) {
+    const { attachOutputs } = await import('../../store/index.ts');
+    const views = await attachOutputs(session.store, caseId, written.map((w) => ({ path: w.path, kind: 'extract' })), session.ctx(), {
+      type: 'extract-written',
+      payload: {
+        asOf: extract.asOf,
+        language: extract.language,
+        formats: s.formats,
+        records: extract.records.length,
+        exact: count('exact'),
+        probable: count('probable'),
+        possibleIncluded,
+        notRead: extract.notRead.length,
+      },
+    });
+    attached = views.map((v) => v.id);
+  }
   if (opts.json) {
     writeJson({
       files: written,
@@ -248,6 +303,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       possible: { found: possible.length, included: possibleIncluded },
       searched: extract.searched,
       notRead: extract.notRead,
+      ...(caseId ? { case: { id: caseId, attachments: attached } } : {}),
+      ...(suppression ? { reappeared: sortedHits(suppression.hits) } : {}),
     });
   } else {
     const rel = (f: string): string => {
@@ -257,6 +314,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     writeOut(`Register extract (${extract.language}, ${extract.asOf}): ${extract.records.length} record(s) from ${extract.searched.length} source(s), ${written.length} file(s) in ${rel(s.outDir)}`);
     if (written.length > 0) writeOut(table([['format', 'file', 'bytes', 'sha256'], ...written.map((w) => [w.format, rel(w.path), String(w.bytes), w.sha256])]));
     if (s.formats.includes('csv') && extract.records.length === 0) writeOut('  (no records, so no CSV files)');
+    if (caseId) writeOut(`Attached to case ${caseId} (${attached.length} file(s)); the event extract-written is in its audit trail.`);
   }
   if (result.skipped.length > 0) {
     if (!opts.json) log(`${result.skipped.length} file(s) could not be read; the extract says which, and the other sources were searched (exit code 3).`);

@@ -7,6 +7,7 @@ import { canPrompt, log, spinner, writeJson, writeOut } from '../io.ts';
 import { renderFind } from '../render-find.ts';
 import { subjectFromFlags } from '../subject.ts';
 import { formatLocator } from '../../core/record.ts';
+import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
 
 export function progressText(p: SearchProgress): string {
   if (p.phase === 'listing') return 'Listing sources…';
@@ -27,6 +28,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const { query, given } = subjectFromFlags(opts);
   const cacheBytes = cacheBytesOf(opts);
   const config = await loadConfig(opts.config as string | undefined, process.cwd());
+  const suppression = await prepareSuppressionCheck(opts, config, process.cwd());
   const spin = await spinner('Reading sources…', true);
   const result = await search({
     sources: config.sources,
@@ -34,9 +36,13 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     subjects: [query],
     cacheBytes,
     onProgress: (p) => spin.update(progressText(p)),
+    ...(suppression ? { onRecord: suppression.onRecord } : {}),
   });
   spin.stop();
-  const doc = findJson(result, result.subjects[0]!, given, config.sources);
+  const doc: ReturnType<typeof findJson> & { reappeared?: ReturnType<typeof sortedHits> } = findJson(result, result.subjects[0]!, given, config.sources);
+  // Issue #4: a person on the suppression list back in an export; a warning, the exit code stays 0.
+  if (suppression) doc.reappeared = sortedHits(suppression.hits);
+  warnReappeared(suppression?.hits ?? []);
   if (opts.json) {
     writeJson(doc);
   } else {
