@@ -9,8 +9,10 @@
 import { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { SourceReadError } from '../errors.ts';
-import { SniffingDecoder, type Encoding, type LegacyEncoding } from './encoding.ts';
-import { readChunks, type SourceFile } from './files.ts';
+import { SniffingDecoder, sniffBom, sniffUtf16, type Encoding, type LegacyEncoding } from './encoding.ts';
+import { readChunks, readHead, type SourceFile } from './files.ts';
+import { fastCsvRows, Irregular } from './csv-fast.ts';
+import type { Prefilter } from './prefilter.ts';
 import { MAX_LINE_CHARS } from './lines.ts';
 
 export interface CsvReadOptions {
@@ -21,6 +23,11 @@ export interface CsvReadOptions {
   legacyEncoding?: LegacyEncoding;
   /** Called once per file with a summary of rows that had another number of fields than the header. */
   onRaggedRows?: (count: number, firstLine: number) => void;
+  /**
+   * Rows whose bytes it rejects are skipped without being parsed (the fast
+   * path, csv-fast.ts). Ragged-row warnings then cover the kept rows only.
+   */
+  prefilter?: Prefilter | undefined;
 }
 
 export interface CsvRow {
@@ -180,7 +187,30 @@ export interface CsvReader {
  * Throws SourceReadError (with file and line) for malformed content.
  */
 export async function openCsv(file: SourceFile, opts: CsvReadOptions = {}): Promise<CsvReader> {
-  return openCsvChunks({ rel: file.rel }, readChunks(file.abs, undefined, file.rel), opts);
+  const reference = await openCsvChunks({ rel: file.rel }, readChunks(file.abs, undefined, file.rel), opts);
+  const prefilter = opts.prefilter;
+  if (!prefilter) return reference;
+  const head = await readHead(file.abs, 4096, file.rel);
+  // UTF-16 is transcoded by the reference reader only: the fast path scans single-byte-compatible text.
+  if (reference.encoding()?.startsWith('utf16') || sniffBom(head).encoding?.startsWith('utf16') || sniffUtf16(head)) return reference;
+  await reference.rows.return(undefined);
+  const delimiter = reference.delimiter;
+  const rows = (async function* (): AsyncGenerator<CsvRow> {
+    const state = { row: 0 };
+    try {
+      yield* fastCsvRows(file, { delimiter, prefilter, encoding: opts.encoding, legacyEncoding: opts.legacyEncoding ?? 'cp1252', headerFields: reference.header.length }, state);
+    } catch (err) {
+      if (!(err instanceof Irregular)) throw err;
+      // The reference reader reads on after the last row handled, and reports what is wrong as usual.
+      const again = await openCsvChunks({ rel: file.rel }, readChunks(file.abs, undefined, file.rel), { ...opts, prefilter: undefined });
+      for await (const r of again.rows) {
+        if (r.row <= err.row) continue;
+        const bytes = Buffer.from(r.values.join(delimiter), 'utf8');
+        if (prefilter.mayMatch(bytes, 0, bytes.length)) yield r;
+      }
+    }
+  })();
+  return { header: reference.header, delimiter, rows, encoding: reference.encoding };
 }
 
 /** The same over any byte stream, such as a ZIP entry; `file.rel` names it in errors. */

@@ -1,0 +1,187 @@
+/**
+ * The fast path for CSV (issue #7): find record boundaries in the raw bytes
+ * (quotes and line breaks only, with native indexOf jumps), ask the
+ * prefilter about each record's bytes, and give csv-parse, the reference
+ * parser, only the records that may match. Everything else is skipped
+ * without decoding or parsing.
+ *
+ * It yields exactly what the reference reader (csv.ts) yields for the
+ * records it keeps: the same values, physical line and row number; a test
+ * compares the two on every CSV fixture and on generated files. At anything
+ * irregular (a quote inside an unquoted field, text after a closing quote,
+ * an unclosed quote) it stops and hands over to the reference reader,
+ * which reads on from the same row and reports the error exactly as usual.
+ */
+import { parse as parseSync } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { isAscii } from 'node:buffer';
+import type { HitFinder } from './anchors.ts';
+import { guessLegacy, type Encoding, type LegacyEncoding } from './encoding.ts';
+import { readChunks, type SourceFile } from './files.ts';
+import type { Prefilter } from './prefilter.ts';
+import { MAX_RECORD_BYTES, type CsvRow } from './csv.ts';
+
+/** Thrown inside the fast path when the reference reader must take over. */
+export class Irregular extends Error {
+  constructor(readonly row: number) {
+    super('irregular CSV');
+  }
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+interface FastOptions {
+  delimiter: string;
+  prefilter: Prefilter;
+  encoding: Encoding | undefined;
+  legacyEncoding: LegacyEncoding;
+  /** Fields of the header, to tell a cut-off last row. */
+  headerFields: number;
+}
+
+/** The encoding settles at the first non-ASCII byte, as SniffingDecoder decides it. */
+function settle(buf: Buffer, from: number, legacy: LegacyEncoding): Encoding | undefined {
+  let i = from;
+  while (i < buf.length && buf[i]! < 0x80) i++;
+  if (i >= buf.length) return undefined;
+  const b = buf[i]!;
+  const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+  let valid = len > 0 && i + len <= buf.length;
+  for (let k = 1; valid && k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) valid = false;
+  return valid ? 'utf8' : guessLegacy(buf, i, legacy);
+}
+
+function decode(buf: Buffer, s: number, e: number, enc: Encoding | undefined): string {
+  if (!enc || enc === 'utf8') return buf.toString('utf8', s, e);
+  return iconv.decode(buf.subarray(s, e), enc === 'utf16le' ? 'utf-16le' : enc === 'utf16be' ? 'utf-16be' : enc);
+}
+
+/**
+ * Data rows (after the header) of a UTF-8 or single-byte CSV file whose
+ * records may match. `state.row` is the last row handled, so that the
+ * reference reader can take over after it when Irregular is thrown.
+ */
+export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { row: number }): AsyncGenerator<CsvRow> {
+  const delim = o.delimiter.charCodeAt(0);
+  const hitFinder = 'hits' in o.prefilter ? (o.prefilter as HitFinder) : undefined;
+  let enc = o.encoding;
+  let settled = enc !== undefined;
+  let carry: Buffer | undefined;
+  let line = 1; // physical line of `pos`
+  let recordsSeen = 0; // records, the header included
+  let first = true;
+  let mode: 'lf' | 'crlf' | undefined;
+  for await (let chunk of readChunks(file.abs, undefined, file.rel)) {
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    if (!settled && !isAscii(chunk)) {
+      enc = settle(buf, 0, o.legacyEncoding);
+      settled = enc !== undefined;
+    }
+    const hits = hitFinder ? hitFinder.hits(buf, 0, buf.length) : undefined;
+    let hi = 0;
+    let pos = 0;
+    // The next quote at or after a position, remembered: a file without
+    // quotes would otherwise be searched to its end once per record.
+    let nextQuote = -2;
+    const quoteFrom = (from: number): number => {
+      if (nextQuote === -1 || (nextQuote >= from && nextQuote !== -2)) return nextQuote;
+      nextQuote = buf.indexOf(QUOTE, from);
+      return nextQuote;
+    };
+    // Scan whole records; a record cut by the chunk edge waits for the next chunk.
+    while (pos < buf.length) {
+      const recStart = pos;
+      const recLine = line;
+      let p = pos;
+      let inQuotes = false;
+      let end = -1;
+      let linesInside = 0;
+      for (;;) {
+        if (inQuotes) {
+          const q = quoteFrom(p);
+          if (q < 0) break;
+          for (let n = buf.indexOf(LF, p); n >= 0 && n < q; n = buf.indexOf(LF, n + 1)) linesInside++;
+          if (q + 1 >= buf.length) break; // cannot tell an escaped quote yet
+          if (buf[q + 1] === QUOTE) {
+            p = q + 2;
+            continue;
+          }
+          const next = buf[q + 1]!;
+          if (next !== delim && next !== CR && next !== LF) throw new Irregular(state.row);
+          inQuotes = false;
+          p = q + 1;
+          continue;
+        }
+        const n = buf.indexOf(LF, p);
+        const q = quoteFrom(p);
+        if (q >= 0 && (n < 0 || q < n)) {
+          // A quote opens a field only at the field's start.
+          const prev = q === recStart ? -1 : buf[q - 1]!;
+          if (prev !== -1 && prev !== delim) throw new Irregular(state.row);
+          inQuotes = true;
+          p = q + 1;
+          continue;
+        }
+        if (n < 0) break;
+        end = n;
+        break;
+      }
+      if (end < 0) {
+        // The record runs past the chunk: keep it for the next one.
+        if (buf.length - recStart > MAX_RECORD_BYTES) throw new Irregular(state.row);
+        carry = Buffer.from(buf.subarray(recStart));
+        break;
+      }
+      pos = end + 1;
+      line = recLine + 1 + linesInside;
+      // csv-parse settles the record delimiter on the first line ending it
+      // meets (LF or CRLF); after that, the other one is data. Files that mix
+      // them go to the reference reader.
+      const crlf = end > recStart && buf[end - 1] === CR;
+      mode ??= crlf ? 'crlf' : 'lf';
+      if ((mode === 'crlf') !== crlf) throw new Irregular(state.row);
+      const e = crlf ? end - 1 : end;
+      if (e === recStart) continue; // an empty line is no record (skip_empty_lines)
+      recordsSeen++;
+      if (recordsSeen === 1) continue; // the header
+      state.row++;
+      let keep: boolean;
+      if (hits) {
+        while (hi < hits.length && hits[hi]! < recStart) hi++;
+        keep = hi < hits.length && hits[hi]! < end;
+      } else keep = o.prefilter.mayMatch(buf, recStart, end);
+      if (!keep) continue;
+      const text = decode(buf, recStart, e, enc);
+      const rec = parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][];
+      const values = rec[0] ?? [];
+      yield { line: recLine, row: state.row, values };
+    }
+  }
+  if (carry && carry.length > 0) {
+    // The last record has no line break after it.
+    const recLine = line;
+    let e = carry.length;
+    // A CR at the very end: in CRLF mode the reference drops it only before an LF, so let it decide.
+    if (carry[e - 1] === CR) throw new Irregular(state.row);
+    if (e === 0) return;
+    // An unclosed quote at the end of the file: the reference reports it.
+    let quotes = 0;
+    for (let q = carry.indexOf(QUOTE); q >= 0; q = carry.indexOf(QUOTE, q + 1)) quotes++;
+    if (quotes % 2 === 1) throw new Irregular(state.row);
+    recordsSeen++;
+    if (recordsSeen === 1) return;
+    const text = decode(carry, 0, e, settled ? enc : settle(carry, 0, o.legacyEncoding));
+    const values = (parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][])[0] ?? [];
+    state.row++;
+    // A last row cut short (fewer fields than the header, no line break): the reference reports the file.
+    if (values.length < o.headerFields) throw new Irregular(state.row - 1);
+    if (o.prefilter.mayMatch(carry, 0, e)) yield { line: recLine, row: state.row, values };
+  }
+}
