@@ -193,29 +193,29 @@ async function* readJsonArray(file: SourceFile, ctx: ReadContext, plan: ReadPlan
 
 /** Fivetran's GA4 Export EVENT table saved as CSV (columns as in fivetran/dbt_ga4_export). */
 async function* readFivetran(file: SourceFile, ctx: ReadContext, plan: ReadPlan): AsyncGenerator<SourceRecord> {
-  let checked = false;
+  const checkHeader = (header: string[]): void => {
+    if (!header.includes('user_pseudo_id') && !header.includes('user_id')) {
+      throw new SourceReadError('the header has neither user_pseudo_id nor user_id: events cannot be matched to a visitor', {
+        file: file.rel,
+        line: 1,
+        code: 'ga.no-id-column',
+      });
+    }
+    const seen = new Set<string>();
+    for (const [i, h] of header.entries()) {
+      if (seen.has(h)) {
+        ctx.warn({ code: 'csv.duplicate-column', message: `column ${h} appears twice in the header; the later one is shown as "${h} (${i + 1})"`, file: file.rel, line: 1 });
+      }
+      seen.add(h);
+    }
+  };
   const rows = readTable(file, {
+    prefilter: decodingSafe(ctx.prefilter),
+    onHeader: checkHeader,
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   });
   for await (const row of rows) {
-    if (!checked) {
-      checked = true;
-      if (!row.header.includes('user_pseudo_id') && !row.header.includes('user_id')) {
-        throw new SourceReadError('the header has neither user_pseudo_id nor user_id: events cannot be matched to a visitor', {
-          file: file.rel,
-          line: 1,
-          code: 'ga.no-id-column',
-        });
-      }
-      const seen = new Set<string>();
-      for (const [i, h] of row.header.entries()) {
-        if (seen.has(h)) {
-          ctx.warn({ code: 'csv.duplicate-column', message: `column ${h} appears twice in the header; the later one is shown as "${h} (${i + 1})"`, file: file.rel, line: 1 });
-        }
-        seen.add(h);
-      }
-    }
     yield fivetranEvent(fieldsOf(row.header, row.values), row.locator, plan);
   }
 }

@@ -123,6 +123,7 @@ export async function* readClientExport(file: SourceFile, ctx: ReadContext, opts
     delimiter: opts.delimiter,
     encoding: opts.encoding,
     isHeader: (values) => looksLikeHeader(values, aliases),
+    prefilter: ctx.prefilter,
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   });

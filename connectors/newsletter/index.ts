@@ -147,14 +147,8 @@ function checkMailchimpHeader(header: string[], file: string): void {
 
 async function* readMailchimpCsv(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
   const status = statusFromName(file.rel);
-  let checked = false;
-  for await (const row of readTable(file, tableOpts(file, ctx, opts))) {
-    if (!checked) {
-      checkMailchimpHeader(row.header, file.rel);
-      checked = true;
-    }
-    yield memberRecord(row, status, 'Mailchimp', opts);
-  }
+  const table = { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, onHeader: (h: string[]) => checkMailchimpHeader(h, file.rel) };
+  for await (const row of readTable(file, table)) yield memberRecord(row, status, 'Mailchimp', opts);
 }
 
 async function* readMailchimpZip(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
@@ -194,20 +188,19 @@ function tableOpts(file: SourceFile, ctx: ReadContext, opts: Options) {
 async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
   const cols = { ...(opts.preset ? PRESETS[opts.preset] : {}), ...(opts.columns ?? {}) };
   const tool = opts.tool ?? (opts.preset === 'apsis' ? 'APSIS One' : opts.preset === 'rule' ? 'Rule' : opts.preset === 'getanewsletter' ? 'Get a Newsletter' : 'Newsletter tool');
-  let checked = false;
-  for await (const row of readTable(file, tableOpts(file, ctx, opts))) {
-    const c = ColumnMap.of(row.header);
-    if (!checked) {
-      checked = true;
-      const missing = Object.entries(cols).filter(([, name]) => name && c.find(name) < 0);
-      if (!cols.email || c.find(cols.email) < 0) {
-        throw new SourceReadError(
-          `the e-mail column ${cols.email ? `"${cols.email}" ` : ''}is not in the header; set options.columns.email or options.preset`,
-          { file: file.rel, line: 1, code: 'newsletter.no-email-column' },
-        );
-      }
-      for (const [k, name] of missing) ctx.warn({ code: 'newsletter.missing-column', message: `column "${name}" (${k}) is not in the header`, file: file.rel, line: 1 });
+  const checkHeader = (header: string[]): void => {
+    const c = ColumnMap.of(header);
+    const missing = Object.entries(cols).filter(([, name]) => name && c.find(name) < 0);
+    if (!cols.email || c.find(cols.email) < 0) {
+      throw new SourceReadError(
+        `the e-mail column ${cols.email ? `"${cols.email}" ` : ''}is not in the header; set options.columns.email or options.preset`,
+        { file: file.rel, line: 1, code: 'newsletter.no-email-column' },
+      );
     }
+    for (const [k, name] of missing) ctx.warn({ code: 'newsletter.missing-column', message: `column "${name}" (${k}) is not in the header`, file: file.rel, line: 1 });
+  };
+  for await (const row of readTable(file, { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, onHeader: checkHeader })) {
+    const c = ColumnMap.of(row.header);
     const fields: Record<string, unknown> = fieldsOf(row.header, row.values);
     const ids: RawIdentifier[] = [];
     const v = (k: keyof typeof cols): string => (cols[k] ? c.get(row.values, cols[k]!) : '');

@@ -154,6 +154,7 @@ export function csvOpts(file: SourceFile, ctx: ReadContext, opts: CsvOptions): C
   return {
     delimiter: opts.delimiter,
     encoding: opts.encoding,
+    prefilter: ctx.prefilter,
     onRaggedRows: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   };

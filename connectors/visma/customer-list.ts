@@ -87,30 +87,30 @@ function resolve(c: ColumnMap, columns: ListColumns | undefined): Resolved {
 
 export async function* readCustomerList(file: SourceFile, ctx: ReadContext, opts: ListOptions): AsyncGenerator<SourceRecord> {
   let resolved: Resolved | undefined;
-  let header: string[] = [];
+  const onHeader = (header: string[]): void => {
+    const c = ColumnMap.of(header);
+    resolved = resolve(c, opts.columns);
+    for (const [role, name] of Object.entries(opts.columns ?? {})) {
+      if (c.find(name) < 0) ctx.warn({ code: 'visma.missing-column', message: `column "${name}" (options.columns.${role}) is not in the header`, file: file.rel, line: 1 });
+    }
+    if (resolved.index.customerNo === undefined && resolved.index.name === undefined) {
+      throw new SourceReadError('the header has neither a customer number nor a name column (Kundnummer, Namn); name them in options.columns', {
+        file: file.rel,
+        line: 1,
+        code: 'visma.no-customer-columns',
+      });
+    }
+  };
   const rows = readTable(file, {
     delimiter: opts.delimiter,
     encoding: opts.encoding,
+    prefilter: ctx.prefilter,
+    onHeader,
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   });
   for await (const row of rows) {
-    if (!resolved || row.header !== header) {
-      header = row.header;
-      const c = ColumnMap.of(row.header);
-      resolved = resolve(c, opts.columns);
-      for (const [role, name] of Object.entries(opts.columns ?? {})) {
-        if (c.find(name) < 0) ctx.warn({ code: 'visma.missing-column', message: `column "${name}" (options.columns.${role}) is not in the header`, file: file.rel, line: 1 });
-      }
-      if (resolved.index.customerNo === undefined && resolved.index.name === undefined) {
-        throw new SourceReadError('the header has neither a customer number nor a name column (Kundnummer, Namn); name them in options.columns', {
-          file: file.rel,
-          line: 1,
-          code: 'visma.no-customer-columns',
-        });
-      }
-    }
-    yield listRecord(row.header, row.values, row.locator, resolved, opts);
+    yield listRecord(row.header, row.values, row.locator, resolved!, opts);
   }
 }
 

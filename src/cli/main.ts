@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     addIdentifierOptions(
       new Command('find')
         .description("find a person's records in every source of the config")
-        .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+        .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '8')
         .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
         .option('--home <dir>', 'the ojco-dsar home whose suppression list is checked (default: as for cases)')
         .addOption(new Option('--no-check-suppression', 'skip the check for people on the suppression list'))
@@ -101,7 +101,8 @@ ${EXIT_CODES_HELP}`,
           .option('--actor <name>', 'who is acting, recorded in the audit trail')
           .addOption(new Option('--no-check-suppression', 'skip the check for people on the suppression list'))
           .option('--as-of <date>', 'date for retention dates and the letter (YYYY-MM-DD; default today)')
-          .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+          .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '8')
+          .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
           .addHelpText(
             'after',
             `
@@ -133,7 +134,8 @@ ${EXIT_CODES_HELP}`,
       .option('--as-of <date>', 'date for retention dates and letters (YYYY-MM-DD; default today); fixed for the whole batch')
       .option('--format <list>', 'extract formats for access requests: comma list of json, xlsx, csv, html', 'json,html')
       .addOption(new Option('--lang <lang>', 'language of the extracts').choices(['sv', 'en']).default('sv'))
-      .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64')
+      .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '8')
+      .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
       .addHelpText(
         'after',
         `

@@ -82,6 +82,37 @@ export function locatorKey(l: Locator): string {
   return [l.file, l.entry ?? '', l.sheet ?? '', l.pointer ?? '', l.line ?? '', l.row ?? ''].join('\u0000');
 }
 
+/** Natural order of JSON pointers: `/value/2` before `/value/10`. */
+function comparePointers(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    const nx = /^\d+$/u.test(x[i]!) ? Number(x[i]) : NaN;
+    const ny = /^\d+$/u.test(y[i]!) ? Number(y[i]) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
+    return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * A total order on locators (file, archive entry, sheet, line, row, pointer),
+ * so results come out in the same order however the search reached them.
+ */
+export function compareLocators(a: Locator, b: Locator): number {
+  const str = (x: string | undefined, y: string | undefined): number => (x === y ? 0 : x === undefined ? -1 : y === undefined ? 1 : x < y ? -1 : 1);
+  const num = (x: number | undefined, y: number | undefined): number => (x ?? -1) - (y ?? -1);
+  return (
+    str(a.file, b.file) ||
+    str(a.entry, b.entry) ||
+    str(a.sheet, b.sheet) ||
+    num(a.line, b.line) ||
+    num(a.row, b.row) ||
+    (a.pointer === b.pointer ? 0 : a.pointer === undefined ? -1 : b.pointer === undefined ? 1 : comparePointers(a.pointer, b.pointer))
+  );
+}
+
 /** Human form: `lime/persons.csv:12`, `visma.xlsx [Kunder] row 3`, `graph/page1.json#/value/2`. */
 export function formatLocator(l: Locator): string {
   let s = l.file;

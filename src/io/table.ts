@@ -27,6 +27,12 @@ export interface TableOptions extends CsvReadOptions {
    */
   isHeader?: (values: string[]) => boolean;
   warnRagged?: (count: number, firstLine: number) => void;
+  /**
+   * Called with each header as soon as it is known, before any row: with a
+   * prefilter, a file may yield no rows at all, and a connector's checks of
+   * the header must still run.
+   */
+  onHeader?: (header: string[]) => void;
 }
 
 /** How far down a sheet or file `isHeader` looks for the header row. */
@@ -62,6 +68,7 @@ export async function* readTable(file: SourceFile, opts: TableOptions = {}): Asy
         if (!opts.isHeader || opts.isHeader(r.values)) {
           header = r.values.map((h) => h.trim());
           found = true;
+          opts.onHeader?.(header);
         } else searched++;
         continue;
       }
@@ -71,8 +78,14 @@ export async function* readTable(file: SourceFile, opts: TableOptions = {}): Asy
     if (opts.isHeader && !found) throw noHeader(file);
     return;
   }
-  const csv = await openCsv(file, { ...opts, ...(opts.warnRagged ? { onRaggedRows: opts.warnRagged } : {}) });
+  let csv = await openCsv(file, { ...opts, ...(opts.warnRagged ? { onRaggedRows: opts.warnRagged } : {}) });
+  if (opts.prefilter && opts.isHeader && !opts.isHeader(csv.header)) {
+    // Title rows above the header: finding it needs every row, so no prefilter for this file.
+    await csv.rows.return(undefined);
+    csv = await openCsv(file, { ...opts, prefilter: undefined, ...(opts.warnRagged ? { onRaggedRows: opts.warnRagged } : {}) });
+  }
   let header = opts.isHeader && !opts.isHeader(csv.header) ? undefined : csv.header;
+  if (header) opts.onHeader?.(header);
   // Data rows are numbered from the header row that was found.
   let rowBase = 0;
   for await (const r of csv.rows) {
@@ -81,6 +94,7 @@ export async function* readTable(file: SourceFile, opts: TableOptions = {}): Asy
       if (!blank(r.values) && opts.isHeader!(r.values)) {
         header = r.values.map((h) => h.trim());
         rowBase = r.row;
+        opts.onHeader?.(header);
       }
       continue;
     }

@@ -16,10 +16,17 @@ import { Matcher, type SubjectQuery, type SubjectResult } from '../core/match/ma
 import type { SourceRecord } from '../core/record.ts';
 import { listSourceFiles } from '../io/files.ts';
 import type { Prefilter } from '../io/prefilter.ts';
+import { prefilterFor } from '../io/anchors.ts';
 import type { ResolvedSource } from '../config/load.ts';
 import type { ReadContext } from '../sources/contract.ts';
 
-export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * Sources up to this size in all are kept in memory after their read, so a
+ * link learned later is applied by replaying them. A company's CRM and
+ * customer register exports are this small; event logs are not, and are
+ * re-read through the prefilter instead (which keeps memory flat, issue #7).
+ */
+export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
 export const MAX_ROUNDS = 6;
 
 export interface SkippedFile {
@@ -49,8 +56,13 @@ export interface SearchOptions {
   /** Bytes of small sources kept in memory for later rounds. */
   cacheBytes?: number;
   onProgress?: (p: SearchProgress) => void;
-  /** Builds a prefilter for a read, from what the matcher looks for (issue #7). */
+  /**
+   * Builds a prefilter for a read, from what the matcher looks for (issue
+   * #7). By default the anchors of the matcher's keys (src/io/anchors.ts);
+   * `prefilter: false` reads every record in full (the reference path).
+   */
   prefilterFor?: (matcher: Matcher, sinceVersion: number) => Prefilter | undefined;
+  prefilter?: boolean;
   /**
    * Sees every record of every source once, on its source's first read
    * (not on replays or re-reads), e.g. the suppression list's re-appearance
@@ -85,6 +97,8 @@ interface SourceState {
   /** Matcher version when this source was last read from its beginning. */
   readAtVersion: number;
   kinds: Set<IdentifierKind>;
+  /** The first read was prefiltered: assume it holds every kind. */
+  allKinds?: boolean;
   stats: SourceStats;
   failed: boolean;
 }
@@ -142,7 +156,7 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
     const due = order.filter((st) => {
       if (st.readAtVersion < 0) return true;
       const changed = matcher.kindsChangedSince(st.readAtVersion);
-      for (const k of changed) if (st.kinds.has(k)) return true;
+      for (const k of changed) if (st.allKinds || st.kinds.has(k)) return true;
       return false;
     });
     if (due.length === 0) break;
@@ -161,6 +175,17 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
 
   const subjects = matcher.finish();
   return { subjects, skipped, warnings, sources: states.map((s) => s.stats), rounds: round };
+}
+
+/**
+ * The anchors of every key the matcher looks for. A re-read could in
+ * principle look only for keys learned since the last read, but a record
+ * seen before can change its verdict through a new key without an anchor
+ * (an address that lifts a name match to probable), so re-reads look for
+ * all keys: the few records that pass twice cost far less than a miss.
+ */
+function defaultPrefilter(matcher: Matcher): Prefilter | undefined {
+  return prefilterFor(matcher.searchKeys());
 }
 
 async function readSource(
@@ -183,8 +208,11 @@ async function readSource(
       if (first) skipped.push({ source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message });
     },
     progress: (bytes) => progress({ bytesRead: bytes }),
-    prefilter: st.cache || (first && opts.onRecord) ? undefined : opts.prefilterFor?.(matcher, first ? -1 : sinceVersion),
+    prefilter: st.cache || (first && opts.onRecord) || opts.prefilter === false ? undefined : (opts.prefilterFor ?? defaultPrefilter)(matcher, first ? -1 : sinceVersion),
   };
+  // What a prefiltered first read shows of the source's identifier kinds is
+  // only what passed; any key learned later must then send it back for a look.
+  if (first && ctx.prefilter) st.allKinds = true;
   let n = 0;
   const observe = first ? opts.onRecord : undefined;
   try {

@@ -67,6 +67,7 @@ export interface BatchSettings {
   lang: 'sv' | 'en';
   formats: ExtractFormat[];
   cacheBytes: number;
+  prefilter: boolean;
 }
 
 function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
@@ -95,7 +96,7 @@ function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
     problems.push(...((e as UsageError).problems ?? []));
   }
   if (problems.length) throw new UsageError('invalid batch options', problems);
-  return { requestsFile: path.resolve(cwd, file!), outDir: path.resolve(cwd, out), resume: opts.resume === true, ...(asOf ? { asOf } : {}), lang: lang as 'sv' | 'en', formats, cacheBytes };
+  return { requestsFile: path.resolve(cwd, file!), outDir: path.resolve(cwd, out), resume: opts.resume === true, ...(asOf ? { asOf } : {}), lang: lang as 'sv' | 'en', formats, cacheBytes, prefilter: opts.prefilter !== false };
 }
 
 /** Today in Stockholm: a request's dates are Swedish local dates. */
@@ -252,6 +253,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       baseDir: config.baseDir,
       subjects: pending.map((r) => ({ id: r.id, identifiers: r.identifiers })),
       cacheBytes: s.cacheBytes,
+      prefilter: s.prefilter,
       onProgress: (p) => spin.update(progressText(p)),
     });
     spin.update('Writing outputs…');

@@ -45,6 +45,7 @@ export interface ExportSettings {
   outDir: string;
   force: boolean;
   cacheBytes: number;
+  prefilter: boolean;
   query: SubjectQuery;
   given: GivenIdentifier[];
 }
@@ -118,7 +119,7 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
   }
 
   if (problems.length > 0 || !subject) throw new UsageError(problems.length === 1 ? problems[0]!.message : 'invalid options', problems);
-  return { formats, lang: lang as ExtractLang, asOf, outDir, force: opts.force === true, cacheBytes, ...subject };
+  return { formats, lang: lang as ExtractLang, asOf, outDir, force: opts.force === true, cacheBytes, prefilter: opts.prefilter !== false, ...subject };
 }
 
 interface Rendered {
@@ -200,6 +201,7 @@ async function exportWith(
     baseDir: config.baseDir,
     subjects: [s.query],
     cacheBytes: s.cacheBytes,
+    prefilter: s.prefilter,
     onProgress: (p) => spin.update(progressText(p)),
     ...(suppression ? { onRecord: suppression.onRecord } : {}),
   });

@@ -19,7 +19,7 @@ export function progressText(p: SearchProgress): string {
 }
 
 export function cacheBytesOf(opts: Record<string, unknown>): number {
-  const mb = Number(opts.cacheMb ?? 64);
+  const mb = Number(opts.cacheMb ?? 8);
   if (!Number.isFinite(mb) || mb < 0) throw new UsageError('invalid --cache-mb', [{ code: 'usage.cache-mb', message: '--cache-mb must be a number of MiB, 0 or more' }]);
   return mb * 1024 * 1024;
 }
@@ -35,6 +35,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     baseDir: config.baseDir,
     subjects: [query],
     cacheBytes,
+    prefilter: opts.prefilter !== false,
     onProgress: (p) => spin.update(progressText(p)),
     ...(suppression ? { onRecord: suppression.onRecord } : {}),
   });

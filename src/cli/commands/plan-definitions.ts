@@ -75,7 +75,8 @@ function common(cmd: Command, subject: boolean): Command {
   if (subject) {
     cmd
       .option('--include-possible', 'act on "possible" matches without asking')
-      .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '64');
+      .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '8')
+      .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'));
   }
   return cmd
     .option('--case <id>', 'put the case id in the plan, attach the files and log the event')

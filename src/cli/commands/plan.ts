@@ -84,6 +84,7 @@ export interface PlanSettings {
   dryRun: boolean;
   json: boolean;
   cacheBytes: number;
+  prefilter: boolean;
   includePossible: boolean;
   subject?: { query: SubjectQuery; given: GivenIdentifier[] };
   set: RectificationSet[];
@@ -196,6 +197,7 @@ export function planSettings(command: PlanCommandName, opts: Record<string, unkn
     dryRun,
     json,
     cacheBytes,
+    prefilter: opts.prefilter !== false,
     includePossible: opts.includePossible === true,
     ...(subject ? { subject } : {}),
     set,
@@ -427,6 +429,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       baseDir: config.baseDir,
       subjects: [s.subject!.query],
       cacheBytes: s.cacheBytes,
+      prefilter: s.prefilter,
       onProgress: (p) => spin.update(progressText(p)),
     });
     spin.stop();

@@ -19,7 +19,7 @@
  */
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
 import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
-import { holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
+import { compareLocators, holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
 import { extractIds, phoneTail, type ExtractionGate, type NormalisedId } from './extract.ts';
 
 export type Confidence = 'exact' | 'probable' | 'possible';
@@ -141,6 +141,8 @@ export class Matcher {
   /** Bumped whenever a fact is learned; the pipeline re-reads sources read before a change. */
   private versionCounter = 0;
   private readonly kindVersions = new Map<IdentifierKind, number>();
+  /** When each key was first looked for: a re-read only needs the keys found since the last read began. */
+  private readonly keyVersions = new Map<string, number>();
   private readonly contextOnly: SubjectResult['contextOnly'][];
 
   constructor(subjects: SubjectQuery[]) {
@@ -165,12 +167,13 @@ export class Matcher {
     return out;
   }
 
-  /** Everything the subjects are currently looked for by (for prefilters and the progress display). */
-  searchKeys(): { kind: IdentifierKind; key: string }[] {
-    const out: { kind: IdentifierKind; key: string }[] = [];
-    for (const key of this.index.keys()) {
-      const kind = key.slice(0, key.indexOf(':')) as IdentifierKind;
-      out.push({ kind, key });
+  /** What the subjects are looked for by, `kind:value`; with `since`, only keys added at or after that version (for prefilters). */
+  searchKeys(since = -1): { kind: string; key: string; value: string }[] {
+    const out: { kind: string; key: string; value: string }[] = [];
+    for (const [key, v] of this.keyVersions) {
+      if (v < since) continue;
+      const colon = key.indexOf(':');
+      out.push({ kind: key.slice(0, colon), key, value: key.slice(colon + 1) });
     }
     return out;
   }
@@ -182,8 +185,10 @@ export class Matcher {
 
   private indexKey(key: string, subject: number): void {
     const list = this.index.get(key);
-    if (!list) this.index.set(key, [subject]);
-    else if (!list.includes(subject)) list.push(subject);
+    if (!list) {
+      this.index.set(key, [subject]);
+      this.keyVersions.set(key, this.versionCounter);
+    } else if (!list.includes(subject)) list.push(subject);
   }
 
   private addGiven(s: number, kind: IdentifierKind, raw: string): void {
@@ -318,7 +323,9 @@ export class Matcher {
 
   /** Decides precision: recompute facts from the given identifiers, prune shared links, grade. */
   finish(): SubjectResult[] {
-    const records = [...this.retained.values()].sort((a, b) => a.order - b.order);
+    // By place, not by when each record was met: the result must not depend on
+    // the rounds, the cache or the prefilter that brought the records in.
+    const records = [...this.retained.values()].sort((a, b) => a.source - b.source || compareLocators(a.record.locator, b.record.locator) || a.order - b.order);
     const bySubject: Retained[][] = this.subjects.map(() => []);
     for (const r of records) for (const s of r.subjects) bySubject[s]!.push(r);
     return this.subjects.map((q, s) => this.finishSubject(q, s, bySubject[s]!));
