@@ -50,7 +50,19 @@ export function buildProgram(): Command {
     .description('Answer GDPR data subject requests (Art. 15-21) across Lime CRM, Visma, Office 365, newsletter and Google Analytics exports.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ojco-dsar find --config fixtures/ojco-dsar.config.yaml --email marta.oberg@mail.example
+  ojco-dsar deadline --received 2026-11-24
+  ojco-dsar <command> --help      (each command's flags, JSON shape, exit codes, examples)
+
+JSON (--json): every command prints one JSON document on stdout and nothing else
+there; its shape is in the command's --help. Errors (exit 2) are printed as
+  { "error": { "code", "message", "problems": [ { "code", "message", "file"?, "line"? } ] } }
+${EXIT_CODES_HELP}`,
+    )
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
   const find = common(
@@ -132,7 +144,9 @@ ${EXIT_CODES_HELP}`,
       .requiredOption('--out <dir>', 'folder for the outputs: one folder per request, summary.json and summary.csv')
       .option('--resume', 'complete a batch that was interrupted; finished requests are not redone')
       .option('--as-of <date>', 'date for retention dates and letters (YYYY-MM-DD; default today); fixed for the whole batch')
-      .option('--format <list>', 'extract formats for access requests: comma list of json, xlsx, csv, html', 'json,html')
+      .option('--format <list>', 'formats: extracts of access requests (json, xlsx, csv, html); plans are JSON plus html/xlsx when listed', 'json,html')
+      .option('--home <dir>', 'the ojco-dsar home (cases.db: cases, suppression list, ledger); default as for `case`')
+      .option('--actor <name>', 'who is acting, recorded in the audit trail')
       .addOption(new Option('--lang <lang>', 'language of the extracts').choices(['sv', 'en']).default('sv'))
       .option('--cache-mb <mb>', 'keep sources up to this many MiB in memory for link rounds', '8')
       .addOption(new Option('--no-prefilter', 'read every record in full (the reference path; slower)'))
@@ -147,13 +161,34 @@ empty cells are allowed; extra columns are an error.
   R-1,access,2026-11-20,marta.oberg@mail.example,,,,,,
   R-2,erasure,2026-11-21,,070-174 06 47;+46701740647,,,,,
 
+What each request gets, in DIR/<id>/:
+  access          the Art. 15 extract (--format)
+  erasure         an erasure plan, as \`erase\` makes it (plan-erasure.json); its suppression
+                  entries and deferred-erasure ledger are recorded in the home
+  objection       an objection plan to direct marketing, as \`object --marketing\` (Art. 21(3));
+                  an objection to profiling needs \`object --profiling\`
+  rectification,  found.json and status needs-input: the corrected values and the
+  restriction     Art. 18(1) ground are not in the file; run \`rectify\` / \`restrict\` --case
+Possible matches get no action in a batch (no one confirms them); the note says how many.
+
+Cases: when the home is given (--home, OJCO_DSAR_HOME, the config's home:) or already
+holds cases.db, or the batch has erasure or objection requests, each request opens its
+case (the request id is kept as the case's reference) or updates the one it opened
+before, or the case it names when the id is a case id such as DSAR-2026-0001; its
+outputs are attached once, with their sha256, and the case goes to in-progress.
+
 Examples:
   ojco-dsar batch requests.csv --config fixtures/ojco-dsar.config.yaml --out out/batch
-  ojco-dsar batch requests.csv --out out/batch --resume --json
+  ojco-dsar batch requests.csv --out out/batch --home /srv/dsar --resume --json
 
-JSON (--json): { "requests": [ { "id", "type", "status", "outputs": [ { "path", "format", "sha256" } ], "records" } ],
-  "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt", "sources": [ { "source", "reads" } ] } }
+JSON (--json): { "requests": [ { "id", "type", "received", "status", "outputs": [ { "path", "format", "sha256" } ],
+  "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "note"? } ],
+  "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt", "sources": [ { "source", "reads" } ] },
+  "files": [ { "path", "sha256" } ] }
 status: done | needs-input (the request needs values the file does not hold) | failed
+Timestamps: a resumed batch writes the same bytes as an uninterrupted one (the run's clock
+is fixed at its start; SOURCE_DATE_EPOCH fixes it across runs); the audit trail's event
+times are the real times.
 ${EXIT_CODES_HELP}`,
       )
       .action(lazy(() => import('./commands/batch.ts'))),
@@ -207,6 +242,28 @@ ${EXIT_CODES_HELP}`,
   program.addCommand(
     common(new Command('connectors').description('list the connectors, their formats and the fields they classify'), { config: false })
       .argument('[id]', 'show one connector in detail')
+      .addHelpText(
+        'after',
+        `
+Without an id: each connector with the formats it reads. With an id: also every
+entity it yields and every field, with its data category and identifier kind.
+
+Examples:
+  ojco-dsar connectors
+  ojco-dsar connectors visma
+  ojco-dsar connectors --json > connectors.json
+
+JSON (--json): { "connectors": [ { "id", "title",
+  "formats": [ { "id", "title", "description", "extensions": [...] } ],
+  "entities": [ { "entity", "title", "category", "bookkeeping"?,
+    "fields": [ { "name", "category", "personal", "identifier"?, "description"? } ] } ] } ] }
+(the entities are in the JSON with or without an id)
+
+Exit codes:
+  0   listed
+  2   usage error: an unknown connector id (the built-in ids are listed)
+  70  internal error (a bug in ojco-dsar; please report it)`,
+      )
       .action(lazy(() => import('./commands/connectors.ts'))),
   );
 

@@ -491,12 +491,29 @@ export class CaseStore {
   // ---------------------------------------------------------------- commands
 
   /** Opens a case: allocates `DSAR-<year of receipt>-NNNN` under the write lock, so two processes never get the same id. */
-  openCase(input: { types: RequestType[]; receivedDate: string; channel?: Channel | undefined; identifiers: IdentifierInput[]; configFile?: string | undefined }, ctx: ActionContext): CaseView {
+  /** The case a batch request opened earlier (migration 3), if any. */
+  caseByReference(reference: string): string | undefined {
+    return (this.db.prepare('SELECT case_id FROM case_references WHERE reference = ?').get(reference) as { case_id: string } | undefined)?.case_id;
+  }
+
+  /**
+   * Opens a case. With a `reference` (a batch request's id) that already
+   * names a case, that case is returned instead, checked inside the same
+   * write transaction, so a batch resumed after a kill never opens a second.
+   */
+  openCase(
+    input: { types: RequestType[]; receivedDate: string; channel?: Channel | undefined; identifiers: IdentifierInput[]; configFile?: string | undefined; reference?: string | undefined },
+    ctx: ActionContext,
+  ): CaseView {
     const d = deadlineFor(input.receivedDate, false);
     const types = [...new Set(input.types)].sort();
     if (types.length === 0) throw new UsageError('no request type', [{ code: 'usage.no-type', message: 'give at least one --type' }]);
     const year = toCivilDate(input.receivedDate).year;
     const id = this.write(() => {
+      if (input.reference !== undefined) {
+        const existing = this.caseByReference(input.reference);
+        if (existing) return existing;
+      }
       const seqRow = this.db.prepare('SELECT last FROM case_sequences WHERE year = ?').get(year) as { last: number } | undefined;
       const maxRow = this.db.prepare('SELECT MAX(number) AS n FROM cases WHERE year = ?').get(year) as { n: number | null };
       const n = Math.max(seqRow?.last ?? 0, maxRow.n ?? 0) + 1;
@@ -529,7 +546,13 @@ export class CaseStore {
         const { lastInsertRowid } = this.db.prepare('INSERT INTO subject_identifiers (case_id, kind, value, canonical) VALUES (?, ?, ?, ?)').run(id, i.kind, i.value, i.canonical);
         refs.push({ kind: i.kind, ref: { $ref: `identifier:${Number(lastInsertRowid)}`, mac: this.mac(id, identifierMaterial(i)) } });
       }
-      this.event(id, 'case-opened', { set, types, identifiers: refs.map((r) => ({ kind: r.kind, ...r.ref })), rule: d.rule }, ctx);
+      if (input.reference !== undefined) this.db.prepare('INSERT INTO case_references (reference, case_id) VALUES (?, ?)').run(input.reference, id);
+      this.event(
+        id,
+        'case-opened',
+        { set, types, identifiers: refs.map((r) => ({ kind: r.kind, ...r.ref })), rule: d.rule, ...(input.reference !== undefined ? { reference: input.reference } : {}) },
+        ctx,
+      );
       return id;
     });
     return this.getCase(id, { withSubject: true });

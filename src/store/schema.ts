@@ -210,6 +210,22 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT, WITHOUT ROWID;
       `),
   },
+  {
+    version: 3,
+    name: 'case references of batch requests',
+    up: (db) =>
+      db.exec(`
+        -- Issue #6: the id a request has in a batch's requests file (the officer's ticket number, not
+        -- personal data), so that a batch run again, or resumed after a crash, updates the case it opened
+        -- instead of opening a second one. Inserted in the transaction that opens the case; the
+        -- case-opened event names it as well, so the audit trail shows where the case came from.
+        CREATE TABLE case_references (
+          reference TEXT PRIMARY KEY,
+          case_id TEXT NOT NULL REFERENCES cases(id)
+        ) STRICT;
+        CREATE INDEX case_references_case ON case_references(case_id);
+      `),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

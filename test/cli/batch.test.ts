@@ -2,7 +2,7 @@
  * `batch` (issue #6): many requests in one pass over the sources, resumable
  * after a kill, every bad row reported with its line.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 240_000);
 
 /** Persona identifiers and strangers, round-robin, so every source is relevant to some request. */
-function requests(n: number, type = 'access'): string {
+function requests(n: number, type: string | ((i: number) => string) = 'access'): string {
   const people = [
     ',marta.oberg@mail.example,,,,,,',
     ',,070-174 06 47,,,,,',
@@ -28,7 +28,7 @@ function requests(n: number, type = 'access'): string {
   const rows = [HEADER];
   for (let i = 0; i < n; i++) {
     const who = i % 10 < people.length ? people[i % 10]! : `,nobody${i}@nowhere.example,,,,,,`;
-    rows.push(`R-${String(i + 1).padStart(4, '0')},${type},2026-11-${String((i % 20) + 1).padStart(2, '0')}${who}`);
+    rows.push(`R-${String(i + 1).padStart(4, '0')},${typeof type === 'function' ? type(i) : type},2026-11-${String((i % 20) + 1).padStart(2, '0')}${who}`);
   }
   return rows.join('\n') + '\n';
 }
@@ -69,14 +69,23 @@ describe('ojco-dsar batch', () => {
     expect(statSync(path.join(dir, 'out', marta.outputs[0].path)).mode & 0o777).toBe(0o600);
   }, 300_000);
 
-  it('killed at any point and resumed, it gives the outputs of an uninterrupted run', async () => {
+  it('killed at any point and resumed, it gives the outputs and the cases of an uninterrupted run', async () => {
     const dir = tempDir('ojco-dsar-batch-');
-    writeFileSync(path.join(dir, 'requests.csv'), requests(60));
-    const args = (out: string, resume = false) => ['batch', 'requests.csv', '--config', CONFIG, '--out', out, '--as-of', '2026-11-24', ...(resume ? ['--resume'] : [])];
+    const types = ['access', 'erasure', 'access', 'objection', 'rectification', 'access', 'restriction'];
+    writeFileSync(path.join(dir, 'requests.csv'), requests(60, (i) => types[i % types.length]!));
+    // Both homes start as copies of one, so they share the suppression list's secret and the plans' hashes agree.
+    writeFileSync(path.join(dir, 'seed.csv'), `${HEADER}\nS-1,erasure,2026-10-01,seed@nowhere.example,,,,,,\n`);
+    expect(cli(['batch', 'seed.csv', '--config', CONFIG, '--out', 'seed', '--home', 'seed-home', '--as-of', '2026-11-24'], { cwd: dir }).code).toBe(0);
+    for (const h of ['home-whole', 'home-killed']) {
+      mkdirSync(path.join(dir, h), { mode: 0o700 });
+      for (const f of readdirSync(path.join(dir, 'seed-home'))) copyFileSync(path.join(dir, 'seed-home', f), path.join(dir, h, f));
+    }
+    const args = (out: string, resume = false) => ['batch', 'requests.csv', '--config', CONFIG, '--out', out, '--home', `home-${out}`, '--as-of', '2026-11-24', ...(resume ? ['--resume'] : [])];
     // A fixed clock (SOURCE_DATE_EPOCH) makes two runs comparable byte for byte.
     const env = { SOURCE_DATE_EPOCH: '1795000000' };
-    const whole = cli(args('whole'), { cwd: dir, env });
+    const whole = cli([...args('whole'), '--json'], { cwd: dir, env });
     expect(whole.code).toBe(0);
+    expect(whole.json.summary.done).toBeGreaterThan(40);
 
     // Kill the same batch several times at different moments, resuming each time.
     const delays = [900, 1600, 2300, 3100];
@@ -106,7 +115,75 @@ describe('ojco-dsar batch', () => {
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
     // No temp file is left behind.
     expect([...b.keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
+
+    // The same cases, each opened once, with each output attached once, and both audit trails intact.
+    const cases = (home: string) => {
+      const r = cli(['case', 'list', '--home', home, '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      return (r.json.cases as { id: string; types: string[]; status: string }[]).map((c) => {
+        const shown = cli(['case', 'show', c.id, '--home', home, '--json'], { cwd: dir }).json;
+        const attachments = (shown.case ?? shown).attachments as { kind: string; sha256: string }[];
+        return { id: c.id, types: c.types, status: c.status, attachments: attachments.map((x) => `${x.kind}:${x.sha256}`).sort() };
+      });
+    };
+    const wholeCases = cases('home-whole');
+    expect(wholeCases).toHaveLength(61);
+    expect(cases('home-killed')).toEqual(wholeCases);
+    for (const h of ['home-whole', 'home-killed']) expect(cli(['case', 'verify', '--home', h], { cwd: dir }).code, h).toBe(0);
   }, 300_000);
+
+  it('plans erasure and objection requests, records their suppression, and opens or updates a case per request', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(
+      path.join(dir, 'requests.csv'),
+      [
+        HEADER,
+        'R-1,access,2026-11-20,marta.oberg@mail.example,,,,,,',
+        'R-2,erasure,2026-11-21,MARTA.OBERG@mail.example,,,,,,',
+        'R-3,objection,2026-11-21,ASA.LINDQVIST@LINDQVISTBYGG.EXAMPLE,,,,,,',
+        'R-4,rectification,2026-11-22,,,19761105-9978,,,,',
+      ].join('\n') + '\n',
+    );
+    const run = (out: string) => cli(['batch', 'requests.csv', '--config', CONFIG, '--out', out, '--home', 'home', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    const r = run('out');
+    expect(r.code).toBe(0);
+    const by = (id: string) => r.json.requests.find((x: { id: string }) => x.id === id);
+    expect(by('R-1')).toMatchObject({ status: 'done', case: 'DSAR-2026-0001' });
+    expect(by('R-4')).toMatchObject({ status: 'needs-input', case: 'DSAR-2026-0004' });
+    expect(by('R-4').note).toContain('--case DSAR-2026-0004');
+
+    const erasure = JSON.parse(readFileSync(path.join(dir, 'out', by('R-2').outputs[0].path), 'utf8'));
+    expect(by('R-2')).toMatchObject({ status: 'done', case: 'DSAR-2026-0002', planHash: erasure.planHash });
+    expect(erasure.kind).toBe('erasure');
+    expect(erasure.caseId).toBe('DSAR-2026-0002');
+    const actions = new Set(erasure.actions.map((a: { action: string }) => a.action));
+    for (const a of ['delete', 'anonymise', 'retain', 'suppress', 'notify-recipient']) expect(actions, a).toContain(a);
+    const objection = JSON.parse(readFileSync(path.join(dir, 'out', by('R-3').outputs[0].path), 'utf8'));
+    expect(objection.kind).toBe('objection');
+    expect(objection.parameters).toMatchObject({ marketing: true, profiling: false });
+    expect(statSync(path.join(dir, 'out', by('R-2').outputs[0].path)).mode & 0o777).toBe(0o600);
+
+    // The erased person is on the home's suppression list, and the ledger holds the kept bookkeeping records.
+    const ledger = cli(['ledger', 'list', '--home', 'home', '--json'], { cwd: dir });
+    expect(ledger.code).toBe(0);
+    const retained = erasure.actions.filter((a: { action: string }) => a.action === 'retain').length;
+    expect(ledger.json.entries).toHaveLength(retained);
+    expect(ledger.json.suppression.entries).toBeGreaterThanOrEqual(erasure.actions.filter((a: { action: string }) => a.action === 'suppress').length);
+    // find warns when the erased person comes back (the fixtures still hold her).
+    const found = cli(['find', '--config', CONFIG, '--home', 'home', '--email', 'marta.oberg@mail.example', '--json'], { cwd: dir });
+    expect(found.json.reappeared?.length ?? 0).toBeGreaterThan(0);
+
+    // A second batch of the same requests updates the same four cases and opens none.
+    const again = run('out2');
+    expect(again.code).toBe(0);
+    expect(again.json.requests.map((x: { case: string }) => x.case)).toEqual(['DSAR-2026-0001', 'DSAR-2026-0002', 'DSAR-2026-0003', 'DSAR-2026-0004']);
+    const list = cli(['case', 'list', '--home', 'home', '--json'], { cwd: dir });
+    expect(list.json.cases).toHaveLength(4);
+    expect(list.json.cases.find((c: { id: string }) => c.id === 'DSAR-2026-0002').status).toBe('in-progress');
+    expect(cli(['case', 'verify', '--home', 'home'], { cwd: dir }).code).toBe(0);
+    // Nothing on stderr names the people.
+    expect(r.stderr + again.stderr).not.toMatch(/marta|lindqvist|19761105/iu);
+  }, 180_000);
 
   it('reports every bad row with its line, and refuses extra columns', () => {
     const dir = tempDir('ojco-dsar-batch-');

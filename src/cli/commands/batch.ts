@@ -10,11 +10,22 @@
  * writes exactly the bytes an uninterrupted run would; a request is marked
  * done only after all its files are written (each atomically), so nothing
  * half-written is ever taken for finished.
+ *
+ * Erasure and objection requests get a plan (src/core/plan), and their
+ * suppression entries and ledger go into the home's store; rectification and
+ * restriction need values the requests file cannot hold (the corrected
+ * values, the Art. 18(1) ground), so they get the search result and a note.
+ * When a case store is in use (the home is given by --home, OJCO_DSAR_HOME or
+ * the config, or it already holds cases.db, or a plan needs its suppression
+ * list), each request opens its case, or updates the one it opened before:
+ * the request id is the case's reference (store migration 3), so a resumed
+ * or repeated batch never opens a second case, and outputs already attached
+ * are not attached again.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
-import { ExitCode, UsageError, type Problem } from '../../errors.ts';
+import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts';
 import { search, type SearchResult } from '../../pipeline/search.ts';
 import { ensureDir, exists, removeStaleTempFiles, sha256, writeFileAtomic } from '../../io/output.ts';
 import { loadConfigRegister } from '../../register/load.ts';
@@ -30,6 +41,9 @@ import { log, spinner, table, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
 import { renderExtract } from './export.ts';
 import type { Register } from '../../register/schema.ts';
+import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
+import { canonical } from '../../core/identity/normalise.ts';
+import type { StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
 
@@ -46,6 +60,10 @@ interface RequestState {
   outputs: OutputRef[];
   records: { exact: number; probable: number; possible: number };
   note?: string;
+  /** The request's case in the store, when one is in use. */
+  case?: string;
+  /** The plan's hash, for erasure and objection requests. */
+  planHash?: string;
 }
 
 interface BatchState {
@@ -125,14 +143,74 @@ interface Context {
   result: SearchResult;
   state: BatchState;
   outDir: string;
+  session: StoreSession | undefined;
+  /** The suppression list's key, when the batch has erasure or objection requests. */
+  secret: Buffer | undefined;
 }
 
-/** Writes one request's outputs; returns its state. Pure of side effects beyond its own folder. */
+/** A case that cannot take outputs (closed, purged) still gets its files written; the note says why they are not attached. */
+interface CaseLink {
+  id: string;
+  writable: boolean;
+  note?: string;
+}
+
+/**
+ * The request's case: the case named by the request id itself (a case id
+ * such as DSAR-2026-0001 that exists), else the one this request id opened
+ * before, else a new one. Identifiers go to the case's subject record only.
+ */
+async function caseFor(req: BatchRequest, session: StoreSession, configFile: string): Promise<CaseLink> {
+  const { normaliseCaseId } = await import('../../store/rules.ts');
+  let id: string | undefined;
+  try {
+    const named = normaliseCaseId(req.id);
+    if (session.store.hasCase(named)) id = named;
+  } catch {
+    // Not a case id: the request id is a reference.
+  }
+  id ??= session.store.caseByReference(req.id);
+  if (!id) {
+    const identifiers = req.identifiers.map((i) => ({ kind: i.kind, value: i.value, canonical: canonical(i.kind, i.value) ?? i.value }));
+    id = session.store.openCase({ types: [req.type], receivedDate: req.received, identifiers, configFile, reference: req.id }, session.ctx()).id;
+  }
+  const c = session.store.getCase(id);
+  if (c.purgedOn || c.status === 'closed') return { id, writable: false, note: `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}, so the outputs were not attached to it` };
+  return { id, writable: true };
+}
+
+/**
+ * Attaches the request's files to its case, once: files already attached
+ * with the same sha256 (a resumed batch rewrote them byte for byte) are not
+ * attached again, and the event is logged only when something was new.
+ */
+async function attachOnce(session: StoreSession, link: CaseLink, files: string[], kind: 'extract' | 'plan', event: { type: string; payload: Record<string, unknown> }): Promise<void> {
+  if (!link.writable) return;
+  const [{ attachOutputs }, { digestFile }] = await Promise.all([import('../../store/index.ts'), import('../../store/fs-safe.ts')]);
+  const have = new Set(session.store.attachmentsOf(link.id).map((a) => `${a.path}\u0000${a.sha256}`));
+  const fresh: string[] = [];
+  for (const f of files) {
+    const d = await digestFile(f);
+    if (!have.has(`${path.resolve(f)}\u0000${d.sha256}`)) fresh.push(f);
+  }
+  if (fresh.length === 0) return;
+  await attachOutputs(session.store, link.id, fresh.map((f) => ({ path: f, kind })), session.ctx(), event);
+  const c = session.store.getCase(link.id);
+  if (c.status === 'received' || c.status === 'verified') session.store.start(link.id, session.ctx());
+}
+
+/** Writes one request's outputs; returns its state. Pure of side effects beyond its own folder and its case. */
 async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): Promise<RequestState> {
   const dir = path.join(ctx.outDir, req.id);
   await ensureDir(dir);
   const records = counts(subject);
   const rel = (p: string): string => path.relative(ctx.outDir, p).split(path.sep).join('/');
+  const link = ctx.session ? await caseFor(req, ctx.session, ctx.config.file) : undefined;
+  const withCase = (st: RequestState): RequestState => {
+    if (!link) return st;
+    const note = [st.note, link.note].filter(Boolean).join('; ');
+    return { ...st, case: link.id, ...(note ? { note } : {}) };
+  };
   if (req.type === 'access') {
     const sources: ExtractSource[] = ctx.config.sources.map((src, i) => ({
       name: src.name,
@@ -154,32 +232,108 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       // A batch has no one to confirm possible matches: they stay out, and the summary counts them.
       includePossible: false,
       staffDomains: ctx.config.raw.staffDomains ?? [],
-      caseId: req.id,
+      caseId: link?.id ?? req.id,
     });
     validateExtract(extract);
     const outputs: OutputRef[] = [];
+    const files: string[] = [];
     for (const r of await renderExtract(extract, ctx.state.formats, dir)) {
       const w = await writeFileAtomic(r.file, r.data, { force: true });
       outputs.push({ path: rel(w.path), format: r.format, sha256: w.sha256 });
+      files.push(w.path);
     }
-    return { status: 'done', outputs, records };
+    if (link && ctx.session) {
+      await attachOnce(ctx.session, link, files, 'extract', {
+        type: 'extract-written',
+        payload: { asOf: extract.asOf, language: extract.language, formats: ctx.state.formats, records: extract.records.length, exact: records.exact, probable: records.probable, possibleIncluded: 0, notRead: extract.notRead.length, batch: true },
+      });
+    }
+    return withCase({ status: 'done', outputs, records });
   }
-  // Erasure and objection plans need the suppression list of the case store;
-  // rectification and restriction need input (the corrected values, the ground).
+  if (req.type === 'erasure' || req.type === 'objection') return withCase(await planRequest(req, subject, ctx, dir, link, records));
+  // Rectification and restriction need input the requests file cannot hold.
   const doc = findJson(ctx.result, subject, req.identifiers.map((i) => ({ ...i, canonical: i.value })), ctx.config.sources);
   const data = JSON.stringify({ request: { id: req.id, type: req.type, received: req.received }, ...doc }, null, 2) + '\n';
   const w = await writeFileAtomic(path.join(dir, 'found.json'), data, { force: true });
+  const onCase = link?.writable ? ` --case ${link.id}` : '';
   const note =
     req.type === 'rectification'
-      ? 'the corrected values are not in the requests file: run `ojco-dsar rectify --set FIELD=VALUE` for this request'
-      : req.type === 'restriction'
-        ? 'the Art. 18(1) ground is not in the requests file: run `ojco-dsar restrict --ground a|b|c|d` for this request'
-        : `run \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` for this request`;
-  return { status: 'needs-input', outputs: [{ path: rel(w.path), format: 'json', sha256: w.sha256 }], records, note };
+      ? `the corrected values are not in the requests file: run \`ojco-dsar rectify --set FIELD=VALUE${onCase}\` with this request's identifiers`
+      : `the Art. 18(1) ground is not in the requests file: run \`ojco-dsar restrict --ground a|b|c|d${onCase}\` with this request's identifiers`;
+  return withCase({ status: 'needs-input', outputs: [{ path: rel(w.path), format: 'json', sha256: w.sha256 }], records, note });
 }
 
-function summaryCsv(rows: { id: string; type: string; received: string; status: string; exact: number; probable: number; possible: number; outputs: string; note: string }[]): string {
-  const head = ['id', 'type', 'received', 'status', 'exact', 'probable', 'possible', 'outputs', 'note'];
+/**
+ * An erasure or objection plan, as `erase` and `object --marketing` make it.
+ * A batch has no one to confirm possible matches, so they get no action
+ * (listed as excluded), exactly as `erase --yes` without --include-possible.
+ * An objection in a requests file is taken as one to direct marketing
+ * (Art. 21(2)-(3), absolute); an objection to profiling under Art. 21(1)
+ * needs the officer's weighing: `object --profiling`.
+ */
+async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Context, dir: string, link: CaseLink | undefined, records: RequestState['records']): Promise<RequestState> {
+  const rel = (p: string): string => path.relative(ctx.outDir, p).split(path.sep).join('/');
+  const gaPropertyId = ctx.config.raw.gaPropertyId;
+  const input = {
+    asOf: ctx.state.asOf,
+    register: ctx.register,
+    matches: subject.records,
+    sources: ctx.config.sources.map((src) => ({ name: src.name, connector: src.connector.id })),
+    confirmed: new Set<number>(),
+    fiscalYear: { start: ctx.config.raw.fiscalYearStart ?? '01-01' },
+    subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),
+    ...(link ? { caseId: link.id } : {}),
+    suppressionSecret: ctx.secret!,
+    ...(gaPropertyId ? { gaPropertyId } : {}),
+  };
+  let plan: Plan;
+  try {
+    plan = req.type === 'erasure' ? planErasure(input) : planObjection(input, { marketing: true, profiling: false });
+  } catch (e) {
+    if (e instanceof PlanInputError) return { status: 'failed', outputs: [], records, note: e.problems[0]?.message ?? e.message };
+    throw e;
+  }
+  const titles = new Map(ctx.config.sources.map((src) => [src.connector.id, src.connector.title]));
+  const base = path.join(dir, `plan-${plan.kind}`);
+  const rendered: { format: string; file: string; data: Buffer | string }[] = [{ format: 'json', file: `${base}.json`, data: serialisePlan(plan) }];
+  if (ctx.state.formats.includes('html')) rendered.push({ format: 'html', file: `${base}.html`, data: (await import('../../report/plan-html.ts')).planHtml(plan, titles) });
+  if (ctx.state.formats.includes('xlsx')) rendered.push({ format: 'xlsx', file: `${base}.xlsx`, data: await (await import('../../report/plan-xlsx.ts')).planXlsx(plan, titles) });
+  const outputs: OutputRef[] = [];
+  const files: string[] = [];
+  for (const r of rendered) {
+    const w = await writeFileAtomic(r.file, r.data, { force: true });
+    outputs.push({ path: rel(w.path), format: r.format, sha256: w.sha256 });
+    files.push(w.path);
+  }
+  // Recorded after the files are written; idempotent (one row per identifier and plan), so a resumed batch adds nothing twice.
+  const session = ctx.session!;
+  const { recordPlan } = await import('../../store/plans.ts');
+  const { phoneTailsOf } = await import('./plan.ts');
+  const recorded = recordPlan(session.store, plan, session.ctx(), { phoneTails: phoneTailsOf(plan, subject, ctx.secret!) });
+  if (link) {
+    await attachOnce(session, link, files, 'plan', {
+      type: 'plan-written',
+      payload: {
+        plan: plan.kind,
+        planHash: plan.planHash,
+        asOf: plan.asOf,
+        records: plan.summary.records,
+        actions: plan.summary.actions,
+        deselected: 0,
+        formats: rendered.map((r) => r.format),
+        suppressionAdded: recorded.suppression.added,
+        ledgerAdded: recorded.ledger.added,
+        batch: true,
+      },
+    });
+  }
+  const excluded = records.possible;
+  const note = excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined;
+  return { status: 'done', outputs, records, planHash: plan.planHash, ...(note ? { note } : {}) };
+}
+
+function summaryCsv(rows: { id: string; type: string; received: string; status: string; exact: number; probable: number; possible: number; outputs: string; case: string; note: string }[]): string {
+  const head = ['id', 'type', 'received', 'status', 'exact', 'probable', 'possible', 'outputs', 'case', 'note'];
   const q = (v: string | number): string => {
     const s = neutraliseFormula(String(v));
     return /[;"\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
@@ -245,63 +399,118 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   }
 
   const pending = requests.filter((r) => !state.done[r.id]);
-  let result: SearchResult | undefined;
+  let session: StoreSession | undefined;
+  let secret: Buffer | undefined;
   if (pending.length > 0) {
-    const spin = await spinner(`Searching for ${pending.length} request(s) in one pass…`, true);
-    result = await search({
-      sources: config.sources,
-      baseDir: config.baseDir,
-      subjects: pending.map((r) => ({ id: r.id, identifiers: r.identifiers })),
-      cacheBytes: s.cacheBytes,
-      prefilter: s.prefilter,
-      onProgress: (p) => spin.update(progressText(p)),
-    });
-    spin.update('Writing outputs…');
-    const ctx: Context = { config, register, result, state, outDir: s.outDir };
-    for (const [i, req] of pending.entries()) {
-      spin.update(`Writing outputs ${i + 1}/${pending.length}…`);
-      let rs: RequestState;
-      try {
-        rs = await answer(req, result.subjects[i]!, ctx);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        rs = { status: 'failed', outputs: [], records: counts(result.subjects[i]!), note: e.problems[0]?.message ?? e.message };
+    const needsSecret = pending.some((r) => r.type === 'erasure' || r.type === 'objection');
+    const { resolveCaseSettings } = await import('../../store/settings.ts');
+    const where = await resolveCaseSettings({ home: opts.home as string | undefined, config: config.file, cwd, env: process.env });
+    const configured = where.homeSource === 'flag' || where.homeSource === 'env' || where.homeSource === 'config' || (await exists(path.join(where.home, 'cases.db')));
+    if (needsSecret || configured) {
+      session = await openStore({ ...opts, config: config.file });
+      if (needsSecret) {
+        const { suppressionSecret } = await import('../../store/plans.ts');
+        secret = suppressionSecret(session.store, session.ctx());
       }
-      // Done only once every file of the request is on disk.
-      state.done[req.id] = rs;
-      await saveState(s.outDir, state);
     }
-    spin.stop();
+  }
+  try {
+    return await finish();
+  } finally {
+    session?.store.close();
   }
 
-  const rows = requests.map((r) => ({ req: r, st: state.done[r.id]! }));
-  const summary = {
-    requests: rows.map(({ req, st }) => ({ id: req.id, type: req.type, received: req.received, status: st.status, outputs: st.outputs, records: st.records, ...(st.note ? { note: st.note } : {}) })),
-    summary: {
-      total: rows.length,
-      done: rows.filter((r) => r.st.status === 'done').length,
-      needsInput: rows.filter((r) => r.st.status === 'needs-input').length,
-      failed: rows.filter((r) => r.st.status === 'failed').length,
-      asOf: state.asOf,
-      generatedAt: state.generatedAt,
-      ...(result ? { sources: result.sources.map((x) => ({ source: x.source, connector: x.connector, reads: x.reads, records: x.records })), skipped: result.skipped } : {}),
-    },
-  };
-  const summaryFiles = [
-    await writeFileAtomic(path.join(s.outDir, 'summary.json'), JSON.stringify({ requests: summary.requests, summary: { ...summary.summary, sources: undefined, skipped: undefined } }, null, 2) + '\n', { force: true }),
-    await writeFileAtomic(
-      path.join(s.outDir, 'summary.csv'),
-      summaryCsv(rows.map(({ req, st }) => ({ id: req.id, type: req.type, received: req.received, status: st.status, ...st.records, outputs: st.outputs.map((o) => o.path).join(' '), note: st.note ?? '' }))),
-      { force: true },
-    ),
-  ];
-  if (opts.json) {
-    writeJson({ ...summary, files: summaryFiles.map((f) => ({ path: f.path, sha256: f.sha256 })) });
-  } else {
-    writeOut(table([['id', 'type', 'status', 'exact', 'probable', 'possible'], ...summary.requests.map((r) => [r.id, r.type, r.status, String(r.records.exact), String(r.records.probable), String(r.records.possible)])]));
-    writeOut(`\n${summary.summary.done} done, ${summary.summary.needsInput} need input, ${summary.summary.failed} failed; summary in ${path.relative(cwd, s.outDir) || '.'}/summary.json and summary.csv`);
+  async function finish(): Promise<number> {
+    let result: SearchResult | undefined;
+    if (pending.length > 0) {
+      const spin = await spinner(`Searching for ${pending.length} request(s) in one pass…`, true);
+      result = await search({
+        sources: config.sources,
+        baseDir: config.baseDir,
+        subjects: pending.map((r) => ({ id: r.id, identifiers: r.identifiers })),
+        cacheBytes: s.cacheBytes,
+        prefilter: s.prefilter,
+        onProgress: (p) => spin.update(progressText(p)),
+      });
+      spin.update('Writing outputs…');
+      const ctx: Context = { config, register, result, state, outDir: s.outDir, session, secret };
+      for (const [i, req] of pending.entries()) {
+        spin.update(`Writing outputs ${i + 1}/${pending.length}…`);
+        let rs: RequestState;
+        try {
+          rs = await answer(req, result.subjects[i]!, ctx);
+        } catch (e) {
+          if (!(e instanceof UsageError)) throw e;
+          rs = { status: 'failed', outputs: [], records: counts(result.subjects[i]!), note: e.problems[0]?.message ?? e.message };
+        }
+        // Done only once every file of the request is on disk.
+        state.done[req.id] = rs;
+        await saveState(s.outDir, state);
+      }
+      spin.stop();
+    }
+
+    const rows = requests.map((r) => ({ req: r, st: state.done[r.id]! }));
+    const summary = {
+      requests: rows.map(({ req, st }) => ({
+        id: req.id,
+        type: req.type,
+        received: req.received,
+        status: st.status,
+        outputs: st.outputs,
+        records: st.records,
+        ...(st.case ? { case: st.case } : {}),
+        ...(st.planHash ? { planHash: st.planHash } : {}),
+        ...(st.note ? { note: st.note } : {}),
+      })),
+      summary: {
+        total: rows.length,
+        done: rows.filter((r) => r.st.status === 'done').length,
+        needsInput: rows.filter((r) => r.st.status === 'needs-input').length,
+        failed: rows.filter((r) => r.st.status === 'failed').length,
+        asOf: state.asOf,
+        generatedAt: state.generatedAt,
+        ...(result ? { sources: result.sources.map((x) => ({ source: x.source, connector: x.connector, reads: x.reads, records: x.records })), skipped: result.skipped } : {}),
+      },
+    };
+    const summaryFiles = [
+      await writeFileAtomic(path.join(s.outDir, 'summary.json'), JSON.stringify({ requests: summary.requests, summary: { ...summary.summary, sources: undefined, skipped: undefined } }, null, 2) + '\n', { force: true }),
+      await writeFileAtomic(
+        path.join(s.outDir, 'summary.csv'),
+        summaryCsv(rows.map(({ req, st }) => ({ id: req.id, type: req.type, received: req.received, status: st.status, ...st.records, outputs: st.outputs.map((o) => o.path).join(' '), case: st.case ?? '', note: st.note ?? '' }))),
+        { force: true },
+      ),
+    ];
+    if (opts.json) {
+      writeJson({ ...summary, files: summaryFiles.map((f) => ({ path: f.path, sha256: f.sha256 })) });
+    } else {
+      const withCases = summary.requests.some((r) => r.case);
+      writeOut(
+        table([
+          ['id', 'type', 'status', 'exact', 'probable', 'possible', ...(withCases ? ['case'] : [])],
+          ...summary.requests.map((r) => [r.id, r.type, r.status, String(r.records.exact), String(r.records.probable), String(r.records.possible), ...(withCases ? [r.case ?? ''] : [])]),
+        ]),
+      );
+      writeOut(`\n${summary.summary.done} done, ${summary.summary.needsInput} need input, ${summary.summary.failed} failed; summary in ${path.relative(cwd, s.outDir) || '.'}/summary.json and summary.csv`);
+    }
+    const skipped = result?.skipped.length ?? 0;
+    if (skipped > 0 && !opts.json) log(`${skipped} file(s) could not be read; the others were searched (exit code 3).`);
+    return skipped > 0 ? ExitCode.SourceFailed : ExitCode.Ok;
   }
-  const skipped = result?.skipped.length ?? 0;
-  if (skipped > 0 && !opts.json) log(`${skipped} file(s) could not be read; the others were searched (exit code 3).`);
-  return skipped > 0 ? ExitCode.SourceFailed : ExitCode.Ok;
+}
+
+/** Opens the store; a home that cannot be created or opened is a clear usage error (exit 2), not a crash. */
+async function openStore(opts: Record<string, unknown>): Promise<StoreSession> {
+  const { openSession } = await import('./case-common.ts');
+  try {
+    return await openSession({ ...opts, asOf: undefined });
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(
+      'the ojco-dsar home cannot be opened',
+      [{ code: 'store.unavailable', message: `${err.code ?? 'error'}${err.path ? ` at ${err.path}` : ''}: the cases and the suppression list live in <home>/cases.db, which could not be created or opened` }],
+      'Pass --home DIR (a folder you can write), or set OJCO_DSAR_HOME.',
+    );
+  }
 }

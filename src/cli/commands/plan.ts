@@ -351,7 +351,7 @@ async function issue(
  * from (the subject's identifiers and the matched records' evidence). The
  * store keeps only these keyed hashes.
  */
-function phoneTailsOf(plan: Plan, subject: SubjectResult, secret: Uint8Array): Map<string, string> {
+export function phoneTailsOf(plan: Plan, subject: SubjectResult, secret: Uint8Array): Map<string, string> {
   const listed = new Set(plan.actions.filter((a) => a.suppression?.kind === 'phone').map((a) => a.suppression!.hash));
   const out = new Map<string, string>();
   if (listed.size === 0) return out;
