@@ -347,3 +347,44 @@ describe('home, actor and help', () => {
     expect(run(['case', 'list', '--bogus'], cwd).code).toBe(2);
   });
 });
+
+describe('case details found while documenting (eve warning, late extension, dates, log, purge)', () => {
+  it('warns when the due date is an eve (DL-4) and no longer offers an extension after the one-month date', () => {
+    const { cwd } = project('eve');
+    const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-11-24', '--json'], cwd).json.id;
+    const before = run(['case', 'show', id, '--as-of', '2026-12-01', '--json'], cwd).json;
+    expect(before.dueDate).toBe('2026-12-24');
+    expect(before.warnings.join('\n')).toContain('julafton');
+    const human = run(['case', 'show', id, '--as-of', '2026-12-01'], cwd).stdout;
+    expect(human).toContain('possible until 2026-12-24');
+    expect(human).toContain('julafton');
+    const late = run(['case', 'show', id, '--as-of', '2026-12-28'], cwd).stdout;
+    expect(late).toContain('no longer possible: the one-month date 2026-12-24 has passed');
+    expect(late).not.toContain('possible until');
+  });
+
+  it('refuses an answer dated before receipt before hashing anything, and summarises note and plan events in the log', () => {
+    const { cwd } = project('order');
+    const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-03-10', '--json'], cwd).json.id;
+    const r = run(['case', 'answer', id, '--on', '2026-03-01', '--json'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.json.error.problems[0].code).toBe('case.date-before-receipt');
+    expect(r.stderr).not.toContain('answering anyway');
+    expect(r.stderr).not.toContain('manifest');
+    run(['case', 'note', id, 'Called back'], cwd);
+    const log = run(['case', 'log', id], cwd).stdout;
+    expect(log).toMatch(/note-added\s+text #1/u);
+  });
+
+  it('purge warns when --as-of lies beyond a retention that has not ended today', () => {
+    const { cwd } = project('purge-future');
+    const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-05', '--json'], cwd).json.id;
+    run(['case', 'answer', id, '--on', '2026-01-20'], cwd);
+    // Kept until 2126-01-21: still inside its retention on the day this test runs.
+    run(['case', 'close', id, '--on', '2026-01-21', '--retention-months', '1200'], cwd);
+    const far = run(['case', 'purge', '--as-of', '2199-01-01', '--dry-run', '--json'], cwd);
+    expect(far.code).toBe(0);
+    expect(far.json.due.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(far.stderr).toContain('is after today');
+  });
+});

@@ -56,10 +56,12 @@ const CASE_JSON = `{ "id", "types", "status", "receivedDate", "channel", "nomina
     "extension": { "decidedOn", "noticeDate", "reason" } | null,
     "identity": { "method", "by", "on" } | null,
     "outcome": { "type", "on", "late", "grounds"?, "reason"?, "complaintInformation"? } | null,
-    "closedOn", "retentionMonths", "retainUntil", "purgedOn", "events",
+    "closedOn", "retentionMonths", "retainUntil", "purgedOn", "configFile", "createdAt", "updatedAt", "events",
     "attachments": [ { "id", "kind", "path", "sha256", "size", "copied", "addedAt" } ],
     "manifests": [ { "id", "reason", "path", "sha256", "createdAt", "purged" } ],
-    "daysLeft", "overdue", "warnings": [...] }`;
+    "asOf", "daysLeft", "overdue", "warnings": [...] }
+  status: received | verified | in-progress (open: the clock runs) | answered | refused | closed;
+  daysLeft is null once the case is answered, refused or closed.`;
 
 export function caseCommand(): Command {
   const group = new Command('case')
@@ -73,13 +75,17 @@ deadline (DL-1..DL-4), at most one extension (DL-3), the identity check
 outputs with their sha256, an append-only hash-chained audit trail and, when
 answered, refused or closed, an evidence manifest (Art. 5(2)).
 
-Typical flow:
+Examples (a typical flow):
   ojco-dsar case open --type access --email asa@example.se --received 2026-01-31
   ojco-dsar case verify-identity DSAR-2026-0001 --method email-on-file
   ojco-dsar case attach DSAR-2026-0001 out/extract.html --kind extract
   ojco-dsar case answer DSAR-2026-0001
   ojco-dsar case close DSAR-2026-0001
   ojco-dsar case verify DSAR-2026-0001
+
+JSON (--json): every subcommand prints one JSON document; see its --help
+(ojco-dsar case open --help, ...). Most print the case:
+  { "id", "types", "status", "receivedDate", "dueDate", "daysLeft", "overdue", ... }
 ${HOME_HELP}
 ${CASE_EXIT_CODES}`,
     )
@@ -294,7 +300,7 @@ JSON (--json): the case, plus "manifest": { "path", "sha256" }.`,
 Example:
   ojco-dsar case log DSAR-2026-0001
 
-JSON (--json): { "id", "events": [ { "seq", "at", "actor", "type", "payload", "hash" } ] }`,
+JSON (--json): { "id", "events": [ { "seq", "caseId", "at", "actor", "type", "payload", "hash" } ] }`,
     ).action(action('log')),
   );
 
@@ -335,7 +341,10 @@ Example:
   ojco-dsar case purge --as-of 2029-12-31 --yes --json
 
 JSON (--json): { "asOf", "dryRun", "purged": [ { "id", "retainUntil", "removed": { "identifiers",
-  "texts", "attachments", "manifests" }, "externalFiles" } ] }`,
+  "texts", "attachments", "manifests" }, "externalFiles" } ],
+  "due"?: [ { "id", "closedOn", "retainUntil" } ] }
+  "due" is there when nothing was purged (--dry-run, or no case due): the cases
+  that would be purged, with "purged": [].`,
     ).action(action('purge')),
   );
 

@@ -9,7 +9,7 @@
 import { chmod, copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { daysLeft } from '../../core/law/deadline.ts';
+import { computeDeadline, daysLeft } from '../../core/law/deadline.ts';
 import { ExitCode, UsageError, type Problem } from '../../errors.ts';
 import type { AuditEvent } from '../../store/audit.ts';
 import type { CaseView } from '../../store/cases.ts';
@@ -28,7 +28,7 @@ import {
 } from '../../store/rules.ts';
 import { canPrompt, err, log, out, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags } from '../subject.ts';
-import { checkDate, dateWithWeekday, openSession, throwIf, type StoreSession } from './case-common.ts';
+import { checkDate, dateWithWeekday, openSession, throwIf, todayInStockholm, type StoreSession } from './case-common.ts';
 
 type Opts = Record<string, unknown>;
 
@@ -72,6 +72,12 @@ function withClock(c: CaseView, today: string): CaseView & { asOf: string; daysL
   if (open && !c.extended && daysLeft(c.oneMonthDueDate, today) >= 0 && daysLeft(c.oneMonthDueDate, today) <= 7) {
     warnings.push(`an extension, if needed, must be notified by ${c.oneMonthDueDate} (DL-3)`);
   }
+  // DL-4: a due date on midsommarafton, julafton or nyårsafton stands, but nobody works that day.
+  if (open && daysLeft(c.dueDate, today) >= 0) {
+    for (const w of computeDeadline({ receivedDate: c.receivedDate, extended: c.extended }).warnings) {
+      if (w.code === 'due-on-eve') warnings.push(w.message);
+    }
+  }
   return { ...c, asOf: today, daysLeft: open ? daysLeft(c.dueDate, today) : null, overdue: isOverdue(c.status, c.dueDate, today), warnings };
 }
 
@@ -91,7 +97,14 @@ function renderCase(c: ReturnType<typeof withClock>, opts: { subject?: boolean }
     ['Due', `${dateWithWeekday(c.dueDate)}  ${daysText(c)}${c.extended ? ' (extended, DL-3)' : ''}`],
     ['Nominal', `${c.nominalDate}  (plan to answer before it, DL-1b)`],
   ];
-  if (!c.extended && OPEN_STATUSES.has(c.status)) rows.push(['Extension', `possible until ${dateWithWeekday(c.oneMonthDueDate)}, once, with reasons (DL-3)`]);
+  if (!c.extended && OPEN_STATUSES.has(c.status)) {
+    rows.push([
+      'Extension',
+      daysLeft(c.oneMonthDueDate, c.asOf) >= 0
+        ? `possible until ${dateWithWeekday(c.oneMonthDueDate)}, once, with reasons (DL-3)`
+        : `no longer possible: the one-month date ${c.oneMonthDueDate} has passed (DL-3)`,
+    ]);
+  }
   if (c.extension) rows.push(['Extension', `decided ${c.extension.decidedOn}, notice sent ${c.extension.noticeDate}`]);
   rows.push(['Identity', c.identity ? `${c.identity.method}, by ${c.identity.by}, on ${c.identity.on}` : 'not verified']);
   if (c.outcome) {
@@ -110,6 +123,10 @@ function renderCase(c: ReturnType<typeof withClock>, opts: { subject?: boolean }
     lines.push(table(c.attachments.map((a) => [`#${a.id}`, a.kind, a.path, a.sha256.slice(0, 12) + '…']), { indent: 4 }));
   }
   return lines.join('\n');
+}
+
+function notes(c: { warnings: string[] }): string {
+  return c.warnings.length ? '\n\n' + c.warnings.map((w) => out.yellow('note: ') + w).join('\n') : '';
 }
 
 function print(opts: Opts, doc: unknown, human: () => string): void {
@@ -147,7 +164,7 @@ async function open(opts: Opts): Promise<number> {
       s.ctx(),
     );
     const doc = withClock(c, s.today);
-    print(opts, doc, () => `Opened ${renderCase(doc, { subject: true })}`);
+    print(opts, doc, () => `Opened ${renderCase(doc, { subject: true })}${notes(doc)}`);
     if (!opts.json) log(`Case ${c.id} stored in ${s.store.file}`);
     return ExitCode.Ok;
   } finally {
@@ -214,7 +231,7 @@ async function show(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
     const doc = withClock(s.store.getCase(id, { withSubject: true }), s.today);
-    print(opts, doc, () => renderCase(doc, { subject: true }) + (doc.warnings.length ? '\n\n' + doc.warnings.map((w) => out.yellow('note: ') + w).join('\n') : ''));
+    print(opts, doc, () => renderCase(doc, { subject: true }) + notes(doc));
     return ExitCode.Ok;
   } finally {
     s.store.close();
@@ -323,11 +340,11 @@ async function attach(opts: Opts): Promise<number> {
  * invalid: exit 2 before anything changes), then make the change, then
  * write the manifest, which then includes the change's event.
  */
-async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'answered' | 'refused' | 'closed', change: () => CaseView): Promise<{ c: CaseView; manifest: { path: string; sha256: string } }> {
+async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'answered' | 'refused' | 'closed', on: string, change: () => CaseView): Promise<{ c: CaseView; manifest: { path: string; sha256: string } }> {
   const { collectEvidence, composeManifest, writeManifest } = await import('../../store/manifest.ts');
   const { spinner } = await import('../io.ts');
   const before = s.store.getCase(id);
-  precheck(before, reason, !!opts.withdrawn);
+  precheck(before, reason, !!opts.withdrawn, on);
   // The config the case was opened with, unless one is named now.
   const configFile = (opts.config ? s.settings.configFile : (before.configFile ?? s.settings.configFile)) ?? undefined;
   if (configFile && !existsSync(configFile)) {
@@ -356,7 +373,7 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
  * The status rules again, cheaply, before hashing what may be gigabytes of
  * inputs; the store checks them once more inside its transaction.
  */
-function precheck(c: CaseView, reason: 'answered' | 'refused' | 'closed', withdrawn: boolean): void {
+function precheck(c: CaseView, reason: 'answered' | 'refused' | 'closed', withdrawn: boolean, on: string): void {
   const no = (code: string, message: string): never => {
     throw new UsageError(`case ${c.id} is ${c.purgedOn ? 'purged' : c.status}`, [{ code, message }]);
   };
@@ -369,6 +386,11 @@ function precheck(c: CaseView, reason: 'answered' | 'refused' | 'closed', withdr
       no('case.not-answered', `case ${c.id} has not been answered or refused; run \`case answer\` or \`case refuse\` first, or close it with --withdrawn if the subject withdrew the request`);
     }
   }
+  if (on < c.receivedDate) {
+    throw new UsageError(`case ${c.id}: the date is out of order`, [
+      { code: 'case.date-before-receipt', message: `the ${reason === 'closed' ? 'closing' : reason === 'answered' ? 'answer' : 'refusal'} date ${on} is before the request was received (${c.receivedDate})` },
+    ]);
+  }
 }
 
 async function answer(opts: Opts): Promise<number> {
@@ -379,8 +401,9 @@ async function answer(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
     const pre = s.store.getCase(id);
+    precheck(pre, 'answered', false, on ?? s.today);
     if (!pre.identity && OPEN_STATUSES.has(pre.status)) warn(`case ${id}: the identity was never recorded as verified (Art. 12(6)); answering anyway`);
-    const { c, manifest } = await withManifest(opts, s, id, 'answered', () => s.store.answer(id, { on: on ?? s.today }, s.ctx()));
+    const { c, manifest } = await withManifest(opts, s, id, 'answered', on ?? s.today, () => s.store.answer(id, { on: on ?? s.today }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
     print(opts, doc, () => `${id} answered on ${c.outcome?.on}${c.outcome?.late ? out.red(` — after the due date ${c.dueDate}`) : ' — on time'}.\nEvidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`);
     return ExitCode.Ok;
@@ -399,7 +422,7 @@ async function refuse(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
-    const { c, manifest } = await withManifest(opts, s, id, 'refused', () => s.store.refuse(id, { on: on ?? s.today, grounds, reason: reason! }, s.ctx()));
+    const { c, manifest } = await withManifest(opts, s, id, 'refused', on ?? s.today, () => s.store.refuse(id, { on: on ?? s.today, grounds, reason: reason! }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
     print(opts, doc, () =>
       [
@@ -429,7 +452,7 @@ async function close(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
     const retentionMonths = months ?? s.settings.retentionMonths ?? DEFAULT_CASE_RETENTION_MONTHS;
-    const { c, manifest } = await withManifest(opts, s, id, 'closed', () => s.store.closeCase(id, { on: on ?? s.today, withdrawn: !!opts.withdrawn, retentionMonths }, s.ctx()));
+    const { c, manifest } = await withManifest(opts, s, id, 'closed', on ?? s.today, () => s.store.closeCase(id, { on: on ?? s.today, withdrawn: !!opts.withdrawn, retentionMonths }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
     print(opts, doc, () => `${id} closed on ${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} months), then case purge removes its personal data.\nEvidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`);
     return ExitCode.Ok;
@@ -462,6 +485,17 @@ function eventSummary(e: AuditEvent): string {
       return `${String(p.file)} sha256 ${String(p.sha256).slice(0, 12)}…`;
     case 'purged':
       return `on ${String(set.purged_on)}`;
+    case 'plan-written':
+      return `${String(p.plan)} plan ${String(p.planHash).slice(0, 12)}… as of ${String(p.asOf)}; ${String(p.records)} record(s)`;
+    case 'extract-written':
+      return `extract as of ${String(p.asOf)} (${String(p.language)}); ${String(p.records)} record(s)`;
+    case 'ledger-hold':
+    case 'ledger-release':
+      return `ledger entry #${String(p.ledgerEntry)} (plan ${String(p.planHash).slice(0, 12)}…)`;
+    case 'ledger-swept':
+      return `${String(p.entries)} ledger entr${p.entries === 1 ? 'y' : 'ies'} swept by plan ${String(p.planHash).slice(0, 12)}… as of ${String(p.asOf)}`;
+    case 'note-added':
+      return `text #${String((p.note as { $ref?: string } | undefined)?.$ref?.split(':')[1])}`;
     default:
       return '';
   }
@@ -516,6 +550,10 @@ async function purge(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
     const candidates = s.store.purgeCandidates(s.today);
+    const realToday = todayInStockholm();
+    if (s.today > realToday && candidates.some((c) => c.retainUntil !== null && c.retainUntil >= realToday)) {
+      warn(`--as-of ${s.today} is after today (${realToday}): some of these cases are still inside their retention today`);
+    }
     const summary = candidates.map((c) => ({ id: c.id, closedOn: c.closedOn, retainUntil: c.retainUntil }));
     if (opts.dryRun || candidates.length === 0) {
       print(opts, { asOf: s.today, dryRun: !!opts.dryRun, purged: [], due: summary }, () =>

@@ -20,6 +20,13 @@ Exit codes:
       is still written; read the warning before acting on it
   70  internal error (a bug in ojco-dsar; please report it)`;
 
+const LEDGER_EXIT_CODES = `
+Exit codes:
+  0   done
+  2   usage error: a bad --due date, an id that is not a number or not in the
+      ledger, an entry already swept, or a home where the store cannot be opened
+  70  internal error (a bug in ojco-dsar; please report it)`;
+
 const PLAN_JSON = `JSON (--json): the plan itself, exactly the bytes of the plan file (canonical JSON,
 sorted keys), so the same inputs and --as-of give byte-identical output:
   { "schemaVersion", "kind", "asOf", "planHash", "caseId"?, "parameters",
@@ -207,17 +214,69 @@ function ledgerCommand(): Command {
       .option('--json', 'print one JSON document on stdout and nothing else there')
       .option('-y, --yes', 'never prompt')
       .exitOverride();
-  const group = new Command('ledger').description('the deferred-erasure ledger: what erasure plans retained, and until when');
+  const group = new Command('ledger')
+    .description('the deferred-erasure ledger: what erasure plans retained, and until when')
+    .addHelpText(
+      'after',
+      `
+Every "retain" action of an erasure plan is a ledger entry with its last day to
+keep; sweep plans the deletion of the due ones. Entries live in <home>/cases.db.
+
+Examples:
+  ojco-dsar ledger list --status pending
+  ojco-dsar ledger hold 12 --json
+
+JSON (--json): see each subcommand's --help; list prints { "entries": [...], "suppression": { "entries": n } },
+hold and release print { "id", "status" }.
+${LEDGER_EXIT_CODES}`,
+    );
   group.addCommand(
     opts(new Command('list').description('list ledger entries'))
       .addOption(new Option('--status <status>', 'only entries with this status').choices(['pending', 'swept', 'hold']))
-      .option('--due <date>', 'only entries due on this date (last day to keep before it)')
-      .addHelpText('after', `\nJSON (--json): { "entries": [ { "id", "status", "source", "connector", "locator", "entity", "category",\n  "retainUntil", "deletableFrom", "planHash", "caseId"?, "sweptPlan"?, "sweptOn"? } ], "suppression": { "entries": n } }\n${PLAN_EXIT_CODES}`)
+      .option('--due <date>', 'only pending entries due on this date (last day to keep before it)')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  ojco-dsar ledger list
+  ojco-dsar ledger list --due 2033-01-01 --json
+
+JSON (--json): { "entries": [ { "id", "status", "source", "connector", "locator", "entity"?, "category"?,
+  "retainUntil"?, "deletableFrom"?, "planHash", "caseId"?, "sweptPlan"?, "sweptOn"? } ], "suppression": { "entries": n } }
+status: pending | swept | hold; "suppression" counts the keyed hashes on the suppression list.
+${LEDGER_EXIT_CODES}`,
+      )
       .action(run('list')),
   );
   group.addCommand(
-    opts(new Command('hold').description('put a ledger entry under a legal hold (Art. 17(3)(e)): sweep leaves it').argument('<id>', 'the entry id (ledger list)')).action(run('hold')),
+    opts(new Command('hold').description('put a ledger entry under a legal hold (Art. 17(3)(e)): sweep leaves it').argument('<id>', 'the entry id (ledger list)'))
+      .addHelpText(
+        'after',
+        `
+The hold is logged on the entry's case (ledger-hold) when it has one.
+
+Example:
+  ojco-dsar ledger hold 12 --json
+
+JSON (--json): { "id": 12, "status": "hold" }
+${LEDGER_EXIT_CODES}`,
+      )
+      .action(run('hold')),
   );
-  group.addCommand(opts(new Command('release').description('release a legal hold: the entry is pending again').argument('<id>', 'the entry id')).action(run('release')));
+  group.addCommand(
+    opts(new Command('release').description('release a legal hold: the entry is pending again').argument('<id>', 'the entry id'))
+      .addHelpText(
+        'after',
+        `
+The release is logged on the entry's case (ledger-release) when it has one.
+
+Example:
+  ojco-dsar ledger release 12 --json
+
+JSON (--json): { "id": 12, "status": "pending" }
+${LEDGER_EXIT_CODES}`,
+      )
+      .action(run('release')),
+  );
   return group;
 }
