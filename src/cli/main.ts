@@ -183,13 +183,22 @@ Examples:
 
 JSON (--json): { "requests": [ { "id", "type", "received", "status", "outputs": [ { "path", "format", "sha256" } ],
   "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "note"? } ],
-  "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt", "sources": [ { "source", "reads" } ] },
+  "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt",
+    "sources": [ { "source", "connector", "reads", "records" } ], "skipped": [ { "source", "connector", "file", "line"?, "code", "message" } ] },
   "files": [ { "path", "sha256" } ] }
 status: done | needs-input (the request needs values the file does not hold) | failed
 Timestamps: a resumed batch writes the same bytes as an uninterrupted one (the run's clock
 is fixed at its start; SOURCE_DATE_EPOCH fixes it across runs); the audit trail's event
 times are the real times.
-${EXIT_CODES_HELP}`,
+
+Exit codes:
+  0   the batch is complete, also when some requests need input or failed (see each
+      request's status and note in the summary)
+  2   usage or config error: bad flags, a bad requests row (each with its line), a batch
+      already in --out without --resume, nothing to resume, a requests file or config
+      changed since the batch started, a home that cannot be opened
+  3   one or more sources could not be read; the others were searched (summary.skipped)
+  70  internal error (a bug in ojco-dsar; please report it)`,
       )
       .action(lazy(() => import('./commands/batch.ts'))),
   );
