@@ -290,14 +290,39 @@ function printProblems(problems: Problem[]): void {
   }
 }
 
+/**
+ * Commander quotes what was typed in its usage errors. A value typed in the
+ * wrong place (`--emial=asa@example.se`, a personnummer without its flag,
+ * an e-mail address as a --lang) may be personal data, and these messages
+ * go to terminals, CI logs and support tickets: the flag's name stays, the
+ * value does not (issue #8 point 4).
+ */
+export function redactUsageMessage(message: string): string {
+  const word = /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,40}$/u;
+  return message
+    .replace(/unknown option '([^']*)'/gu, (_m, opt: string) => {
+      const name = opt.split('=')[0]!;
+      return `unknown option '${word.test(name) ? name : '…'}${opt.includes('=') ? '=…' : ''}'`;
+    })
+    .replace(/unknown command '([^']*)'/gu, (m, c: string) => (word.test(c) ? m : 'unknown command (what was typed is not repeated: it is not a command name)'))
+    .replace(/argument '[^']*' is invalid/gu, 'argument is invalid')
+    .replace(/command-argument value '[^']*' is invalid/gu, 'command-argument value is invalid');
+}
+
+/** The redaction and exit override for a command and all its subcommands. */
+function guardUsageErrors(cmd: Command): void {
+  cmd.exitOverride();
+  cmd.configureOutput({ outputError: (s, write) => write(redactUsageMessage(s)) });
+  for (const c of cmd.commands) guardUsageErrors(c);
+}
+
 function wantsJson(argv: string[]): boolean {
   return argv.includes('--json');
 }
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const c of program.commands) c.exitOverride();
+  guardUsageErrors(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -307,7 +332,7 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = ExitCode.Ok;
         return;
       }
-      if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
+      if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: { code: e.code, message: redactUsageMessage(e.message) } }) + '\n');
       process.exitCode = ExitCode.Usage;
       return;
     }

@@ -93,7 +93,8 @@ export function formatCaseId(year: number, n: number): string {
 export function normaliseCaseId(input: string): string {
   const m = /^(?:DSAR-)?(\d{4})-(\d{1,9})$/iu.exec(input.trim());
   if (!m) {
-    throw new UsageError(`not a case id: ${JSON.stringify(input.slice(0, 40))}`, [
+    // What was typed is not repeated: people paste an e-mail address or a personnummer here by mistake.
+    throw new UsageError('not a case id', [
       { code: 'usage.case-id', message: 'a case id looks like DSAR-2026-0001' },
     ]);
   }
