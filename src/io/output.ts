@@ -56,11 +56,16 @@ export async function assertWritable(files: string[], force: boolean, displayBas
   }
 }
 
-/** Writes `data` to `file` atomically with mode 0600. */
+/**
+ * Writes `data` to `file` atomically with mode 0600. Temp files of the same
+ * target left by a writer that was killed are removed first, so a command
+ * run again after a crash leaves no debris.
+ */
 export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { force?: boolean; mode?: number } = {}): Promise<WrittenFile> {
   const dir = path.dirname(file);
   await ensureDir(dir);
   if (!opts.force && (await exists(file))) await assertWritable([file], false);
+  await removeStaleTempFilesOf(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? FILE_MODE);
@@ -92,7 +97,8 @@ export function neutraliseFormula(value: string): string {
   return `'${value}`;
 }
 
-const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/u;
+/** `.<name>.<pid>.<hex>.tmp`: the temp files of writeFileAtomic here and in src/store/fs-safe.ts. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8,16}\.tmp$/u;
 
 function alive(pid: number): boolean {
   try {
@@ -101,6 +107,27 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Removes the temp files of `file` whose writer is gone (killed mid-write). */
+export async function removeStaleTempFilesOf(file: string): Promise<number> {
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await readdir(path.dirname(file));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || name.length - prefix.length > 32) continue;
+    const m = TEMP_NAME.exec(name);
+    if (m && !alive(Number(m[1]))) {
+      await unlink(path.join(path.dirname(file), name)).catch(() => {});
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /**

@@ -596,10 +596,18 @@ export class CaseStore {
       this.requireOpen(r, 'verified');
       this.requireNotBefore(r, input.on, 'the verification date');
       const set: CaseSet = { verification_method: input.method, verified_by: input.by, verified_on: input.on };
+      // The same verification again (a command run twice, or again after a crash) records nothing new.
+      const note = input.note?.trim();
+      if (r.verification_method === input.method && r.verified_by === input.by && r.verified_on === input.on) {
+        const last = this.eventsOf(id).filter((e) => e.type === 'identity-verified').pop();
+        const ref = parseRef((last?.payload as Record<string, unknown> | undefined)?.note);
+        const stored = ref?.table === 'text' ? this.text(id, ref.id) : undefined;
+        if (last && stored === (note || undefined)) return;
+      }
       if (r.status === 'received') set.status = 'verified';
       this.update(id, set, ctx.at);
       const payload: Record<string, unknown> = { set };
-      if (input.note?.trim()) payload.note = this.addText(id, 'verification-note', input.note.trim());
+      if (note) payload.note = this.addText(id, 'verification-note', note);
       this.event(id, 'identity-verified', payload, ctx);
     });
     return this.getCase(id);
@@ -770,6 +778,23 @@ export class CaseStore {
     });
     rmSync(this.caseFolder(id), { recursive: true, force: true });
     return result;
+  }
+
+  /**
+   * The folders of purged cases that are still on disk: purge commits first
+   * and removes the folder after, so a process killed in between leaves it.
+   * Removes them (the purge is in the audit trail already) and returns the
+   * case ids.
+   */
+  finishPurges(): string[] {
+    const ids = (this.db.prepare('SELECT id FROM cases WHERE purged_on IS NOT NULL ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+    const done: string[] = [];
+    for (const id of ids) {
+      if (!existsSync(this.caseFolder(id))) continue;
+      rmSync(this.caseFolder(id), { recursive: true, force: true });
+      done.push(id);
+    }
+    return done;
   }
 
   // ---------------------------------------------------------------- checking

@@ -10,6 +10,7 @@ import { createReadStream, existsSync, mkdirSync, statSync, chmodSync } from 'no
 import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
+import { removeStaleTempFilesOf } from '../io/output.ts';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -46,6 +47,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw new UsageError(`${file} exists`, [{ code: 'usage.exists', message: `${file} already exists; pass --force to replace it`, file }]);
   }
   const dir = path.dirname(file);
+  // A folder that is not there yet is made private (0700), parents included, as output.ts does.
+  if (!existsSync(dir)) ensurePrivateDir(dir);
+  await removeStaleTempFilesOf(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', opts.mode ?? FILE_MODE);
   try {
@@ -63,6 +67,46 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * Copies `src` to `dest` the way writeFileAtomic writes: streamed into a
+ * temp file created 0600 beside `dest`, fsynced, then renamed, so `dest` is
+ * never half a copy and never readable by others, even for a moment.
+ * Returns the digest of the bytes copied.
+ */
+export async function copyFileAtomic(src: string, dest: string, opts: WriteOptions = {}): Promise<FileDigest> {
+  if (!opts.overwrite && existsSync(dest)) {
+    throw new UsageError(`${dest} exists`, [{ code: 'usage.exists', message: `${dest} already exists; pass --force to replace it`, file: dest }]);
+  }
+  const dir = path.dirname(dest);
+  if (!existsSync(dir)) ensurePrivateDir(dir);
+  await removeStaleTempFilesOf(dest);
+  const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', opts.mode ?? FILE_MODE);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 })) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      size += b.length;
+      await fh.write(b);
+    }
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, dest);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 export interface FileDigest {

@@ -25,6 +25,7 @@
  */
 import path from 'node:path';
 import type { ActionContext, AttachmentView, CaseStore } from './cases.ts';
+import { canonicalJson } from './canonical.ts';
 import { digestFile } from './fs-safe.ts';
 
 export { CaseStore, type ActionContext, type AttachmentView, type CaseView, type IdentifierInput } from './cases.ts';
@@ -35,6 +36,14 @@ export { verifyChain, type AuditEvent } from './audit.ts';
 /**
  * Hashes each file, links it to the case (`attachment-added` events) and
  * then appends one summary event of the calling command's own type.
+ *
+ * All of it is one transaction, so a process killed half-way leaves the case
+ * with every attachment and the summary event, or with none of them. And it
+ * is idempotent, so that running the command again (after a crash, or with
+ * --force over identical files) does not list the same output twice: a file
+ * already attached to the case with the same kind, size and sha256 is not
+ * attached again, and when nothing new was attached the summary event is not
+ * logged again if the trail already holds the same one.
  */
 export async function attachOutputs(
   store: CaseStore,
@@ -43,9 +52,22 @@ export async function attachOutputs(
   ctx: ActionContext,
   event?: { type: string; payload: Record<string, unknown> },
 ): Promise<AttachmentView[]> {
-  const digests = [];
+  const digests: { path: string; kind: string; size: number; sha256: string }[] = [];
   for (const f of files) digests.push({ ...f, path: path.resolve(f.path), ...(await digestFile(f.path)) });
-  const attached = digests.map((d) => store.attach(caseId, { kind: d.kind, path: d.path, sha256: d.sha256, size: d.size }, ctx));
-  if (event) store.logEvent(caseId, event.type, { ...event.payload, attachments: attached.map((a) => a.id) }, ctx);
-  return attached;
+  return store.write(() => {
+    const existing = store.attachmentsOf(caseId);
+    let added = 0;
+    const attached = digests.map((d) => {
+      const same = existing.find((a) => a.path === d.path && a.kind === d.kind && a.sha256 === d.sha256 && a.size === d.size);
+      if (same) return same;
+      added++;
+      return store.attach(caseId, { kind: d.kind, path: d.path, sha256: d.sha256, size: d.size }, ctx);
+    });
+    if (event) {
+      const payload = { ...event.payload, attachments: attached.map((a) => a.id) };
+      const again = added === 0 && store.events(caseId).some((e) => e.type === event.type && canonicalJson(e.payload) === canonicalJson(payload));
+      if (!again) store.logEvent(caseId, event.type, payload, ctx);
+    }
+    return attached;
+  });
 }

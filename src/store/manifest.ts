@@ -122,16 +122,35 @@ export function composeManifest(input: {
   };
 }
 
-/** Writes the manifest (never over an existing one) and records it in the store. */
+/**
+ * Whether the case's last `reason` event (answered, refused, closed) still
+ * lacks its evidence manifest: the change is committed before the manifest
+ * is written, so a process killed in between leaves this. Running the
+ * command again writes the manifest (case.ts), rather than refusing a case
+ * that is already answered and leaving it without evidence.
+ */
+export function unfinishedManifest(store: CaseStore, caseId: string, reason: 'answered' | 'refused' | 'closed'): boolean {
+  const events = store.events(caseId);
+  const last = events.map((e) => e.type).lastIndexOf(reason);
+  if (last < 0) return false;
+  return !events.slice(last + 1).some((e) => e.type === 'manifest-written' && (e.payload as { reason?: unknown }).reason === reason);
+}
+
+/**
+ * Writes the manifest and records it in the store. A recorded manifest is
+ * never overwritten; a file under the next manifest's name that no record
+ * names was left by a run killed before it recorded it, and is replaced.
+ */
 export async function writeManifest(store: CaseStore, manifest: Manifest, ctx: { actor: string; at: string }): Promise<{ path: string; sha256: string }> {
   const dir = store.caseFolder(manifest.caseId);
   ensurePrivateDir(path.dirname(dir));
   ensurePrivateDir(dir);
-  const n = store.getCase(manifest.caseId).manifests.length + 1;
+  const recorded = store.getCase(manifest.caseId).manifests;
+  const n = recorded.length + 1;
   const file = path.join(dir, `manifest-${String(n).padStart(2, '0')}-${manifest.reason}.json`);
   const text = JSON.stringify(manifest, null, 2) + '\n';
   const sha256 = sha256Hex(text);
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text, { overwrite: !recorded.some((m) => m.path === file) });
   store.recordManifest(manifest.caseId, { reason: manifest.reason, path: file, sha256 }, ctx);
   return { path: file, sha256 };
 }

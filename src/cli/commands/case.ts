@@ -6,7 +6,6 @@
  * stdout carries data (the case, with identifiers for `open`/`show`); stderr
  * carries only ids, dates, counts and file names, never subject identifiers.
  */
-import { chmod, copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { computeDeadline, daysLeft } from '../../core/law/deadline.ts';
@@ -311,22 +310,25 @@ async function attach(opts: Opts): Promise<number> {
   if (!fileArg) problems.push({ code: 'usage.file', message: 'give the file to attach' });
   else if (!existsSync(abs)) problems.push({ code: 'usage.file', message: `no file at ${fileArg}`, file: fileArg });
   throwIf(problems);
-  const { digestFile, ensurePrivateDir, FILE_MODE } = await import('../../store/fs-safe.ts');
+  const { copyFileAtomic, digestFile, ensurePrivateDir } = await import('../../store/fs-safe.ts');
   const s = await openSession(opts);
   try {
     s.store.getCase(id); // fail before copying for an unknown case
     let stored = abs;
+    let d;
     if (opts.copy) {
       const dir = path.join(s.store.caseFolder(id), 'files');
       ensurePrivateDir(path.dirname(path.dirname(dir)));
       ensurePrivateDir(path.dirname(dir));
       ensurePrivateDir(dir);
       stored = path.join(dir, path.basename(abs));
-      if (existsSync(stored)) throw new UsageError(`${path.basename(abs)} is already in the case folder`, [{ code: 'usage.exists', message: `a file named ${path.basename(abs)} was already copied into case ${id}; rename it to attach another version` }]);
-      await copyFile(abs, stored);
-      await chmod(stored, FILE_MODE);
-    }
-    const d = await digestFile(stored);
+      if (s.store.attachmentsOf(id).some((a) => a.path === stored)) {
+        throw new UsageError(`${path.basename(abs)} is already in the case folder`, [{ code: 'usage.exists', message: `a file named ${path.basename(abs)} was already copied into case ${id}; rename it to attach another version` }]);
+      }
+      // Copied atomically (temp file 0600, then rename). A file there that no attachment names was left by
+      // an attach killed before it recorded it: it is replaced, so running the command again completes it.
+      d = await copyFileAtomic(abs, stored, { overwrite: true });
+    } else d = await digestFile(stored);
     const a = s.store.attach(id, { kind: String(opts.kind ?? 'other'), path: stored, sha256: d.sha256, size: d.size, copied: !!opts.copy }, s.ctx());
     print(opts, { id, attachment: a }, () => `Attached to ${id} as #${a.id} (${a.kind}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 16)}…)${a.copied ? ', copied into the case folder' : ''}.`);
     return ExitCode.Ok;
@@ -344,7 +346,8 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
   const { collectEvidence, composeManifest, writeManifest } = await import('../../store/manifest.ts');
   const { spinner } = await import('../io.ts');
   const before = s.store.getCase(id);
-  precheck(before, reason, !!opts.withdrawn, on);
+  const resume = await interrupted(s, before, reason, opts.on === undefined ? undefined : on);
+  if (!resume) precheck(before, reason, !!opts.withdrawn, on);
   // The config the case was opened with, unless one is named now.
   const configFile = (opts.config ? s.settings.configFile : (before.configFile ?? s.settings.configFile)) ?? undefined;
   if (configFile && !existsSync(configFile)) {
@@ -359,7 +362,8 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
   }
   if (!configFile) warn('no config file: the evidence manifest lists no input files (pass --config)');
   for (const p of evidence.inputProblems) warn(`source "${p.source}": ${p.path} could not be read (${p.code}); the manifest names it`);
-  const c = change();
+  if (resume) warn(`case ${id} was ${reason} by a run that stopped before it wrote the evidence manifest; writing the manifest now`);
+  const c = resume ? before : change();
   const ctx = s.ctx();
   const manifest = await writeManifest(
     s.store,
@@ -367,6 +371,21 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
     ctx,
   );
   return { c: s.store.getCase(id), manifest };
+}
+
+/**
+ * A `case answer|refuse|close` run again after a run that was killed after
+ * its change was committed and before its evidence manifest was recorded:
+ * the case is already answered (refused, closed), on the date asked for if
+ * one was given, and its last such event has no manifest. Then the command
+ * writes the manifest instead of refusing a case that is no longer open.
+ */
+async function interrupted(s: StoreSession, c: CaseView, reason: 'answered' | 'refused' | 'closed', on: string | undefined): Promise<boolean> {
+  if (c.purgedOn) return false;
+  const date = reason === 'closed' ? (c.status === 'closed' ? c.closedOn : null) : c.outcome?.type === reason ? c.outcome.on : null;
+  if (!date || (on !== undefined && on !== date)) return false;
+  const { unfinishedManifest } = await import('../../store/manifest.ts');
+  return unfinishedManifest(s.store, c.id, reason);
 }
 
 /**
@@ -401,7 +420,7 @@ async function answer(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
     const pre = s.store.getCase(id);
-    precheck(pre, 'answered', false, on ?? s.today);
+    if (!(await interrupted(s, pre, 'answered', on))) precheck(pre, 'answered', false, on ?? s.today);
     if (!pre.identity && OPEN_STATUSES.has(pre.status)) warn(`case ${id}: the identity was never recorded as verified (Art. 12(6)); answering anyway`);
     const { c, manifest } = await withManifest(opts, s, id, 'answered', on ?? s.today, () => s.store.answer(id, { on: on ?? s.today }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
@@ -549,6 +568,9 @@ async function verify(opts: Opts): Promise<number> {
 async function purge(opts: Opts): Promise<number> {
   const s = await openSession(opts);
   try {
+    // A purge killed after it committed and before it removed the case folder: finish it.
+    const finished = opts.dryRun ? [] : s.store.finishPurges();
+    if (finished.length > 0) warn(`removed the folder(s) of ${finished.join(', ')}, left by a purge that was interrupted`);
     const candidates = s.store.purgeCandidates(s.today);
     const realToday = todayInStockholm();
     if (s.today > realToday && candidates.some((c) => c.retainUntil !== null && c.retainUntil >= realToday)) {

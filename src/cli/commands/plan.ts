@@ -335,7 +335,11 @@ async function issue(
         actions: plan.summary.actions,
         deselected: plan.summary.deselected ?? 0,
         formats: s.formats,
-        ...(res.recorded ? { suppressionAdded: res.recorded.suppression.added, ledgerAdded: res.recorded.ledger.added } : {}),
+        // The plan's entries in the store, new or already there: the same after a run killed half-way and run
+        // again as after one run (a count of only the new ones would differ, and log the plan twice).
+        ...(res.recorded
+          ? { suppressionEntries: res.recorded.suppression.added + res.recorded.suppression.existing, ledgerEntries: res.recorded.ledger.added + res.recorded.ledger.existing }
+          : {}),
         ...(res.swept !== undefined ? { swept: res.swept } : {}),
       };
       const attached = await attachOutputs(session.store, caseId, res.files.map((f) => ({ path: f.path, kind: 'plan' })), ctx, { type: 'plan-written', payload });
