@@ -32,10 +32,10 @@
  * Each step starts from a copy of the uninterrupted run's folder after the
  * step before, so files recorded by earlier steps keep their paths.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/store/audit.ts';
 import { copyFixtures, CRASH_HOOK, dumpDb, ensureBuilt, PERSONA_FLAGS, pool, runCli, tempDir, walk, type Run } from './harness.ts';
 
@@ -407,6 +407,11 @@ beforeAll(async () => {
     console.log(`crash trials in ${T}: ${trials.length} kills, ${seconds.toFixed(1)} s`);
   }
 }, 600_000);
+
+afterAll(() => {
+  // OJCO_TEST_KEEP=1 keeps the trials' folders (and trials.txt) for a look.
+  if (!process.env.OJCO_TEST_KEEP && T) rmSync(T, { recursive: true, force: true });
+});
 
 describe('killed with SIGKILL at any point and run again, a command gives what an uninterrupted run gives (issue #8 point 6)', () => {
   it('killed every command at seeded points in distinct segments of its run', () => {

@@ -23,7 +23,7 @@
  * the same bytes, mode and mtime after all commands as before.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -355,8 +355,9 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(() => {
-  // Left in place on failure for a look; os.tmpdir() is cleaned by the system.
+  // OJCO_TEST_KEEP=1 keeps the folder (runs.json lists every run with its output) for a look.
   if (process.env.OJCO_TEST_KEEP) console.log(`hardening scenario in ${T} (${seconds.toFixed(1)} s, ${done.length} runs)`);
+  else if (T) rmSync(T, { recursive: true, force: true });
 });
 
 function commandPaths(): string[] {
