@@ -180,21 +180,16 @@ async function caseFor(req: BatchRequest, session: StoreSession, configFile: str
 }
 
 /**
- * Attaches the request's files to its case, once: files already attached
- * with the same sha256 (a resumed batch rewrote them byte for byte) are not
- * attached again, and the event is logged only when something was new.
+ * Attaches the request's files to its case, once: attachOutputs is one
+ * transaction and skips files already attached with the same sha256 (a
+ * resumed batch rewrote them byte for byte), and logs its event only when it
+ * is not already there. The case goes to in-progress every time, so a run
+ * killed between the attachment and the status change completes it.
  */
 async function attachOnce(session: StoreSession, link: CaseLink, files: string[], kind: 'extract' | 'plan', event: { type: string; payload: Record<string, unknown> }): Promise<void> {
   if (!link.writable) return;
-  const [{ attachOutputs }, { digestFile }] = await Promise.all([import('../../store/index.ts'), import('../../store/fs-safe.ts')]);
-  const have = new Set(session.store.attachmentsOf(link.id).map((a) => `${a.path}\u0000${a.sha256}`));
-  const fresh: string[] = [];
-  for (const f of files) {
-    const d = await digestFile(f);
-    if (!have.has(`${path.resolve(f)}\u0000${d.sha256}`)) fresh.push(f);
-  }
-  if (fresh.length === 0) return;
-  await attachOutputs(session.store, link.id, fresh.map((f) => ({ path: f, kind })), session.ctx(), event);
+  const { attachOutputs } = await import('../../store/index.ts');
+  await attachOutputs(session.store, link.id, files.map((f) => ({ path: f, kind })), session.ctx(), event);
   const c = session.store.getCase(link.id);
   if (c.status === 'received' || c.status === 'verified') session.store.start(link.id, session.ctx());
 }
@@ -321,8 +316,9 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
         actions: plan.summary.actions,
         deselected: 0,
         formats: rendered.map((r) => r.format),
-        suppressionAdded: recorded.suppression.added,
-        ledgerAdded: recorded.ledger.added,
+        // Totals, not what this run added: a batch killed and resumed logs what one run logs.
+        suppressionEntries: recorded.suppression.added + recorded.suppression.existing,
+        ledgerEntries: recorded.ledger.added + recorded.ledger.existing,
         batch: true,
       },
     });
