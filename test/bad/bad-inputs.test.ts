@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import { BIN, ensureBuilt, ROOT } from '../cli/cli-helpers.ts';
 const manifest = bad.loadManifest();
 const PEAK_RSS_HOOK = path.join(import.meta.dirname, 'peak-rss.mjs');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 let tmp = '';
 let gen = '';
@@ -51,10 +52,16 @@ function userIds(name: string): { uid: number; gid: number } {
 function runCase(c: BadCase, config: string, cwd: string): Promise<Run> {
   const limits = { ...manifest.limits, ...(c.limits ?? {}) };
   const rssFile = path.join(cwd, 'peak-rss.json');
-  const asUser = c.asUser && isRoot ? userIds(c.asUser) : undefined;
+  // Root reads a mode-000 file anyway. Dropping root's DAC capabilities (setpriv, util-linux) makes the
+  // permission bits count while the child can still read the checkout, wherever it is cloned (a
+  // mktemp folder is 0700, so another user could not even load the CLI); without setpriv, another user.
+  const dropCaps = !!c.asUser && isRoot && SETPRIV !== undefined;
+  const asUser = c.asUser && isRoot && !dropCaps ? userIds(c.asUser) : undefined;
+  const args = ['--import', PEAK_RSS_HOOK, BIN, 'find', '--config', config, '--email', manifest.persona.email, '--json'];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', PEAK_RSS_HOOK, BIN, 'find', '--config', config, '--email', manifest.persona.email, '--json'], {
+    const [cmd, argv] = dropCaps ? [SETPRIV!, ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(cmd, argv, {
       cwd,
       env: { PATH: process.env.PATH, HOME: cwd, TZ: 'UTC', NO_COLOR: '1', OJCO_TEST_PEAK_RSS: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
