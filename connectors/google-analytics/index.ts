@@ -18,10 +18,12 @@ import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { readHead } from '../../src/io/files.ts';
 import { JSON_MAX_DEPTH, jsonTextTooDeep, readJsonItems, streamJsonItems, type JsonItem } from '../../src/io/json.ts';
-import { gunzipHead, isGzip, readNdjsonLines } from '../../src/io/ndjson.ts';
+import { gunzipHead, isGzip, NDJSON_MODULE, ndjsonLineKind, NdjsonCounter, NOT_NDJSON_AFTER, readNdjsonLines, type NdjsonCheck } from '../../src/io/ndjson.ts';
+import { check } from '../../src/io/checks.ts';
 import type { Prefilter } from '../../src/io/prefilter.ts';
+import type { HitFinder } from '../../src/io/anchors.ts';
 import { fieldsOf, readTable } from '../../src/io/table.ts';
-import { defineConnector, type Connector, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
+import { defineConnector, reportLater, type Connector, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
 import { FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
 import { detectedFiles, headText, readEachFile } from '../../src/sources/helpers.ts';
 import { bigQueryEvent, fivetranEvent, type ParamUse, type ReadPlan } from './event.ts';
@@ -75,77 +77,99 @@ export function planOf(o: Options): ReadPlan {
  */
 function decodingSafe(p: Prefilter | undefined): Prefilter | undefined {
   if (!p) return undefined;
-  return {
-    mayMatch(buf, start, end) {
-      if (p.mayMatch(buf, start, end)) return true;
-      const line = buf.subarray(start, end);
-      return line.includes(0x25) || line.includes(0x5c);
+  const mayMatch = (buf: Uint8Array, start: number, end: number): boolean => {
+    if (p.mayMatch(buf, start, end)) return true;
+    const line = buf.subarray(start, end);
+    return line.includes(0x25) || line.includes(0x5c);
+  };
+  if (!('hits' in p)) return { mayMatch };
+  // The same for a whole chunk at once: the prefilter's hits, and every `%` and `\`.
+  const finder = p as HitFinder;
+  const wrapped: HitFinder = {
+    mayMatch,
+    mayMatchText: (s) => finder.mayMatchText(s) || s.includes('%') || s.includes('\\'),
+    hits(buf, start, end) {
+      const out = finder.hits(buf, start, end);
+      const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      const more: number[] = [];
+      for (const c of [0x25, 0x5c]) for (let i = b.indexOf(c, start); i >= 0 && i < end; i = b.indexOf(c, i + 1)) more.push(i);
+      return more.length === 0 ? out : [...out, ...more].sort((x, y) => x - y);
     },
   };
+  return wrapped;
 }
 
 function isRow(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Lines that all fail from the start mean the file is not NDJSON at all. */
-const NOT_NDJSON_AFTER = 50;
-
 /**
  * One bad line does not end the file: the lines after it are read, so no
  * event of the person is lost, and the file is still reported as not read
  * completely (exit code 3) with the first bad line.
+ *
+ * With a prefilter (issue #7) only the lines that may match are parsed
+ * here; every line is still checked, in a worker thread (src/io/checks.ts),
+ * and what is wrong is reported as the reference path reports it. A file
+ * whose first lines hold no row at all (not NDJSON) is read as without one.
  */
 async function* readNdjson(file: SourceFile, ctx: ReadContext, plan: ReadPlan, progress: ((n: number) => void) | undefined): AsyncGenerator<SourceRecord> {
-  let good = 0;
-  let bad = 0;
-  let firstBad = 0;
-  let firstBadCut = false;
-  let firstBadDeep = false;
-  const report = (): void => {
-    if (bad === 0) return;
+  const report = (c: NdjsonCheck): void => {
+    if (c.bad === 0) return;
     const what =
-      bad === 1
-        ? `line ${firstBad} is ${firstBadDeep ? `nested more than ${JSON_MAX_DEPTH} levels deep` : 'not a JSON object'}${firstBadCut ? ' (the file ends inside it: it is cut off)' : ''}`
-        : `${bad} lines are not JSON objects (the first is line ${firstBad})`;
-    ctx.fileFailed(new SourceReadError(`${what}; the other lines were read`, { file: file.rel, line: firstBad, code: 'ndjson.bad-line' }));
-    bad = 0;
+      c.bad === 1
+        ? `line ${c.firstBad} is ${c.firstBadDeep ? `nested more than ${JSON_MAX_DEPTH} levels deep` : 'not a JSON object'}${c.firstBadCut ? ' (the file ends inside it: it is cut off)' : ''}`
+        : `${c.bad} lines are not JSON objects (the first is line ${c.firstBad})`;
+    ctx.fileFailed(new SourceReadError(`${what}; the other lines were read`, { file: file.rel, line: c.firstBad, code: 'ndjson.bad-line' }));
   };
+  if (ctx.prefilter && (await holdsRows(file))) {
+    const checking = ctx.validate === false ? undefined : check<NdjsonCheck>({ module: NDJSON_MODULE, fn: 'checkNdjsonRows', args: [file] });
+    try {
+      for await (const l of readNdjsonLines(file, { prefilter: decodingSafe(ctx.prefilter), progress })) {
+        const k = ndjsonLineKind(l.text);
+        if (typeof k === 'object') yield bigQueryEvent(k.row, { file: file.rel, line: l.line }, plan);
+      }
+    } catch (err) {
+      if (checking) await reportLater(ctx, checking.then((c) => () => report(c)));
+      throw err;
+    }
+    if (checking) await reportLater(ctx, checking.then((c) => () => report(c)));
+    return;
+  }
+  const c = new NdjsonCounter();
   try {
     for await (const l of readNdjsonLines(file, { prefilter: decodingSafe(ctx.prefilter), progress })) {
-      let row: unknown;
-      // A row nested thousands of levels deep would overflow the stack of whatever walks it later (the JSON output): a bad line.
-      const deep = jsonTextTooDeep(l.text);
-      try {
-        row = deep ? undefined : JSON.parse(l.text);
-      } catch {
-        row = undefined;
+      const row = c.add(l);
+      if (c.notNdjson) {
+        c.bad = 0;
+        throw new SourceReadError(`not newline-delimited JSON: none of the first ${NOT_NDJSON_AFTER} lines is a JSON object`, {
+          file: file.rel,
+          line: c.firstBad,
+          code: 'ndjson.malformed',
+        });
       }
-      if (!isRow(row)) {
-        if (l.text.trim() === '') continue;
-        if (bad++ === 0) {
-          firstBad = l.line;
-          firstBadCut = l.unterminated === true;
-          firstBadDeep = deep;
-        }
-        if (good === 0 && bad >= NOT_NDJSON_AFTER) {
-          bad = 0;
-          throw new SourceReadError(`not newline-delimited JSON: none of the first ${NOT_NDJSON_AFTER} lines is a JSON object`, {
-            file: file.rel,
-            line: firstBad,
-            code: 'ndjson.malformed',
-          });
-        }
-        continue;
-      }
-      good++;
-      yield bigQueryEvent(row, { file: file.rel, line: l.line }, plan);
+      if (row) yield bigQueryEvent(row, { file: file.rel, line: l.line }, plan);
     }
   } catch (err) {
-    report();
+    report(c);
     throw err;
   }
-  report();
+  report(c);
+}
+
+/** Does the file hold a row before it could be judged not NDJSON (and before a read error)? Most files: their first line. */
+async function holdsRows(file: SourceFile): Promise<boolean> {
+  const c = new NdjsonCounter();
+  try {
+    for await (const l of readNdjsonLines(file)) {
+      c.add(l);
+      if (c.good > 0) return true;
+      if (c.notNdjson) return false;
+    }
+  } catch (err) {
+    if (!(err instanceof SourceReadError)) throw err;
+  }
+  return false;
 }
 
 /**
@@ -211,6 +235,8 @@ async function* readFivetran(file: SourceFile, ctx: ReadContext, plan: ReadPlan)
   };
   const rows = readTable(file, {
     prefilter: decodingSafe(ctx.prefilter),
+    validate: ctx.validate,
+    later: ctx.later,
     onHeader: checkHeader,
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),

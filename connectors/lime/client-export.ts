@@ -116,7 +116,17 @@ function rowRecord(row: TableRow, layout: Layout, opts: ClientExportOptions): So
   return rec;
 }
 
-export async function* readClientExport(file: SourceFile, ctx: ReadContext, opts: ClientExportOptions): AsyncGenerator<SourceRecord> {
+/**
+ * `seen`: told the names of fields the rows a prefilter skipped would have
+ * had (a row with more values than the header has `column N` fields), so
+ * that the report of unclassified fields is the same with or without one.
+ */
+export async function* readClientExport(
+  file: SourceFile,
+  ctx: ReadContext,
+  opts: ClientExportOptions,
+  seen?: (entity: string, fields: string[]) => void,
+): AsyncGenerator<SourceRecord> {
   const aliases = aliasTable(opts.columns);
   let layout: Layout | undefined;
   const rows = readTable(file, {
@@ -124,6 +134,12 @@ export async function* readClientExport(file: SourceFile, ctx: ReadContext, opts
     encoding: opts.encoding,
     isHeader: (values) => looksLikeHeader(values, aliases),
     prefilter: ctx.prefilter,
+    validate: ctx.validate,
+    later: ctx.later,
+    // Every row's fields as if it had been read (the first data row always is, so the layout is known by then).
+    onShape: (maxFields) => {
+      if (layout && seen) seen(layout.limetype, Object.keys(fieldsOf(layout.header, new Array<string>(maxFields).fill(''))));
+    },
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   });

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { RECORD_CATEGORIES, type RecordCategory } from '../../src/register/categories.ts';
 import { FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
-import { defineConnector, type Connector, type EntityDescription, type FieldDescription, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
+import { defineConnector, reportLater, type Connector, type EntityDescription, type FieldDescription, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
 import { detectedFiles, hasExt, headText, readEachFile } from '../../src/sources/helpers.ts';
 import { aliasTable, looksLikeHeader, readClientExport } from './client-export.ts';
 import { CLIENT_COLUMNS, CLIENT_PROPERTIES, clientExportFields, genericFields, LIMETYPES, type LimetypeInfo } from './fields.ts';
@@ -102,14 +102,18 @@ class Unclassified {
     this.described = new Map(describeEntities(options).map((e) => [e.entity, new Set(e.fields.map((f) => f.name))]));
   }
   see(r: SourceRecord): void {
-    const known = this.described.get(r.entity) ?? this.generic;
-    let set = this.found.get(r.entity);
-    for (const k of Object.keys(r.fields)) {
+    this.seeFields(r.entity, Object.keys(r.fields));
+  }
+  /** The fields of a record of this entity, read or skipped by a prefilter (client-export.ts). */
+  seeFields(entity: string, fields: string[]): void {
+    const known = this.described.get(entity) ?? this.generic;
+    let set = this.found.get(entity);
+    for (const k of fields) {
       if (known.has(k)) continue;
-      if (!set) this.found.set(r.entity, (set = new Set()));
+      if (!set) this.found.set(entity, (set = new Set()));
       set.add(k);
     }
-    if (!this.described.has(r.entity) && !this.found.has(r.entity)) this.found.set(r.entity, new Set());
+    if (!this.described.has(entity) && !this.found.has(entity)) this.found.set(entity, new Set());
   }
   report(ctx: ReadContext, source: string): void {
     for (const [entity, fields] of this.found) {
@@ -183,7 +187,7 @@ const connector: Connector<Options> = defineConnector<Options>({
     const unclassified = new Unclassified(input.options);
     const files = detectedFiles(connector, input, ctx);
     const records = readEachFile(files, ctx, ({ file, format }) =>
-      format === 'client-export' ? readClientExport(file, ctx, input.options) : readHalFile(file, ctx, input.options, chain),
+      format === 'client-export' ? readClientExport(file, ctx, input.options, (e, f) => unclassified.seeFields(e, f)) : readHalFile(file, ctx, input.options, chain),
     );
     for await (const r of records) {
       unclassified.see(r);
@@ -196,7 +200,8 @@ const connector: Connector<Options> = defineConnector<Options>({
         file,
       });
     }
-    unclassified.report(ctx, input.name);
+    // After the reports of the rows a prefilter skipped, which may come later (checks.ts).
+    await reportLater(ctx, Promise.resolve(() => unclassified.report(ctx, input.name)));
   },
 });
 

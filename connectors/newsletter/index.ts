@@ -147,7 +147,7 @@ function checkMailchimpHeader(header: string[], file: string): void {
 
 async function* readMailchimpCsv(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
   const status = statusFromName(file.rel);
-  const table = { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, onHeader: (h: string[]) => checkMailchimpHeader(h, file.rel) };
+  const table = { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, validate: ctx.validate, later: ctx.later, onHeader: (h: string[]) => checkMailchimpHeader(h, file.rel) };
   for await (const row of readTable(file, table)) yield memberRecord(row, status, 'Mailchimp', opts);
 }
 
@@ -199,7 +199,7 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
     }
     for (const [k, name] of missing) ctx.warn({ code: 'newsletter.missing-column', message: `column "${name}" (${k}) is not in the header`, file: file.rel, line: 1 });
   };
-  for await (const row of readTable(file, { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, onHeader: checkHeader })) {
+  for await (const row of readTable(file, { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, validate: ctx.validate, later: ctx.later, onHeader: checkHeader })) {
     const c = ColumnMap.of(row.header);
     const fields: Record<string, unknown> = fieldsOf(row.header, row.values);
     const ids: RawIdentifier[] = [];

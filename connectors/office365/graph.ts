@@ -12,9 +12,23 @@
 import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readHead, type SourceFile } from '../../src/io/files.ts';
-import { JSON_IN_MEMORY_LIMIT, readJsonDocument, streamJsonItems, type JsonPath } from '../../src/io/json.ts';
+import {
+  anyIn,
+  JSON_IN_MEMORY_LIMIT,
+  jsonElementSpans,
+  jsonHidingEscapes,
+  jsonMayHide,
+  parseJsonBytes,
+  readJsonBytes,
+  readJsonDocument,
+  streamJsonItems,
+  type JsonPath,
+} from '../../src/io/json.ts';
+import type { HitFinder } from '../../src/io/anchors.ts';
+import { check } from '../../src/io/checks.ts';
+import type { Problem } from '../../src/errors.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
-import type { ReadContext } from '../../src/sources/contract.ts';
+import { reportLater, type ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
 import { bookkeepingPattern, domainOf, htmlToText, isoDate, looksLikeAddress, short } from './common.ts';
 import { addressLine } from './outlook-csv.ts';
@@ -102,13 +116,13 @@ function looksLikeItem(o: Obj): boolean {
   return resourceOf(o, o['@odata.context']) !== undefined || '@removed' in o;
 }
 
-/** The items of a saved response, page by page, with their JSON pointers. */
-export async function* graphItems(file: SourceFile): AsyncGenerator<GraphItem> {
-  if (file.size > JSON_IN_MEMORY_LIMIT) {
+/** The items of a saved response, page by page, with their JSON pointers. `parsed`: the file's document, already parsed. */
+export async function* graphItems(file: SourceFile, parsed?: { doc: unknown }): AsyncGenerator<GraphItem> {
+  if (!parsed && file.size > JSON_IN_MEMORY_LIMIT) {
     yield* streamedItems(file);
     return;
   }
-  const doc = await readJsonDocument(file);
+  const doc = parsed ? parsed.doc : await readJsonDocument(file);
   const pages: [unknown, string][] = Array.isArray(doc) ? doc.map((p, i): [unknown, string] => [p, `/${i}`]) : [[doc, '']];
   for (const [page, base] of pages) {
     if (isObj(page) && Array.isArray(page.value)) {
@@ -142,12 +156,51 @@ export async function* streamedItems(file: SourceFile): AsyncGenerator<GraphItem
   for await (const it of streamJsonItems(file, [path])) yield { pointer: it.pointer, value: it.value, context };
 }
 
-export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: GraphOptions): AsyncGenerator<SourceRecord> {
+export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: GraphOptions, records = true): AsyncGenerator<SourceRecord> {
   let removed = 0;
   let unknown = 0;
   let recognised = 0;
   const subjectWords = bookkeepingPattern(opts.bookkeepingWords);
-  for await (const it of graphItems(file)) {
+  // With a prefilter (issue #7), records are built only for the items whose
+  // bytes hold a hit (or an escape that could hide one); the others are
+  // still parsed and sorted, for the errors and warnings.
+  let parsed: { doc: unknown } | undefined;
+  let itemMayMatch: (pointer: string) => boolean = () => true;
+  const buf = ctx.prefilter && file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file) : undefined;
+  // UTF-16 text is decoded first: its bytes hold no anchor as written (decodeBuffer reads it).
+  if (ctx.prefilter && buf && !utf16(buf)) {
+    const prefilter = ctx.prefilter;
+    if ('hits' in prefilter) {
+      const hits = [...(prefilter as HitFinder).hits(buf, 0, buf.length), ...jsonHidingEscapes(buf)].sort((a, b) => a - b);
+      const spans = hits.length > 0 ? jsonElementSpans(buf, (p) => p === '' || p.endsWith('/value')) : undefined;
+      itemMayMatch = (pointer) => {
+        if (hits.length === 0) return false;
+        const span = spans?.get(pointer);
+        return span === undefined || anyIn(hits, span[0], span[1]);
+      };
+    } else {
+      const page = prefilter.mayMatch(buf, 0, buf.length) || jsonMayHide(buf);
+      itemMayMatch = () => page;
+    }
+    if (!itemMayMatch('') && !mayHoldHtml(buf)) {
+      // Nothing to find in this page. A later read, whose problems are not reported again, is done;
+      // the first read has the page checked in a worker (checks.ts) for the reports the reference read makes.
+      if (ctx.validate === false) return;
+      const reports = check<PageReport[]>({ module: GRAPH_MODULE, fn: 'graphPageReports', args: [file, plainOptions(opts)] });
+      await reportLater(
+        ctx,
+        reports.then((list) => () => {
+          for (const r of list) {
+            if (r.warning) ctx.warn(r.warning);
+            else if (r.failed) ctx.fileFailed(new SourceReadError(r.failed.message, r.failed));
+          }
+        }),
+      );
+      return;
+    }
+    parsed = { doc: parseJsonBytes(file, buf) };
+  } else if (buf) parsed = { doc: parseJsonBytes(file, buf) };
+  for await (const it of graphItems(file, parsed)) {
     if (!isObj(it.value)) {
       unknown++;
       continue;
@@ -163,6 +216,8 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
       continue;
     }
     recognised++;
+    // HTML bodies are read as text (entities decoded, tags dropped): their bytes may hide what the text holds.
+    if (!records || (!itemMayMatch(it.pointer) && !(kind === 'message' && htmlBodyOf(it.value) !== undefined))) continue;
     const locator = { file: file.rel, pointer: it.pointer };
     if (kind === 'message') yield messageRecord(it.value, locator, it.context, opts, subjectWords);
     else if (kind === 'contact') yield contactRecord(it.value, locator, opts);
@@ -194,6 +249,65 @@ const PARTY_LISTS: [key: string, prefix: string, role: string][] = [
   ['bccRecipients', 'bcc', 'recipient (bcc)'],
   ['replyTo', 'replyTo', 'reply-to'],
 ];
+
+/** This module, for checks.ts to run graphPageReports in its worker. */
+export const GRAPH_MODULE = import.meta.url;
+
+type PageReport = { warning?: Problem; failed?: { message: string; file?: string; line?: number; code: string } };
+
+/** Options as plain data, for a worker. */
+function plainOptions(o: GraphOptions): GraphOptions {
+  return JSON.parse(JSON.stringify(o)) as GraphOptions;
+}
+
+/**
+ * A check (checks.ts): the reports the reference read of one Graph file
+ * makes (its warnings, and the error that ends it), without the records.
+ */
+export async function graphPageReports(file: SourceFile, opts: GraphOptions): Promise<PageReport[]> {
+  const out: PageReport[] = [];
+  const failed = (e: SourceReadError): void => {
+    out.push({ failed: { message: e.message, code: e.code, ...(e.file !== undefined ? { file: e.file } : {}), ...(e.line !== undefined ? { line: e.line } : {}) } });
+  };
+  const ctx: ReadContext = { warn: (p) => out.push({ warning: p }), fileFailed: failed };
+  try {
+    for await (const r of readGraphJson(file, ctx, opts, false)) void r;
+  } catch (err) {
+    if (!(err instanceof SourceReadError)) throw err;
+    failed(err);
+  }
+  return out;
+}
+
+/** Is the file UTF-16 (a BOM, or the zero bytes of ASCII text in UTF-16)? */
+function utf16(buf: Buffer): boolean {
+  return decodeBuffer(buf.subarray(0, 4096), 'cp1252').encoding.startsWith('utf16');
+}
+
+/**
+ * Could a message of this page have a body read as HTML (whose text the
+ * bytes may hide)? `html` anywhere (a contentType), or a content that
+ * starts with `<`.
+ */
+function mayHoldHtml(buf: Buffer): boolean {
+  const text = buf.toString('latin1');
+  return /html/iu.test(text) || /"content"\s*:\s*"(?:\s|\\[nrt])*</u.test(text);
+}
+
+const BODY_KEYS = ['body', 'uniqueBody'];
+
+function isHtmlBody(b: Obj): boolean {
+  return str(b.contentType).toLowerCase() === 'html' || /^\s*<(!doctype|html|div|p|body|meta)\b/iu.test(str(b.content));
+}
+
+/** The key of a message's first body read as HTML, if any. */
+function htmlBodyOf(m: Obj): string | undefined {
+  for (const key of BODY_KEYS) {
+    const b = m[key];
+    if (isObj(b) && str(b.content) && isHtmlBody(b)) return key;
+  }
+  return undefined;
+}
 
 function messageRecord(m: Obj, locator: { file: string; pointer: string }, context: unknown, opts: GraphOptions, subjectWords: RegExp): SourceRecord {
   const ids: RawIdentifier[] = [];
@@ -228,11 +342,10 @@ function messageRecord(m: Obj, locator: { file: string; pointer: string }, conte
   const subject = str(m.subject);
   if (subject) text.push({ field: 'subject', value: subject });
   if (str(m.bodyPreview)) text.push({ field: 'bodyPreview', value: str(m.bodyPreview) });
-  for (const key of ['body', 'uniqueBody']) {
+  for (const key of BODY_KEYS) {
     const b = m[key];
     if (!isObj(b) || !str(b.content)) continue;
-    const html = str(b.contentType).toLowerCase() === 'html' || /^\s*<(!doctype|html|div|p|body|meta)\b/iu.test(str(b.content));
-    text.push({ field: `${key}/content`, value: html ? htmlToText(str(b.content)) : str(b.content) });
+    text.push({ field: `${key}/content`, value: isHtmlBody(b) ? htmlToText(str(b.content)) : str(b.content) });
   }
   const attachments = Array.isArray(m.attachments) ? m.attachments : [];
   attachments.forEach((a, i) => {

@@ -155,6 +155,8 @@ export function csvOpts(file: SourceFile, ctx: ReadContext, opts: CsvOptions): C
     delimiter: opts.delimiter,
     encoding: opts.encoding,
     prefilter: ctx.prefilter,
+    validate: ctx.validate,
+    later: ctx.later,
     onRaggedRows: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),
   };

@@ -105,6 +105,8 @@ export async function* readCustomerList(file: SourceFile, ctx: ReadContext, opts
     delimiter: opts.delimiter,
     encoding: opts.encoding,
     prefilter: ctx.prefilter,
+    validate: ctx.validate,
+    later: ctx.later,
     onHeader,
     warnRagged: (count, line) =>
       ctx.warn({ code: 'csv.ragged', message: `${count} row(s) have another number of fields than the header (first at line ${line})`, file: file.rel, line }),

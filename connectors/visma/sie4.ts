@@ -103,15 +103,21 @@ class SieState {
 export async function* readSie4(file: SourceFile, ctx: ReadContext, opts: SieOptions): AsyncGenerator<SourceRecord> {
   const st = new SieState(opts);
   const items = readSie(file, {
+    // Items whose lines hold nothing the prefilter looks for yield no record (issue #7).
+    prefilter: ctx.prefilter,
     onWarning: (w) => ctx.warn({ code: w.code, message: w.message, file: file.rel, line: w.line }),
     onSummary: (r) => {
       st.summary = r;
     },
   });
   for await (const item of items) {
+    if (item.type === 'skipped') {
+      if (!st.companyDone) yield* companyRecord(file, st);
+      continue;
+    }
     if (item.type === 'voucher') {
       if (!st.companyDone) yield* companyRecord(file, st);
-      yield voucherRecord(file, st, item.voucher);
+      if (item.mayMatch !== false) yield voucherRecord(file, st, item.voucher);
       continue;
     }
     const p = item.post;
@@ -120,6 +126,11 @@ export async function* readSie4(file: SourceFile, ctx: ReadContext, opts: SieOpt
       continue;
     }
     if (!st.companyDone) yield* companyRecord(file, st);
+    if (item.mayMatch === false) {
+      // Nothing to find in it, but what it says about customers holds for the vouchers after it.
+      if (p.label === '#OBJEKT') rememberObject(st, p);
+      continue;
+    }
     if (p.label === '#OBJEKT') yield objectRecord(file, st, p);
     else if (BALANCE_LABELS.has(p.label)) {
       const r = balanceRecord(file, st, p);
@@ -222,6 +233,11 @@ function* companyRecord(file: SourceFile, st: SieState): Generator<SourceRecord>
 function addressFromPostal(street: string | undefined, postal: string | undefined): string | undefined {
   const m = /^(?:SE-?)?(\d{3}\s?\d{2})\s*(.*)$/iu.exec(postal?.trim() ?? '');
   return m ? addressLine(street, m[1], m[2]) : undefined;
+}
+
+/** What an #OBJEKT post tells later posts: a customer's name (objectRecord does the same). */
+function rememberObject(st: SieState, p: SiePost): void {
+  if (s(p.fields[0]) === DIM_CUSTOMER) st.customers.set(s(p.fields[1]), s(p.fields[2]));
 }
 
 function objectRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord {

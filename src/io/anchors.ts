@@ -16,11 +16,17 @@
  *   `Bäckström`), which `Bäckström`, `BACKSTROM`, `Backstrom` and
  *   `Ba\u0308ckstro\u0308m` all contain in any encoding. (A diacritic-free
  *   key, `nameb:`, always comes with its folded one and adds no anchor: its
- *   own runs, `backstrom`, are not in `Bäckström`.)
+ *   own runs, `backstrom`, are not in `Bäckström`.) But the matcher also
+ *   compares names without diacritics, so `Marta Oberg` matches `Märta`,
+ *   whose bytes do not hold `marta`: words with a byte above 0x7F are folded
+ *   and compared with the token's base form instead (decorated.ts). A name
+ *   without an ASCII run (Cyrillic, Greek) cannot be prefiltered.
  *
  * Phone numbers have no such substring (separators may fall anywhere), so
  * digits are scanned instead: the last seven digits before any position,
- * ignoring phone separators, are looked up in a bitmap of the numbers' tails.
+ * ignoring phone separators (space, tab, `- . / ( ) [ ] ~`, which
+ * libphonenumber reads between digits, and every non-ASCII byte), are looked
+ * up in a bitmap of the numbers' tails.
  *
  * Anchors are found with one Aho-Corasick automaton over ASCII-lower-cased
  * bytes; one pass over the bytes whatever the number of subjects.
@@ -28,6 +34,8 @@
  * HTML entities) must not hand the prefilter to readers of that text, or
  * must widen it (the GA connector always reads lines with `%` or `\`).
  */
+import { foldBase } from '../core/identity/normalise.ts';
+import { DecoratedNames } from './decorated.ts';
 import type { Prefilter } from './prefilter.ts';
 
 export interface AnchorKey {
@@ -71,17 +79,25 @@ export function anchorOf(kind: string, value: string): string | undefined {
       return longest(asciiRuns(v.slice(v.lastIndexOf(':') + 1), /[^a-z0-9._-]+/u));
     case 'ip':
       return longest(asciiRuns(v, /[.:]+/u).map((g) => g.replace(/^0+(?=.)/u, '')));
-    case 'name': {
-      let best: string | undefined;
-      for (const token of v.split(' ')) {
-        const run = longest(asciiRuns(token, /[^a-z0-9']+/u));
-        if (run && (!best || run.length > best.length)) best = run;
-      }
-      return best;
-    }
+    case 'name':
+      return nameAnchor(v)?.anchor;
     default:
       return undefined;
   }
+}
+
+/**
+ * A name key's anchor, the longest ASCII run of its folded tokens, and the
+ * diacritic-free form of the token it is in: a rendering of that token with
+ * other diacritics than the key's holds no safe substring (decorated.ts).
+ */
+export function nameAnchor(key: string): { anchor: string; base: string } | undefined {
+  let best: { anchor: string; base: string } | undefined;
+  for (const token of key.toLowerCase().split(' ')) {
+    const run = longest(asciiRuns(token, /[^a-z0-9']+/u));
+    if (run && (!best || run.length > best.anchor.length)) best = { anchor: run, base: foldBase(token) };
+  }
+  return best;
 }
 
 /** Byte classes for the scan: lower-cased byte, and whether it is a digit or a phone separator. */
@@ -93,7 +109,8 @@ for (let b = 0; b < 256; b++) {
   LOWER[b] = b >= 0x41 && b <= 0x5a ? b + 32 : b;
   if (b >= 0x30 && b <= 0x39) CLASS[b] = DIGIT;
 }
-for (const c of ' -./()\t') CLASS[c.charCodeAt(0)] = SEPARATOR;
+// libphonenumber also reads [ ] and ~ between digits (`070[174]2775` is a number to it).
+for (const c of ' -./()[]~\t') CLASS[c.charCodeAt(0)] = SEPARATOR;
 // Every non-ASCII byte may be part of a separator in some encoding (a
 // non-breaking space, an en dash): treating them all as one only lets more through.
 for (let b = 0x80; b < 256; b++) CLASS[b] = SEPARATOR;
@@ -157,6 +174,12 @@ class Automaton {
 /** Start offsets of every spot in `buf[start, end)` where a record could match. */
 export interface HitFinder extends Prefilter {
   hits(buf: Uint8Array, start: number, end: number): number[];
+  /**
+   * The same question about decoded text: an identifier value or free text
+   * of a record. Every character above U+007F counts as a separator, as
+   * every byte above 0x7F does for the bytes.
+   */
+  mayMatchText(s: string): boolean;
 }
 
 /**
@@ -167,35 +190,86 @@ export interface HitFinder extends Prefilter {
  * "dictionary" benchmark: KB/s), so batches use the automaton below.
  */
 export class RegexPrefilter implements HitFinder {
-  private readonly re: RegExp;
-  private readonly reGlobal: RegExp;
+  /** One expression per group (V8 scans an alternation of digit strings far faster than one that mixes in letters). */
+  private readonly res: RegExp[];
+  private readonly reText: RegExp;
+  private readonly decorated: DecoratedNames | undefined;
   constructor(
     readonly anchors: string[],
     phoneTails: string[],
+    bases: string[] = [],
   ) {
+    this.decorated = bases.length > 0 ? new DecoratedNames(new Set(bases)) : undefined;
     const esc = (a: string): string => a.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    // The automaton's separators: space, tab, - . / ( ) and every non-ASCII byte; never a line break.
-    const sep = '[ \\t\\-./()\\x80-\\xff]*';
-    const alts = [...anchors.map(esc), ...phoneTails.map((t) => t.split('').join(sep))];
-    this.re = new RegExp(alts.join('|'), 'i');
-    this.reGlobal = new RegExp(alts.join('|'), 'gi');
+    // An anchor that holds another is found wherever that one is: only the shortest are looked for.
+    const kept = minimalAnchors(anchors);
+    const digits = kept.filter((a) => /^\d+$/u.test(a));
+    const others = kept.filter((a) => !/^\d+$/u.test(a));
+    // The automaton's separators: space, tab, - . / ( ) [ ] ~ and every non-ASCII byte; never a line break.
+    const sep = '[ \\t\\-./()\\[\\]~\\x80-\\xff]*';
+    this.res = [];
+    if (digits.length > 0) this.res.push(new RegExp(digits.join('|'), 'g'));
+    if (others.length > 0) this.res.push(new RegExp(others.map(esc).join('|'), 'gi'));
+    if (phoneTails.length > 0) this.res.push(new RegExp(phoneTails.map((t) => t.split('').join(sep)).join('|'), 'g'));
+    // Text: every character above U+007F is a separator, as its bytes are.
+    const sepText = '[ \\t\\-./()\\[\\]~\\x80-\\uffff]*';
+    this.reText = new RegExp([...kept.map(esc), ...phoneTails.map((t) => t.split('').join(sepText))].join('|'), 'i');
+  }
+  mayMatchText(s: string): boolean {
+    return this.reText.test(s) || (this.decorated !== undefined && this.decorated.textMatches(s));
   }
   private view(buf: Uint8Array, start: number, end: number): string {
     return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end);
   }
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
-    return this.re.test(this.view(buf, start, end));
+    const text = this.view(buf, start, end);
+    for (const re of this.res) {
+      re.lastIndex = 0;
+      if (re.test(text)) return true;
+    }
+    if (!this.decorated) return false;
+    const out: number[] = [];
+    this.decorated.hitsInLatin1(text, start, out);
+    return out.length > 0;
   }
   hits(buf: Uint8Array, start: number, end: number): number[] {
     const text = this.view(buf, start, end);
-    const out: number[] = [];
-    this.reGlobal.lastIndex = 0;
-    for (let m = this.reGlobal.exec(text); m; m = this.reGlobal.exec(text)) {
-      out.push(start + m.index);
-      if (m[0].length === 0) this.reGlobal.lastIndex++;
+    let out: number[] = [];
+    for (const re of this.res) {
+      const found: number[] = [];
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        found.push(start + m.index);
+        if (m[0].length === 0) re.lastIndex++;
+      }
+      out = mergeSorted(out, found);
     }
-    return out;
+    if (!this.decorated) return out;
+    const more: number[] = [];
+    this.decorated.hitsInLatin1(text, start, more);
+    return mergeSorted(out, more);
   }
+}
+
+/** The anchors no other anchor is a substring of. */
+export function minimalAnchors(anchors: string[]): string[] {
+  const sorted = [...new Set(anchors)].sort((x, y) => x.length - y.length || (x < y ? -1 : 1));
+  const out: string[] = [];
+  for (const a of sorted) if (!out.some((o) => a.includes(o))) out.push(a);
+  return out;
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 export class AnchorPrefilter implements HitFinder {
@@ -203,7 +277,10 @@ export class AnchorPrefilter implements HitFinder {
   private readonly tails: Uint8Array | undefined;
   readonly anchors: string[];
 
-  constructor(anchors: string[], phoneTails: number[]) {
+  private readonly decorated: DecoratedNames | undefined;
+
+  constructor(anchors: string[], phoneTails: number[], bases: string[] = []) {
+    this.decorated = bases.length > 0 ? new DecoratedNames(new Set(bases)) : undefined;
     this.anchors = [...new Set(anchors)].sort();
     this.automaton = this.anchors.length > 0 ? new Automaton(this.anchors.map((a) => Buffer.from(a, 'latin1'))) : undefined;
     if (phoneTails.length > 0) {
@@ -222,11 +299,47 @@ export class AnchorPrefilter implements HitFinder {
       out.push(at);
       from = at + 1;
     }
-    return out;
+    if (!this.decorated) return out;
+    const more: number[] = [];
+    this.decorated.hitsInLatin1(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end), start, more);
+    return more.length === 0 ? out : mergeSorted(out, more);
   }
 
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
-    return this.firstHit(buf, start, end) >= 0;
+    if (this.firstHit(buf, start, end) >= 0) return true;
+    if (!this.decorated) return false;
+    const more: number[] = [];
+    this.decorated.hitsInLatin1(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end), start, more);
+    return more.length > 0;
+  }
+
+  mayMatchText(text: string): boolean {
+    if (this.decorated?.textMatches(text)) return true;
+    const a = this.automaton;
+    const tails = this.tails;
+    let s = 0;
+    let tail = 0;
+    let digits = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // Above U+007F: a separator that no anchor holds, as bytes above 0x7F are.
+      const b = c > 0x7f ? 0x80 : c;
+      if (a) {
+        s = a.delta[s * 256 + LOWER[b]!]!;
+        if (a.accept[s]) return true;
+      }
+      if (tails) {
+        const k = CLASS[b]!;
+        if (k === DIGIT) {
+          tail = (tail * 10 + (b - 48)) % TAIL_SPACE;
+          if (++digits >= PHONE_TAIL && tails[tail]) return true;
+        } else if (k !== SEPARATOR) {
+          tail = 0;
+          digits = 0;
+        }
+      }
+    }
+    return false;
   }
 
   /** The index of the last byte of the first match, or -1. */
@@ -273,26 +386,63 @@ export class AnchorPrefilter implements HitFinder {
 export const REGEX_LIMIT = 24;
 
 export function prefilterFor(keys: AnchorKey[]): HitFinder | undefined {
-  const anchors: string[] = [];
-  const tails: number[] = [];
+  const plan = planPrefilter(keys);
+  return plan.kind === 'some' ? plan.finder : undefined;
+}
+
+/**
+ * The anchor of one key for the prefilter: a string (for a name also the
+ * base token whose other spellings decorated.ts looks for), a phone tail,
+ * nothing (a context key), or `unfit` (too short to select anything).
+ */
+export type KeyAnchor = { anchor: string; base?: string } | { tail: number } | 'none' | 'unfit';
+
+export function keyAnchor(k: AnchorKey): KeyAnchor {
+  if (k.kind === 'phone') {
+    const digits = k.value.replace(/\D/gu, '');
+    return digits.length < PHONE_TAIL ? 'unfit' : { tail: Number(digits.slice(-PHONE_TAIL)) };
+  }
+  if (k.kind === 'name') {
+    // A name with no ASCII run to look for (Cyrillic, Greek, CJK) cannot be prefiltered.
+    const n = nameAnchor(k.value);
+    return n === undefined || n.anchor.length < MIN_ANCHOR ? 'unfit' : n;
+  }
+  if (k.kind === 'company' || k.kind === 'address' || k.kind === 'orgnr-context') return 'none';
+  const a = anchorOf(k.kind, k.value);
+  if (a === undefined) return 'none';
+  return a.length < MIN_ANCHOR ? 'unfit' : { anchor: a };
+}
+
+/**
+ * What a prefilter for these keys can be: `none` when no key has an anchor
+ * (nothing a prefilter could look for), `all` when one key's anchor is too
+ * short (every record must be read in full), else the finder.
+ */
+export type PrefilterPlan = { kind: 'none' } | { kind: 'all' } | { kind: 'some'; finder: HitFinder; anchors: string[]; tails: number[]; bases: string[] };
+
+export function planPrefilter(keys: Iterable<AnchorKey>): PrefilterPlan {
+  const anchors = new Set<string>();
+  const tails = new Set<number>();
+  const bases = new Set<string>();
   for (const k of keys) {
-    if (k.kind === 'phone') {
-      const digits = k.value.replace(/\D/gu, '');
-      if (digits.length < PHONE_TAIL) return undefined;
-      tails.push(Number(digits.slice(-PHONE_TAIL)));
-      continue;
+    const a = keyAnchor(k);
+    if (a === 'unfit') return { kind: 'all' };
+    if (a === 'none') continue;
+    if ('tail' in a) tails.add(a.tail);
+    else {
+      anchors.add(a.anchor);
+      if (a.base !== undefined) bases.add(a.base);
     }
-    if (k.kind === 'company' || k.kind === 'address' || k.kind === 'orgnr-context') continue;
-    const a = anchorOf(k.kind, k.value);
-    if (a === undefined) continue;
-    if (a.length < MIN_ANCHOR) return undefined;
-    anchors.push(a);
   }
-  if (anchors.length === 0 && tails.length === 0) return undefined;
-  const uniqueAnchors = [...new Set(anchors)];
-  const uniqueTails = [...new Set(tails)];
-  if (uniqueAnchors.length + uniqueTails.length <= REGEX_LIMIT) {
-    return new RegexPrefilter(uniqueAnchors, uniqueTails.map((t) => String(t).padStart(PHONE_TAIL, '0')));
-  }
-  return new AnchorPrefilter(uniqueAnchors, uniqueTails);
+  return planOf([...anchors], [...tails], [...bases]);
+}
+
+/** The finder for these anchors, phone tails and name bases. */
+export function planOf(anchors: string[], tails: number[], bases: string[] = []): PrefilterPlan {
+  if (anchors.length === 0 && tails.length === 0) return { kind: 'none' };
+  const finder =
+    anchors.length + tails.length <= REGEX_LIMIT
+      ? new RegexPrefilter(anchors, tails.map((t) => String(t).padStart(PHONE_TAIL, '0')), bases)
+      : new AnchorPrefilter(anchors, tails, bases);
+  return { kind: 'some', finder, anchors, tails, bases };
 }

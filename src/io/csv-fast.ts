@@ -21,6 +21,50 @@ import { readChunks, type SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
 import { MAX_RECORD_BYTES, type CsvRow } from './csv.ts';
 
+/** This module, for checks.ts to run countRaggedRows in its worker. */
+export const CSV_FAST_MODULE = import.meta.url;
+
+/** A prefilter that lets nothing through: a check reads the structure only. */
+const NOTHING: HitFinder = { mayMatch: () => false, mayMatchText: () => false, hits: () => [] };
+
+export interface CsvRaggedCheck {
+  ragged: number;
+  firstRagged: number;
+  /** Most fields of any data row (0: no data row). */
+  maxFields: number;
+  /** The fast path hands this file to the reference reader, which counts for itself. */
+  irregular: boolean;
+}
+
+/**
+ * A check (checks.ts): the rows of the whole file with another number of
+ * fields than the header, as the reference reader counts them for its
+ * warning, found the way the fast path finds records.
+ */
+export async function countRaggedRows(file: SourceFile, o: Omit<FastOptions, 'prefilter' | 'onRagged'>): Promise<CsvRaggedCheck> {
+  const out: CsvRaggedCheck = { ragged: 0, firstRagged: 0, maxFields: 0, irregular: false };
+  try {
+    const rows = fastCsvRows(
+      file,
+      {
+        ...o,
+        prefilter: NOTHING,
+        onRagged: (n, line, max) => {
+          out.ragged = n;
+          out.firstRagged = line;
+          out.maxFields = max;
+        },
+      },
+      { row: 0 },
+    );
+    for await (const r of rows) void r;
+  } catch (err) {
+    if (!(err instanceof Irregular)) throw err;
+    out.irregular = true;
+  }
+  return out;
+}
+
 /** Thrown inside the fast path when the reference reader must take over. */
 export class Irregular extends Error {
   constructor(readonly row: number) {
@@ -39,6 +83,28 @@ interface FastOptions {
   legacyEncoding: LegacyEncoding;
   /** Fields of the header, to tell a cut-off last row. */
   headerFields: number;
+  /**
+   * Count the rows with another number of fields than the header, as the
+   * reference reader warns about them (a check: checks.ts runs it over the
+   * whole file while the prefiltered read skips what it can).
+   */
+  onRagged?: (count: number, firstLine: number, maxFields: number) => void;
+}
+
+/** Fields of the record in `buf[s, e)`: delimiters outside quotes, plus one. */
+function fieldsIn(buf: Buffer, s: number, e: number, delim: number, quoted: boolean): number {
+  let n = 1;
+  if (!quoted) {
+    for (let i = buf.indexOf(delim, s); i >= 0 && i < e; i = buf.indexOf(delim, i + 1)) n++;
+    return n;
+  }
+  let inQuotes = false;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (c === delim && !inQuotes) n++;
+  }
+  return n;
 }
 
 /** The encoding settles at the first non-ASCII byte, as SniffingDecoder decides it. */
@@ -63,7 +129,7 @@ function decode(buf: Buffer, s: number, e: number, enc: Encoding | undefined): s
  * records may match. `state.row` is the last row handled, so that the
  * reference reader can take over after it when Irregular is thrown.
  */
-export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { row: number }): AsyncGenerator<CsvRow> {
+export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { row: number; given?: boolean }): AsyncGenerator<CsvRow> {
   const delim = o.delimiter.charCodeAt(0);
   const hitFinder = 'hits' in o.prefilter ? (o.prefilter as HitFinder) : undefined;
   let enc = o.encoding;
@@ -73,20 +139,25 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
   let recordsSeen = 0; // records, the header included
   let first = true;
   let mode: 'lf' | 'crlf' | undefined;
-  for await (let chunk of readChunks(file.abs, undefined, file.rel)) {
-    if (first) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
-    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = undefined;
-    if (!settled && !isAscii(chunk)) {
-      enc = settle(buf, 0, o.legacyEncoding);
+  let ragged = 0;
+  let firstRagged = 0;
+  let maxFields = 0;
+  const counting = o.onRagged !== undefined;
+  // The first data row that is not blank is always given: readers decide about the file
+  // on it (a connector's checks of its columns), as they do reading every row.
+  let given = state.given ?? false;
+  /**
+   * Scans whole records of `buf` from `start` and yields those that may
+   * match; returns where a record begins that runs past the buffer's end.
+   */
+  const scan = function* (buf: Buffer, start: number): Generator<CsvRow, number> {
+    if (!settled && !isAscii(buf.subarray(start))) {
+      enc = settle(buf, start, o.legacyEncoding);
       settled = enc !== undefined;
     }
-    const hits = hitFinder ? hitFinder.hits(buf, 0, buf.length) : undefined;
+    const hits = hitFinder ? hitFinder.hits(buf, start, buf.length) : undefined;
     let hi = 0;
-    let pos = 0;
+    let pos = start;
     // The next quote at or after a position, remembered: a file without
     // quotes would otherwise be searched to its end once per record.
     let nextQuote = -2;
@@ -95,12 +166,13 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
       nextQuote = buf.indexOf(QUOTE, from);
       return nextQuote;
     };
-    // Scan whole records; a record cut by the chunk edge waits for the next chunk.
+    // Scan whole records; a record cut by the buffer's end waits for the next chunk.
     while (pos < buf.length) {
       const recStart = pos;
       const recLine = line;
       let p = pos;
       let inQuotes = false;
+      let quoted = false;
       let end = -1;
       let linesInside = 0;
       for (;;) {
@@ -126,6 +198,7 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
           const prev = q === recStart ? -1 : buf[q - 1]!;
           if (prev !== -1 && prev !== delim) throw new Irregular(state.row);
           inQuotes = true;
+          quoted = true;
           p = q + 1;
           continue;
         }
@@ -134,10 +207,9 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
         break;
       }
       if (end < 0) {
-        // The record runs past the chunk: keep it for the next one.
+        // The record runs past the buffer: it waits for the next chunk.
         if (buf.length - recStart > MAX_RECORD_BYTES) throw new Irregular(state.row);
-        carry = Buffer.from(buf.subarray(recStart));
-        break;
+        return recStart;
       }
       pos = end + 1;
       line = recLine + 1 + linesInside;
@@ -152,17 +224,58 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
       recordsSeen++;
       if (recordsSeen === 1) continue; // the header
       state.row++;
+      if (counting) {
+        const fields = fieldsIn(buf, recStart, e, delim, quoted);
+        if (fields > maxFields) maxFields = fields;
+        if (fields !== o.headerFields && ragged++ === 0) firstRagged = recLine;
+      }
       let keep: boolean;
       if (hits) {
         while (hi < hits.length && hits[hi]! < recStart) hi++;
         keep = hi < hits.length && hits[hi]! < end;
       } else keep = o.prefilter.mayMatch(buf, recStart, end);
-      if (!keep) continue;
+      if (!keep && given) continue;
       const text = decode(buf, recStart, e, enc);
       const rec = parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][];
       const values = rec[0] ?? [];
+      const blank = values.every((v) => v.trim() === '');
+      if (!keep && blank) continue;
+      if (!blank) given = state.given = true;
       yield { line: recLine, row: state.row, values };
     }
+    return buf.length;
+  };
+
+  for await (let chunk of readChunks(file.abs, undefined, file.rel)) {
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let start = 0;
+    if (carry) {
+      // The record carried over usually ends at the chunk's first line break:
+      // join just that much, and scan the rest of the chunk where it lies.
+      const lf = chunk.indexOf(LF);
+      if (lf < 0) {
+        if (carry.length + chunk.length > MAX_RECORD_BYTES) throw new Irregular(state.row);
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, lf + 1)]);
+      carry = undefined;
+      const rest = yield* scan(joined, 0);
+      if (rest < joined.length) {
+        // Still open (a quoted line break): the slow way, the rest of the chunk joined on.
+        const buf = Buffer.concat([joined.subarray(rest), chunk.subarray(lf + 1)]);
+        const left = yield* scan(buf, 0);
+        if (left < buf.length) carry = Buffer.from(buf.subarray(left));
+        continue;
+      }
+      start = lf + 1;
+    }
+    const left = yield* scan(chunk, start);
+    // Copied: a view would pin the whole chunk in memory.
+    if (left < chunk.length) carry = Buffer.from(chunk.subarray(left));
   }
   if (carry && carry.length > 0) {
     // The last record has no line break after it.
@@ -182,6 +295,11 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     state.row++;
     // A last row cut short (fewer fields than the header, no line break): the reference reports the file.
     if (values.length < o.headerFields) throw new Irregular(state.row - 1);
-    if (o.prefilter.mayMatch(carry, 0, e)) yield { line: recLine, row: state.row, values };
+    if (counting) {
+      if (values.length > maxFields) maxFields = values.length;
+      if (values.length !== o.headerFields && ragged++ === 0) firstRagged = recLine;
+    }
+    if (o.prefilter.mayMatch(carry, 0, e) || (!given && values.some((v) => v.trim() !== ''))) yield { line: recLine, row: state.row, values };
   }
+  o.onRagged?.(ragged, firstRagged, maxFields);
 }

@@ -13,6 +13,8 @@ import { SniffingDecoder, sniffBom, sniffUtf16, type Encoding, type LegacyEncodi
 import { readChunks, readHead, type SourceFile } from './files.ts';
 import { fastCsvRows, Irregular } from './csv-fast.ts';
 import type { Prefilter } from './prefilter.ts';
+import { check } from './checks.ts';
+import { CSV_FAST_MODULE, type CsvRaggedCheck } from './csv-fast.ts';
 import { MAX_LINE_CHARS } from './lines.ts';
 
 export interface CsvReadOptions {
@@ -23,6 +25,15 @@ export interface CsvReadOptions {
   legacyEncoding?: LegacyEncoding;
   /** Called once per file with a summary of rows that had another number of fields than the header. */
   onRaggedRows?: (count: number, firstLine: number) => void;
+  /** False: a later read, whose warnings are not reported; with a prefilter, rows are then not counted for them. */
+  validate?: boolean | undefined;
+  /**
+   * With a prefilter: told (perhaps later) the most fields any data row had,
+   * skipped rows included, for a connector that reports the fields it saw.
+   */
+  onShape?: ((maxFields: number) => void) | undefined;
+  /** Where reports known only later go (ReadContext.later): a check counting rows in a worker. Absent: awaited. */
+  later?: ((p: Promise<() => void>) => void) | undefined;
   /**
    * Rows whose bytes it rejects are skipped without being parsed (the fast
    * path, csv-fast.ts). Ragged-row warnings then cover the kept rows only.
@@ -196,21 +207,54 @@ export async function openCsv(file: SourceFile, opts: CsvReadOptions = {}): Prom
   await reference.rows.return(undefined);
   const delimiter = reference.delimiter;
   const rows = (async function* (): AsyncGenerator<CsvRow> {
-    const state = { row: 0 };
+    const state: { row: number; given?: boolean } = { row: 0 };
+    const fast = { delimiter, encoding: opts.encoding, legacyEncoding: opts.legacyEncoding ?? 'cp1252', headerFields: reference.header.length };
+    // The rows the prefilter skips are still counted for the warning about ragged rows, in a worker (checks.ts).
+    const counting =
+      (opts.onRaggedRows || opts.onShape) && opts.validate !== false ? check<CsvRaggedCheck>({ module: CSV_FAST_MODULE, fn: 'countRaggedRows', args: [file, fast] }) : undefined;
     try {
-      yield* fastCsvRows(file, { delimiter, prefilter, encoding: opts.encoding, legacyEncoding: opts.legacyEncoding ?? 'cp1252', headerFields: reference.header.length }, state);
+      yield* fastCsvRows(file, { ...fast, prefilter }, state);
+      if (counting) {
+        const report = counting.then((c) => () => {
+          if (c.irregular) return;
+          if (c.maxFields > 0) opts.onShape?.(c.maxFields);
+          if (c.ragged > 0) opts.onRaggedRows?.(c.ragged, c.firstRagged);
+        });
+        if (opts.later) opts.later(report);
+        else (await report)();
+      }
     } catch (err) {
       if (!(err instanceof Irregular)) throw err;
       // The reference reader reads on after the last row handled, and reports what is wrong as usual.
       const again = await openCsvChunks({ rel: file.rel }, readChunks(file.abs, undefined, file.rel), { ...opts, prefilter: undefined });
+      let widest = 0;
       for await (const r of again.rows) {
+        if (r.values.length > widest) widest = r.values.length;
         if (r.row <= err.row) continue;
         const bytes = Buffer.from(r.values.join(delimiter), 'utf8');
-        if (prefilter.mayMatch(bytes, 0, bytes.length)) yield r;
+        const blank = r.values.every((v) => v.trim() === '');
+        if (prefilter.mayMatch(bytes, 0, bytes.length) || (!state.given && !blank)) {
+          if (!blank) state.given = true;
+          yield r;
+        }
       }
+      if (widest > 0) opts.onShape?.(widest);
     }
   })();
   return { header: reference.header, delimiter, rows, encoding: reference.encoding };
+}
+
+/** A text in pieces of about 64 Ki characters, cut after line breaks where there are any. */
+function* pieces(text: string): Generator<string> {
+  const size = 64 * 1024;
+  let at = 0;
+  while (text.length - at > size) {
+    const nl = text.indexOf('\n', at + size);
+    if (nl < 0) break;
+    yield text.slice(at, nl + 1);
+    at = nl + 1;
+  }
+  if (at < text.length) yield at === 0 ? text : text.slice(at);
 }
 
 /** The same over any byte stream, such as a ZIP entry; `file.rel` names it in errors. */
@@ -232,7 +276,9 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
   }
   const source = Readable.from(
     (async function* () {
-      if (firstChunk) yield firstChunk;
+      // In pieces, so that a reader that only wants the header (the fast path, csv-fast.ts)
+      // does not have the parser go through the whole first chunk first.
+      if (firstChunk) yield* pieces(firstChunk);
       yield* text;
     })(),
     { objectMode: false },

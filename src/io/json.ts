@@ -34,18 +34,25 @@ export function pointerOf(keys: (string | number)[]): string {
 }
 
 function depthExceeds(value: unknown, limit: number): boolean {
-  // Iterative, so that a hostile document cannot overflow our stack either.
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
+  // Recursive, but never deeper than `limit` + 1 frames: a hostile document cannot overflow our stack.
+  // (No arrays or entries are allocated on the way: pages of thousands of items are walked on every read.)
+  const walk = (v: object, d: number): boolean => {
     if (d > limit) return true;
-    if (v && typeof v === 'object') {
-      for (const child of Object.values(v as Record<string, unknown>)) {
-        if (child && typeof child === 'object') stack.push([child, d + 1]);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === 'object' && walk(c, d + 1)) return true;
       }
+      return false;
     }
-  }
-  return false;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const c = o[k];
+      if (c !== null && typeof c === 'object' && walk(c, d + 1)) return true;
+    }
+    return false;
+  };
+  return value !== null && typeof value === 'object' ? walk(value, 0) : false;
 }
 
 /**
@@ -96,20 +103,153 @@ function parseFailure(file: SourceFile, err: unknown, text: string): SourceReadE
   return new SourceReadError(what, { file: file.rel, line, code: 'json.malformed' });
 }
 
-/** Parses a whole (small) JSON file. */
-export async function readJsonDocument(file: SourceFile): Promise<unknown> {
+/** The bytes of a whole (small) JSON file. */
+export async function readJsonBytes(file: SourceFile): Promise<Buffer> {
   if (file.size > JSON_IN_MEMORY_LIMIT) {
     throw new SourceReadError(`JSON file is larger than ${JSON_IN_MEMORY_LIMIT / 1048576} MiB; read it with a streaming path`, {
       file: file.rel,
       code: 'json.too-large',
     });
   }
-  let buf: Buffer;
   try {
-    buf = await readFile(file.abs);
+    return await readFile(file.abs);
   } catch (err) {
     throw ioFailure(err, file.rel);
   }
+}
+
+/**
+ * Could JSON text hide from a byte prefilter what its decoded strings hold?
+ * A `\u` escape can stand for any character, `\t` and `\/` for separators
+ * between the digits of a phone number. The other escapes (`\"`, `\\`,
+ * `\n`, `\r`, `\b`, `\f`) stand for characters that are in no anchor and
+ * that separate as their escapes do (decorated.ts also reads a word after a
+ * backslash without its first letter).
+ */
+export function jsonMayHide(buf: Buffer, start = 0, end = buf.length): boolean {
+  for (const esc of JSON_HIDING_ESCAPES) {
+    const i = buf.indexOf(esc, start);
+    if (i >= 0 && i < end) return true;
+  }
+  return false;
+}
+const JSON_HIDING_ESCAPES = [Buffer.from('\\u'), Buffer.from('\\t'), Buffer.from('\\/')];
+
+/** Offsets in `buf` of the escapes jsonMayHide looks for, in order. */
+export function jsonHidingEscapes(buf: Buffer): number[] {
+  const out: number[] = [];
+  for (const esc of JSON_HIDING_ESCAPES) for (let i = buf.indexOf(esc); i >= 0; i = buf.indexOf(esc, i + 1)) out.push(i);
+  return out.sort((a, b) => a - b);
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJ = 0x7b;
+const CLOSE_OBJ = 0x7d;
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+
+interface Frame {
+  array: boolean;
+  /** JSON pointer of this container. */
+  pointer: string;
+  /** Keep the spans of this array's elements. */
+  want: boolean;
+  /** Objects: the last key read, and whether a key comes next. */
+  key: string;
+  expectKey: boolean;
+  /** Arrays: the index of the element being read, and where it starts (-1: not yet). */
+  index: number;
+  start: number;
+}
+
+/**
+ * Byte spans of array elements of a JSON text, by JSON pointer, for the
+ * arrays whose own pointer `want` accepts (`''` for a top-level array,
+ * `/value` for a Graph page's items). A reader can then tell which
+ * element a prefilter hit falls in. Keys are compared as written (a key
+ * with an escape does not match); undefined when the text is not well
+ * formed enough to follow (the parse then reports it).
+ */
+export function jsonElementSpans(buf: Buffer, want: (arrayPointer: string) => boolean): Map<string, [number, number]> | undefined {
+  const out = new Map<string, [number, number]>();
+  const stack: Frame[] = [];
+  const n = buf.length;
+  const open = (array: boolean): boolean => {
+    // Deeper than JSON may be read: the parse reports it. (Pointers are not built that deep, either.)
+    if (stack.length >= JSON_MAX_DEPTH) return false;
+    const top = stack[stack.length - 1];
+    let pointer = '';
+    if (top) pointer = top.array ? `${top.pointer}/${top.index}` : `${top.pointer}/${top.key.replace(/~/gu, '~0').replace(/\//gu, '~1')}`;
+    stack.push({ array, pointer, want: array && want(pointer), key: '', expectKey: !array, index: 0, start: -1 });
+    return true;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = buf[i]!;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    const top = stack[stack.length - 1];
+    if (top && top.array && top.start < 0 && c !== CLOSE_ARR && c !== COMMA) top.start = i;
+    if (c === QUOTE) {
+      let j = i + 1;
+      for (;;) {
+        j = buf.indexOf(QUOTE, j);
+        if (j < 0) return undefined;
+        let k = j - 1;
+        while (buf[k] === BACKSLASH) k--;
+        if ((j - 1 - k) % 2 === 0) break;
+        j++;
+      }
+      if (top && !top.array && top.expectKey) {
+        top.key = buf.toString('latin1', i + 1, j);
+        top.expectKey = false;
+      }
+      i = j;
+      continue;
+    }
+    if (c === OPEN_OBJ || c === OPEN_ARR) {
+      if (!open(c === OPEN_ARR)) return undefined;
+      continue;
+    }
+    if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+      const f = stack.pop();
+      if (!f || f.array !== (c === CLOSE_ARR)) return undefined;
+      if (f.array && f.start >= 0 && f.want) out.set(`${f.pointer}/${f.index}`, [f.start, i]);
+      continue;
+    }
+    if (c === COMMA && top) {
+      if (top.array) {
+        if (top.want && top.start >= 0) out.set(`${top.pointer}/${top.index}`, [top.start, i]);
+        top.index++;
+        top.start = -1;
+      } else top.expectKey = true;
+      continue;
+    }
+    if (c === COLON) continue;
+  }
+  return stack.length === 0 ? out : undefined;
+}
+
+/** Is any of the sorted offsets in [start, end)? */
+export function anyIn(sorted: number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]! < end;
+}
+
+/** Parses a whole (small) JSON file. */
+export async function readJsonDocument(file: SourceFile): Promise<unknown> {
+  return parseJsonBytes(file, await readJsonBytes(file));
+}
+
+/** Parses the bytes of a whole JSON file, with the errors readJsonDocument gives. */
+export function parseJsonBytes(file: SourceFile, buf: Buffer): unknown {
   const { text } = decodeBuffer(buf, 'cp1252');
   if (text.trim().length === 0) throw new SourceReadError('the file is empty', { file: file.rel, line: 1, code: 'json.empty' });
   let value: unknown;

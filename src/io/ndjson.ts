@@ -20,6 +20,7 @@ import { READ_CHUNK, readChunks, readHead, type SourceFile } from './files.ts';
 import { MAX_LINE_CHARS } from './lines.ts';
 import type { Prefilter } from './prefilter.ts';
 import type { HitFinder } from './anchors.ts';
+import { jsonTextTooDeep } from './json.ts';
 
 export interface NdjsonLine {
   /** 1-based physical line (of the decompressed content). */
@@ -36,6 +37,13 @@ export interface NdjsonReadOptions {
   progress?: ((bytesRead: number) => void) | undefined;
   /** Longer lines are refused rather than buffered without bound (issue #8). */
   maxLineBytes?: number;
+  /**
+   * Lines as Latin-1 (one character per byte) instead of UTF-8: for checks
+   * of the structure only (JSON's structure is ASCII, and a byte above 0x7F
+   * is valid in a string and invalid elsewhere however it is decoded), which
+   * parse such text faster.
+   */
+  latin1?: boolean;
 }
 
 export function isGzip(head: Uint8Array): boolean {
@@ -105,6 +113,7 @@ async function* gunzipChunks(file: SourceFile, progress: ((n: number) => void) |
 export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions = {}): AsyncGenerator<NdjsonLine> {
   const max = opts.maxLineBytes ?? MAX_LINE_CHARS;
   const prefilter = opts.prefilter;
+  const encoding = opts.latin1 ? 'latin1' : 'utf8';
   let lineNo = 0;
   const gz = isGzip(await readHead(file.abs, 2));
   const chunks = utf16AsUtf8(gz ? gunzipChunks(file, opts.progress, () => lineNo + 1) : plainChunks(file, opts.progress));
@@ -145,7 +154,7 @@ export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions
           if (hi >= hits.length || hits[hi]! >= e) continue;
         } else if (!prefilter.mayMatch(buf, s, e)) continue;
       }
-      yield { line: lineNo, text: buf.toString('utf8', s, e) };
+      yield { line: lineNo, text: buf.toString(encoding, s, e) };
     }
     if (start < chunk.length) {
       parts.push(chunk.subarray(start));
@@ -164,7 +173,98 @@ export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions
     let buf = Buffer.concat(parts);
     if (buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, -1);
     if (buf.length > 0 && (!prefilter || prefilter.mayMatch(buf, 0, buf.length))) {
-      yield { line: lineNo, text: buf.toString('utf8'), unterminated: true };
+      yield { line: lineNo, text: buf.toString(encoding), unterminated: true };
     }
   }
+}
+
+/** This module, for checks.ts to run checkNdjsonRows in its worker. */
+export const NDJSON_MODULE = import.meta.url;
+
+/** Lines that all fail from the start mean the file is not NDJSON at all. */
+export const NOT_NDJSON_AFTER = 50;
+
+export type NdjsonLineKind = { row: Record<string, unknown> } | 'blank' | 'bad' | 'deep';
+
+/**
+ * What a line of an NDJSON export of rows is: a row (a JSON object), blank,
+ * not a JSON object, or nested too deeply to read safely (a row nested
+ * thousands of levels deep would overflow the stack of whatever walks it
+ * later, the JSON output).
+ */
+export function ndjsonLineKind(text: string, latin1 = false): NdjsonLineKind {
+  // Blank as the UTF-8 text is: Latin-1 would take a lone byte 0xA0 for a space, and not C2 A0.
+  const blank = (): boolean => (latin1 && /[^\x00-\x7f]/u.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text).trim() === '';
+  if (jsonTextTooDeep(text)) return blank() ? 'blank' : 'deep';
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch {
+    row = undefined;
+  }
+  if (typeof row === 'object' && row !== null && !Array.isArray(row)) return { row: row as Record<string, unknown> };
+  return blank() ? 'blank' : 'bad';
+}
+
+/** The lines of a file that are not rows, as a reader of every line counts them. */
+export interface NdjsonCheck {
+  good: number;
+  bad: number;
+  firstBad: number;
+  firstBadCut: boolean;
+  firstBadDeep: boolean;
+  /** The first NOT_NDJSON_AFTER lines that are not blank are all bad: a reader stops there. */
+  notNdjson: boolean;
+}
+
+/** Counts as a reader of every line does, one line at a time. */
+export class NdjsonCounter implements NdjsonCheck {
+  good = 0;
+  bad = 0;
+  firstBad = 0;
+  firstBadCut = false;
+  firstBadDeep = false;
+  notNdjson = false;
+  constructor(private readonly latin1 = false) {}
+  /** Counts one line; returns its row, or undefined. Sets notNdjson when a reader must stop. */
+  add(l: NdjsonLine): Record<string, unknown> | undefined {
+    const k = ndjsonLineKind(l.text, this.latin1);
+    if (k === 'blank') return undefined;
+    if (k === 'bad' || k === 'deep') {
+      if (this.bad++ === 0) {
+        this.firstBad = l.line;
+        this.firstBadCut = l.unterminated === true;
+        this.firstBadDeep = k === 'deep';
+      }
+      if (this.good === 0 && this.bad >= NOT_NDJSON_AFTER) this.notNdjson = true;
+      return undefined;
+    }
+    this.good++;
+    return k.row;
+  }
+}
+
+/**
+ * Every line of the file checked as rows (issue #7: a prefiltered read
+ * parses only the lines that may match, but what is wrong with the others
+ * must still be reported). Stops where a reader of every line stops: at
+ * `notNdjson`, or at a read error (an over-long line, damaged gzip data),
+ * which `failed` then holds.
+ */
+export async function checkNdjsonRows(file: SourceFile): Promise<NdjsonCheck & { failed?: boolean }> {
+  const c = new NdjsonCounter(true);
+  try {
+    for await (const l of readNdjsonLines(file, { latin1: true })) {
+      c.add(l);
+      if (c.notNdjson) break;
+    }
+  } catch (err) {
+    if (!(err instanceof SourceReadError)) throw err;
+    return { ...plain(c), failed: true };
+  }
+  return plain(c);
+}
+
+function plain(c: NdjsonCounter): NdjsonCheck {
+  return { good: c.good, bad: c.bad, firstBad: c.firstBad, firstBadCut: c.firstBadCut, firstBadDeep: c.firstBadDeep, notNdjson: c.notNdjson };
 }

@@ -28,8 +28,11 @@
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { SourceReadError } from '../errors.ts';
+import { isUtf8 } from 'node:buffer';
 import { SniffingDecoder, utf16AsUtf8, type Encoding } from './encoding.ts';
 import { readChunks, type SourceFile } from './files.ts';
+import type { HitFinder } from './anchors.ts';
+import type { Prefilter } from './prefilter.ts';
 
 export interface SieObjectRef {
   dim: string;
@@ -77,7 +80,16 @@ export interface SieVoucher {
   others?: SiePost[];
 }
 
-export type SieItem = { type: 'post'; post: SiePost } | { type: 'voucher'; voucher: SieVoucher };
+/**
+ * Posts and vouchers in file order. With a prefilter, `mayMatch` says
+ * whether the item's lines hold anything it looks for, and vouchers that
+ * cannot match and are plainly regular are not parsed at all: `skipped`
+ * stands where they were (issue #7).
+ */
+export type SieItem =
+  | { type: 'post'; post: SiePost; mayMatch?: boolean }
+  | { type: 'voucher'; voucher: SieVoucher; mayMatch?: boolean }
+  | { type: 'skipped'; vouchers: number };
 
 export interface SieWarning {
   line: number;
@@ -127,6 +139,11 @@ export interface SieReadResult {
 }
 
 export interface SieReadOptions {
+  /**
+   * Marks each item with whether its bytes may match, and skips the vouchers
+   * that cannot and whose lines could not give a warning (issue #7).
+   */
+  prefilter?: Prefilter | undefined;
   onWarning?: (w: SieWarning) => void;
   /** Called once at the end of a file that was read without an error. */
   onSummary?: (r: SieReadResult) => void;
@@ -402,6 +419,9 @@ class SieParser {
   warnings = 0;
   checksum: SieChecksumResult = { status: 'absent' };
 
+  /** With a prefilter: the lines whose bytes hold a hit. */
+  hitLines: Set<number> | undefined;
+
   /** A #VER waiting for its `{`. */
   private pendingVer: SieVoucher | undefined;
   /** The voucher whose `{` is open, and the line of that `{`. */
@@ -499,7 +519,31 @@ class SieParser {
     if (label === '#FORMAT' && typeof tok.fields[0] === 'string') this.declaredFormat = tok.fields[0];
     if (label === '#SIETYP' && typeof tok.fields[0] === 'string') this.sieType = tok.fields[0];
     this.posts++;
-    this.out.push({ type: 'post', post: { label, fields: tok.fields, line: no } });
+    this.out.push(this.hitLines ? { type: 'post', post: { label, fields: tok.fields, line: no }, mayMatch: this.hitLines.has(no) } : { type: 'post', post: { label, fields: tok.fields, line: no } });
+  }
+
+  /** Can a regular voucher block be skipped here, unparsed? Only between posts, after the first, with no checksum running. */
+  get neutral(): boolean {
+    return this.seenPost && !this.open && !this.pendingVer && this.ksumma !== 'open';
+  }
+
+  /** A skipped regular block: what parsing it would have counted. */
+  skipped(rows: number): void {
+    this.vouchers++;
+    this.transactions += rows;
+    const last = this.out[this.out.length - 1];
+    if (last?.type === 'skipped') last.vouchers++;
+    else this.out.push({ type: 'skipped', vouchers: 1 });
+  }
+
+  private pushVoucher(v: SieVoucher): void {
+    if (!this.hitLines) {
+      this.out.push({ type: 'voucher', voucher: v });
+      return;
+    }
+    let mayMatch = false;
+    for (let l = v.line; l <= v.endLine && !mayMatch; l++) mayMatch = this.hitLines.has(l);
+    this.out.push({ type: 'voucher', voucher: v, mayMatch });
   }
 
   private ksummaPost(tok: RawTokens, no: number): void {
@@ -568,7 +612,7 @@ class SieParser {
     this.pendingVer = undefined;
     this.warn(v.line, 'sie.voucher-without-rows', `line ${v.line}: #VER is not followed by a { } block of rows (spec §11 #VER 1)`);
     this.vouchers++;
-    this.out.push({ type: 'voucher', voucher: v });
+    this.pushVoucher(v);
   }
 
   private openBlock(no: number): void {
@@ -590,7 +634,7 @@ class SieParser {
     this.open = undefined;
     v.endLine = no;
     this.vouchers++;
-    this.out.push({ type: 'voucher', voucher: v });
+    this.pushVoucher(v);
   }
 
   private unpairedRtrans(): void {
@@ -712,6 +756,27 @@ class RunDecoder {
   }
 }
 
+/**
+ * A voucher block that parses without a warning (issue #7's fast path): a
+ * #VER with a non-empty verdatum and no object list among its fields, a `{`
+ * line, #TRANS rows each with an account, an object list of pairs, an amount
+ * and plain fields, and a `}` line; quoted fields without quotes or
+ * backslashes inside, nothing but spaces and tabs between fields, no blank
+ * line. Anything else (#RTRANS, other labels, unusual quoting) is parsed as
+ * usual. Matched over the bytes as Latin-1, one line at a time (`[^\n]` never
+ * crosses one).
+ */
+const SIE_FIELD = String.raw`(?:"[^"\\\r\n]*"(?=[ \t\r\n])|[^\s"{}][^\s]*)`;
+const SIE_FIELD_SET = String.raw`(?:"[^"\\\r\n]+"(?=[ \t\r\n])|[^\s"{}][^\s]*)`;
+const SIE_OBJ = String.raw`(?:"[^"\\\r\n]*"(?=[ \t}])|[^\s"{}]+)`;
+const REGULAR_VOUCHER = new RegExp(
+  String.raw`^[ \t]*#VER[ \t]+${SIE_FIELD}[ \t]+${SIE_FIELD}[ \t]+${SIE_FIELD_SET}(?:[ \t]+${SIE_FIELD})*[ \t]*\r?\n` +
+    String.raw`[ \t]*\{[ \t]*\r?\n` +
+    String.raw`(?:[ \t]*#TRANS[ \t]+\d+[ \t]+\{(?:[ \t]*${SIE_OBJ}[ \t]+${SIE_OBJ})*[ \t]*\}[ \t]+-?\d+(?:\.\d+)?(?:[ \t]+${SIE_FIELD})*[ \t]*\r?\n)*` +
+    String.raw`[ \t]*\}[ \t]*\r?\n`,
+  'gm',
+);
+
 /** 1-based line of byte `at` in `buf`, counting from `firstLine` at offset 0. */
 function lineAt(buf: Buffer, at: number, firstLine: number): number {
   let line = firstLine;
@@ -802,6 +867,66 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
     }
   };
 
+  // The fast path (issue #7): with a prefilter, hits mark the lines they
+  // fall on, and regular voucher blocks without a hit are skipped unparsed.
+  const prefilter = opts.prefilter;
+  const finder = prefilter && 'hits' in prefilter ? (prefilter as HitFinder) : undefined;
+  if (prefilter) parser.hitLines = new Set();
+  /** Byte offsets in `bytes` of hits: the finder's, or the start of each line the prefilter lets through. */
+  const hitsOf = (bytes: Buffer): number[] => {
+    if (finder) return finder.hits(bytes, 0, bytes.length);
+    const out: number[] = [];
+    for (let from = 0; from < bytes.length; ) {
+      const nl = bytes.indexOf(0x0a, from);
+      const end = nl < 0 ? bytes.length : nl;
+      if (prefilter!.mayMatch(bytes, from, end)) out.push(from);
+      from = end + 1;
+    }
+    return out;
+  };
+  /** Could decoding these bytes change the counts of the summary (U+FFFD in UTF-8)? Legacy encodings decode every byte. */
+  const decodesCleanly = (bytes: Buffer): boolean => probe.settled !== 'utf8' || (isUtf8(bytes) && bytes.indexOf(REPLACEMENT_UTF8) < 0);
+  const run = (bytes: Buffer, final: boolean): void => {
+    if (!prefilter) {
+      lines(decodeRun(bytes), final);
+      return;
+    }
+    const hits = hitsOf(bytes);
+    // The line of each hit: the run starts at line lineNo + 1.
+    let line = lineNo + 1;
+    let at = 0;
+    for (const h of hits) {
+      for (let nl = bytes.indexOf(0x0a, at); nl >= 0 && nl < h; nl = bytes.indexOf(0x0a, at)) {
+        line++;
+        at = nl + 1;
+      }
+      parser.hitLines!.add(line);
+    }
+    const latin1 = bytes.toString('latin1');
+    let from = 0;
+    let hi = 0;
+    const re = REGULAR_VOUCHER;
+    re.lastIndex = 0;
+    for (let m = re.exec(latin1); m; m = re.exec(latin1)) {
+      const start = m.index;
+      const end = re.lastIndex;
+      while (hi < hits.length && hits[hi]! < start) hi++;
+      if (hi < hits.length && hits[hi]! < end) continue;
+      const block = bytes.subarray(start, end);
+      if (!decodesCleanly(block)) continue;
+      if (start > from) lines(decodeRun(bytes.subarray(from, start)), false);
+      from = start;
+      if (!parser.neutral) continue;
+      let n = 0;
+      for (let nl = block.indexOf(0x0a); nl >= 0; nl = block.indexOf(0x0a, nl + 1)) n++;
+      lineNo += n;
+      // #VER, {, the rows, }.
+      parser.skipped(n - 3);
+      from = end;
+    }
+    if (from < bytes.length || final) lines(decodeRun(bytes.subarray(from)), final);
+  };
+
   const guardCarry = (): void => {
     if (!carry) return;
     // A line that starts with # is a post being read: it is held to the line limit, not the preamble's.
@@ -832,8 +957,8 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
       const last = chunk.lastIndexOf(0x0a);
       // The line that straddles the chunk edge is joined on its own, so the bulk of the chunk is decoded in place.
       const joined = carry ? Buffer.concat([carry, chunk.subarray(0, first + 1)]) : chunk.subarray(0, first + 1);
-      lines(decodeRun(joined), false);
-      if (last > first) lines(decodeRun(chunk.subarray(first + 1, last + 1)), false);
+      run(joined, false);
+      if (last > first) run(chunk.subarray(first + 1, last + 1), false);
       // Copied: a view would pin the whole chunk in memory.
       carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
       guardCarry();
@@ -842,7 +967,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
     }
     if (!probe.settled) probe.end();
     settle();
-    if (carry) lines(decodeRun(carry), true);
+    if (carry) run(carry, true);
     parser.end(lineNo);
   } catch (err) {
     failure = err;

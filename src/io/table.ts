@@ -57,7 +57,9 @@ export async function* readTable(file: SourceFile, opts: TableOptions = {}): Asy
     let header: string[] = [];
     let searched = 0;
     let found = false;
-    for await (const r of readXlsxRows(file, opts.sheets ? { sheets: opts.sheets } : {})) {
+    // A reader that wants the fields of every row (onShape) gets every row of a workbook.
+    const prefilter = opts.onShape ? undefined : opts.prefilter;
+    for await (const r of readXlsxRows(file, { ...(opts.sheets ? { sheets: opts.sheets } : {}), prefilter, validate: opts.validate })) {
       if (r.sheet !== sheet) {
         sheet = r.sheet;
         header = [];

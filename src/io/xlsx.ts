@@ -3,8 +3,11 @@
  * `workbook.xlsx.readFile`, which holds the whole workbook: exceljs #412).
  * Cell values become strings the way a person reads them in Excel.
  */
+import { stat } from 'node:fs/promises';
 import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
+import type { Prefilter } from './prefilter.ts';
+import { decodedStream, filteredSheet, SharedStringsScanner, decodedChunks } from './xlsx-filter.ts';
 import { inspectZip, verifyZip } from './zip.ts';
 
 export interface XlsxRow {
@@ -34,23 +37,90 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
-/** Rows of every sheet (or of the named sheets), streamed. */
-export async function* readXlsxRows(file: SourceFile, opts: { sheets?: (name: string) => boolean } = {}): AsyncGenerator<XlsxRow> {
-  // Vet the archive first: an XLSX bomb must not reach the XML parser, not even one whose headers lie (verifyZip).
-  const entries = await inspectZip(file);
-  if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
-    throw new SourceReadError('not an XLSX workbook (no xl/workbook.xml inside)', { file: file.rel, code: 'xlsx.invalid' });
+type WorkbookReaderClass = typeof import('exceljs')['stream']['xlsx']['WorkbookReader'];
+interface ReaderInternals {
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+}
+
+/**
+ * exceljs's WorkbookReader with the text of shared strings and sheets
+ * decoded here (xlsx-filter.ts: exceljs splits characters at its chunk
+ * edges) and, with a prefilter, the plain rows that cannot match left out.
+ * Overrides two of its methods (exceljs 4.4.0, lib/stream/xlsx/workbook-reader.js);
+ * test/io/xlsx.test.ts checks that they are still called.
+ */
+function readerClass(Base: WorkbookReaderClass): new (input: string, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass> {
+  const base = Base.prototype as unknown as ReaderInternals;
+  class Reader extends (Base as unknown as new (input: string, options: Record<string, unknown>) => object) {
+    private readonly prefilter: Prefilter | undefined;
+    private shared: SharedStringsScanner | undefined;
+    constructor(input: string, options: Record<string, unknown>, prefilter?: Prefilter) {
+      super(input, options);
+      this.prefilter = prefilter;
+    }
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown> {
+      const prefilter = this.prefilter;
+      const scanner = prefilter ? (this.shared = new SharedStringsScanner(prefilter)) : undefined;
+      return base._parseSharedStrings.call(this, decodedStream(entry as AsyncIterable<Buffer>, scanner ? (c) => scanner.write(c) : undefined));
+    }
+    _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown> {
+      const prefilter = this.prefilter;
+      const text = prefilter ? filteredSheet(iterator as AsyncIterable<Buffer>, prefilter, () => this.shared?.result) : decodedChunks(iterator);
+      return base._parseWorksheet.call(this, text, sheetNo);
+    }
   }
-  await verifyZip(file);
+  return Reader as unknown as new (input: string, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass>;
+}
+
+let Reader: ReturnType<typeof readerClass> | undefined;
+
+/** Archives vetted in this process, with the size and time of change they had then. */
+const vetted = new Map<string, string>();
+
+async function stampOf(file: SourceFile): Promise<string | undefined> {
+  try {
+    const st = await stat(file.abs);
+    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Rows of every sheet (or of the named sheets), streamed. With a prefilter,
+ * rows that cannot match may be left out (xlsx-filter.ts); every row that
+ * is given is exactly as it is without one.
+ */
+export async function* readXlsxRows(
+  file: SourceFile,
+  opts: { sheets?: (name: string) => boolean; prefilter?: Prefilter | undefined; validate?: boolean | undefined } = {},
+): AsyncGenerator<XlsxRow> {
+  // Vet the archive first: an XLSX bomb must not reach the XML parser, not even one whose headers lie (verifyZip).
+  // A later read in the same run of a file vetted before, and not changed since, need not inflate it all again.
+  const stamp = await stampOf(file);
+  if (opts.validate !== false || stamp === undefined || vetted.get(file.abs) !== stamp) {
+    const entries = await inspectZip(file);
+    if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
+      throw new SourceReadError('not an XLSX workbook (no xl/workbook.xml inside)', { file: file.rel, code: 'xlsx.invalid' });
+    }
+    await verifyZip(file);
+    if (stamp !== undefined) vetted.set(file.abs, stamp);
+  }
   const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file.abs, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Styles tell dates from numbers; without them a date is a serial number.
-    styles: 'cache',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
+  Reader ??= readerClass(ExcelJS.stream.xlsx.WorkbookReader);
+  const reader = new Reader(
+    file.abs,
+    {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      // Styles tell dates from numbers; without them a date is a serial number.
+      styles: 'cache',
+      worksheets: 'emit',
+      entries: 'emit',
+    },
+    opts.prefilter,
+  );
   try {
     for await (const ws of reader) {
       const w = ws as unknown as { name?: string; id: number } & AsyncIterable<{ number: number; values: unknown[] }>;

@@ -5,28 +5,40 @@
  * Links found late can make records read earlier match, so the pipeline
  * works in rounds. Sources are read smallest first (master data such as the
  * CRM and the customer register is small and teaches the links; event logs
- * are big). A small source is kept in memory after its one read, and a later
- * round replays it; a big source is read again only when the subjects
- * gained identifiers of a kind it holds since it was last read. For a batch
- * of any size this costs the same number of reads as for one person.
+ * are big). A source is read again only when the subjects gained
+ * identifiers of a kind it holds since it was last read. For a batch of any
+ * size this costs the same number of reads as for one person.
+ *
+ * What makes a read cheap (issue #7):
+ * - the byte-level prefilter (src/io/anchors.ts) lets the readers skip the
+ *   records whose bytes hold no anchor of any key the matcher looks for;
+ * - the same anchors are asked of each record's identifier values and free
+ *   text before it is offered to the matcher (RecordFilter): a record with
+ *   none of them cannot hit a key, so offering it would do nothing;
+ * - the records a read let through are kept (candidates, within the cache
+ *   budget), so that a later round replays them from memory and goes back to
+ *   the file only for the keys learned since, whose anchors the candidates
+ *   do not already imply. A re-read merges the two by place, so the matcher
+ *   sees the records in the order a full re-read would give them.
  */
 import { SourceReadError, type Problem } from '../errors.ts';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
 import { Matcher, type SubjectQuery, type SubjectResult } from '../core/match/matcher.ts';
-import type { SourceRecord } from '../core/record.ts';
+import { compareLocators, type Locator, type SourceRecord } from '../core/record.ts';
 import { listSourceFiles } from '../io/files.ts';
-import type { Prefilter } from '../io/prefilter.ts';
-import { prefilterFor } from '../io/anchors.ts';
+import { keyAnchor, planOf, planPrefilter, type AnchorKey, type HitFinder } from '../io/anchors.ts';
 import type { ResolvedSource } from '../config/load.ts';
 import type { ReadContext } from '../sources/contract.ts';
 
 /**
- * Sources up to this size in all are kept in memory after their read, so a
- * link learned later is applied by replaying them. A company's CRM and
- * customer register exports are this small; event logs are not, and are
- * re-read through the prefilter instead (which keeps memory flat, issue #7).
+ * Memory for the records a read let through (the candidates), which later
+ * rounds replay instead of reading the file again for keys they already
+ * cover. Records are counted at an estimate of their size in memory. With 0,
+ * every later round reads the file again (the reference path).
  */
 export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
+/** Records take about this many times their file's bytes in memory: a source is kept whole if that fits. */
+const WHOLE_FACTOR = 8;
 export const MAX_ROUNDS = 6;
 
 export interface SkippedFile {
@@ -53,15 +65,14 @@ export interface SearchOptions {
   sources: ResolvedSource[];
   baseDir: string;
   subjects: SubjectQuery[];
-  /** Bytes of small sources kept in memory for later rounds. */
+  /** Bytes of candidate records kept in memory for later rounds (DEFAULT_CACHE_BYTES). */
   cacheBytes?: number;
   onProgress?: (p: SearchProgress) => void;
   /**
-   * Builds a prefilter for a read, from what the matcher looks for (issue
-   * #7). By default the anchors of the matcher's keys (src/io/anchors.ts);
-   * `prefilter: false` reads every record in full (the reference path).
+   * The byte-level prefilter, the record filter and the candidates (issue
+   * #7). `prefilter: false` reads and offers every record in full (the
+   * reference path).
    */
-  prefilterFor?: (matcher: Matcher, sinceVersion: number) => Prefilter | undefined;
   prefilter?: boolean;
   /**
    * Sees every record of every source once, on its source's first read
@@ -74,10 +85,13 @@ export interface SearchOptions {
 export interface SourceStats {
   source: string;
   connector: string;
+  /** Reads of the files (replays of candidates from memory are not reads). */
   reads: number;
+  /** Records the first read yielded (with the prefilter, only those it let through). */
   records: number;
   bytes: number;
   files: number;
+  /** Later rounds replayed records kept in memory. */
   cached: boolean;
 }
 
@@ -93,14 +107,39 @@ interface SourceState {
   src: ResolvedSource;
   size: number;
   files: number;
-  cache?: SourceRecord[];
-  /** Matcher version when this source was last read from its beginning. */
+  /** File → its place in the source's listing, which is the order the connector reads them in. */
+  fileOrder: Map<string, number>;
+  /** Matcher version when this source was last read (or replayed) from its beginning. */
   readAtVersion: number;
   kinds: Set<IdentifierKind>;
   /** The first read was prefiltered: assume it holds every kind. */
   allKinds?: boolean;
   stats: SourceStats;
   failed: boolean;
+  /**
+   * The records of the last read (and those before it) that hold an anchor
+   * of a key known when that read began, in the order of the file: every
+   * such record of the source is here. Undefined when they did not fit in
+   * the cache, or the connector does not yield records in place order.
+   */
+  candidates?: SourceRecord[];
+  candidateBytes: number;
+  /** The candidates are every record of the source: later rounds never read it again. */
+  whole?: boolean;
+  /** Anchors, phone tails and name bases of the keys the candidates are complete for. */
+  covered: { anchors: Set<string>; tails: Set<number>; bases: Set<string>; all: boolean };
+  /** The connector yielded its records in place order on every read so far. */
+  ordered: boolean;
+  /**
+   * The records the last reads yielded, in place order, each with the
+   * matcher version of the prefilter that let it through: every record
+   * before one marked `cv` was looked at with the keys known before `cv`
+   * or fewer, every record from it on with those known before `cv` or more
+   * (the prefilter learns as the read goes, LivePrefilter). A later round
+   * reads the file again only up to the first record marked after the
+   * newest key it looks for. Undefined: from the start to the end.
+   */
+  marks?: { cv: number; locator: Locator }[];
 }
 
 function kindsOf(record: SourceRecord, into: Set<IdentifierKind>): void {
@@ -111,30 +150,234 @@ function kindsOf(record: SourceRecord, into: Set<IdentifierKind>): void {
   }
 }
 
+/** Could a record hit one of these anchors? Its identifier values and free text are all offer() looks at. */
+function recordHas(r: SourceRecord, f: HitFinder): boolean {
+  for (const id of r.identifiers) {
+    if (typeof id.value === 'string' && id.value.length > 0 && f.mayMatchText(id.value)) return true;
+  }
+  if (r.text) {
+    for (const t of r.text) {
+      if (typeof t.value === 'string' && t.value.length > 0 && f.mayMatchText(t.value)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The anchors of every key the matcher looks for, asked of a record before
+ * it is offered. Rebuilt as the matcher learns: keys learned since the last
+ * rebuild go to a small second finder until there are enough of them to
+ * rebuild the whole (a batch learns thousands of keys one by one).
+ */
+class RecordFilter {
+  private seenVersion = -1;
+  private baseVersion = -1;
+  private base: HitFinder | undefined;
+  private baseCount = 0;
+  private delta: HitFinder | undefined;
+  /** Some key has an anchor too short to select anything: every record is offered. */
+  private unfit = false;
+  /** No key has an anchor at all: every record is offered. */
+  private none = true;
+
+  constructor(private readonly matcher: Matcher) {}
+
+  private sync(): void {
+    const v = this.matcher.version;
+    if (v === this.seenVersion) return;
+    this.seenVersion = v;
+    if (this.base !== undefined || this.unfit) {
+      const since = this.matcher.searchKeys(this.baseVersion);
+      if (since.length <= Math.max(16, this.baseCount >> 1)) {
+        const plan = planPrefilter(since);
+        if (plan.kind === 'all') this.unfit = true;
+        this.delta = plan.kind === 'some' ? plan.finder : undefined;
+        return;
+      }
+    }
+    const keys = this.matcher.searchKeys();
+    const plan = planPrefilter(keys);
+    this.baseVersion = v;
+    this.baseCount = keys.length;
+    this.unfit = plan.kind === 'all';
+    this.none = plan.kind === 'none';
+    this.base = plan.kind === 'some' ? plan.finder : undefined;
+    this.delta = undefined;
+  }
+
+  /** Could offering this record do anything? */
+  mayMatch(r: SourceRecord): boolean {
+    this.sync();
+    if (this.unfit || (this.none && !this.delta)) return true;
+    return (this.base !== undefined && recordHas(r, this.base)) || (this.delta !== undefined && recordHas(r, this.delta));
+  }
+
+  /** Must the record be kept as a candidate (does it hold an anchor of a key known now)? */
+  mustKeep(r: SourceRecord): boolean {
+    this.sync();
+    if (this.unfit) return true;
+    return (this.base !== undefined && recordHas(r, this.base)) || (this.delta !== undefined && recordHas(r, this.delta));
+  }
+}
+
+/** A rough size of a record in memory, for the cache budget. */
+function estimateBytes(r: SourceRecord): number {
+  let n = 512;
+  for (const id of r.identifiers) n += 64 + 2 * (id.value?.length ?? 0) + 2 * id.field.length;
+  if (r.text) for (const t of r.text) n += 48 + 2 * (t.value?.length ?? 0);
+  for (const v of Object.values(r.fields)) n += typeof v === 'string' ? 32 + 2 * v.length : 128;
+  return n;
+}
+
+/** Keys not covered by what the candidates were collected for: their anchors, or `unfit`. */
+function uncovered(
+  keys: (AnchorKey & { version: number })[],
+  covered: SourceState['covered'],
+): { anchors: string[]; tails: number[]; bases: string[]; newest: number } | 'unfit' {
+  const anchors = new Set<string>();
+  const tails = new Set<number>();
+  const bases = new Set<string>();
+  let newest = -1;
+  // A new anchor that contains a covered one is in no record that is not a candidate already.
+  // (Not so for a name's other spellings: those of a new base token must be looked for.)
+  const few = covered.anchors.size <= 256 ? [...covered.anchors] : undefined;
+  for (const k of keys) {
+    const a = keyAnchor(k);
+    if (a === 'unfit') return 'unfit';
+    if (a === 'none') continue;
+    if ('tail' in a) {
+      if (!covered.tails.has(a.tail)) {
+        tails.add(a.tail);
+        newest = Math.max(newest, k.version);
+      }
+      continue;
+    }
+    const implied = covered.anchors.has(a.anchor) || few?.some((c) => a.anchor.includes(c)) === true;
+    if (implied && (a.base === undefined || covered.bases.has(a.base))) continue;
+    anchors.add(a.anchor);
+    if (a.base !== undefined) bases.add(a.base);
+    newest = Math.max(newest, k.version);
+  }
+  return { anchors: [...anchors], tails: [...tails], bases: [...bases], newest };
+}
+
+/**
+ * The byte prefilter of a read, which learns as the read goes (issue #7):
+ * the anchors it was made with, and those of every key the matcher learns
+ * from the records of this very read, from the next chunk on. `version` is
+ * the matcher version whose keys it looked for at its latest call: readers
+ * ask about bytes before they yield the records in them, so it is the
+ * version every record just yielded was looked at with. For a batch, whose
+ * keys come by the thousand, the learned anchors are gathered before the
+ * prefilter is rebuilt; until then it keeps the version it had.
+ */
+class LivePrefilter implements HitFinder {
+  version: number;
+  private live: HitFinder | undefined;
+  private liveKeys = 0;
+  private frozen = false;
+  constructor(
+    private readonly matcher: Matcher,
+    private readonly fixed: HitFinder | undefined,
+    private readonly since: number,
+  ) {
+    this.version = matcher.version;
+  }
+  private sync(): void {
+    const v = this.matcher.version;
+    if (v === this.version || this.frozen) return;
+    const keys = this.matcher.searchKeys(this.since);
+    // Rebuilt when enough has been learned since; a single subject learns a handful of keys.
+    if (keys.length < 2 * this.liveKeys && keys.length - this.liveKeys < 64 && this.liveKeys >= 32) return;
+    const plan = planPrefilter(keys);
+    if (plan.kind === 'all') {
+      // A key too short to look for: the read goes on with what it has, and a later round reads it all.
+      this.frozen = true;
+      return;
+    }
+    this.live = plan.kind === 'some' ? plan.finder : undefined;
+    this.liveKeys = keys.length;
+    this.version = v;
+  }
+  hits(buf: Uint8Array, start: number, end: number): number[] {
+    this.sync();
+    const a = this.fixed ? this.fixed.hits(buf, start, end) : [];
+    if (!this.live) return a;
+    const b = this.live.hits(buf, start, end);
+    return b.length === 0 ? a : a.length === 0 ? b : [...a, ...b].sort((x, y) => x - y);
+  }
+  mayMatch(buf: Uint8Array, start: number, end: number): boolean {
+    this.sync();
+    return (this.fixed?.mayMatch(buf, start, end) ?? false) || (this.live?.mayMatch(buf, start, end) ?? false);
+  }
+  mayMatchText(text: string): boolean {
+    this.sync();
+    return (this.fixed?.mayMatchText(text) ?? false) || (this.live?.mayMatchText(text) ?? false);
+  }
+}
+
+/** The anchors, tails and name bases of all the keys the matcher looks for now. */
+function coverageNow(matcher: Matcher): SourceState['covered'] {
+  const anchors = new Set<string>();
+  const tails = new Set<number>();
+  const bases = new Set<string>();
+  for (const k of matcher.searchKeys()) {
+    const a = keyAnchor(k);
+    if (a === 'unfit') return { anchors, tails, bases, all: true };
+    if (a === 'none') continue;
+    if ('tail' in a) tails.add(a.tail);
+    else {
+      anchors.add(a.anchor);
+      if (a.base !== undefined) bases.add(a.base);
+    }
+  }
+  return { anchors, tails, bases, all: false };
+}
+
+/** The reports of the reads, in order; `later` ones are filled in when the search is done. */
+type Report = { warning: Problem & { source: string } } | { skipped: SkippedFile } | { later: Promise<() => void>; into: Report[] };
+
 export async function search(opts: SearchOptions): Promise<SearchResult> {
   const matcher = new Matcher(opts.subjects);
   const skipped: SkippedFile[] = [];
   const warnings: (Problem & { source: string })[] = [];
+  const reports: Report[] = [];
   const states: SourceState[] = [];
   const progress = opts.onProgress ?? (() => {});
+  const fast = opts.prefilter !== false;
+  const filter = fast ? new RecordFilter(matcher) : undefined;
+  const budget = { left: opts.cacheBytes ?? DEFAULT_CACHE_BYTES };
 
   progress({ phase: 'listing' });
   for (const src of opts.sources) {
     const stats: SourceStats = { source: src.name, connector: src.connector.id, reads: 0, records: 0, bytes: 0, files: 0, cached: false };
-    const st: SourceState = { src, size: 0, files: 0, readAtVersion: -1, kinds: new Set(), stats, failed: false };
+    const st: SourceState = {
+      src,
+      size: 0,
+      files: 0,
+      fileOrder: new Map(),
+      readAtVersion: -1,
+      kinds: new Set(),
+      stats,
+      failed: false,
+      candidateBytes: 0,
+      covered: { anchors: new Set(), tails: new Set(), bases: new Set(), all: false },
+      ordered: true,
+    };
     try {
       const files = await listSourceFiles(src.path, opts.baseDir);
       st.size = files.reduce((n, f) => n + f.size, 0);
       st.files = files.length;
+      files.forEach((f, i) => st.fileOrder.set(f.rel, i));
       stats.files = files.length;
       stats.bytes = st.size;
       if (files.length === 0) {
-        skipped.push({ source: src.name, connector: src.connector.id, file: src.path, code: 'source.empty', message: 'the folder holds no files' });
+        reports.push({ skipped: { source: src.name, connector: src.connector.id, file: src.path, code: 'source.empty', message: 'the folder holds no files' } });
         st.failed = true;
       }
     } catch (err) {
       if (!(err instanceof SourceReadError)) throw err;
-      skipped.push({ source: src.name, connector: src.connector.id, ...(err.file ? { file: err.file } : {}), code: err.code, message: err.message });
+      reports.push({ skipped: { source: src.name, connector: src.connector.id, ...(err.file ? { file: err.file } : {}), code: err.code, message: err.message } });
       st.failed = true;
     }
     states.push(st);
@@ -142,14 +385,6 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
 
   // Smallest first; equal sizes keep the config's order.
   const order = states.filter((s) => !s.failed).sort((a, b) => a.size - b.size || a.src.index - b.src.index);
-  let cacheLeft = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
-  for (const st of order) {
-    if (st.size <= cacheLeft) {
-      st.cache = [];
-      st.stats.cached = true;
-      cacheLeft -= st.size;
-    }
-  }
 
   let round = 0;
   for (; round < MAX_ROUNDS; round++) {
@@ -163,74 +398,198 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
     for (const [i, st] of due.entries()) {
       const startVersion = matcher.version;
       const base = { source: st.src.name, sourceIndex: i + 1, sourceCount: due.length, round: round + 1, bytesTotal: st.size };
-      if (st.cache && st.readAtVersion >= 0) {
+      const read = (p: { bytesRead?: number; records?: number }): void => progress({ phase: 'reading', ...base, ...p });
+      const io = { matcher, opts, filter, budget, reports, progress: read };
+      const coverage = fast ? coverageNow(matcher) : undefined;
+      if (st.readAtVersion < 0) {
+        // The first read: every key the matcher knows, unless every record must be seen. A source
+        // small enough for its records to fit in the cache is read whole and kept, so that later
+        // rounds replay it instead of reading it again (a company's CRM and customer register).
+        const whole = fast && st.size * WHOLE_FACTOR <= budget.left;
+        const plan = fast && !opts.onRecord && !whole ? planPrefilter(matcher.searchKeys()) : undefined;
+        await readSource(st, io, plan?.kind === 'some' ? plan.finder : undefined, undefined, undefined, whole);
+      } else if (st.whole && st.candidates) {
+        // Every record is in memory.
         progress({ phase: 'matching', ...base });
-        for (const r of st.cache) matcher.offer(st.src.index, r);
+        st.stats.cached = true;
+        for (const r of st.candidates) if (filter!.mayMatch(r)) matcher.offer(st.src.index, r);
+      } else if (st.candidates && fast) {
+        const todo = uncovered(matcher.searchKeys(st.readAtVersion), st.covered);
+        if (todo === 'unfit') {
+          await readSource(st, io, undefined, undefined);
+        } else if (todo.anchors.length === 0 && todo.tails.length === 0) {
+          // Every record that could hit a key learned since is in memory.
+          progress({ phase: 'matching', ...base });
+          st.stats.cached = true;
+          for (const r of st.candidates) if (filter!.mayMatch(r)) matcher.offer(st.src.index, r);
+          if (st.marks) for (const m of st.marks) m.cv = Math.max(m.cv, startVersion);
+        } else {
+          const plan = planOf(todo.anchors, todo.tails, todo.bases);
+          st.stats.cached = true;
+          // Only as far as the last read looked without the newest of these keys.
+          const stop = st.marks?.find((m) => m.cv > todo.newest)?.locator;
+          await readSource(st, io, plan.kind === 'some' ? plan.finder : undefined, st.candidates, stop);
+        }
       } else {
-        await readSource(st, matcher, opts, skipped, warnings, (p) => progress({ phase: 'reading', ...base, ...p }), startVersion);
+        const plan = fast ? planPrefilter(matcher.searchKeys()) : undefined;
+        await readSource(st, io, plan?.kind === 'some' ? plan.finder : undefined, undefined);
       }
       st.readAtVersion = startVersion;
+      if (coverage) st.covered = coverage;
     }
   }
 
+  // Reports that checks in a worker give (issue #7), each where its read put it.
+  const flatten = async (list: Report[]): Promise<void> => {
+    for (const r of list) {
+      if ('warning' in r) warnings.push(r.warning);
+      else if ('skipped' in r) skipped.push(r.skipped);
+      else {
+        const make = await r.later;
+        make();
+        await flatten(r.into);
+      }
+    }
+  };
+  await flatten(reports);
   const subjects = matcher.finish();
   return { subjects, skipped, warnings, sources: states.map((s) => s.stats), rounds: round };
 }
 
-/**
- * The anchors of every key the matcher looks for. A re-read could in
- * principle look only for keys learned since the last read, but a record
- * seen before can change its verdict through a new key without an anchor
- * (an address that lifts a name match to probable), so re-reads look for
- * all keys: the few records that pass twice cost far less than a miss.
- */
-function defaultPrefilter(matcher: Matcher): Prefilter | undefined {
-  return prefilterFor(matcher.searchKeys());
+interface ReadIo {
+  matcher: Matcher;
+  opts: SearchOptions;
+  filter: RecordFilter | undefined;
+  budget: { left: number };
+  reports: Report[];
+  progress: (p: { bytesRead?: number; records?: number }) => void;
 }
 
+/**
+ * Reads a source once with the byte prefilter `prefilter` (undefined: every
+ * record) and offers what may match. With `merge`, the candidates of the
+ * earlier reads are offered too, each at its place among the records read.
+ * Afterwards the source's candidates are what this read let through and
+ * what was merged, if they fit in the cache budget.
+ */
 async function readSource(
   st: SourceState,
-  matcher: Matcher,
-  opts: SearchOptions,
-  skipped: SkippedFile[],
-  warnings: (Problem & { source: string })[],
-  progress: (p: { bytesRead?: number; records?: number }) => void,
-  sinceVersion: number,
+  io: ReadIo,
+  fixed: HitFinder | undefined,
+  merge: SourceRecord[] | undefined,
+  stop?: Locator,
+  whole = false,
 ): Promise<void> {
+  const { matcher, opts, filter, progress } = io;
   const src = st.src;
   const first = st.stats.reads === 0;
   st.stats.reads++;
+  const startVersion = matcher.version;
+  // Only a prefiltered read learns as it goes (an unfiltered one looks at everything anyway).
+  const prefilter = fixed ? new LivePrefilter(matcher, fixed, startVersion) : undefined;
+  const oldMarks = st.marks;
+  const marks: { cv: number; locator: Locator }[] | undefined = prefilter ? [] : undefined;
+  // Where reports go: in order, and those made later into the place kept for them.
+  let into = io.reports;
   const ctx: ReadContext = {
     warn: (p) => {
-      if (first) warnings.push({ ...p, source: src.name });
+      if (first) into.push({ warning: { ...p, source: src.name } });
     },
     fileFailed: (e) => {
-      if (first) skipped.push({ source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message });
+      if (first) into.push({ skipped: { source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message } });
+    },
+    later: (p) => {
+      // Awaited when the search is done; until then a failure must not count as unhandled.
+      p.catch(() => undefined);
+      if (!first) return;
+      const slot: Report[] = [];
+      const later = p.then((make) => () => {
+        const before = into;
+        into = slot;
+        try {
+          make();
+        } finally {
+          into = before;
+        }
+      });
+      later.catch(() => undefined);
+      into.push({ later, into: slot });
     },
     progress: (bytes) => progress({ bytesRead: bytes }),
-    prefilter: st.cache || (first && opts.onRecord) || opts.prefilter === false ? undefined : (opts.prefilterFor ?? defaultPrefilter)(matcher, first ? -1 : sinceVersion),
+    prefilter,
+    validate: first,
   };
   // What a prefiltered first read shows of the source's identifier kinds is
   // only what passed; any key learned later must then send it back for a look.
-  if (first && ctx.prefilter) st.allKinds = true;
+  if (first && prefilter) st.allKinds = true;
+
+  // The candidates this read leaves: given back to the budget, and collected anew.
+  io.budget.left += st.candidateBytes;
+  st.candidateBytes = 0;
+  st.candidates = undefined;
+  let next: SourceRecord[] | undefined = filter && io.budget.left > 0 ? [] : undefined;
+  let nextBytes = 0;
+  // Kept whole while it fits; else only the records that hold an anchor of a key known now.
+  let keepAll = whole && !fixed;
+  const offer = (r: SourceRecord): void => {
+    if (!filter || filter.mayMatch(r)) matcher.offer(src.index, r);
+    if (next && (keepAll || filter!.mustKeep(r))) {
+      nextBytes += estimateBytes(r);
+      if (nextBytes > io.budget.left && keepAll) {
+        // Too big to keep whole after all: the candidates only.
+        keepAll = false;
+        next = next.filter((x) => filter!.mustKeep(x));
+        nextBytes = next.reduce((sum, x) => sum + estimateBytes(x), 0);
+      }
+      if (nextBytes > io.budget.left) next = undefined;
+      else next.push(r);
+    }
+  };
+  const place = (a: Locator, b: Locator): number => (st.fileOrder.get(a.file) ?? -1) - (st.fileOrder.get(b.file) ?? -1) || compareLocators(a, b);
+  let last: Locator | undefined;
+  let mi = 0;
+
   let n = 0;
   const observe = first ? opts.onRecord : undefined;
   try {
     const it = src.connector.read({ name: src.name, path: src.path, baseDir: opts.baseDir, format: src.format, options: src.options }, ctx);
     for await (const record of it) {
+      // A re-read goes only as far as the last read looked without the keys it is for.
+      if (stop && st.ordered && place(record.locator, stop) >= 0) break;
       n++;
       if (first) kindsOf(record, st.kinds);
       observe?.(src.index, record);
-      matcher.offer(src.index, record);
-      st.cache?.push(record);
+      if (last && place(last, record.locator) > 0) st.ordered = false;
+      last = record.locator;
+      marks?.push({ cv: prefilter!.version, locator: record.locator });
+      if (merge) {
+        while (mi < merge.length && place(merge[mi]!.locator, record.locator) < 0) offer(merge[mi++]!);
+        // The same record, read again: the fresh one stands in for it.
+        if (mi < merge.length && place(merge[mi]!.locator, record.locator) === 0) mi++;
+      }
+      offer(record);
       if ((n & 1023) === 0) progress({ records: n });
     }
   } catch (err) {
     if (!(err instanceof SourceReadError)) throw err;
     if (first) {
-      skipped.push({ source: src.name, connector: src.connector.id, ...(err.file ? { file: err.file } : {}), ...(err.line ? { line: err.line } : {}), code: err.code, message: err.message });
+      into.push({ skipped: { source: src.name, connector: src.connector.id, ...(err.file ? { file: err.file } : {}), ...(err.line ? { line: err.line } : {}), code: err.code, message: err.message } });
     }
   }
+  if (merge) while (mi < merge.length) offer(merge[mi++]!);
   if (first) st.stats.records = n;
   progress({ records: n });
+  st.whole = false;
+  if (next && (st.ordered || keepAll)) {
+    st.candidates = next;
+    st.candidateBytes = nextBytes;
+    io.budget.left -= nextBytes;
+    st.whole = keepAll;
+  }
+  // What the reads looked at: this one up to where it stopped, the earlier one after that
+  // (with every key this one was for, so at least what this one started with).
+  if (marks && st.ordered && (!stop || oldMarks)) {
+    if (stop && oldMarks) for (const m of oldMarks) if (place(m.locator, stop) >= 0) marks.push({ cv: Math.max(m.cv, startVersion), locator: m.locator });
+    st.marks = marks;
+  } else st.marks = undefined;
 }

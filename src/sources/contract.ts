@@ -99,7 +99,26 @@ export interface ReadContext {
    * whose raw bytes cannot match. It never rejects a record that could.
    */
   prefilter?: Prefilter | undefined;
+  /**
+   * False when this read's warnings and failed files are not reported (an
+   * earlier read of the same files in this run reported them): content the
+   * prefilter rules out need not even be parsed to check it. Absent: true.
+   */
+  validate?: boolean | undefined;
+  /**
+   * Reports that will be known later (a check running in a worker,
+   * src/io/checks.ts): they take their place here, in the order of the
+   * reports, and `p`'s function makes them (with `warn` and `fileFailed`)
+   * when the search is done. Absent: await `p` and call its function.
+   */
+  later?(p: Promise<() => void>): void;
   signal?: AbortSignal | undefined;
+}
+
+/** Hands reports that will be known later to `ctx.later`, or makes them now when the caller has none. */
+export async function reportLater(ctx: Pick<ReadContext, 'later'>, p: Promise<() => void>): Promise<void> {
+  if (ctx.later) ctx.later(p);
+  else (await p)();
 }
 
 export interface Connector<O = Record<string, unknown>> {

@@ -185,7 +185,7 @@ describe('readSie: fixtures', () => {
 
   it('keeps posts and vouchers in file order', async () => {
     const { items } = await readAll(fixture('cp437-crlf.se'));
-    const lines = items.map((i) => (i.type === 'post' ? i.post.line : i.voucher.line));
+    const lines = items.map((i) => (i.type === 'post' ? i.post.line : i.type === 'voucher' ? i.voucher.line : 0));
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });
 

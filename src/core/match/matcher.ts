@@ -141,8 +141,10 @@ export class Matcher {
   /** Bumped whenever a fact is learned; the pipeline re-reads sources read before a change. */
   private versionCounter = 0;
   private readonly kindVersions = new Map<IdentifierKind, number>();
-  /** When each key was first looked for: a re-read only needs the keys found since the last read began. */
+  /** When each key was first looked for, or last gained a subject: a re-read only needs the keys changed since the last read began. */
   private readonly keyVersions = new Map<string, number>();
+  /** Every change of keyVersions in order, so that the keys changed since a version are found without a walk over all keys. */
+  private readonly keyLog: { version: number; key: string }[] = [];
   private readonly contextOnly: SubjectResult['contextOnly'][];
 
   constructor(subjects: SubjectQuery[]) {
@@ -167,15 +169,38 @@ export class Matcher {
     return out;
   }
 
-  /** What the subjects are looked for by, `kind:value`; with `since`, only keys added at or after that version (for prefilters). */
-  searchKeys(since = -1): { kind: string; key: string; value: string }[] {
-    const out: { kind: string; key: string; value: string }[] = [];
-    for (const [key, v] of this.keyVersions) {
-      if (v < since) continue;
+  /**
+   * What the subjects are looked for by, `kind:value`; with `since`, only
+   * keys added (or that gained a subject) at or after that version.
+   */
+  searchKeys(since = -1): { kind: string; key: string; value: string; version: number }[] {
+    const out: { kind: string; key: string; value: string; version: number }[] = [];
+    const add = (key: string, version: number): void => {
       const colon = key.indexOf(':');
-      out.push({ kind: key.slice(0, colon), key, value: key.slice(colon + 1) });
+      out.push({ kind: key.slice(0, colon), key, value: key.slice(colon + 1), version });
+    };
+    if (since < 0) {
+      for (const [key, v] of this.keyVersions) add(key, v);
+      return out;
     }
-    return out;
+    // The log is in version order: find its first entry at or after `since`.
+    const log = this.keyLog;
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log[mid]!.version < since) lo = mid + 1;
+      else hi = mid;
+    }
+    const seen = new Set<string>();
+    for (let i = log.length - 1; i >= lo; i--) {
+      const key = log[i]!.key;
+      if (!seen.has(key)) {
+        seen.add(key);
+        add(key, log[i]!.version);
+      }
+    }
+    return out.reverse();
   }
 
   private bump(kind: IdentifierKind): void {
@@ -187,8 +212,12 @@ export class Matcher {
     const list = this.index.get(key);
     if (!list) {
       this.index.set(key, [subject]);
-      this.keyVersions.set(key, this.versionCounter);
-    } else if (!list.includes(subject)) list.push(subject);
+    } else if (!list.includes(subject)) {
+      // A record read before with this key now concerns another subject too: the key counts as new for re-reads.
+      list.push(subject);
+    } else return;
+    this.keyVersions.set(key, this.versionCounter);
+    this.keyLog.push({ version: this.versionCounter, key });
   }
 
   private addGiven(s: number, kind: IdentifierKind, raw: string): void {

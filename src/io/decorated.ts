@@ -1,0 +1,93 @@
+/**
+ * Names written with diacritics the key does not have (issue #7).
+ *
+ * The matcher compares names also without their diacritics: a subject
+ * known as `Marta Oberg` matches `Märta Öberg` (a `possible` match through
+ * the base key). An ASCII anchor of the key (`marta`) is then not in the
+ * record's bytes: any letter of it may carry a diacritic, or be written as
+ * a ligature, a full-width letter or with combining marks. No substring is
+ * safe, so the prefilter decides such words by folding them as the matcher
+ * does.
+ *
+ * A word, in bytes, is a run of ASCII letters, digits and apostrophes and of
+ * bytes above 0x7F (which are part of letters in every encoding the readers
+ * decode: UTF-8, Windows-1252, CP437). A word without a byte above 0x7F
+ * needs no folding: if it is a name token of interest it holds the key's
+ * ASCII anchor. A word with one is decoded in each of those encodings, split
+ * into tokens and folded (`nameTokens`, `foldBase`); it may match when one of
+ * its tokens folds to a base token of interest. Words repeat (a name, a
+ * town), so the answer is kept per word. After a backslash the word is also
+ * tried without its first letter, which may belong to an escape (`\n`).
+ */
+import iconv from 'iconv-lite';
+import { foldBase, foldText, nameTokens } from '../core/identity/normalise.ts';
+
+/** Bytes that belong to a word: ASCII letters, digits, the apostrophe and everything above 0x7F. */
+const WORD = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  WORD[c] = c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x27 ? 1 : 0;
+}
+
+// Latin-1 text, one character per byte: V8 scans it faster without the u flag.
+const NON_ASCII_RUN = /[\x80-\xff]+/g;
+const NON_ASCII_TEXT = /[^\x00-\x7f]/u;
+/** Answers kept per word; a file of prose has many words, so the memory is bounded. */
+const MEMO_LIMIT = 200_000;
+
+export class DecoratedNames {
+  private readonly memo = new Map<string, boolean>();
+  private readonly tokenMemo = new Map<string, boolean>();
+
+  /** `bases`: the diacritic-free tokens (`foldBase`) of the names of interest. */
+  constructor(readonly bases: ReadonlySet<string>) {}
+
+  private tokenMatches(token: string): boolean {
+    let v = this.tokenMemo.get(token);
+    if (v === undefined) {
+      v = this.bases.has(foldBase(token));
+      if (this.tokenMemo.size >= MEMO_LIMIT) this.tokenMemo.clear();
+      this.tokenMemo.set(token, v);
+    }
+    return v;
+  }
+
+  /** Does decoded text hold a token that folds to a base of interest? Only text with a character above U+007F needs asking. */
+  textMatches(text: string): boolean {
+    if (!NON_ASCII_TEXT.test(text)) return false;
+    for (const t of nameTokens(foldText(text))) if (this.tokenMatches(t)) return true;
+    return false;
+  }
+
+  /** A word's bytes, seen as Latin-1 (each char one byte), that hold a byte above 0x7F. */
+  wordMatches(word: string): boolean {
+    let v = this.memo.get(word);
+    if (v === undefined) {
+      const bytes = Buffer.from(word, 'latin1');
+      v = this.textMatches(bytes.toString('utf8')) || this.textMatches(iconv.decode(bytes, 'cp1252')) || this.textMatches(iconv.decode(bytes, 'cp437'));
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(word, v);
+    }
+    return v;
+  }
+
+  /**
+   * Start offsets (in the string, plus `base`) of the words of `latin1` that
+   * hold a byte above 0x7F and may be a name of interest, in order.
+   */
+  hitsInLatin1(latin1: string, base: number, out: number[]): void {
+    const re = NON_ASCII_RUN;
+    re.lastIndex = 0;
+    const n = latin1.length;
+    for (let m = re.exec(latin1); m; m = re.exec(latin1)) {
+      let a = m.index;
+      while (a > 0 && WORD[latin1.charCodeAt(a - 1)]) a--;
+      let b = re.lastIndex;
+      while (b < n && WORD[latin1.charCodeAt(b)]) b++;
+      re.lastIndex = b;
+      // After a backslash the first letter may be an escape's (JSON `\nMärta`, which is `Märta` on a new line).
+      if (this.wordMatches(latin1.slice(a, b)) || (a > 0 && latin1.charCodeAt(a - 1) === 0x5c && b - a > 1 && this.wordMatches(latin1.slice(a + 1, b)))) {
+        out.push(base + a);
+      }
+    }
+  }
+}
