@@ -135,6 +135,13 @@ export async function* readXlsxRows(
     }
   } catch (err) {
     if (err instanceof SourceReadError) throw err;
+    // exceljs spools a worksheet that comes before the shared strings to a temp file: a failure there is
+    // the machine's (EMFILE, ENOSPC, EACCES on $TMPDIR), not the workbook's. Only the errno code is shown;
+    // parser messages can quote cell text.
+    const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof errno === 'string' && /^E[A-Z]+$/u.test(errno)) {
+      throw new SourceReadError(`the XLSX workbook could not be read: ${errno} while reading it or its temporary copy (exceljs spools worksheets to $TMPDIR)`, { file: file.rel, code: 'source.unreadable', cause: err });
+    }
     throw new SourceReadError('the XLSX workbook is damaged and cannot be read', { file: file.rel, code: 'xlsx.invalid', cause: err });
   }
 }
