@@ -109,39 +109,50 @@ export async function* readXlsxRows(
   }
   const { default: ExcelJS } = await import('exceljs');
   Reader ??= readerClass(ExcelJS.stream.xlsx.WorkbookReader);
-  const reader = new Reader(
-    file.abs,
-    {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      // Styles tell dates from numbers; without them a date is a serial number.
-      styles: 'cache',
-      worksheets: 'emit',
-      entries: 'emit',
-    },
-    opts.prefilter,
-  );
-  try {
-    for await (const ws of reader) {
-      const w = ws as unknown as { name?: string; id: number } & AsyncIterable<{ number: number; values: unknown[] }>;
-      const sheet = w.name ?? `Sheet${w.id}`;
-      if (opts.sheets && !opts.sheets(sheet)) continue;
-      for await (const r of w) {
-        const values: string[] = [];
-        const raw = r.values;
-        for (let i = 1; i < raw.length; i++) values.push(cellText(raw[i]));
-        yield { sheet, row: r.number, values };
+  // A workbook whose sheet comes before its shared strings (Excel's and exceljs's own order) goes
+  // through exceljs's temp-file spooling and unzipper's streaming parser. Under heavy load that path
+  // has failed, rarely, on a good file (CI, 2026-11-25; not reproduced in isolation). A failure before
+  // any row was given is therefore tried once more from the start, which gives nothing twice; a file
+  // that is really damaged fails both times and is reported.
+  for (let attempt = 1; ; attempt++) {
+    const reader = new Reader(
+      file.abs,
+      {
+        sharedStrings: 'cache',
+        hyperlinks: 'ignore',
+        // Styles tell dates from numbers; without them a date is a serial number.
+        styles: 'cache',
+        worksheets: 'emit',
+        entries: 'emit',
+      },
+      opts.prefilter,
+    );
+    let given = 0;
+    try {
+      for await (const ws of reader) {
+        const w = ws as unknown as { name?: string; id: number } & AsyncIterable<{ number: number; values: unknown[] }>;
+        const sheet = w.name ?? `Sheet${w.id}`;
+        if (opts.sheets && !opts.sheets(sheet)) continue;
+        for await (const r of w) {
+          const values: string[] = [];
+          const raw = r.values;
+          for (let i = 1; i < raw.length; i++) values.push(cellText(raw[i]));
+          given++;
+          yield { sheet, row: r.number, values };
+        }
       }
+      return;
+    } catch (err) {
+      if (err instanceof SourceReadError) throw err;
+      if (given === 0 && attempt < 2) continue;
+      // exceljs spools a worksheet that comes before the shared strings to a temp file: a failure there is
+      // the machine's (EMFILE, ENOSPC, EACCES on $TMPDIR), not the workbook's. Only the errno code is shown;
+      // parser messages can quote cell text.
+      const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+      if (typeof errno === 'string' && /^E[A-Z]+$/u.test(errno)) {
+        throw new SourceReadError(`the XLSX workbook could not be read: ${errno} while reading it or its temporary copy (exceljs spools worksheets to $TMPDIR)`, { file: file.rel, code: 'source.unreadable', cause: err });
+      }
+      throw new SourceReadError('the XLSX workbook is damaged and cannot be read', { file: file.rel, code: 'xlsx.invalid', cause: err });
     }
-  } catch (err) {
-    if (err instanceof SourceReadError) throw err;
-    // exceljs spools a worksheet that comes before the shared strings to a temp file: a failure there is
-    // the machine's (EMFILE, ENOSPC, EACCES on $TMPDIR), not the workbook's. Only the errno code is shown;
-    // parser messages can quote cell text.
-    const errno = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (typeof errno === 'string' && /^E[A-Z]+$/u.test(errno)) {
-      throw new SourceReadError(`the XLSX workbook could not be read: ${errno} while reading it or its temporary copy (exceljs spools worksheets to $TMPDIR)`, { file: file.rel, code: 'source.unreadable', cause: err });
-    }
-    throw new SourceReadError('the XLSX workbook is damaged and cannot be read', { file: file.rel, code: 'xlsx.invalid', cause: err });
   }
 }

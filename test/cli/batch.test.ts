@@ -75,7 +75,8 @@ describe('ojco-dsar batch', () => {
     writeFileSync(path.join(dir, 'requests.csv'), requests(60, (i) => types[i % types.length]!));
     // Both homes start as copies of one, so they share the suppression list's secret and the plans' hashes agree.
     writeFileSync(path.join(dir, 'seed.csv'), `${HEADER}\nS-1,erasure,2026-10-01,seed@nowhere.example,,,,,,\n`);
-    expect(cli(['batch', 'seed.csv', '--config', CONFIG, '--out', 'seed', '--home', 'seed-home', '--as-of', '2026-11-24'], { cwd: dir }).code).toBe(0);
+    const seed = cli(['batch', 'seed.csv', '--config', CONFIG, '--out', 'seed', '--home', 'seed-home', '--as-of', '2026-11-24'], { cwd: dir });
+    expect(seed.code, seed.stderr).toBe(0);
     for (const h of ['home-whole', 'home-killed']) {
       mkdirSync(path.join(dir, h), { mode: 0o700 });
       for (const f of readdirSync(path.join(dir, 'seed-home'))) copyFileSync(path.join(dir, 'seed-home', f), path.join(dir, h, f));
@@ -84,7 +85,7 @@ describe('ojco-dsar batch', () => {
     // A fixed clock (SOURCE_DATE_EPOCH) makes two runs comparable byte for byte.
     const env = { SOURCE_DATE_EPOCH: '1795000000' };
     const whole = cli([...args('whole'), '--json'], { cwd: dir, env });
-    expect(whole.code).toBe(0);
+    expect(whole.code, whole.stderr).toBe(0);
     expect(whole.json.summary.done).toBeGreaterThan(40);
 
     // Kill the same batch several times at different moments, resuming each time.
@@ -107,7 +108,7 @@ describe('ojco-dsar batch', () => {
       }
     }
     const done = cli(args('killed', !first), { cwd: dir, env });
-    expect(done.code).toBe(0);
+    expect(done.code, done.stderr).toBe(0);
 
     const a = tree(path.join(dir, 'whole'), (s) => s);
     const b = tree(path.join(dir, 'killed'), (s) => s);
