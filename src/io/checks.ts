@@ -57,7 +57,8 @@ function getWorker(): Worker | undefined {
     return undefined;
   }
   try {
-    worker = new Worker(url);
+    // A small heap: the checks parse a line or a page at a time. One that runs out is done in this thread.
+    worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 } });
   } catch {
     workerFailed = true;
     return undefined;

@@ -229,8 +229,9 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
     if (!plain) return true;
     if (prefilter.mayMatch(buf, s, e)) return true;
     // A number that a style may make a date: exceljs decides. (Strings and shared strings are never dates.)
-    if (STYLED_NUMBER.test(row)) return true;
-    if ((columnStyles || / s="/u.test(row.slice(0, row.indexOf('>')))) && NUMBER_CELL.test(row)) return true;
+    const styled = row.includes(' s="');
+    if (styled && STYLED_NUMBER.test(row)) return true;
+    if ((columnStyles || (styled && / s="/u.test(row.slice(0, row.indexOf('>'))))) && NUMBER_CELL.test(row)) return true;
     if (row.includes(' t="s"')) {
       const table = shared();
       if (!table) return true;

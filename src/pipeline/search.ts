@@ -171,52 +171,60 @@ function recordHas(r: SourceRecord, f: HitFinder): boolean {
  */
 class RecordFilter {
   private seenVersion = -1;
-  private baseVersion = -1;
-  private base: HitFinder | undefined;
-  private baseCount = 0;
-  private delta: HitFinder | undefined;
+  /**
+   * Finders over the keys, each for those learned in a span of versions,
+   * oldest first; neighbours of about the same size are merged (a binary
+   * counter), so each key is built into O(log n) finders however many a
+   * batch learns, and a record is asked of O(log n) finders.
+   */
+  private levels: { finder: HitFinder | undefined; from: number; to: number; count: number }[] = [];
   /** Some key has an anchor too short to select anything: every record is offered. */
   private unfit = false;
-  /** No key has an anchor at all: every record is offered. */
-  private none = true;
+  /** Some key has an anchor. */
+  private any = false;
 
   constructor(private readonly matcher: Matcher) {}
+
+  private build(from: number, to: number): { finder: HitFinder | undefined; from: number; to: number; count: number } {
+    const keys = from < 0 ? this.matcher.searchKeys() : this.matcher.searchKeys(from);
+    const p = planPrefilter(keys);
+    if (p.kind === 'all') this.unfit = true;
+    if (p.kind === 'some') this.any = true;
+    return { finder: p.kind === 'some' ? p.finder : undefined, from, to, count: keys.length };
+  }
 
   private sync(): void {
     const v = this.matcher.version;
     if (v === this.seenVersion) return;
+    const from = this.seenVersion;
     this.seenVersion = v;
-    if (this.base !== undefined || this.unfit) {
-      const since = this.matcher.searchKeys(this.baseVersion);
-      if (since.length <= Math.max(16, this.baseCount >> 1)) {
-        const plan = planPrefilter(since);
-        if (plan.kind === 'all') this.unfit = true;
-        this.delta = plan.kind === 'some' ? plan.finder : undefined;
-        return;
-      }
+    // The keys learned since the last look: a new level, merged with those before it while it is as big.
+    let level = this.build(from, v);
+    while (this.levels.length > 0 && this.levels[this.levels.length - 1]!.count <= 2 * level.count) {
+      const prev = this.levels.pop()!;
+      level = this.build(prev.from, v);
     }
-    const keys = this.matcher.searchKeys();
-    const plan = planPrefilter(keys);
-    this.baseVersion = v;
-    this.baseCount = keys.length;
-    this.unfit = plan.kind === 'all';
-    this.none = plan.kind === 'none';
-    this.base = plan.kind === 'some' ? plan.finder : undefined;
-    this.delta = undefined;
+    this.levels.push(level);
+  }
+
+  private holds(r: SourceRecord): boolean {
+    for (const l of this.levels) if (l.finder !== undefined && recordHas(r, l.finder)) return true;
+    return false;
   }
 
   /** Could offering this record do anything? */
   mayMatch(r: SourceRecord): boolean {
     this.sync();
-    if (this.unfit || (this.none && !this.delta)) return true;
-    return (this.base !== undefined && recordHas(r, this.base)) || (this.delta !== undefined && recordHas(r, this.delta));
+    // No key with an anchor at all: the prefilter cannot decide.
+    if (this.unfit || !this.any) return true;
+    return this.holds(r);
   }
 
   /** Must the record be kept as a candidate (does it hold an anchor of a key known now)? */
   mustKeep(r: SourceRecord): boolean {
     this.sync();
     if (this.unfit) return true;
-    return (this.base !== undefined && recordHas(r, this.base)) || (this.delta !== undefined && recordHas(r, this.delta));
+    return this.holds(r);
   }
 }
 
@@ -286,9 +294,9 @@ class LivePrefilter implements HitFinder {
   private sync(): void {
     const v = this.matcher.version;
     if (v === this.version || this.frozen) return;
+    // Rebuilt when the keys learned since have doubled; a single subject learns a handful of keys.
+    if (this.liveKeys >= 32 && this.matcher.keyChangesSince(this.since) < 2 * this.liveKeys) return;
     const keys = this.matcher.searchKeys(this.since);
-    // Rebuilt when enough has been learned since; a single subject learns a handful of keys.
-    if (keys.length < 2 * this.liveKeys && keys.length - this.liveKeys < 64 && this.liveKeys >= 32) return;
     const plan = planPrefilter(keys);
     if (plan.kind === 'all') {
       // A key too short to look for: the read goes on with what it has, and a later round reads it all.
@@ -421,7 +429,7 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
           // Every record that could hit a key learned since is in memory.
           progress({ phase: 'matching', ...base });
           st.stats.cached = true;
-          for (const r of st.candidates) if (filter!.mayMatch(r)) matcher.offer(st.src.index, r);
+          for (const r of st.candidates) matcher.offer(st.src.index, r);
           if (st.marks) for (const m of st.marks) m.cv = Math.max(m.cv, startVersion);
         } else {
           const plan = planOf(todo.anchors, todo.tails, todo.bases);
@@ -529,11 +537,14 @@ async function readSource(
   st.candidates = undefined;
   let next: SourceRecord[] | undefined = filter && io.budget.left > 0 ? [] : undefined;
   let nextBytes = 0;
-  // Kept whole while it fits; else only the records that hold an anchor of a key known now.
+  // Kept whole while it fits; else only the records that hold an anchor of a key known now. What
+  // a byte prefilter let through holds one (or is one of its few false alarms): it is offered and
+  // kept as it is; a read without one asks each record.
   let keepAll = whole && !fixed;
-  const offer = (r: SourceRecord): void => {
-    if (!filter || filter.mayMatch(r)) matcher.offer(src.index, r);
-    if (next && (keepAll || filter!.mustKeep(r))) {
+  const sifted = fixed !== undefined;
+  const offer = (r: SourceRecord, candidate = sifted): void => {
+    if (candidate || !filter || filter.mayMatch(r)) matcher.offer(src.index, r);
+    if (next && (candidate || keepAll || filter!.mustKeep(r))) {
       nextBytes += estimateBytes(r);
       if (nextBytes > io.budget.left && keepAll) {
         // Too big to keep whole after all: the candidates only.
@@ -563,7 +574,7 @@ async function readSource(
       last = record.locator;
       marks?.push({ cv: prefilter!.version, locator: record.locator });
       if (merge) {
-        while (mi < merge.length && place(merge[mi]!.locator, record.locator) < 0) offer(merge[mi++]!);
+        while (mi < merge.length && place(merge[mi]!.locator, record.locator) < 0) offer(merge[mi++]!, true);
         // The same record, read again: the fresh one stands in for it.
         if (mi < merge.length && place(merge[mi]!.locator, record.locator) === 0) mi++;
       }
@@ -576,7 +587,7 @@ async function readSource(
       into.push({ skipped: { source: src.name, connector: src.connector.id, ...(err.file ? { file: err.file } : {}), ...(err.line ? { line: err.line } : {}), code: err.code, message: err.message } });
     }
   }
-  if (merge) while (mi < merge.length) offer(merge[mi++]!);
+  if (merge) while (mi < merge.length) offer(merge[mi++]!, true);
   if (first) st.stats.records = n;
   progress({ records: n });
   st.whole = false;

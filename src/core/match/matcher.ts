@@ -169,6 +169,19 @@ export class Matcher {
     return out;
   }
 
+  /** How many times keys changed at or after `since` (an upper bound of searchKeys(since).length, found without a walk). */
+  keyChangesSince(since: number): number {
+    const log = this.keyLog;
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log[mid]!.version < since) lo = mid + 1;
+      else hi = mid;
+    }
+    return log.length - lo;
+  }
+
   /**
    * What the subjects are looked for by, `kind:value`; with `since`, only
    * keys added (or that gained a subject) at or after that version.
