@@ -12,15 +12,15 @@
  * - customer number, GA client id, user id, IP: the value's longest run of
  *   characters no normaliser changes; a system id: its part after the last
  *   `:` (connectors build `lime:person:1001` from the raw `1001`);
- * - a name: the longest ASCII run of its folded tokens (`ckstr` of
- *   `Bäckström`), which `Bäckström`, `BACKSTROM`, `Backstrom` and
- *   `Ba\u0308ckstro\u0308m` all contain in any encoding. (A diacritic-free
- *   key, `nameb:`, always comes with its folded one and adds no anchor: its
- *   own runs, `backstrom`, are not in `Bäckström`.) But the matcher also
- *   compares names without diacritics, so `Marta Oberg` matches `Märta`,
- *   whose bytes do not hold `marta`: words with a byte above 0x7F are folded
- *   and compared with the token's base form instead (decorated.ts). A name
- *   without an ASCII run (Cyrillic, Greek) cannot be prefiltered.
+ * - a name: the diacritic-free form (`foldBase`) of one of its tokens, the
+ *   longest that is ASCII and not a common name (`backstrom` of `Örjan
+ *   Bäckström`, `alholm` of `Fredrik Alholm`; common-names.ts). The matcher compares names also
+ *   without diacritics, so a token of interest written in ASCII bytes
+ *   (`BACKSTROM`, `Backstrom`) is that base, and one written with a byte
+ *   above 0x7F (`Bäckström`, `Ba\u0308ckstro\u0308m`, `Bäckstrøm`) is decided
+ *   by folding the word as the matcher does (decorated.ts). A token whose
+ *   base is not ASCII gives its longest ASCII run instead (`ckstr`); a name
+ *   with no such run of three (Cyrillic, Greek, `Bo Ek`) cannot be prefiltered.
  *
  * Phone numbers have no such substring (separators may fall anywhere), so
  * digits are scanned instead: the last seven digits before any position,
@@ -35,6 +35,7 @@
  * must widen it (the GA connector always reads lines with `%` or `\`).
  */
 import { foldBase } from '../core/identity/normalise.ts';
+import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
 import type { Prefilter } from './prefilter.ts';
 
@@ -48,6 +49,48 @@ const PHONE_TAIL = 7;
 const TAIL_SPACE = 10_000_000;
 /** Anchors shorter than this would pass nearly every record: the prefilter is then not worth running. */
 export const MIN_ANCHOR = 3;
+
+/**
+ * A personnummer's anchor is `YYMMDD`, THEN, `NNNN`: its date digits, then,
+ * after any bytes that are not digits (a separator, spaces, a field
+ * boundary), its last four. A date alone is in too many timestamps and ids
+ * to select anything when a batch looks for hundreds of people.
+ */
+export const THEN = '\u0000';
+
+/** A personnummer anchor's parts, or undefined for a plain anchor. */
+export function splitThen(anchor: string): { date: string; last: string } | undefined {
+  const i = anchor.indexOf(THEN);
+  return i < 0 ? undefined : { date: anchor.slice(0, i), last: anchor.slice(i + 1) };
+}
+
+const ZERO = 0x30;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/**
+ * After a date that ends at `i` (its last digit), do the first four digits
+ * that follow (past any non-digits) make a personnummer of `wanted`
+ * (date * 10^4 + last four)? At `end` before four digits: it may go on
+ * past what was asked, so yes.
+ */
+function followedBy(at: (j: number) => number, i: number, end: number, date: number, wanted: ReadonlySet<number>): boolean {
+  let j = i + 1;
+  while (j < end && !isDigit(at(j))) j++;
+  let last = 0;
+  for (let k = 0; k < 4; k++, j++) {
+    if (j >= end) return true;
+    const c = at(j);
+    if (!isDigit(c)) return false;
+    last = last * 10 + (c - ZERO);
+  }
+  return wanted.has(date * 10_000 + last);
+}
+
+function dateBefore(at: (j: number) => number, i: number): number {
+  let d = 0;
+  for (let j = i - 5; j <= i; j++) d = d * 10 + (at(j) - ZERO);
+  return d;
+}
 
 function asciiRuns(s: string, allowed: RegExp): string[] {
   return s.split(allowed).filter((r) => r.length > 0);
@@ -68,7 +111,7 @@ export function anchorOf(kind: string, value: string): string | undefined {
       return longest(asciiRuns(local, /[^a-z0-9._-]+/u)) ?? longest(asciiRuns(v.slice(v.indexOf('@') + 1), /[^a-z0-9.-]+/u));
     }
     case 'pnr':
-      return v.length === 12 ? v.slice(2, 8) : undefined;
+      return v.length === 12 ? `${v.slice(2, 8)}${THEN}${v.slice(8)}` : undefined;
     case 'orgnr':
       return v.slice(0, 6);
     case 'customerNo':
@@ -93,12 +136,25 @@ export function anchorOf(kind: string, value: string): string | undefined {
  */
 export function nameAnchor(key: string): { anchor: string; base: string } | undefined {
   let best: { anchor: string; base: string } | undefined;
+  let bestRare = false;
   for (const token of key.toLowerCase().split(' ')) {
-    const run = longest(asciiRuns(token, /[^a-z0-9']+/u));
-    if (run && (!best || run.length > best.anchor.length)) best = { anchor: run, base: foldBase(token) };
+    const base = foldBase(token);
+    // An ASCII base is itself an anchor: a rendering of the token in ASCII
+    // bytes folds to the base only if it is the base (case aside), and one
+    // with a byte above 0x7F is decided by folding it (decorated.ts). So
+    // `högbäck` is looked for as `hogback`, not as its runs `gb` and `ck`.
+    const run = ASCII_BASE.test(base) ? base : longest(asciiRuns(token, /[^a-z0-9']+/u));
+    if (!run) continue;
+    // Every token of the name is in every record that matches it: the rarer, the fewer records let through.
+    const rare = run.length >= MIN_ANCHOR && !COMMON_NAME_TOKENS.has(base);
+    if (!best || (rare && !bestRare) || (rare === bestRare && run.length > best.anchor.length)) {
+      best = { anchor: run, base };
+      bestRare = rare;
+    }
   }
   return best;
 }
+const ASCII_BASE = /^[a-z0-9']+$/u;
 
 /** Byte classes for the scan: lower-cased byte, and whether it is a digit or a phone separator. */
 const LOWER = new Uint8Array(256);
@@ -115,6 +171,9 @@ for (const c of ' -./()[]~\t') CLASS[c.charCodeAt(0)] = SEPARATOR;
 // non-breaking space, an en dash): treating them all as one only lets more through.
 for (let b = 0x80; b < 256; b++) CLASS[b] = SEPARATOR;
 
+const ACCEPT = 1;
+const VERIFY = 2;
+
 /**
  * An Aho-Corasick automaton over bytes, transitions precomputed (a DFA).
  * Bytes are first mapped to classes: one per (lower-cased) byte that occurs
@@ -129,7 +188,8 @@ class Automaton {
   readonly accept: Uint8Array;
   readonly states: number;
 
-  constructor(patterns: Uint8Array[]) {
+  /** `then[i]`: pattern i is a personnummer's date, which only counts when followedBy() says so. */
+  constructor(patterns: Uint8Array[], then: boolean[] = []) {
     const classOf = new Uint8Array(256);
     let classes = 1;
     for (const p of patterns) {
@@ -143,9 +203,10 @@ class Automaton {
     const C = classes;
     // The trie: child of (state, class), -1 for none.
     let trie = new Int32Array(64 * C).fill(-1);
+    // 0: nothing ends here; ACCEPT: an anchor; VERIFY: only personnummer dates (of 6 digits, so the same 6 bytes).
     const acceptList: number[] = [0];
     let n = 1;
-    for (const p of patterns) {
+    for (const [pi, p] of patterns.entries()) {
       let st = 0;
       for (const b of p) {
         const c = classOf[b]!;
@@ -162,7 +223,7 @@ class Automaton {
         }
         st = next;
       }
-      acceptList[st] = 1;
+      acceptList[st] = then[pi] === true ? (acceptList[st] === ACCEPT ? ACCEPT : VERIFY) : ACCEPT;
     }
     const fail = new Int32Array(n);
     const delta = new Int32Array(n * C);
@@ -179,7 +240,9 @@ class Automaton {
     }
     for (let qi = 0; qi < qn; qi++) {
       const st = queue[qi]!;
-      if (accept[fail[st]!]) accept[st] = 1;
+      // A shorter pattern that ends here too: a plain anchor wins.
+      const inherited = accept[fail[st]!]!;
+      if (inherited === ACCEPT || (inherited === VERIFY && accept[st] === 0)) accept[st] = inherited;
       const f = fail[st]! * C;
       for (let c = 0; c < C; c++) {
         const t = trie[st * C + c]!;
@@ -231,8 +294,14 @@ export class RegexPrefilter implements HitFinder {
     this.decorated = bases.length > 0 ? new DecoratedNames(new Set(bases)) : undefined;
     const esc = (a: string): string => a.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
     // An anchor that holds another is found wherever that one is: only the shortest are looked for.
-    const kept = minimalAnchors(anchors);
-    const digits = kept.filter((a) => /^\d+$/u.test(a));
+    // (A personnummer's is narrower than its date: never dropped for it, nor anything for it.)
+    const kept = minimalAnchors(anchors.filter((a) => !splitThen(a)));
+    // The date, and by lookahead (so that nothing after it is consumed) the last four after non-digits, or the end.
+    const thens = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => {
+      const { date, last } = splitThen(a)!;
+      return `${date}(?=\\D*(?:${last}|\\d{0,3}$))`;
+    });
+    const digits = [...kept.filter((a) => /^\d+$/u.test(a)), ...thens];
     const others = kept.filter((a) => !/^\d+$/u.test(a));
     // The automaton's separators: space, tab, - . / ( ) [ ] ~ and every non-ASCII byte; never a line break.
     // (Two classes in an alternation: V8 scans that faster than one class that spans 0x7F.)
@@ -243,7 +312,7 @@ export class RegexPrefilter implements HitFinder {
     if (phoneTails.length > 0) this.res.push(new RegExp(phoneTails.map((t) => t.split('').join(sep)).join('|'), 'g'));
     // Text: every character above U+007F is a separator, as its bytes are.
     const sepText = '[ \\t\\-./()\\[\\]~\\x80-\\uffff]*';
-    this.reText = new RegExp([...kept.map(esc), ...phoneTails.map((t) => t.split('').join(sepText))].join('|'), 'i');
+    this.reText = new RegExp([...kept.map(esc), ...thens, ...phoneTails.map((t) => t.split('').join(sepText))].join('|'), 'i');
   }
   mayMatchText(s: string): boolean {
     return this.reText.test(s) || (this.decorated !== undefined && this.decorated.textMatches(s));
@@ -309,10 +378,21 @@ export class AnchorPrefilter implements HitFinder {
 
   private readonly decorated: DecoratedNames | undefined;
 
+  /** Personnummer of the `THEN` anchors, as date * 10^4 + last four. */
+  private readonly wanted = new Set<number>();
+
   constructor(anchors: string[], phoneTails: number[], bases: string[] = []) {
     this.decorated = bases.length > 0 ? new DecoratedNames(new Set(bases)) : undefined;
     this.anchors = [...new Set(anchors)].sort();
-    this.automaton = this.anchors.length > 0 ? new Automaton(this.anchors.map((a) => Buffer.from(a, 'latin1'))) : undefined;
+    const patterns: Uint8Array[] = [];
+    const then: boolean[] = [];
+    for (const a of this.anchors) {
+      const t = splitThen(a);
+      patterns.push(Buffer.from(t ? t.date : a, 'latin1'));
+      then.push(t !== undefined);
+      if (t) this.wanted.add(Number(t.date) * 10_000 + Number(t.last));
+    }
+    this.automaton = patterns.length > 0 ? new Automaton(patterns, then) : undefined;
     if (phoneTails.length > 0) {
       this.tails = new Uint8Array(TAIL_SPACE);
       for (const t of phoneTails) this.tails[t] = 1;
@@ -356,7 +436,7 @@ export class AnchorPrefilter implements HitFinder {
       const b = c > 0x7f ? 0x80 : c;
       if (a) {
         s = a.delta[s * a.classes + a.classOf[b]!]!;
-        if (a.accept[s]) return true;
+        if (a.accept[s] && (a.accept[s] === ACCEPT || this.textFollowedBy(text, i))) return true;
       }
       if (tails) {
         const k = CLASS[b]!;
@@ -372,6 +452,17 @@ export class AnchorPrefilter implements HitFinder {
     return false;
   }
 
+  /** A personnummer date ends at `i`: do its last four digits follow? */
+  private bytesFollowedBy(buf: Uint8Array, i: number, end: number): boolean {
+    const at = (j: number): number => buf[j]!;
+    return followedBy(at, i, end, dateBefore(at, i), this.wanted);
+  }
+
+  private textFollowedBy(text: string, i: number): boolean {
+    const at = (j: number): number => text.charCodeAt(j);
+    return followedBy(at, i, text.length, dateBefore(at, i), this.wanted);
+  }
+
   /** The index of the last byte of the first match, or -1. */
   private firstHit(buf: Uint8Array, start: number, end: number): number {
     const a = this.automaton;
@@ -384,7 +475,7 @@ export class AnchorPrefilter implements HitFinder {
       let s = 0;
       for (let i = start; i < end; i++) {
         s = delta[s * C + classOf[buf[i]!]!]!;
-        if (accept[s]) return i;
+        if (accept[s] && (accept[s] === ACCEPT || this.bytesFollowedBy(buf, i, end))) return i;
       }
       return -1;
     }
@@ -395,7 +486,7 @@ export class AnchorPrefilter implements HitFinder {
       const b = buf[i]!;
       if (a) {
         s = a.delta[s * a.classes + a.classOf[b]!]!;
-        if (a.accept[s]) return i;
+        if (a.accept[s] && (a.accept[s] === ACCEPT || this.bytesFollowedBy(buf, i, end))) return i;
       }
       const c = CLASS[b]!;
       if (c === DIGIT) {

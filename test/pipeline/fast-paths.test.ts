@@ -4,8 +4,9 @@
  * file: CSV rows with too many or too few fields, NDJSON lines that are not
  * JSON, SIE vouchers that parse with warnings, XLSX rows the filter must give
  * to exceljs (styles, rich text, entities), Graph pages with HTML bodies,
- * `\u` escapes, removed items and a page that is not JSON, and names written
- * with other diacritics than the subject's. Every query must give the
+ * `\u` escapes, removed items and a page that is not JSON, names written
+ * with other diacritics than the subject's or in capitals without them, and
+ * a personnummer written with spaces around its dash. Every query must give the
  * reference result (every record read in full, nothing kept in memory) with
  * the prefilter, with and without the candidate cache: the same records,
  * warnings and files reported.
@@ -42,6 +43,14 @@ function spoil(): void {
   const [first, last] = (p.given.name ?? 'Åsa Öberg').split(' ');
   const odd = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/a/u, 'ä').replace(/o/u, 'ø');
   appendFileSync(lime, iconv.encode(`999003;${odd(first!)};${odd(last!)};;;;;;;;2021-01-01;2024-01-01\r\n`, 'cp1252'));
+  // The personnummer of a subject with spaces around its dash (its date and last four apart), and its date in an id that is not it.
+  const withPnr = subjects.find((s) => s.given.pnr)?.given.pnr?.replace(/\D/gu, '').slice(-10);
+  if (withPnr) {
+    appendFileSync(lime, iconv.encode(`999004;Test;Person;;;;${withPnr.slice(0, 6)} - ${withPnr.slice(6)};;;${withPnr.slice(0, 6)}1;2021-01-01;2024-01-01\r\n`, 'cp1252'));
+  }
+  // The third subject's name in capitals without its diacritics.
+  const third = subjects[2]?.given.name;
+  if (third) appendFileSync(lime, iconv.encode(`999005;${third.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(' ', ';')};;;;;;;;2021-01-01;2024-01-01\r\n`, 'cp1252'));
   // Mailchimp (UTF-8, `,`, quoted line breaks): a ragged row, and the second subject's e-mail in a NOTES field with a line break.
   const mc = files('newsletter')[0]!;
   appendFileSync(mc, `odd@mail.example,Odd,Row,,1\r\nnote@mail.example,Note,Person,,2,,,,,,,,,,,,,400999999,abcdef0999,"Skriv till\r\n${q.given.email ?? 'x@y.example'} snarast",\r\n`);

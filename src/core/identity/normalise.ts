@@ -281,6 +281,15 @@ export function foldText(s: string): string {
 
 /** Folded and stripped of diacritics: `Örjan Bäckström` → `orjan backstrom`. */
 export function foldBase(s: string): string {
+  let v = baseMemo.get(s);
+  if (v === undefined) {
+    v = foldBaseUncached(s);
+    remember(baseMemo, s, v);
+  }
+  return v;
+}
+
+function foldBaseUncached(s: string): string {
   return foldText(s)
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
@@ -293,16 +302,42 @@ export function nameTokens(folded: string): string[] {
   return folded.split(/[^\p{L}\p{N}']+/u).map((t) => t.replace(/^'+|'+$/gu, '')).filter((t) => t.length > 0);
 }
 
-export function foldName(raw: string): FoldedName | undefined {
+export function foldName(raw: string): Readonly<FoldedName> | undefined {
+  let v = nameMemo.get(raw);
+  if (v === undefined) {
+    v = foldNameUncached(raw) ?? null;
+    remember(nameMemo, raw, v);
+  }
+  return v ?? undefined;
+}
+
+function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
   const tokens = nameTokens(foldText(raw));
   if (tokens.length === 0) return undefined;
   const baseTokens = tokens.map((t) => foldBase(t));
-  return {
+  // Shared through the memo: frozen, so no caller can change another's result.
+  return Object.freeze({
     key: [...tokens].sort().join(' '),
     baseKey: [...baseTokens].sort().join(' '),
-    tokens,
-    baseTokens,
-  };
+    tokens: Object.freeze(tokens) as string[],
+    baseTokens: Object.freeze(baseTokens) as string[],
+  });
+}
+
+/*
+ * Names repeat across a source (the same people in every export), and
+ * folding one costs several Unicode normalisations: the results of foldName
+ * and foldBase are remembered, a bounded number of them (pure functions, so
+ * this changes nothing but the time).
+ */
+const MEMO_MAX = 1 << 15;
+const nameMemo = new Map<string, Readonly<FoldedName> | null>();
+const baseMemo = new Map<string, string>();
+
+function remember<V>(memo: Map<string, V>, k: string, v: V): void {
+  if (k.length > 200) return;
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(k, v);
 }
 
 /**
