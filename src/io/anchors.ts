@@ -35,6 +35,7 @@
  * must widen it (the GA connector always reads lines with `%` or `\`).
  */
 import { foldBase } from '../core/identity/normalise.ts';
+import { PHONE_TAIL } from '../core/match/extract.ts';
 import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
 import type { Prefilter } from './prefilter.ts';
@@ -45,7 +46,6 @@ export interface AnchorKey {
   value: string;
 }
 
-const PHONE_TAIL = 7;
 const TAIL_SPACE = 10_000_000;
 /** Anchors shorter than this would pass nearly every record: the prefilter is then not worth running. */
 export const MIN_ANCHOR = 3;

@@ -54,9 +54,14 @@ export interface ExtractionGate {
   all?: boolean;
 }
 
-const PHONE_TAIL = 7;
+/**
+ * How many trailing digits of a phone number its cheap gates compare: the
+ * extraction gate here, the re-appearance check's keyed tails and the byte
+ * prefilter (src/io/anchors.ts) all use this one length.
+ */
+export const PHONE_TAIL = 7;
 
-function digitsOf(s: string): string {
+export function digitsOf(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

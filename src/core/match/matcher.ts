@@ -171,6 +171,11 @@ export class Matcher {
 
   /** How many times keys changed at or after `since` (an upper bound of searchKeys(since).length, found without a walk). */
   keyChangesSince(since: number): number {
+    return this.keyLog.length - this.firstLogIndexAt(since);
+  }
+
+  /** The index of the key log's first entry at or after version `since` (the log is in version order). */
+  private firstLogIndexAt(since: number): number {
     const log = this.keyLog;
     let lo = 0;
     let hi = log.length;
@@ -179,7 +184,7 @@ export class Matcher {
       if (log[mid]!.version < since) lo = mid + 1;
       else hi = mid;
     }
-    return log.length - lo;
+    return lo;
   }
 
   /**
@@ -196,15 +201,8 @@ export class Matcher {
       for (const [key, v] of this.keyVersions) add(key, v);
       return out;
     }
-    // The log is in version order: find its first entry at or after `since`.
     const log = this.keyLog;
-    let lo = 0;
-    let hi = log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (log[mid]!.version < since) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstLogIndexAt(since);
     const seen = new Set<string>();
     for (let i = log.length - 1; i >= lo; i--) {
       const key = log[i]!.key;

@@ -30,6 +30,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, isRoleEmail, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
 import type { Locator, SourceRecord } from '../record.ts';
 import { MARKETING_PURPOSES } from './objection.ts';
+import { digitsOf, PHONE_TAIL } from '../match/extract.ts';
 import { recordKey } from './records.ts';
 import { suppressionKey } from './suppression.ts';
 import type { PlanRegister, SuppressionEntry } from './types.ts';
@@ -67,17 +68,6 @@ export interface Reappearance {
    * a record the plan never saw, re-imported or restored from a backup.
    */
   planned: boolean;
-}
-
-const PHONE_TAIL = 7;
-
-function digitsOf(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) out += s[i];
-  }
-  return out;
 }
 
 /** The salt of the phone tails: derived from the list's secret, so a tail key says nothing without it. */
