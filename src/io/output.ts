@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -65,21 +65,37 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   const dir = path.dirname(file);
   await ensureDir(dir);
   if (!opts.force && (await exists(file))) await assertWritable([file], false);
-  await removeStaleTempFilesOf(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? FILE_MODE);
+  await replaceViaTemp(file, opts.mode ?? FILE_MODE, (fh) => fh.writeFile(buf));
+  return { path: file, bytes: buf.byteLength, sha256: sha256(buf) };
+}
+
+/**
+ * The one way a file is put in place, here and in src/store/fs-safe.ts: a
+ * temp file `.<name>.<pid>.<hex>.tmp` beside it (temp files a killed writer
+ * left first removed), created exclusively with `mode`, filled, fsynced,
+ * then renamed over the name. A failure at any step removes the temp file,
+ * so the name holds either the old bytes or all of the new ones.
+ */
+export async function replaceViaTemp(file: string, mode: number, fill: (fh: FileHandle) => Promise<void>): Promise<void> {
+  await removeStaleTempFilesOf(file);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    await fh.writeFile(buf);
+    await fill(fh);
     await fh.sync();
   } catch (err) {
-    await fh.close();
+    await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     throw err;
   }
   await fh.close();
-  await rename(tmp, file);
-  return { path: file, bytes: buf.byteLength, sha256: sha256(buf) };
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
 }
 
 /**

@@ -5,12 +5,12 @@
  * Evidence files hold personal data about the case (Art. 32: access limited
  * to the officer who runs the tool).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync, chmodSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
-import { removeStaleTempFilesOf } from '../io/output.ts';
+import { replaceViaTemp } from '../io/output.ts';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -49,24 +49,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const dir = path.dirname(file);
   // A folder that is not there yet is made private (0700), parents included, as output.ts does.
   if (!existsSync(dir)) ensurePrivateDir(dir);
-  await removeStaleTempFilesOf(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', opts.mode ?? FILE_MODE);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await replaceViaTemp(file, opts.mode ?? FILE_MODE, (fh) => fh.writeFile(data));
 }
 
 /**
@@ -81,31 +64,16 @@ export async function copyFileAtomic(src: string, dest: string, opts: WriteOptio
   }
   const dir = path.dirname(dest);
   if (!existsSync(dir)) ensurePrivateDir(dir);
-  await removeStaleTempFilesOf(dest);
-  const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', opts.mode ?? FILE_MODE);
   const hash = createHash('sha256');
   let size = 0;
-  try {
+  await replaceViaTemp(dest, opts.mode ?? FILE_MODE, async (fh) => {
     for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 })) {
       const b = chunk as Buffer;
       hash.update(b);
       size += b.length;
       await fh.write(b);
     }
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, dest);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  });
   return { size, sha256: hash.digest('hex') };
 }
 
