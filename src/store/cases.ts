@@ -44,6 +44,27 @@ import { migrate } from './schema.ts';
 
 type Db = BetterSqlite3.Database;
 
+/**
+ * better-sqlite3 compiles the SQL again on every prepare(), and a batch of a
+ * thousand requests runs the same few statements thousands of times (issue
+ * #7: a second of a 1,000-request batch went to compiling). Statements are
+ * kept per SQL text; the texts are a fixed, small set. No caller keeps an
+ * iterate() open while running the same SQL again, which a shared statement
+ * would refuse.
+ */
+function keepPrepared(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const kept = new Map<string, BetterSqlite3.Statement>();
+  db.prepare = ((sql: string) => {
+    let st = kept.get(sql);
+    if (st === undefined) {
+      st = compile(sql);
+      kept.set(sql, st);
+    }
+    return st;
+  }) as Db['prepare'];
+}
+
 export const DB_FILE_NAME = 'cases.db';
 /** How long a writer waits for another process's transaction before giving up (ms). */
 export const BUSY_TIMEOUT_MS = 15_000;
@@ -248,6 +269,7 @@ export class CaseStore {
       // FULL in WAL mode: a committed audit event survives a power cut too.
       db.pragma('synchronous = FULL');
       migrate(db, opts.now);
+      keepPrepared(db);
     } catch (e) {
       if (e instanceof UserError) throw e;
       if (isBusy(e)) throw busyError();

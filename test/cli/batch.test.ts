@@ -221,4 +221,35 @@ describe('ojco-dsar batch', () => {
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain('the requests file changed');
   });
+  it('keeps finished requests in a journal until the end: a cut-off last line is redone, a damaged one refused', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'requests.csv'), requests(3));
+    const args = (out: string, resume = false) => ['batch', 'requests.csv', '--config', CONFIG, '--out', out, '--format', 'json', '--as-of', '2026-11-24', '--json', ...(resume ? ['--resume'] : [])];
+    const env = { SOURCE_DATE_EPOCH: '1795000000' };
+    const whole = cli(args('whole'), { cwd: dir, env });
+    expect(whole.code, whole.stderr).toBe(0);
+    // The journal is folded into state.json when the batch ends.
+    expect(() => statSync(path.join(dir, 'whole/.batch/done.ndjson'))).toThrow();
+    const state = JSON.parse(readFileSync(path.join(dir, 'whole/.batch/state.json'), 'utf8')) as { done: Record<string, unknown> };
+    expect(Object.keys(state.done)).toEqual(['R-0001', 'R-0002', 'R-0003']);
+
+    // As a kill leaves it: R-0001 journalled, R-0002 cut off in the middle of its line, R-0003 not begun.
+    const cut = cli(args('cut'), { cwd: dir, env });
+    expect(cut.code, cut.stderr).toBe(0);
+    const first = JSON.stringify({ id: 'R-0001', state: state.done['R-0001'] });
+    const second = JSON.stringify({ id: 'R-0002', state: state.done['R-0002'] });
+    writeFileSync(path.join(dir, 'cut/.batch/state.json'), JSON.stringify({ ...state, done: {} }, null, 2) + '\n');
+    writeFileSync(path.join(dir, 'cut/.batch/done.ndjson'), `${first}\n${second.slice(0, 40)}`, { mode: 0o600 });
+    const resumed = cli(args('cut', true), { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.json.summary.done).toBe(3);
+    expect(readFileSync(path.join(dir, 'cut/.batch/state.json'), 'utf8')).toBe(readFileSync(path.join(dir, 'whole/.batch/state.json'), 'utf8'));
+    expect(() => statSync(path.join(dir, 'cut/.batch/done.ndjson'))).toThrow();
+
+    writeFileSync(path.join(dir, 'cut/.batch/state.json'), JSON.stringify({ ...state, done: {} }, null, 2) + '\n');
+    writeFileSync(path.join(dir, 'cut/.batch/done.ndjson'), `not json\n${first}\n`, { mode: 0o600 });
+    const damaged = cli(args('cut', true), { cwd: dir, env });
+    expect(damaged.code).toBe(2);
+    expect(damaged.json.error.problems[0]).toMatchObject({ code: 'batch.state', message: 'the batch journal is damaged at line 1' });
+  });
 });
