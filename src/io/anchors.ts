@@ -173,6 +173,10 @@ for (let b = 0x80; b < 256; b++) CLASS[b] = SEPARATOR;
 
 const ACCEPT = 1;
 const VERIFY = 2;
+/** An automaton that never accepts, for a finder of phone tails only. */
+const EMPTY_DELTA = new Int32Array(1);
+const EMPTY_ACCEPT = new Uint8Array(1);
+const EMPTY_CLASSES = new Uint8Array(256);
 
 /**
  * An Aho-Corasick automaton over bytes, transitions precomputed (a DFA).
@@ -479,19 +483,23 @@ export class AnchorPrefilter implements HitFinder {
       }
       return -1;
     }
+    if (!tails) return -1;
+    // The batch's loop (issue #7): the automaton's tables in locals, as above, so that V8 keeps them in registers.
+    const delta = a ? a.delta : EMPTY_DELTA;
+    const accept = a ? a.accept : EMPTY_ACCEPT;
+    const classOf = a ? a.classOf : EMPTY_CLASSES;
+    const C = a ? a.classes : 1;
     let s = 0;
     let tail = 0;
     let digits = 0;
     for (let i = start; i < end; i++) {
       const b = buf[i]!;
-      if (a) {
-        s = a.delta[s * a.classes + a.classOf[b]!]!;
-        if (a.accept[s] && (a.accept[s] === ACCEPT || this.bytesFollowedBy(buf, i, end))) return i;
-      }
+      s = delta[s * C + classOf[b]!]!;
+      if (accept[s] !== 0 && (accept[s] === ACCEPT || this.bytesFollowedBy(buf, i, end))) return i;
       const c = CLASS[b]!;
       if (c === DIGIT) {
         tail = (tail * 10 + (b - 48)) % TAIL_SPACE;
-        if (++digits >= PHONE_TAIL && tails![tail]) return i;
+        if (++digits >= PHONE_TAIL && tails[tail] !== 0) return i;
       } else if (c !== SEPARATOR) {
         tail = 0;
         digits = 0;
