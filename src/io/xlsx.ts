@@ -8,7 +8,7 @@ import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
 import { decodedStream, filteredSheet, SharedStringsScanner, decodedChunks } from './xlsx-filter.ts';
-import { inspectZip, verifyZip } from './zip.ts';
+import { inspectZip, openZipArchive, verifyZip } from './zip.ts';
 
 export interface XlsxRow {
   sheet: string;
@@ -39,25 +39,77 @@ export function cellText(v: unknown): string {
 
 type WorkbookReaderClass = typeof import('exceljs')['stream']['xlsx']['WorkbookReader'];
 interface ReaderInternals {
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseStyles(entry: NodeJS.ReadableStream): Promise<void>;
   _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+  _parseHyperlinks(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+}
+
+/** The exceljs methods readerClass builds on; test/io/xlsx-reader.test.ts checks they are still there. */
+export const EXCELJS_INTERNALS = ['_parseRels', '_parseWorkbook', '_parseStyles', '_parseSharedStrings', '_parseWorksheet', '_parseHyperlinks'] as const;
+
+const SHEET_ENTRY = /^xl\/worksheets\/sheet(\d+)\.xml$/u;
+const HYPERLINKS_ENTRY = /^xl\/worksheets\/_rels\/sheet(\d+)\.xml\.rels$/u;
+
+/** The order exceljs needs the parts in: what a sheet refers to (relations, styles, shared strings) before the sheets. */
+function partRank(name: string): number {
+  if (name === 'xl/_rels/workbook.xml.rels') return 0;
+  if (name === 'xl/workbook.xml') return 1;
+  if (name === 'xl/styles.xml') return 2;
+  if (name === 'xl/sharedStrings.xml') return 3;
+  if (SHEET_ENTRY.test(name)) return 4;
+  if (HYPERLINKS_ENTRY.test(name)) return 5;
+  return -1;
 }
 
 /**
- * exceljs's WorkbookReader with the text of shared strings and sheets
- * decoded here (xlsx-filter.ts: exceljs splits characters at its chunk
- * edges) and, with a prefilter, the plain rows that cannot match left out.
- * Overrides two of its methods (exceljs 4.4.0, lib/stream/xlsx/workbook-reader.js);
- * test/io/xlsx.test.ts checks that they are still called.
+ * exceljs's WorkbookReader, with three changes:
+ * - the parts are read by the archive's directory in the order a sheet
+ *   needs them (`parse`). exceljs itself streams the archive front to back
+ *   and spools every sheet that comes before the relations or shared
+ *   strings (Excel's order, and exceljs's own) to a temp file, and reads it
+ *   back; that cost a second per read of a 57 MB sheet, and is where a good
+ *   file failed, rarely, under load (issue #7);
+ * - the text of shared strings and sheets is decoded here (xlsx-filter.ts:
+ *   exceljs splits characters at its chunk edges);
+ * - with a prefilter, the plain rows that cannot match are left out.
+ * Built on exceljs 4.4.0, lib/stream/xlsx/workbook-reader.js (EXCELJS_INTERNALS).
  */
-function readerClass(Base: WorkbookReaderClass): new (input: string, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass> {
+function readerClass(Base: WorkbookReaderClass): new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass> {
   const base = Base.prototype as unknown as ReaderInternals;
   class Reader extends (Base as unknown as new (input: string, options: Record<string, unknown>) => object) {
+    private readonly file: SourceFile;
     private readonly prefilter: Prefilter | undefined;
     private shared: SharedStringsScanner | undefined;
-    constructor(input: string, options: Record<string, unknown>, prefilter?: Prefilter) {
-      super(input, options);
+    constructor(file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) {
+      super(file.abs, options);
+      this.file = file;
       this.prefilter = prefilter;
+    }
+    async *parse(): AsyncGenerator<unknown> {
+      const self = this as unknown as ReaderInternals;
+      const archive = await openZipArchive(this.file);
+      try {
+        const parts = archive.names.filter((n) => partRank(n) >= 0).sort((a, b) => partRank(a) - partRank(b));
+        for (const name of parts) {
+          const entry = await archive.open(name);
+          try {
+            const rank = partRank(name);
+            if (rank === 0) await self._parseRels(entry);
+            else if (rank === 1) await self._parseWorkbook(entry);
+            else if (rank === 2) await self._parseStyles(entry);
+            else if (rank === 3) yield* self._parseSharedStrings(entry);
+            else if (rank === 4) yield* self._parseWorksheet(entry as AsyncIterable<Buffer>, SHEET_ENTRY.exec(name)![1]!);
+            else yield* self._parseHyperlinks(entry as AsyncIterable<Buffer>, HYPERLINKS_ENTRY.exec(name)![1]!);
+          } finally {
+            entry.destroy();
+          }
+        }
+      } finally {
+        archive.close();
+      }
     }
     _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown> {
       const prefilter = this.prefilter;
@@ -70,7 +122,7 @@ function readerClass(Base: WorkbookReaderClass): new (input: string, options: Re
       return base._parseWorksheet.call(this, text, sheetNo);
     }
   }
-  return Reader as unknown as new (input: string, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass>;
+  return Reader as unknown as new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass>;
 }
 
 let Reader: ReturnType<typeof readerClass> | undefined;
@@ -109,14 +161,13 @@ export async function* readXlsxRows(
   }
   const { default: ExcelJS } = await import('exceljs');
   Reader ??= readerClass(ExcelJS.stream.xlsx.WorkbookReader);
-  // A workbook whose sheet comes before its shared strings (Excel's and exceljs's own order) goes
-  // through exceljs's temp-file spooling and unzipper's streaming parser. Under heavy load that path
-  // has failed, rarely, on a good file (CI, 2026-11-25; not reproduced in isolation). A failure before
-  // any row was given is therefore tried once more from the start, which gives nothing twice; a file
-  // that is really damaged fails both times and is reported.
+  // exceljs's own archive streaming and temp-file spooling failed, rarely, on a good file under heavy
+  // load (CI, 2026-11-25; not reproduced in isolation). The parts are now read by the directory and
+  // nothing is spooled (readerClass), but a failure before any row was given is still tried once more
+  // from the start, which gives nothing twice; a file that is really damaged fails both times.
   for (let attempt = 1; ; attempt++) {
     const reader = new Reader(
-      file.abs,
+      file,
       {
         sharedStrings: 'cache',
         hyperlinks: 'ignore',
@@ -145,12 +196,11 @@ export async function* readXlsxRows(
     } catch (err) {
       if (err instanceof SourceReadError) throw err;
       if (given === 0 && attempt < 2) continue;
-      // exceljs spools a worksheet that comes before the shared strings to a temp file: a failure there is
-      // the machine's (EMFILE, ENOSPC, EACCES on $TMPDIR), not the workbook's. Only the errno code is shown;
-      // parser messages can quote cell text.
+      // An OS error is the machine's (EMFILE, EACCES), not the workbook's. Only the errno code is
+      // shown; parser messages can quote cell text.
       const errno = (err as NodeJS.ErrnoException | undefined)?.code;
       if (typeof errno === 'string' && /^E[A-Z]+$/u.test(errno)) {
-        throw new SourceReadError(`the XLSX workbook could not be read: ${errno} while reading it or its temporary copy (exceljs spools worksheets to $TMPDIR)`, { file: file.rel, code: 'source.unreadable', cause: err });
+        throw new SourceReadError(`the XLSX workbook could not be read: ${errno} while reading it`, { file: file.rel, code: 'source.unreadable', cause: err });
       }
       throw new SourceReadError('the XLSX workbook is damaged and cannot be read', { file: file.rel, code: 'xlsx.invalid', cause: err });
     }

@@ -186,17 +186,7 @@ export async function verifyZip(file: SourceFile): Promise<void> {
     if (typeof directoryStart === 'number' && (directoryStart < at || directoryStart - at > MAX_GAP)) throw inconsistent();
     for (const e of entries) {
       if (e.fileName.endsWith('/')) continue;
-      // Deflated entries are inflated here, in chunks of 1 MiB: yauzl's stream inflates in zlib's
-      // 16 KiB chunks, one trip to the thread pool each, which took 0.4 s for a 57 MB sheet (issue #7).
-      const deflated = e.compressionMethod === 8;
-      let raw: Readable;
-      try {
-        raw = await zf.openReadStreamPromise(e, deflated ? { decompress: false } : {});
-      } catch (err) {
-        throw damaged(file, err);
-      }
-      if (deflated) await inflateAll(raw, e.uncompressedSize, file, e.fileName);
-      else for await (const chunk of entryStream(raw, file, e.fileName)) void chunk;
+      for await (const chunk of await openEntry(zf, e, file)) void chunk;
     }
   } finally {
     zf.close();
@@ -204,29 +194,84 @@ export async function verifyZip(file: SourceFile): Promise<void> {
 }
 
 /**
- * Inflates a deflated entry's raw data with nothing kept, as yauzl would
- * with validateEntrySizes: more than the declared size is a bomb (stopped
- * within a chunk of it), less is a damaged archive.
+ * A deflated entry's data, inflated here in chunks of 1 MiB (yauzl's own
+ * stream inflates in zlib's 16 KiB chunks, one trip to the thread pool each:
+ * 0.4 s for a 57 MB sheet, issue #7), and checked as yauzl checks with
+ * validateEntrySizes: more than the declared size is a bomb (stopped within
+ * a chunk of it), less is a damaged archive.
  */
-async function inflateAll(raw: Readable, declared: number, file: SourceFile, name: string): Promise<void> {
+function inflating(raw: Readable, declared: number, file: SourceFile, name: string): Readable {
   const where = `${file.rel}!${name}`;
-  const inflate = createInflateRaw({ chunkSize: 1 << 20 });
-  raw.on('error', (err) => inflate.destroy(err));
-  raw.pipe(inflate);
-  let n = 0;
+  return Readable.from(
+    (async function* () {
+      const inflate = createInflateRaw({ chunkSize: 1 << 20 });
+      raw.on('error', (err) => inflate.destroy(err));
+      raw.pipe(inflate);
+      let n = 0;
+      try {
+        for await (const chunk of inflate) {
+          n += (chunk as Buffer).length;
+          if (n > declared) throw new SourceReadError('the entry inflates to more than its header declares: a zip bomb, or a damaged archive', { file: where, code: 'zip.bomb' });
+          yield chunk as Buffer;
+        }
+      } catch (err) {
+        if (err instanceof SourceReadError) throw err;
+        throw new SourceReadError('the entry cannot be decompressed: the archive is damaged', { file: where, code: 'zip.invalid', cause: err });
+      } finally {
+        raw.destroy();
+        inflate.destroy();
+      }
+      if (n < declared) throw new SourceReadError('the entry ends before the size its header declares: the archive is cut off or damaged', { file: where, code: 'zip.invalid' });
+    })(),
+    { objectMode: false },
+  );
+}
+
+/** An entry's data, inflated and checked against its declared size. */
+async function openEntry(zf: yauzl.ZipFile, e: yauzl.Entry, file: SourceFile): Promise<Readable> {
+  const deflated = e.compressionMethod === 8;
+  let raw: Readable;
   try {
-    for await (const chunk of inflate) {
-      n += (chunk as Buffer).length;
-      if (n > declared) throw new SourceReadError('the entry inflates to more than its header declares: a zip bomb, or a damaged archive', { file: where, code: 'zip.bomb' });
-    }
+    raw = await zf.openReadStreamPromise(e, deflated ? { decompress: false } : {});
   } catch (err) {
-    if (err instanceof SourceReadError) throw err;
-    throw new SourceReadError('the entry cannot be decompressed: the archive is damaged', { file: where, code: 'zip.invalid', cause: err });
-  } finally {
-    raw.destroy();
-    inflate.destroy();
+    throw damaged(file, err);
   }
-  if (n < declared) throw new SourceReadError('the entry ends before the size its header declares: the archive is cut off or damaged', { file: where, code: 'zip.invalid' });
+  return deflated ? inflating(raw, e.uncompressedSize, file, e.fileName) : entryStream(raw, file, e.fileName);
+}
+
+/** An archive whose entries are read by its central directory, in any order. */
+export interface ZipArchive {
+  /** The file entries, in the directory's order. */
+  names: string[];
+  open(name: string): Promise<Readable>;
+  close(): void;
+}
+
+/**
+ * Opens an archive to read its entries in the order the caller needs (an
+ * XLSX workbook's relations and shared strings before its sheets, which
+ * Excel writes after them). Only after inspectZip and verifyZip: then the
+ * directory lists every entry there is.
+ */
+export async function openZipArchive(file: SourceFile): Promise<ZipArchive> {
+  const zf = await openZip(file);
+  let entries: yauzl.Entry[];
+  try {
+    entries = await allEntries(zf, file);
+  } catch (err) {
+    zf.close();
+    throw err;
+  }
+  const byName = new Map(entries.filter((e) => !e.fileName.endsWith('/')).map((e) => [e.fileName, e] as const));
+  return {
+    names: [...byName.keys()],
+    open: (name) => {
+      const e = byName.get(name);
+      if (!e) return Promise.reject(new SourceReadError(`the archive has no entry ${name}`, { file: file.rel, code: 'zip.invalid' }));
+      return openEntry(zf, e, file);
+    },
+    close: () => zf.close(),
+  };
 }
 
 /** Streams the named entries in archive order, one at a time. */
