@@ -10,8 +10,8 @@
 import { z } from 'zod';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { RECORD_CATEGORIES, type RecordCategory } from '../../src/register/categories.ts';
-import { FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
-import { defineConnector, reportLater, type Connector, type EntityDescription, type FieldDescription, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
+import { FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
+import { defineConnector, reportLater, type Connector, type EntityDescription, type FieldDescription, type FileSample, type IdentifierScope, type ReadContext } from '../../src/sources/contract.ts';
 import { detectedFiles, hasExt, headText, readEachFile } from '../../src/sources/helpers.ts';
 import { aliasTable, looksLikeHeader, readClientExport } from './client-export.ts';
 import { CLIENT_COLUMNS, CLIENT_PROPERTIES, clientExportFields, genericFields, LIMETYPES, type LimetypeInfo } from './fields.ts';
@@ -125,6 +125,12 @@ class Unclassified {
   }
 }
 
+/** What a client export's rows can carry (readClientExport, partyIdentifiers over CLIENT_COLUMNS). */
+const CLIENT_EXPORT_SCOPE: IdentifierScope = {
+  kinds: ['email', 'phone', 'pnr', 'orgnr', 'customerNo', 'systemId', 'name', 'company', 'address'],
+  systemIds: ['lime:'],
+};
+
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'lime',
   title: 'Lime CRM',
@@ -186,8 +192,14 @@ const connector: Connector<Options> = defineConnector<Options>({
     const chain = new PageChain();
     const unclassified = new Unclassified(input.options);
     const files = detectedFiles(connector, input, ctx);
-    const records = readEachFile(files, ctx, ({ file, format }) =>
-      format === 'client-export' ? readClientExport(file, ctx, input.options, (e, f) => unclassified.seeFields(e, f)) : readHalFile(file, ctx, input.options, chain),
+    const records = readEachFile(
+      files,
+      ctx,
+      ({ file, format }) =>
+        format === 'client-export' ? readClientExport(file, ctx, input.options, (e, f) => unclassified.seeFields(e, f)) : readHalFile(file, ctx, input.options, chain),
+      // A client export's columns are a fixed set (CLIENT_COLUMNS), none a GA client id, user id or IP; a
+      // HAL page can hold any property, so its scope is not known.
+      (format) => (format === 'client-export' ? scopeWithExtra(CLIENT_EXPORT_SCOPE, input.options.fields) : undefined),
     );
     for await (const r of records) {
       unclassified.see(r);

@@ -14,8 +14,8 @@ import { JSON_MAX_DEPTH, jsonTextTooDeep, readJsonDocument, selectItems } from '
 import { readLines } from '../../src/io/lines.ts';
 import { ColumnMap, fieldsOf, readCsvStream, readTable, type TableRow } from '../../src/io/table.ts';
 import { inspectZip, readZipEntries } from '../../src/io/zip.ts';
-import { defineConnector, type Connector, type FileSample, type ReadContext } from '../../src/sources/contract.ts';
-import { extraIdentifiers, FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
+import { defineConnector, type Connector, type FileSample, type IdentifierScope, type ReadContext } from '../../src/sources/contract.ts';
+import { extraIdentifiers, FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
 import { detectedFiles, headText, hasExt, readEachFile } from '../../src/sources/helpers.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { MAILCHIMP_FIELDS, MAPPED_FIELDS, ACTIVITY_FIELDS } from './fields.ts';
@@ -305,6 +305,9 @@ function activityRecord(file: SourceFile, it: { pointer: string; value: unknown;
   return rec;
 }
 
+/** What a Mailchimp member row can carry (memberRecord). */
+const MAILCHIMP_MEMBER_SCOPE: IdentifierScope = { kinds: ['email', 'phone', 'name', 'ip', 'address', 'company', 'systemId'], systemIds: ['mailchimp:'] };
+
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'newsletter',
   title: 'Newsletter (Mailchimp, APSIS, Rule, Get a Newsletter)',
@@ -364,7 +367,7 @@ const connector: Connector<Options> = defineConnector<Options>({
         default:
           return readMapped(file, ctx, input.options);
       }
-    });
+    }, (format) => (format === 'mailchimp-zip' || format === 'mailchimp-csv' ? scopeWithExtra(MAILCHIMP_MEMBER_SCOPE, input.options.fields) : undefined));
   },
 });
 

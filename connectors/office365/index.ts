@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import type { Problem } from '../../src/errors.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
-import { defineConnector, type Connector, type FieldDescription, type FileSample } from '../../src/sources/contract.ts';
-import { FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
+import { defineConnector, type Connector, type FieldDescription, type FileSample, type IdentifierScope } from '../../src/sources/contract.ts';
+import { FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
 import { detectedFiles, readEachFile } from '../../src/sources/helpers.ts';
 import { GOOGLE_COLUMNS, GRAPH_CONTACT_FIELDS, GRAPH_MESSAGE_FIELDS, GRAPH_USER_FIELDS, OUTLOOK_COLUMN_NAMES, outlookFields, TRACE_FIELDS } from './fields.ts';
 import { readGraphJson } from './graph.ts';
@@ -47,6 +47,11 @@ function unique(fields: FieldDescription[]): FieldDescription[] {
 const GRAPH_MARKER = /"@odata\.(?:context|nextLink|deltaLink|etag|type|id)"\s*:/u;
 const GRAPH_ERROR = /^\s*\{\s*"error"\s*:\s*\{[\s\S]*"(?:innerError|request-id|client-request-id)"/u;
 const GRAPH_SHAPE = /"(?:toRecipients|bodyPreview|userPrincipalName|emailAddresses|internetMessageId|personalNotes)"\s*:/u;
+
+/** What Graph messages, contacts and users can carry (graph.ts). */
+const GRAPH_SCOPE: IdentifierScope = { kinds: ['email', 'name', 'phone', 'address', 'company', 'systemId'], systemIds: ['m365:'] };
+/** What a message trace row can carry (trace.ts). */
+const TRACE_SCOPE: IdentifierScope = { kinds: ['email', 'ip'] };
 
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'office365',
@@ -138,6 +143,9 @@ const connector: Connector<Options> = defineConnector<Options>({
         default:
           return readOutlookCsv(file, ctx, input.options);
       }
+    }, (format) => {
+      const base = format === 'graph-json' ? GRAPH_SCOPE : format === 'message-trace-csv' ? TRACE_SCOPE : undefined;
+      return base && scopeWithExtra(base, input.options.fields);
     });
   },
 });

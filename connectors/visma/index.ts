@@ -13,8 +13,8 @@
 import { z } from 'zod';
 import type { Problem } from '../../src/errors.ts';
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { defineConnector, type Connector, type FileSample } from '../../src/sources/contract.ts';
-import { FieldClassificationSchema, withExtraFields } from '../../src/sources/classify.ts';
+import { defineConnector, type Connector, type FileSample, type IdentifierScope } from '../../src/sources/contract.ts';
+import { FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
 import { detectedFiles, hasExt, headText, readEachFile } from '../../src/sources/helpers.ts';
 import { readCustomerList, LIST_COLUMNS, ListColumnsSchema, type ListRole } from './customer-list.ts';
 import { dbfTable, parseDbfHeader, readDbf } from './dbf.ts';
@@ -97,6 +97,11 @@ function firstLine(text: string): string {
   const nl = text.search(/\r?\n/u);
   return nl >= 0 ? text.slice(0, nl) : text;
 }
+
+/** What a customer list row can carry (customer-list.ts). */
+const CUSTOMER_LIST_SCOPE: IdentifierScope = { kinds: ['customerNo', 'name', 'company', 'orgnr', 'email', 'phone', 'address'] };
+/** What SIE company data, customer objects and vouchers can carry (sie4.ts; SIE has no field mapping). */
+const SIE_SCOPE: IdentifierScope = { kinds: ['company', 'orgnr', 'phone', 'address', 'name', 'customerNo'] };
 
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'visma',
@@ -182,7 +187,7 @@ const connector: Connector<Options> = defineConnector<Options>({
         default:
           return readSie4(file, ctx, o);
       }
-    });
+    }, (format) => (format === 'customer-list' ? scopeWithExtra(CUSTOMER_LIST_SCOPE, o.fields) : format === 'sie4' ? SIE_SCOPE : undefined));
     pages.report(ctx);
   },
 });

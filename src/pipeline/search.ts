@@ -28,7 +28,7 @@ import { compareLocators, type Locator, type SourceRecord } from '../core/record
 import { listSourceFiles } from '../io/files.ts';
 import { keyAnchor, planOf, planPrefilter, type AnchorKey, type HitFinder } from '../io/anchors.ts';
 import type { ResolvedSource } from '../config/load.ts';
-import type { ReadContext } from '../sources/contract.ts';
+import type { IdentifierScope, ReadContext } from '../sources/contract.ts';
 
 /**
  * Memory for the records a read let through (the candidates), which later
@@ -140,14 +140,67 @@ interface SourceState {
    * newest key it looks for. Undefined: from the start to the end.
    */
   marks?: { cv: number; locator: Locator }[];
+  /** Each file's identifier scope as its connector reported it (null: not known). */
+  fileScopes: Map<string, Scope | null>;
+  /** The identifiers every record of the source can carry, when every file reported its scope. */
+  scope?: Scope;
+}
+
+interface Scope {
+  kinds: ReadonlySet<IdentifierKind>;
+  /** Prefixes of every systemId value; undefined: any. */
+  systemIds?: readonly string[] | undefined;
+}
+
+/** Free text can mention these in any record (src/core/match/extract.ts, scanText). */
+const TEXT_KINDS: ReadonlySet<IdentifierKind> = new Set(['email', 'pnr', 'phone', 'name']);
+
+function compileScope(s: IdentifierScope): Scope {
+  return { kinds: new Set(s.kinds), systemIds: s.kinds.includes('systemId') ? s.systemIds : undefined };
+}
+
+/** The source's scope: the union of its files', if every file of the listing reported one. */
+function sourceScope(st: SourceState): Scope | undefined {
+  const kinds = new Set<IdentifierKind>();
+  let prefixes: Set<string> | undefined = new Set();
+  for (const file of st.fileOrder.keys()) {
+    const s = st.fileScopes.get(file);
+    if (!s) return undefined;
+    for (const k of s.kinds) kinds.add(k);
+    if (s.kinds.has('systemId')) {
+      if (s.systemIds === undefined) prefixes = undefined;
+      else if (prefixes) for (const p of s.systemIds) prefixes.add(p);
+    }
+  }
+  return { kinds, systemIds: prefixes ? [...prefixes] : undefined };
+}
+
+/** Can a record of this source hold a key of this kind? Keys from text fit every source; an org.nr is also a personnummer key. */
+function fitsKind(st: SourceState, kind: IdentifierKind): boolean {
+  return st.scope === undefined || TEXT_KINDS.has(kind) || st.scope.kinds.has(kind);
+}
+
+/** Can a record of this source hold this key? */
+function fitsKey(st: SourceState, k: AnchorKey): boolean {
+  const kind = k.kind as IdentifierKind;
+  if (!fitsKind(st, kind)) return false;
+  const prefixes = st.scope?.systemIds;
+  return kind !== 'systemId' || prefixes === undefined || prefixes.some((p) => k.value.startsWith(p));
+}
+
+/** A record whose identifiers leave its file's reported scope: the connector's declaration is wrong, and skipping re-reads on it would lose records. */
+function checkScope(st: SourceState, r: SourceRecord): void {
+  const s = st.fileScopes.get(r.locator.file);
+  if (!s) return;
+  for (const id of r.identifiers) {
+    const inside = s.kinds.has(id.kind) && (id.kind !== 'systemId' || s.systemIds === undefined || s.systemIds.some((p) => typeof id.value === 'string' && id.value.startsWith(p)));
+    if (!inside) throw new Error(`connector ${st.src.connector.id} yielded a ${id.kind} identifier outside the scope it reported for ${r.locator.file}`);
+  }
 }
 
 function kindsOf(record: SourceRecord, into: Set<IdentifierKind>): void {
   for (const id of record.identifiers) into.add(id.kind);
-  if (record.text && record.text.length > 0) {
-    // Free text can mention any of these.
-    for (const k of ['email', 'pnr', 'phone', 'name'] as const) into.add(k);
-  }
+  if (record.text && record.text.length > 0) for (const k of TEXT_KINDS) into.add(k);
 }
 
 /** Could a record hit one of these anchors? Its identifier values and free text are all offer() looks at. */
@@ -371,6 +424,7 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
       candidateBytes: 0,
       covered: { anchors: new Set(), tails: new Set(), bases: new Set(), all: false },
       ordered: true,
+      fileScopes: new Map(),
     };
     try {
       const files = await listSourceFiles(src.path, opts.baseDir);
@@ -399,7 +453,7 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
     const due = order.filter((st) => {
       if (st.readAtVersion < 0) return true;
       const changed = matcher.kindsChangedSince(st.readAtVersion);
-      for (const k of changed) if (st.allKinds || st.kinds.has(k)) return true;
+      for (const k of changed) if (st.kinds.has(k) || (st.allKinds && fitsKind(st, k))) return true;
       return false;
     });
     if (due.length === 0) break;
@@ -422,7 +476,10 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
         st.stats.cached = true;
         for (const r of st.candidates) if (filter!.mayMatch(r)) matcher.offer(st.src.index, r);
       } else if (st.candidates && fast) {
-        const todo = uncovered(matcher.searchKeys(st.readAtVersion), st.covered);
+        const todo = uncovered(
+          matcher.searchKeys(st.readAtVersion).filter((k) => fitsKey(st, k)),
+          st.covered,
+        );
         if (todo === 'unfit') {
           await readSource(st, io, undefined, undefined);
         } else if (todo.anchors.length === 0 && todo.tails.length === 0) {
@@ -526,6 +583,9 @@ async function readSource(
     progress: (bytes) => progress({ bytesRead: bytes }),
     prefilter,
     validate: first,
+    fileScope: (file, scope) => {
+      st.fileScopes.set(file, scope ? compileScope(scope) : null);
+    },
   };
   // What a prefiltered first read shows of the source's identifier kinds is
   // only what passed; any key learned later must then send it back for a look.
@@ -568,6 +628,7 @@ async function readSource(
       // A re-read goes only as far as the last read looked without the keys it is for.
       if (stop && st.ordered && place(record.locator, stop) >= 0) break;
       n++;
+      checkScope(st, record);
       if (first) kindsOf(record, st.kinds);
       observe?.(src.index, record);
       if (last && place(last, record.locator) > 0) st.ordered = false;
@@ -588,7 +649,10 @@ async function readSource(
     }
   }
   if (merge) while (mi < merge.length) offer(merge[mi++]!, true);
-  if (first) st.stats.records = n;
+  if (first) {
+    st.stats.records = n;
+    st.scope = sourceScope(st);
+  }
   progress({ records: n });
   st.whole = false;
   if (next && (st.ordered || keepAll)) {

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
-import type { FieldDescription } from './contract.ts';
+import type { FieldDescription, IdentifierScope } from './contract.ts';
 import type { RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
@@ -67,4 +67,17 @@ export function extraIdentifiers(fields: Record<string, unknown>, extra: FieldCl
     else if (typeof v === 'number') out.push({ kind: c.identifier, field: name, value: String(v) });
   }
   return out;
+}
+
+/**
+ * A file's identifier scope (contract.ts) with the kinds `options.fields`
+ * adds through extraIdentifiers. Their systemId values carry no namespace,
+ * so a config that maps a field to systemId lifts the prefixes.
+ */
+export function scopeWithExtra(base: IdentifierScope, extra: FieldClassification | undefined): IdentifierScope {
+  const added = new Set<IdentifierKind>();
+  for (const c of Object.values(extra ?? {})) if (typeof c === 'object' && c.identifier) added.add(c.identifier);
+  if (added.size === 0) return base;
+  const kinds = [...new Set([...base.kinds, ...added])];
+  return added.has('systemId') ? { kinds } : { kinds, ...(base.systemIds ? { systemIds: base.systemIds } : {}) };
 }

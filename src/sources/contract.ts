@@ -83,6 +83,21 @@ export interface SourceInput<O> {
   options: O;
 }
 
+/**
+ * The identifiers the records of one file can carry, whatever their
+ * content (issue #7): every kind of `SourceRecord.identifiers`, and for
+ * `systemId` the namespaces its values start with. Text is not limited: any
+ * record may mention e-mail addresses, personnummer, phones and names. A
+ * later round of the search does not read a file again for keys it cannot
+ * hold (a GA client id learned late is not looked for in the CRM). A record
+ * outside its file's scope is a bug in the connector, and stops the run.
+ */
+export interface IdentifierScope {
+  kinds: readonly IdentifierKind[];
+  /** Prefixes of every systemId value (`lime:`); absent: any. */
+  systemIds?: readonly string[];
+}
+
 export interface ReadContext {
   /** Report a problem that did not stop the read, such as one unparseable row. */
   warn(problem: Problem): void;
@@ -113,6 +128,11 @@ export interface ReadContext {
    */
   later?(p: Promise<() => void>): void;
   signal?: AbortSignal | undefined;
+  /**
+   * The scope of the file whose records come next (`readEachFile` reports
+   * it from its `scopeOf`); undefined: not known, any identifier.
+   */
+  fileScope?(file: string, scope: IdentifierScope | undefined): void;
 }
 
 /** Hands reports that will be known later to `ctx.later`, or makes them now when the caller has none. */

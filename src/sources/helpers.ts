@@ -2,7 +2,7 @@
 import { SourceReadError } from '../errors.ts';
 import { extOf, listSourceFiles, readHead, type SourceFile } from '../io/files.ts';
 import { decodeBuffer } from '../io/encoding.ts';
-import type { Connector, Detection, ReadContext, SourceInput } from './contract.ts';
+import type { Connector, Detection, IdentifierScope, ReadContext, SourceInput } from './contract.ts';
 
 export interface DetectedFile {
   file: SourceFile;
@@ -58,8 +58,10 @@ export async function* readEachFile<T>(
   files: AsyncIterable<DetectedFile>,
   ctx: ReadContext,
   read: (f: DetectedFile) => AsyncIterable<T>,
+  scopeOf?: (format: string) => IdentifierScope | undefined,
 ): AsyncGenerator<T> {
   for await (const f of files) {
+    ctx.fileScope?.(f.file.rel, scopeOf?.(f.format));
     try {
       yield* read(f);
     } catch (err) {
