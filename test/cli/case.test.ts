@@ -387,4 +387,14 @@ describe('case details found while documenting (eve warning, late extension, dat
     expect(far.json.due.map((c: { id: string }) => c.id)).toEqual([id]);
     expect(far.stderr).toContain('is after today');
   });
+  it('warns when a date recorded as done lies after today', () => {
+    const { cwd } = project('future-on');
+    const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-05', '--json'], cwd).json.id;
+    const v = run(['case', 'verify-identity', id, '--method', 'bankid'], cwd);
+    expect(v.code).toBe(0);
+    expect(v.stderr).not.toContain('after today');
+    const a = run(['case', 'answer', id, '--on', '2199-01-20', '--json'], cwd);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toContain('--on 2199-01-20 is after today');
+  });
 });

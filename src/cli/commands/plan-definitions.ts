@@ -20,6 +20,14 @@ Exit codes:
       is still written; read the warning before acting on it
   70  internal error (a bug in ojco-dsar; please report it)`;
 
+/** sweep reads no source, so it has no exit 3. */
+const SWEEP_EXIT_CODES = `
+Exit codes:
+  0   the plan was written, nothing was due, or you answered no at the review
+  2   usage error, an unknown or closed --case, or a home where the store
+      cannot be opened; every problem is listed
+  70  internal error (a bug in ojco-dsar; please report it)`;
+
 const LEDGER_EXIT_CODES = `
 Exit codes:
   0   done
@@ -98,8 +106,8 @@ function gaOption(cmd: Command): Command {
   return cmd.option('--ga-property-id <id>', "the Google Analytics property id for User Deletion requests (default: the config's gaPropertyId)");
 }
 
-function help(cmd: Command, text: string): Command {
-  return cmd.addHelpText('after', `${text}\n\n${FILES_HELP}\n\n${STORE_HELP}\n\n${PLAN_JSON}\n${PLAN_EXIT_CODES}`);
+function help(cmd: Command, text: string, exitCodes = PLAN_EXIT_CODES): Command {
+  return cmd.addHelpText('after', `${text}\n\n${FILES_HELP}\n\n${STORE_HELP}\n\n${PLAN_JSON}\n${exitCodes}`);
 }
 
 export function planCommands(): Command[] {
@@ -193,6 +201,7 @@ Examples:
   ojco-dsar sweep --as-of 2027-01-01
   ojco-dsar sweep --dry-run
   ojco-dsar sweep --as-of 2032-01-01 --format json,html --json`,
+    SWEEP_EXIT_CODES,
   ).action(action('sweep'));
 
   return [erase, rectify, restrict, object, withdraw, sweep, ledgerCommand()];
