@@ -38,6 +38,7 @@ import { foldBase } from '../core/identity/normalise.ts';
 import { PHONE_TAIL } from '../core/match/extract.ts';
 import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
+import { WasmScanner } from './automaton-scan.ts';
 import type { Prefilter } from './prefilter.ts';
 
 export interface AnchorKey {
@@ -375,9 +376,17 @@ function mergeSorted(a: number[], b: number[]): number[] {
   return out;
 }
 
+/** Spans shorter than this are scanned in JavaScript: copying them into the WebAssembly memory would cost more than it saves. */
+const WASM_MIN_SPAN = 512;
+
 export class AnchorPrefilter implements HitFinder {
+  /** Off in the tests that compare the WebAssembly loop with the JavaScript one. */
+  static wasm = true;
   private readonly automaton: Automaton | undefined;
   private readonly tails: Uint8Array | undefined;
+  private readonly tailList: number[];
+  /** Made at the first scan of bytes (a finder asked only about text never needs it); null: not available. */
+  private scanner: WasmScanner | null | undefined;
   readonly anchors: string[];
 
   private readonly decorated: DecoratedNames | undefined;
@@ -397,21 +406,73 @@ export class AnchorPrefilter implements HitFinder {
       if (t) this.wanted.add(Number(t.date) * 10_000 + Number(t.last));
     }
     this.automaton = patterns.length > 0 ? new Automaton(patterns, then) : undefined;
+    this.tailList = [...new Set(phoneTails)];
     if (phoneTails.length > 0) {
       this.tails = new Uint8Array(TAIL_SPACE);
       for (const t of phoneTails) this.tails[t] = 1;
     }
   }
 
+  private wasmScanner(): WasmScanner | undefined {
+    if (this.scanner === undefined) {
+      const a = this.automaton;
+      this.scanner =
+        (AnchorPrefilter.wasm &&
+          WasmScanner.create({
+            // Without anchors, an automaton of one state that never accepts.
+            classOf: a ? a.classOf : new Uint8Array(256),
+            byteKinds: CLASS,
+            accept: a ? a.accept : new Uint8Array(1),
+            delta: a ? a.delta : new Int32Array(1),
+            classes: a ? a.classes : 1,
+            tails: this.tailList,
+          })) ||
+        null;
+    }
+    return this.scanner ?? undefined;
+  }
+
+  /**
+   * What firstHit gives from each start, for the bytes in WebAssembly: the
+   * hits, each found from a fresh start after the one before (or only the
+   * first). A personnummer date is verified here and the scan goes on from
+   * the state after it, as firstHit's loop does.
+   */
+  private wasmHits(w: WasmScanner, buf: Uint8Array, start: number, end: number, onlyFirst: boolean): number[] {
+    const out: number[] = [];
+    const len = end - start;
+    w.load(buf, start, end);
+    const accept = this.automaton?.accept;
+    let from = 0;
+    while (from < len) {
+      w.reset();
+      let i = w.scan(from, len);
+      while (i >= 0) {
+        const acc = accept ? accept[w.state]! : 0;
+        if (w.tailHit || acc === ACCEPT || (acc === VERIFY && this.bytesFollowedBy(buf, start + i, end))) break;
+        i = w.scan(i + 1, len);
+      }
+      if (i < 0) break;
+      out.push(start + i);
+      if (onlyFirst) break;
+      from = i + 1;
+    }
+    return out;
+  }
+
   /** Positions (the last byte of each match) of every hit. A position inside a record marks it. */
   hits(buf: Uint8Array, start: number, end: number): number[] {
-    const out: number[] = [];
-    let from = start;
-    while (from < end) {
-      const at = this.firstHit(buf, from, end);
-      if (at < 0) break;
-      out.push(at);
-      from = at + 1;
+    const w = end - start >= WASM_MIN_SPAN && (this.automaton || this.tails) ? this.wasmScanner() : undefined;
+    let out: number[] = [];
+    if (w) out = this.wasmHits(w, buf, start, end, false);
+    else {
+      let from = start;
+      while (from < end) {
+        const at = this.firstHit(buf, from, end);
+        if (at < 0) break;
+        out.push(at);
+        from = at + 1;
+      }
     }
     if (!this.decorated) return out;
     const more: number[] = [];
@@ -420,7 +481,8 @@ export class AnchorPrefilter implements HitFinder {
   }
 
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
-    if (this.firstHit(buf, start, end) >= 0) return true;
+    const w = end - start >= WASM_MIN_SPAN && (this.automaton || this.tails) ? this.wasmScanner() : undefined;
+    if (w ? this.wasmHits(w, buf, start, end, true).length > 0 : this.firstHit(buf, start, end) >= 0) return true;
     if (!this.decorated) return false;
     const more: number[] = [];
     this.decorated.hitsInLatin1(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end), start, more);
