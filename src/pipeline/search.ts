@@ -298,7 +298,13 @@ function uncovered(
   const anchors = new Set<string>();
   const tails = new Set<number>();
   const bases = new Set<string>();
-  let newest = -1;
+  // What is looked for (an anchor with its name base, or a tail) and the version of the first key that
+  // wanted it: a read marked at or after that version looked for it, whichever later key wants it too.
+  const since = new Map<string, number>();
+  const wanted = (what: string, version: number): void => {
+    const v = since.get(what);
+    if (v === undefined || version < v) since.set(what, version);
+  };
   // A new anchor that contains a covered one is in no record that is not a candidate already.
   // (Not so for a name's other spellings: those of a new base token must be looked for.)
   const few = covered.anchors.size <= 256 ? [...covered.anchors] : undefined;
@@ -309,7 +315,7 @@ function uncovered(
     if ('tail' in a) {
       if (!covered.tails.has(a.tail)) {
         tails.add(a.tail);
-        newest = Math.max(newest, k.version);
+        wanted(`t${a.tail}`, k.version);
       }
       continue;
     }
@@ -317,8 +323,10 @@ function uncovered(
     if (implied && (a.base === undefined || covered.bases.has(a.base))) continue;
     anchors.add(a.anchor);
     if (a.base !== undefined) bases.add(a.base);
-    newest = Math.max(newest, k.version);
+    wanted(`a${a.anchor}\u0001${a.base ?? ''}`, k.version);
   }
+  let newest = -1;
+  for (const v of since.values()) newest = Math.max(newest, v);
   return { anchors: [...anchors], tails: [...tails], bases: [...bases], newest };
 }
 
