@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { anchorOf, prefilterFor } from '../../src/io/anchors.ts';
+import { anchorOf, digitTrie, prefilterFor } from '../../src/io/anchors.ts';
 import { extractIds } from '../../src/core/match/extract.ts';
 import { foldName, normaliseEmail, normalisePhone, normalisePnr } from '../../src/core/identity/normalise.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
@@ -161,6 +161,24 @@ describe('the two engines agree', () => {
         return a1 === a2 && (re.hits(b, 0, b.length).length > 0) === a1 && (ac.hits(b, 0, b.length).length > 0) === a2;
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('phone tails as one pattern', () => {
+  it('matches where the plain alternation of the tails matches', () => {
+    const sep = '[ -]*';
+    const starts = (re: RegExp, s: string): number[] => [...s.matchAll(re)].map((m) => m.index);
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[0-2]{7}$/u), { minLength: 1, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom(...'012 -x'), maxLength: 200 }),
+        (tails, text) => {
+          const plain = new RegExp(tails.map((t) => t.split('').join(sep)).join('|'), 'g');
+          expect(starts(new RegExp(digitTrie(tails, sep), 'g'), text)).toEqual(starts(plain, text));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
