@@ -504,7 +504,8 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
           await readSource(st, io, plan.kind === 'some' ? plan.finder : undefined, st.candidates, stop);
         }
       } else {
-        const plan = fast ? planPrefilter(matcher.searchKeys()) : undefined;
+        // Only the keys its records can hold: a batch's GA client ids are not looked for in the CRM.
+        const plan = fast ? planPrefilter(matcher.searchKeys().filter((k) => fitsKey(st, k))) : undefined;
         await readSource(st, io, plan?.kind === 'some' ? plan.finder : undefined, undefined);
       }
       st.readAtVersion = startVersion;
