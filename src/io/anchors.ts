@@ -439,7 +439,9 @@ export class AnchorPrefilter implements HitFinder {
     }
   }
 
-  private wasmScanner(): WasmScanner | undefined {
+  /** The WebAssembly loop for a span of `length` bytes, when it is worth it and there is something to look for. */
+  private wasmScanner(length: number): WasmScanner | undefined {
+    if (length < WASM_MIN_SPAN || (!this.automaton && !this.tails)) return undefined;
     if (this.scanner === undefined) {
       const a = this.automaton;
       this.scanner =
@@ -488,7 +490,7 @@ export class AnchorPrefilter implements HitFinder {
 
   /** Positions (the last byte of each match) of every hit. A position inside a record marks it. */
   hits(buf: Uint8Array, start: number, end: number): number[] {
-    const w = end - start >= WASM_MIN_SPAN && (this.automaton || this.tails) ? this.wasmScanner() : undefined;
+    const w = this.wasmScanner(end - start);
     let out: number[] = [];
     if (w) out = this.wasmHits(w, buf, start, end, false);
     else {
@@ -507,7 +509,7 @@ export class AnchorPrefilter implements HitFinder {
   }
 
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
-    const w = end - start >= WASM_MIN_SPAN && (this.automaton || this.tails) ? this.wasmScanner() : undefined;
+    const w = this.wasmScanner(end - start);
     if (w ? this.wasmHits(w, buf, start, end, true).length > 0 : this.firstHit(buf, start, end) >= 0) return true;
     if (!this.decorated) return false;
     const more: number[] = [];

@@ -305,13 +305,7 @@ export async function* readZipEntries(file: SourceFile, wanted: (name: string) =
         continue;
       }
       if (!e.fileName.endsWith('/') && wanted(e.fileName)) {
-        let raw: Readable;
-        try {
-          raw = await new Promise<Readable>((resolve, reject) => zf.openReadStream(e, (err, s) => (err || !s ? reject(err) : resolve(s))));
-        } catch (err) {
-          throw damaged(file, err);
-        }
-        yield { name: e.fileName, stream: entryStream(raw, file, e.fileName) };
+        yield { name: e.fileName, stream: await openEntry(zf, e, file) };
       }
       zf.readEntry();
     }
