@@ -11,21 +11,7 @@
  * A platform without WebAssembly gets undefined, and the JavaScript loop.
  */
 import { AUTOMATON_WASM } from './automaton-wasm.ts';
-
-/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
-interface WasmGlobal {
-  value: number;
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const Wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+import { ensureMemory, instantiate, WASM_PAGE, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
 
 interface Exports {
   scan(buf: number, i: number, end: number, classOf: number, cls: number, delta: number, tails: number, useTails: number): number;
@@ -33,20 +19,6 @@ interface Exports {
   tail: WasmGlobal;
   digits: WasmGlobal;
   tailHit: WasmGlobal;
-}
-
-let compiled: object | null | undefined;
-
-function wasmModule(): object | undefined {
-  if (compiled === undefined) {
-    try {
-      if (!Wasm) throw new Error('no WebAssembly');
-      compiled = new Wasm.Module(Buffer.from(AUTOMATON_WASM, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled ?? undefined;
 }
 
 export interface ScanTables {
@@ -61,7 +33,6 @@ export interface ScanTables {
   tails: readonly number[];
 }
 
-const PAGE = 65536;
 const TAIL_BITS = 10_000_000;
 const align = (n: number): number => (n + 7) & ~7;
 /** Bit 30 of a transition: the state it leads to accepts. */
@@ -83,7 +54,9 @@ export class WasmScanner {
     const delta = 1280;
     const tails = align(delta + t.delta.length * 4);
     const buf = align(tails + (t.tails.length > 0 ? TAIL_BITS / 8 : 0));
-    this.memory = new Wasm!.Memory({ initial: Math.ceil((buf + PAGE) / PAGE) });
+    const { exports, memory } = instantiate<Exports>(mod, Math.ceil((buf + WASM_PAGE) / WASM_PAGE));
+    this.exports = exports;
+    this.memory = memory;
     this.at = { classOf, kinds, delta, tails, buf };
     const bytes = new Uint8Array(this.memory.buffer);
     const columns = new Int32Array(this.memory.buffer, classOf, 256);
@@ -97,11 +70,10 @@ export class WasmScanner {
     for (const tail of t.tails) bytes[tails + (tail >>> 3)]! |= 1 << (tail & 7);
     this.rowBytes = C * 4;
     this.useTails = t.tails.length > 0 ? 1 : 0;
-    this.exports = new Wasm!.Instance(mod, { env: { memory: this.memory } }).exports as Exports;
   }
 
   static create(t: ScanTables): WasmScanner | undefined {
-    const mod = wasmModule();
+    const mod = wasmModule(AUTOMATON_WASM);
     // Row offsets must stay below bit 30.
     if (!mod || t.delta.length * 4 >= ACCEPTS) return undefined;
     try {
@@ -113,8 +85,7 @@ export class WasmScanner {
 
   /** Copies `buf[start, end)` in, to be scanned at 0 … end - start. */
   load(buf: Uint8Array, start: number, end: number): void {
-    const need = this.at.buf + (end - start);
-    if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+    ensureMemory(this.memory, this.at.buf + (end - start));
     new Uint8Array(this.memory.buffer, this.at.buf, end - start).set(buf.subarray(start, end));
   }
 

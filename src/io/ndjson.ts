@@ -21,6 +21,7 @@ import { MAX_LINE_CHARS } from './lines.ts';
 import type { Prefilter } from './prefilter.ts';
 import type { HitFinder } from './anchors.ts';
 import { jsonTextTooDeep } from './json.ts';
+import { JsonRows } from './json-rows.ts';
 
 export interface NdjsonLine {
   /** 1-based physical line (of the decompressed content). */
@@ -44,6 +45,12 @@ export interface NdjsonReadOptions {
    * parse such text faster.
    */
   latin1?: boolean;
+  /**
+   * A validator that can tell that a line is certainly a row (json-rows.ts):
+   * such lines are handed to `row` with their line number instead of being
+   * decoded and yielded, in their place among the lines that are.
+   */
+  rows?: { isRow(buf: Uint8Array, start: number, end: number): boolean; row(line: number): void } | undefined;
 }
 
 export function isGzip(head: Uint8Array): boolean {
@@ -113,6 +120,7 @@ async function* gunzipChunks(file: SourceFile, progress: ((n: number) => void) |
 export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions = {}): AsyncGenerator<NdjsonLine> {
   const max = opts.maxLineBytes ?? MAX_LINE_CHARS;
   const prefilter = opts.prefilter;
+  const rows = opts.rows;
   const encoding = opts.latin1 ? 'latin1' : 'utf8';
   let lineNo = 0;
   const gz = isGzip(await readHead(file.abs, 2));
@@ -153,6 +161,10 @@ export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions
           while (hi < hits.length && hits[hi]! < s) hi++;
           if (hi >= hits.length || hits[hi]! >= e) continue;
         } else if (!prefilter.mayMatch(buf, s, e)) continue;
+      }
+      if (rows?.isRow(buf, s, e)) {
+        rows.row(lineNo);
+        continue;
       }
       yield { line: lineNo, text: buf.toString(encoding, s, e) };
     }
@@ -226,6 +238,10 @@ export class NdjsonCounter implements NdjsonCheck {
   firstBadDeep = false;
   notNdjson = false;
   constructor(private readonly latin1 = false) {}
+  /** Counts a line known to be a row without parsing it (json-rows.ts). */
+  addRow(): void {
+    this.good++;
+  }
   /** Counts one line; returns its row, or undefined. Sets notNdjson when a reader must stop. */
   add(l: NdjsonLine): Record<string, unknown> | undefined {
     const k = ndjsonLineKind(l.text, this.latin1);
@@ -251,10 +267,13 @@ export class NdjsonCounter implements NdjsonCheck {
  * `notNdjson`, or at a read error (an over-long line, damaged gzip data),
  * which `failed` then holds.
  */
-export async function checkNdjsonRows(file: SourceFile): Promise<NdjsonCheck & { failed?: boolean }> {
+export async function checkNdjsonRows(file: SourceFile, useWasm = true): Promise<NdjsonCheck & { failed?: boolean }> {
   const c = new NdjsonCounter(true);
+  // Most lines are rows: the validator says so without JSON.parse building each one. The rest are asked of JSON.parse.
+  const validator = useWasm ? JsonRows.create() : undefined;
+  const rows = validator && { isRow: (buf: Uint8Array, s: number, e: number) => validator.isRow(buf, s, e), row: () => c.addRow() };
   try {
-    for await (const l of readNdjsonLines(file, { latin1: true })) {
+    for await (const l of readNdjsonLines(file, { latin1: true, rows })) {
       c.add(l);
       if (c.notNdjson) break;
     }

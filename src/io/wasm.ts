@@ -1,0 +1,50 @@
+/**
+ * The part of the WebAssembly API the byte loops use (automaton-scan.ts,
+ * json-rows.ts), and their modules compiled once. The project's TypeScript
+ * libs do not declare WebAssembly. A platform without it gets undefined,
+ * and the caller its JavaScript path.
+ */
+export interface WasmGlobal {
+  value: number;
+}
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const Wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+export const WASM_PAGE = 65536;
+
+const compiled = new Map<string, object | null>();
+
+/** The module of these bytes (base64), compiled on first use; undefined without WebAssembly. */
+export function wasmModule(base64: string): object | undefined {
+  let m = compiled.get(base64);
+  if (m === undefined) {
+    try {
+      if (!Wasm) throw new Error('no WebAssembly');
+      m = new Wasm.Module(Buffer.from(base64, 'base64'));
+    } catch {
+      m = null;
+    }
+    compiled.set(base64, m);
+  }
+  return m ?? undefined;
+}
+
+/** An instance of `mod` with a memory of its own of `pages` pages (64 KiB). */
+export function instantiate<E>(mod: object, pages: number): { exports: E; memory: WasmMemory } {
+  const memory = new Wasm!.Memory({ initial: pages });
+  const exports = new Wasm!.Instance(mod, { env: { memory } }).exports as E;
+  return { exports, memory };
+}
+
+/** Grows `memory` to hold at least `bytes`. */
+export function ensureMemory(memory: WasmMemory, bytes: number): void {
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+}
