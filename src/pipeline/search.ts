@@ -26,7 +26,7 @@ import type { IdentifierKind } from '../core/identity/kinds.ts';
 import { Matcher, type SubjectQuery, type SubjectResult } from '../core/match/matcher.ts';
 import { compareLocators, type Locator, type SourceRecord } from '../core/record.ts';
 import { listSourceFiles } from '../io/files.ts';
-import { keyAnchor, planOf, planPrefilter, type AnchorKey, type HitFinder } from '../io/anchors.ts';
+import { keyAnchor, planOf, planPrefilter, REGEX_LIMIT, type AnchorKey, type HitFinder, type PrefilterPlan } from '../io/anchors.ts';
 import type { ResolvedSource } from '../config/load.ts';
 import type { IdentifierScope, ReadContext } from '../sources/contract.ts';
 
@@ -340,17 +340,21 @@ function uncovered(
  * keys come by the thousand, the learned anchors are gathered before the
  * prefilter is rebuilt; until then it keeps the version it had.
  */
+type SomePlan = Extract<PrefilterPlan, { kind: 'some' }>;
+
 class LivePrefilter implements HitFinder {
   version: number;
+  private fixed: HitFinder | undefined;
   private live: HitFinder | undefined;
   private liveKeys = 0;
   private frozen = false;
   constructor(
     private readonly matcher: Matcher,
-    private readonly fixed: HitFinder | undefined,
+    private readonly plan: SomePlan | undefined,
     private readonly since: number,
   ) {
     this.version = matcher.version;
+    this.fixed = plan?.finder;
   }
   private sync(): void {
     const v = this.matcher.version;
@@ -364,7 +368,15 @@ class LivePrefilter implements HitFinder {
       this.frozen = true;
       return;
     }
-    this.live = plan.kind === 'some' ? plan.finder : undefined;
+    const fixed = this.plan;
+    if (plan.kind === 'some' && fixed && fixed.anchors.length + fixed.tails.length + plan.anchors.length + plan.tails.length <= REGEX_LIMIT) {
+      // Few enough to look for together: one finder, so each chunk is scanned once, not once per finder.
+      this.live = (planOf([...fixed.anchors, ...plan.anchors], [...fixed.tails, ...plan.tails], [...fixed.bases, ...plan.bases]) as SomePlan).finder;
+      this.fixed = undefined;
+    } else {
+      this.live = plan.kind === 'some' ? plan.finder : undefined;
+      this.fixed = fixed?.finder;
+    }
     this.liveKeys = keys.length;
     this.version = v;
   }
@@ -477,7 +489,7 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
         // rounds replay it instead of reading it again (a company's CRM and customer register).
         const whole = fast && st.size * WHOLE_FACTOR <= budget.left;
         const plan = fast && !opts.onRecord && !whole ? planPrefilter(matcher.searchKeys()) : undefined;
-        await readSource(st, io, plan?.kind === 'some' ? plan.finder : undefined, undefined, undefined, whole);
+        await readSource(st, io, plan?.kind === 'some' ? plan : undefined, undefined, undefined, whole);
       } else if (st.whole && st.candidates) {
         // Every record is in memory.
         progress({ phase: 'matching', ...base });
@@ -501,12 +513,12 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
           st.stats.cached = true;
           // Only as far as the last read looked without the newest of these keys.
           const stop = st.marks?.find((m) => m.cv > todo.newest)?.locator;
-          await readSource(st, io, plan.kind === 'some' ? plan.finder : undefined, st.candidates, stop);
+          await readSource(st, io, plan.kind === 'some' ? plan : undefined, st.candidates, stop);
         }
       } else {
         // Only the keys its records can hold: a batch's GA client ids are not looked for in the CRM.
         const plan = fast ? planPrefilter(matcher.searchKeys().filter((k) => fitsKey(st, k))) : undefined;
-        await readSource(st, io, plan?.kind === 'some' ? plan.finder : undefined, undefined);
+        await readSource(st, io, plan?.kind === 'some' ? plan : undefined, undefined);
       }
       st.readAtVersion = startVersion;
       if (coverage) st.covered = coverage;
@@ -549,7 +561,7 @@ interface ReadIo {
 async function readSource(
   st: SourceState,
   io: ReadIo,
-  fixed: HitFinder | undefined,
+  fixed: SomePlan | undefined,
   merge: SourceRecord[] | undefined,
   stop?: Locator,
   whole = false,
