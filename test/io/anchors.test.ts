@@ -165,6 +165,40 @@ describe('the two engines agree', () => {
   });
 });
 
+describe('the regular expressions over pieces of a span', () => {
+  it('find every hit the whole span finds, and more only at a personnummer date', async () => {
+    const { RegexPrefilter } = await import('../../src/io/anchors.ts');
+    const pnr = anchorOf('pnr', '198403129987')!;
+    const anchors = ['marta.oberg', '1001', pnr];
+    const make = (): InstanceType<typeof RegexPrefilter> => new RegexPrefilter(anchors, ['1740633'], ['backstrom']);
+    const saved = RegexPrefilter.piece;
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(fc.constantFrom('marta.OBERG', 'x', ' ', '17', '40', '633', 'Bäckström', '-', '1001', 'ab', '840312', '9987', '\n', '\n', '\n\n', 'yyyyyyyyyyyyyyyyyyyy'), { maxLength: 60 }),
+          fc.integer({ min: 1, max: 64 }),
+          (parts, piece) => {
+            const b = Buffer.from(parts.join(''), 'utf8');
+            RegexPrefilter.piece = 1 << 30;
+            const whole = make().hits(b, 0, b.length);
+            const wholeMay = make().mayMatch(b, 0, b.length);
+            RegexPrefilter.piece = piece;
+            const pieces = make().hits(b, 0, b.length);
+            expect(make().mayMatch(b, 0, b.length)).toBe(pieces.length > 0);
+            expect(wholeMay).toBe(whole.length > 0);
+            for (const h of whole) expect(pieces).toContain(h);
+            for (const h of pieces) if (!whole.includes(h)) expect(b.toString('latin1', h, h + 6)).toBe('840312');
+            expect([...pieces].sort((x, y) => x - y)).toEqual(pieces);
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    } finally {
+      RegexPrefilter.piece = saved;
+    }
+  });
+});
+
 describe('phone tails as one pattern', () => {
   it('matches where the plain alternation of the tails matches', () => {
     const sep = '[ -]*';
