@@ -293,6 +293,8 @@ export class RegexPrefilter implements HitFinder {
   private readonly res: RegExp[];
   private readonly reText: RegExp;
   private readonly decorated: DecoratedNames | undefined;
+  /** No anchor holds a `"`: a span may also be cut after one (a minified JSON page has no line breaks). */
+  private readonly quoteSafe: boolean;
   constructor(
     readonly anchors: string[],
     phoneTails: string[],
@@ -303,6 +305,7 @@ export class RegexPrefilter implements HitFinder {
     // An anchor that holds another is found wherever that one is: only the shortest are looked for.
     // (A personnummer's is narrower than its date: never dropped for it, nor anything for it.)
     const kept = minimalAnchors(anchors.filter((a) => !splitThen(a)));
+    this.quoteSafe = kept.every((a) => !a.includes('"'));
     // The date, and by lookahead (so that nothing after it is consumed) the last four after non-digits, or the end.
     const thens = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => {
       const { date, last } = splitThen(a)!;
@@ -326,7 +329,7 @@ export class RegexPrefilter implements HitFinder {
   }
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
     for (let a = start; a < end; ) {
-      const b = pieceEnd(buf, a, end);
+      const b = pieceEnd(buf, a, end, this.quoteSafe);
       const text = latin1(buf, a, b);
       for (const re of this.res) {
         re.lastIndex = 0;
@@ -344,7 +347,7 @@ export class RegexPrefilter implements HitFinder {
   hits(buf: Uint8Array, start: number, end: number): number[] {
     const all: number[] = [];
     for (let a = start; a < end; ) {
-      const b = pieceEnd(buf, a, end);
+      const b = pieceEnd(buf, a, end, this.quoteSafe);
       const text = latin1(buf, a, b);
       let out: number[] = [];
       for (const re of this.res) {
@@ -370,23 +373,44 @@ export class RegexPrefilter implements HitFinder {
 
 /**
  * The end of the piece of a span that starts at `a`: just after the last
- * line break within RegexPrefilter.piece bytes, else after the next one,
- * else `end` (issue #7). The string of a whole 1 MiB chunk is an external
- * string, whose malloc'd memory V8 takes back only with a full
- * mark-compact: `find` on 1 GB ran 78 of them on the main thread. The
- * strings of pieces are young and die young, and a scavenge frees them for
- * almost nothing. No match spans a line break, except a personnummer's
- * lookahead for its last four digits: in a piece that ends after the break
- * it reaches the piece's end and passes there. So the pieces find every hit
- * the whole span finds, and may find a few more dates (which is sound).
+ * line break within RegexPrefilter.piece bytes (with `quote`, else after
+ * the last `"`), else after the next line break, else `end` (issue #7).
+ * The string of a whole 1 MiB chunk is an external string, whose malloc'd
+ * memory V8 takes back only with a full mark-compact: `find` on 1 GB ran 78
+ * of them on the main thread. The strings of pieces are young and die
+ * young, and a scavenge frees them for almost nothing.
+ *
+ * No match holds a line break: not an anchor, a phone tail (whose
+ * separators do not include it) or a word of a name. Nor a `"`, when no
+ * anchor holds one (`quote`). The one exception is a personnummer's
+ * lookahead for its last four digits, which passes over any non-digits:
+ * when it runs over the end of a piece it reaches that end, and passes
+ * there. So the pieces find every hit the whole span finds, and may find a
+ * few more dates (which is sound).
  */
-function pieceEnd(buf: Uint8Array, a: number, end: number): number {
+export function pieceEnd(buf: Uint8Array, a: number, end: number, quote = false): number {
   const piece = RegexPrefilter.piece;
   if (end - a <= piece) return end;
   const lf = buf.lastIndexOf(0x0a, a + piece - 1);
   if (lf >= a) return lf + 1;
+  if (quote) {
+    const q = buf.lastIndexOf(0x22, a + piece - 1);
+    if (q >= a) return q + 1;
+  }
   const next = buf.indexOf(0x0a, a + piece);
   return next < 0 || next >= end ? end : next + 1;
+}
+
+/** The decorated names' hits in `buf[start, end)`, piece by piece (words never span a line break); with `first`, only the first. */
+function decoratedHits(d: DecoratedNames, buf: Uint8Array, start: number, end: number, first: boolean): number[] {
+  const out: number[] = [];
+  for (let a = start; a < end && !(first && out.length > 0); ) {
+    // A word never holds a `"`.
+    const b = pieceEnd(buf, a, end, true);
+    d.hitsInLatin1(latin1(buf, a, b), a, out);
+    a = b;
+  }
+  return out;
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {
@@ -541,18 +565,14 @@ export class AnchorPrefilter implements HitFinder {
       }
     }
     if (!this.decorated) return out;
-    const more: number[] = [];
-    this.decorated.hitsInLatin1(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end), start, more);
+    const more = decoratedHits(this.decorated, buf, start, end, false);
     return more.length === 0 ? out : mergeSorted(out, more);
   }
 
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
     const w = this.wasmScanner(end - start);
     if (w ? this.wasmHits(w, buf, start, end, true).length > 0 : this.firstHit(buf, start, end) >= 0) return true;
-    if (!this.decorated) return false;
-    const more: number[] = [];
-    this.decorated.hitsInLatin1(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end), start, more);
-    return more.length > 0;
+    return this.decorated !== undefined && decoratedHits(this.decorated, buf, start, end, true).length > 0;
   }
 
   mayMatchText(text: string): boolean {

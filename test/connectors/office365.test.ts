@@ -1,9 +1,10 @@
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import connector from '../../connectors/office365/index.ts';
 import { bookkeepingPattern } from '../../connectors/office365/common.ts';
 import { GERMAN_HEADERS } from '../../connectors/office365/fields.ts';
-import { graphItems, mayBeBookkeeping, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
+import { graphItems, mayBeBookkeeping, mayHoldHtml, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
 import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
@@ -283,5 +284,27 @@ describe('office365 connector: broken inputs', () => {
     for (const s of d.skipped) expect(s.message).not.toMatch(/@|Märta|Öberg|070|InvalidAuthenticationToken/u);
     // The UTF-16 trace rows before the cut are still read.
     expect(where(d, 'exact')).toEqual(['trace-cut trace/MTSummary_cut.csv:2', 'trace-cut trace/MTSummary_cut.csv:3']);
+  });
+});
+
+describe('a Graph page that may hold an HTML body', () => {
+  it('is found in the bytes as the regular expressions over the Latin-1 text find it', () => {
+    const regex = (buf: Buffer): boolean => {
+      const text = buf.toString('latin1');
+      return /html/iu.test(text) || /"content"\s*:\s*"(?:\s|\\[nrt])*</u.test(text);
+    };
+    const parts = ['"content"', '"Content"', ':', ' ', '\t', '\n', '\u00a0', '\u0085', '"', '\\n', '\\r', '\\t', '\\x', '<', 'p>', 'h', 'H', 'tm', 'TM', 'l', 'L', 'x', 'htm', '{', '}'];
+    // Mostly the shape of a body's content, each piece sometimes wrong.
+    const ws = fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u000b', '\u000c', '\u00a0', '\u0085', 'x'), { maxLength: 3 }).map((a) => a.join(''));
+    const body = fc
+      .tuple(fc.constantFrom('"content"', '"content"', '"Content"', 'content"'), ws, fc.constantFrom(':', ':', ';'), ws, fc.constantFrom('"', '"', "'"), fc.array(fc.constantFrom(' ', '\u00a0', '\\n', '\\r', '\\t', '\\x', '\\'), { maxLength: 4 }), fc.constantFrom('<', '<', '>', 'p'))
+      .map((t) => [t[0], t[1], t[2], t[3], t[4], t[5].join(''), t[6]].join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(fc.constantFrom(...parts), { maxLength: 30 }), fc.tuple(fc.constantFrom('{', '"x":1,', ''), body).map((t) => [...t])), (p) => {
+        const buf = Buffer.from(p.join(''), 'latin1');
+        expect(mayHoldHtml(buf)).toBe(regex(buf));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
