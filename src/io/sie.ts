@@ -34,6 +34,14 @@ import { readChunks, type SourceFile } from './files.ts';
 import type { HitFinder } from './anchors.ts';
 import type { Prefilter } from './prefilter.ts';
 
+/**
+ * Read in chunks this small (issue #7): the fast path turns each into a
+ * Latin-1 string for the voucher expression, and one of 1 MiB is an external
+ * string that only a full mark-compact frees (tens of MB held at once on a
+ * large SIE file). One under 128 KiB is a young string a scavenge frees.
+ */
+export const SIE_CHUNK = 120 * 1024;
+
 export interface SieObjectRef {
   dim: string;
   obj: string;
@@ -940,7 +948,7 @@ export async function* readSie(file: SourceFile, opts: SieReadOptions = {}): Asy
 
   let failure: unknown;
   try {
-    for await (const chunk of utf16AsUtf8(readChunks(file.abs, undefined, file.rel), (enc) => (utf16 = enc))) {
+    for await (const chunk of utf16AsUtf8(readChunks(file.abs, SIE_CHUNK, file.rel), (enc) => (utf16 = enc))) {
       if (!probe.settled) probe.write(chunk);
       settle();
       const nul = chunk.indexOf(0);

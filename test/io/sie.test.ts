@@ -11,6 +11,7 @@ import {
   SIE_MAX_LINE_BYTES,
   crc32,
   readSie,
+  SIE_CHUNK,
   sieChecksum,
   tokenizeSieLine,
   type SieItem,
@@ -464,11 +465,11 @@ describe('readSie: tolerated quirks', () => {
     expect(result.checksum).toMatchObject({ status: 'ok', basis: 'file-bytes' });
   });
 
-  it('decodes a character and counts lines across the 1 MiB read boundary', async () => {
+  it('decodes a character and counts lines across the edge of a read', async () => {
     // Pads with #KONTO posts so that the two UTF-8 bytes of the file's first
-    // non-ASCII character straddle byte 1048576, the end of the first read.
+    // non-ASCII character straddle byte SIE_CHUNK, the end of the first read.
     const row = '#KONTO 1930 "Bank"\n';
-    const target = 1 << 20;
+    const target = SIE_CHUNK;
     const prefix = '#OBJEKT 8 "1044" "M';
     let text = '#FLAGGA 0\n';
     let rows = 0;
