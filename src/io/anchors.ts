@@ -287,7 +287,7 @@ export interface HitFinder extends Prefilter {
  * "dictionary" benchmark: KB/s), so batches use the automaton below.
  */
 export class RegexPrefilter implements HitFinder {
-  /** Bytes per piece of a span (PIECE); the tests make it small, or larger than any span. */
+  /** Bytes per piece of a long span (pieceEnd); the tests make it small, or larger than any span. */
   static piece = 48 * 1024;
   /** One expression per group (V8 scans an alternation of digit strings far faster than one that mixes in letters). */
   private readonly res: RegExp[];
@@ -373,8 +373,9 @@ export class RegexPrefilter implements HitFinder {
 
 /**
  * The end of the piece of a span that starts at `a`: just after the last
- * line break within RegexPrefilter.piece bytes (with `quote`, else after
- * the last `"`), else after the next line break, else `end` (issue #7).
+ * line break within RegexPrefilter.piece bytes; failing that, with `quote`,
+ * just after the last `"` within them; failing that, after the next line
+ * break, or `end` (issue #7).
  * The string of a whole 1 MiB chunk is an external string, whose malloc'd
  * memory V8 takes back only with a full mark-compact: `find` on 1 GB ran 78
  * of them on the main thread. The strings of pieces are young and die

@@ -330,6 +330,9 @@ function uncovered(
   return { anchors: [...anchors], tails: [...tails], bases: [...bases], newest };
 }
 
+/** A prefilter plan with something to look for: its finder, and the anchors, tails and bases it was made of. */
+type SomePlan = Extract<PrefilterPlan, { kind: 'some' }>;
+
 /**
  * The byte prefilter of a read, which learns as the read goes (issue #7):
  * the anchors it was made with, and those of every key the matcher learns
@@ -340,8 +343,6 @@ function uncovered(
  * keys come by the thousand, the learned anchors are gathered before the
  * prefilter is rebuilt; until then it keeps the version it had.
  */
-type SomePlan = Extract<PrefilterPlan, { kind: 'some' }>;
-
 class LivePrefilter implements HitFinder {
   version: number;
   private fixed: HitFinder | undefined;
