@@ -91,6 +91,36 @@ describe('case open / show / list: the interface contract', () => {
   });
 });
 
+describe('case open --reference', () => {
+  it('opens one case per reference: a second run gives the same case, unchanged, and says so', () => {
+    const { cwd } = project('reference');
+    const first = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-31', '--reference', 'ticket-4711', '--json'], cwd);
+    expect(first.code).toBe(0);
+    expect(first.json).toMatchObject({ id: 'DSAR-2026-0001', reference: 'ticket-4711', existing: false });
+    const again = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-31', '--reference', 'ticket-4711', '--json'], cwd);
+    expect(again.code).toBe(0);
+    expect(again.json).toMatchObject({ id: 'DSAR-2026-0001', existing: true, types: ['access'] });
+    expect(again.stderr).not.toContain('not changed');
+    // Other details under the same reference: the case stays as it was, with a warning.
+    const other = run(['case', 'open', '--type', 'erasure', '--email', SUBJECT.email, '--received', '2026-02-02', '--reference', 'ticket-4711'], cwd);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain('Already open');
+    expect(other.stderr).toContain('already names case DSAR-2026-0001, received 2026-01-31 for access; it was not changed');
+    expect(run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--reference', 'ticket-4712', '--json'], cwd).json.id).toBe('DSAR-2026-0002');
+    const list = run(['case', 'list', '--json'], cwd);
+    expect(list.json.cases.map((c: { id: string }) => c.id)).toEqual(['DSAR-2026-0001', 'DSAR-2026-0002']);
+    const show = run(['case', 'show', 'DSAR-2026-0001', '--json'], cwd);
+    // One event (case-opened): running open again added none.
+    expect(show.json.events).toBe(1);
+    expect(run(['case', 'verify', '--json'], cwd).code).toBe(0);
+    for (const bad of ['', 'two\nlines']) {
+      const r = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--reference', bad], cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--reference must be 1 to 200 characters');
+    }
+  });
+});
+
 describe('case extend', () => {
   it('gives the case with the new dueDate; refused after the first deadline and a second time (exit 2)', () => {
     const { cwd } = project('extend');

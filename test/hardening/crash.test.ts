@@ -24,7 +24,7 @@
  * Right after each kill: the audit chain must verify as it is (read-only),
  * and no file may be half there under its final name. Then the command is
  * run again (erase with --force, since its plan file may exist; `case open`
- * only if the case is not there), and the home and the outputs must equal
+ * as it is, with its --reference), and the home and the outputs must equal
  * those of the uninterrupted run, modulo timestamps, hashes over timestamps
  * and the trial's own folder name; `case verify` must pass; no temp file may
  * be left; files stay 0600 and folders 0700.
@@ -78,10 +78,9 @@ function home(dir: string): string[] {
 const STEPS: Step[] = [
   {
     name: 'case open',
-    args: (d) => ['case', 'open', '--type', 'access,erasure', ...PERSONA_FLAGS, '--received', '2026-03-02', '--channel', 'e-mail', ...home(d), '--config', SMALL, '--json'],
+    // With a reference, open is run again as it is: a case the kill left committed is found, not opened twice.
+    args: (d) => ['case', 'open', '--type', 'access,erasure', ...PERSONA_FLAGS, '--received', '2026-03-02', '--channel', 'e-mail', '--reference', 'REQ-0001', ...home(d), '--config', SMALL, '--json'],
     crash: true,
-    // Open is not idempotent: the officer opens the case again only when it is not there.
-    resume: (d, killed) => (caseIds(killed).length === 0 ? STEPS[0]!.args(d) : undefined),
   },
   { name: 'case verify-identity', args: (d) => ['case', 'verify-identity', CASE, '--method', 'bankid', '--on', '2026-03-03', ...home(d)], crash: true },
   { name: 'case extend', args: (d) => ['case', 'extend', CASE, '--reason', 'Four systems and six years of mail', '--as-of', '2026-03-10', ...home(d)], crash: true },
@@ -120,21 +119,6 @@ interface Trial {
 }
 const trials: Trial[] = [];
 let seconds = 0;
-
-function caseIds(dir: string): string[] {
-  const file = path.join(dir, 'home', 'cases.db');
-  if (!existsSync(file)) return [];
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT id FROM cases').all() as { id: string }[]).map((r) => r.id);
-    } finally {
-      db.close();
-    }
-  } catch {
-    return []; // killed before the tables were made
-  }
-}
 
 /** The audit chain as the kill left it, read-only (no migration, no recovery by us). */
 function chainProblems(dir: string): string[] {

@@ -99,18 +99,25 @@ ${CASE_EXIT_CODES}`,
             .description('open a case for a request: allocates its id and computes its deadline')
             .option('--type <types>', `request type(s), repeatable or comma-separated: ${REQUEST_TYPES.join(', ')}`, collect)
             .option('--received <date>', 'date the request was received, YYYY-MM-DD, Stockholm date (default: today)')
-            .addOption(new Option('--channel <channel>', 'how the request came in').choices([...CHANNELS])),
+            .addOption(new Option('--channel <channel>', 'how the request came in').choices([...CHANNELS]))
+            .option('--reference <ref>', 'your own id of the request (a ticket number): opening the same reference again gives the case it opened, so a script can repeat the command safely'),
         ),
       ),
       `
 The subject's identifiers are stored in the subject table of cases.db only;
 the audit trail references them by id. Give at least one identifier flag.
 
+--reference REF: a reference that already names a case (one you opened, or
+a batch request of that id) gives that case again, unchanged, instead of a
+second one; run the command again after a kill. The reference is kept in
+the audit trail: use a ticket number, never a name or an e-mail address.
+
 Example:
   ojco-dsar case open --type access,erasure --email asa@example.se --phone "070-174 06 05" --received 2026-01-31 --json
 
 JSON (--json):
-  ${CASE_JSON.replace('"events",', '"events", "subject": { "identifiers": [ { "id", "kind", "value" } ] },')}`,
+  ${CASE_JSON.replace('"events",', '"events", "subject": { "identifiers": [ { "id", "kind", "value" } ] },')}
+  With --reference, also "reference" and "existing" (true: the case was opened earlier).`,
     ).action(action('open')),
   );
 

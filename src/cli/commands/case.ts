@@ -147,11 +147,18 @@ async function open(opts: Opts): Promise<number> {
   const types = listFlag<RequestType>('--type', opts.type, REQUEST_TYPES, problems);
   if (types.length === 0 && !problems.some((p) => p.code === 'usage.type')) problems.push({ code: 'usage.type', message: `give the request type with --type (${REQUEST_TYPES.join(', ')})` });
   const received = checkDate('--received', opts.received, problems);
+  const reference = opts.reference as string | undefined;
+  // Control characters would make the audit trail's text ambiguous; a reference is an id, not prose.
+  if (reference !== undefined && (reference.trim() === '' || reference.length > 200 || /[\u0000-\u001f\u007f]/u.test(reference))) {
+    problems.push({ code: 'usage.reference', message: '--reference must be 1 to 200 characters, without line breaks or control characters' });
+  }
   throwIf(problems);
   const s = await openSession(opts);
   try {
     const receivedDate = received ?? s.today;
     if (received && received > s.today) warn(`the received date ${received} is after today (${s.today}); check it`);
+    // Asked first only to say which it was: openCase itself finds the reference again in its write transaction.
+    const existing = reference !== undefined ? s.store.caseByReference(reference) : undefined;
     const c = s.store.openCase(
       {
         types,
@@ -159,12 +166,17 @@ async function open(opts: Opts): Promise<number> {
         channel: opts.channel as Channel | undefined,
         identifiers: subject!.given.map((g) => ({ kind: g.kind, value: g.value, canonical: g.canonical })),
         configFile: s.settings.configFile,
+        reference,
       },
       s.ctx(),
     );
-    const doc = withClock(c, s.today);
-    print(opts, doc, () => `Opened ${renderCase(doc, { subject: true })}${notes(doc)}`);
-    if (!opts.json) log(`Case ${c.id} stored in ${s.store.file}`);
+    const again = existing !== undefined && existing === c.id;
+    if (again && (c.receivedDate !== receivedDate || c.types.join(',') !== [...new Set(types)].sort().join(','))) {
+      warn(`the reference already names case ${c.id}, received ${c.receivedDate} for ${c.types.join(', ')}; it was not changed`);
+    }
+    const doc = { ...withClock(c, s.today), ...(reference !== undefined ? { reference, existing: again } : {}) };
+    print(opts, doc, () => `${again ? 'Already open' : 'Opened'} ${renderCase(doc, { subject: true })}${notes(doc)}`);
+    if (!opts.json) log(again ? `Case ${c.id} was opened earlier for this reference; nothing was added` : `Case ${c.id} stored in ${s.store.file}`);
     return ExitCode.Ok;
   } finally {
     s.store.close();
