@@ -101,6 +101,15 @@ export interface ManifestView {
   purged: boolean;
 }
 
+export interface OpenCaseInput {
+  types: RequestType[];
+  receivedDate: string;
+  channel?: Channel | undefined;
+  identifiers: IdentifierInput[];
+  configFile?: string | undefined;
+  reference?: string | undefined;
+}
+
 export interface CaseView {
   id: string;
   types: RequestType[];
@@ -519,22 +528,29 @@ export class CaseStore {
   }
 
   /**
-   * Opens a case. With a `reference` (a batch request's id) that already
-   * names a case, that case is returned instead, checked inside the same
-   * write transaction, so a batch resumed after a kill never opens a second.
+   * Opens a case. With a `reference` (a batch request's id, or `case open
+   * --reference`) that already names a case, that case is returned instead,
+   * checked inside the same write transaction, so a command run again after
+   * a kill never opens a second.
    */
-  openCase(
-    input: { types: RequestType[]; receivedDate: string; channel?: Channel | undefined; identifiers: IdentifierInput[]; configFile?: string | undefined; reference?: string | undefined },
-    ctx: ActionContext,
-  ): CaseView {
+  openCase(input: OpenCaseInput, ctx: ActionContext): CaseView {
+    return this.openOrFindCase(input, ctx).view;
+  }
+
+  /** openCase, and whether its reference already named the case (`existing`), as the write transaction found it. */
+  openOrFindCase(input: OpenCaseInput, ctx: ActionContext): { view: CaseView; existing: boolean } {
     const d = deadlineFor(input.receivedDate, false);
     const types = [...new Set(input.types)].sort();
     if (types.length === 0) throw new UsageError('no request type', [{ code: 'usage.no-type', message: 'give at least one --type' }]);
     const year = toCivilDate(input.receivedDate).year;
+    let existing = false;
     const id = this.write(() => {
       if (input.reference !== undefined) {
-        const existing = this.caseByReference(input.reference);
-        if (existing) return existing;
+        const found = this.caseByReference(input.reference);
+        if (found) {
+          existing = true;
+          return found;
+        }
       }
       const seqRow = this.db.prepare('SELECT last FROM case_sequences WHERE year = ?').get(year) as { last: number } | undefined;
       const maxRow = this.db.prepare('SELECT MAX(number) AS n FROM cases WHERE year = ?').get(year) as { n: number | null };
@@ -577,7 +593,7 @@ export class CaseStore {
       );
       return id;
     });
-    return this.getCase(id, { withSubject: true });
+    return { view: this.getCase(id, { withSubject: true }), existing };
   }
 
   /** DL-3: one extension, with reasons, decided and notified by the one-month due date. Refusals are exit 2. */

@@ -157,9 +157,7 @@ async function open(opts: Opts): Promise<number> {
   try {
     const receivedDate = received ?? s.today;
     if (received && received > s.today) warn(`the received date ${received} is after today (${s.today}); check it`);
-    // Asked first only to say which it was: openCase itself finds the reference again in its write transaction.
-    const existing = reference !== undefined ? s.store.caseByReference(reference) : undefined;
-    const c = s.store.openCase(
+    const { view: c, existing: again } = s.store.openOrFindCase(
       {
         types,
         receivedDate,
@@ -170,7 +168,6 @@ async function open(opts: Opts): Promise<number> {
       },
       s.ctx(),
     );
-    const again = existing !== undefined && existing === c.id;
     if (again && (c.receivedDate !== receivedDate || c.types.join(',') !== [...new Set(types)].sort().join(','))) {
       warn(`the reference already names case ${c.id}, received ${c.receivedDate} for ${c.types.join(', ')}; it was not changed`);
     }
