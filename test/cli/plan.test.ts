@@ -387,6 +387,25 @@ describe('rectify, restrict, withdraw-consent', () => {
   );
 
   it(
+    "rectify --set phone changes the person's own numbers only: a company's switchboard stays, in the company's card and in hers",
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const r = run(['rectify', '--config', CONFIG, '--email', PERSONAS[0].email, '--set', 'phone=070-174 06 99', '--as-of', AS_OF, '--json', '--yes'], cwd);
+      expect(r.code, r.stderr).toBe(0);
+      const rect = (r.json.actions as Action[]).filter((a) => a.action === 'rectify');
+      expect(rect.length).toBeGreaterThan(5);
+      for (const a of rect) {
+        for (const d of Object.values(a.fields!) as { from: string | null; to: string }[]) {
+          // Her mobile 070-174 06 05 in every notation; never Lindqvist Bygg's 040-628 04 10.
+          expect(d.from?.replace(/\D/gu, '')).toMatch(/701740605$/u);
+        }
+      }
+      expect((r.json.warnings as { code: string }[]).map((w) => w.code)).toContain('rectify.not-own');
+    },
+    T,
+  );
+
+  it(
     'rectify --contested restricts now and rectifies after the check; restrict takes its ground; withdraw-consent plans',
     () => {
       const cwd = tempDir('ojco-plan-');

@@ -8,7 +8,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical } from '../identity/normalise.ts';
 import { parseIsoDate } from '../law/dates.ts';
 import type { MatchedRecord } from '../match/matcher.ts';
-import { locatorKey, type Locator, type RawIdentifier, type SourceRecord } from '../record.ts';
+import { holderOf, locatorKey, type Locator, type RawIdentifier, type SourceRecord } from '../record.ts';
 import { PlanInputError, type PlanInput, type PlanRecordNote, type PlanRegisterEntry } from './types.ts';
 
 export type ErasureClass = 'R' | 'S' | 'M' | 'O';
@@ -28,7 +28,7 @@ export interface Prepared {
   cls: ErasureClass;
   /** The record flagged itself as (possible) räkenskapsinformation against its register class (an e-mail with an invoice). */
   flaggedBookkeeping: boolean;
-  /** Holders in the record that are the subject (`self`, `contact`, `person`, `mention`, ...). */
+  /** Holders in the record that are the subject (`self`, `contact`, `person`, `mention`, ...); never a legal person. */
   subjectHolders: Set<string>;
   /** A possible match the officer confirmed. */
   confirmed: boolean;
@@ -91,7 +91,14 @@ export function prepare(input: PlanInput): { included: Prepared[]; excluded: Pla
     // its category says; `bookkeeping: false` never lowers a class R entry.
     const flagged = rec.bookkeeping === true && entry.erasure !== 'R';
     const cls: ErasureClass = rec.bookkeeping === true ? 'R' : entry.erasure;
-    const subjectHolders = new Set(m.evidence.filter((e) => e.via !== 'context').map((e) => e.holder));
+    // An organisation is the subject only through one of the subject's own
+    // keys (a sole trader's personnummer as its org.nr, its e-mail): a company
+    // that merely shares the person's address is evidence, not the person's
+    // data, and its fields (org.nr, switchboard, address) are neither erased
+    // nor rectified.
+    const subjectHolders = new Set(
+      m.evidence.filter((e) => e.via !== 'context' && (holderOf(rec, e.holder).scope !== 'organisation' || e.via === 'given' || e.via === 'link')).map((e) => e.holder),
+    );
     included.push({ index, match: m, record: rec, source: src.name, connector: src.connector, key, category, entry, cls, flaggedBookkeeping: flagged, subjectHolders, confirmed });
   });
   if (problems.length > 0) throw new PlanInputError('the plan cannot be made from this input', problems);

@@ -20,7 +20,7 @@
 import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { formatPhoneLike, namePart } from './anonymise.ts';
-import { finalisePlan, notifyActions, recordAction, recordNote } from './common.ts';
+import { finalisePlan, notifyActions, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
 import { addressSiblings, asText, prepare, realFields, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
@@ -77,8 +77,30 @@ function pnrLike(canonical12: string, original: string | null): string {
   return dash ? `${body.slice(0, -4)}-${body.slice(-4)}` : body;
 }
 
+/**
+ * Kinds whose values are checked against the subject's own before they are
+ * replaced: a switchboard number or a shared mailbox stands in the
+ * person's record too, and the matcher reports it as shared, not as hers.
+ */
+const OWN_KINDS: ReadonlySet<IdentifierKind> = new Set<IdentifierKind>(['email', 'phone']);
+
+/** The subject's own values of OWN_KINDS (given, learned or matched on; never a shared one), or undefined when the input does not say. */
+function ownValues(input: PlanInput, included: readonly Prepared[]): Map<IdentifierKind, Set<string>> | undefined {
+  if (!input.subjectIdentifiers) return undefined;
+  const out = new Map<IdentifierKind, Set<string>>();
+  for (const id of subjectIds(input, included)) {
+    if (!OWN_KINDS.has(id.kind)) continue;
+    const c = canonical(id.kind, id.value);
+    if (!c) continue;
+    let set = out.get(id.kind);
+    if (!set) out.set(id.kind, (set = new Set()));
+    set.add(c);
+  }
+  return out;
+}
+
 /** field path → new value for one requested change in one record. */
-function changesFor(p: Prepared, t: Target, warnings: PlanWarning[]): Record<string, string> {
+function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<IdentifierKind, Set<string>>): Record<string, string> {
   const r = p.record;
   const out: Record<string, string> = {};
   const value = t.request.value.trim();
@@ -89,7 +111,18 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[]): Record<str
     else if (name.includes('/') && valueAt(r.fields, name) !== undefined) out[name] = value;
     return out;
   }
-  const ids = subjectIdentifiers(p).filter((i) => i.kind === t.kind);
+  let ids = subjectIdentifiers(p).filter((i) => i.kind === t.kind);
+  if (own && OWN_KINDS.has(t.kind)) {
+    const mine = own.get(t.kind) ?? new Set<string>();
+    const others = ids.filter((i) => !mine.has(canonical(i.kind, i.value) ?? i.value));
+    if (others.length > 0) {
+      ids = ids.filter((i) => !others.includes(i));
+      warnings.push({
+        code: 'rectify.not-own',
+        message: `Some records hold a ${t.kind} that is not the subject's own (shared with others, such as a company switchboard, or not known as the subject's); those fields are left unchanged: check them by hand.`,
+      });
+    }
+  }
   const distinct = new Set(ids.map((i) => canonical(i.kind, i.value) ?? i.value));
   if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
   for (const id of ids) {
@@ -154,6 +187,7 @@ function validate(set: readonly RectificationSet[]): Target[] {
 export function planRectification(input: PlanInput, set: readonly RectificationSet[], contested = false): Plan {
   const targets = validate(set);
   const { included, excluded } = prepare(input);
+  const own = ownValues(input, included);
   const warnings: PlanWarning[] = [];
   const actions: PlanAction[] = [];
   const unaffected: PlanRecordNote[] = [];
@@ -162,7 +196,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
   for (const p of included) {
     const diff: Record<string, FieldDiff> = {};
     for (const t of targets) {
-      for (const [f, to] of Object.entries(changesFor(p, t, warnings))) {
+      for (const [f, to] of Object.entries(changesFor(p, t, warnings, own))) {
         const from = asText(valueAt(p.record.fields, f));
         if (from === to) continue;
         diff[f] = { from: from === '' ? null : from, to };

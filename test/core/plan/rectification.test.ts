@@ -128,3 +128,45 @@ describe('restriction (Art. 18, RS-1)', () => {
     expect(() => planRestriction({ asOf: '2026-01-01', register: { processing: {}, recipients: {} }, matches: [], sources: [] }, 'e' as 'a')).toThrow(PlanInputError);
   });
 });
+
+describe('rectification touches only what is the subject\'s own', () => {
+  // Åsa is the contact person of a company customer whose invoice address is also hers (she works there).
+  const company: Customer = {
+    guid: 'c-1042',
+    no: '1042',
+    name: 'Lindqvist Bygg AB',
+    mobile: '040-628 04 10',
+    pnr: '556987-6542',
+    street: 'Storgatan 14',
+    postcode: '252 21',
+    city: 'Helsingborg',
+    company: { contactName: 'Åsa Lindqvist', contactEmail: 'asa@lindqvistbygg.example', contactMobile: '070-174 06 05' },
+  };
+  function companyMatch(): MatchedRecord {
+    const m = match(SRC.visma, vismaCustomer(company, 1), { holders: ['contact'] });
+    // Matched also by the shared address, on the company's own part of the card.
+    m.evidence.push({ kind: 'address', field: 'InvoiceAddress1', holder: 'self', via: 'address', key: 'address:storgatan 14|25221' });
+    return m;
+  }
+
+  it('changes the contact person\'s fields of a company card, never the company\'s own number', async () => {
+    const plan = planRectification(await input([companyMatch()]), [{ field: 'phone', value: '070-174 06 99' }]);
+    expect(byLabel(plan, 'Kund 1042', 'rectify')[0]!.fields).toEqual({ ContactPersonMobile: { from: '070-174 06 05', to: '070-174 06 99' } });
+  });
+
+  it('leaves a shared number in the person\'s own record (a switchboard) and says so', async () => {
+    const asa = match(SRC.lime, limePerson(1001, { first: 'Åsa', last: 'Lindqvist', email: 'asa@lindqvistbygg.example', mobile: '070-174 06 05', phone: '040-628 04 10' }));
+    // The matcher reports the switchboard as shared: it is not among the subject's identifiers.
+    asa.evidence = asa.evidence.filter((e) => e.key !== 'phone:+46406280410');
+    const known = [
+      { kind: 'email' as const, value: 'asa@lindqvistbygg.example' },
+      { kind: 'phone' as const, value: '+46701740605' },
+    ];
+    const plan = planRectification({ ...(await input([asa])), subjectIdentifiers: known }, [{ field: 'phone', value: '070-174 06 99' }]);
+    expect(byLabel(plan, 'person 1001', 'rectify')[0]!.fields).toEqual({ mobilephone: { from: '070-174 06 05', to: '070-174 06 99' } });
+    expect(plan.warnings.map((w) => w.code)).toContain('rectify.not-own');
+    // Without the identifiers (an older caller), every phone of the subject's part is changed, as before.
+    const all = planRectification(await input([asa]), [{ field: 'phone', value: '070-174 06 99' }]);
+    expect(Object.keys(byLabel(all, 'person 1001', 'rectify')[0]!.fields!)).toEqual(['mobilephone', 'phone']);
+  });
+});
