@@ -262,11 +262,16 @@ describe('case purge', () => {
     expect(run(['case', 'purge', '--as-of', '2027-02-21', '--json'], cwd).json.due).toEqual([]);
     const dry = run(['case', 'purge', '--as-of', '2027-02-22', '--dry-run', '--json'], cwd);
     expect(dry.json.due).toEqual([{ id: 'DSAR-2026-0001', closedOn: '2026-02-21', retainUntil: '2027-02-21' }]);
-    const noYes = run(['case', 'purge', '--as-of', '2027-02-22'], cwd);
+    const noYes = run(['case', 'purge', '--as-of', '2027-02-22'], cwd, { OJCO_DSAR_TODAY: '2027-02-22' });
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('--yes');
 
-    const purged = run(['case', 'purge', '--as-of', '2027-02-22', '--yes', '--json'], cwd);
+    // Purging what is still inside its retention today is refused; the tool's clock can be set for a rehearsal.
+    const early = run(['case', 'purge', '--as-of', '2027-02-22', '--yes', '--json'], cwd, { OJCO_DSAR_TODAY: '2027-02-21' });
+    expect(early.code).toBe(2);
+    expect(early.json.error.problems[0].code).toBe('usage.as-of-future');
+    // Chosen as of the 22nd, purged on the 25th: the tombstone says when the data went.
+    const purged = run(['case', 'purge', '--as-of', '2027-02-22', '--yes', '--json'], cwd, { OJCO_DSAR_TODAY: '2027-02-25' });
     expect(purged.code).toBe(0);
     expect(purged.json.purged).toEqual([expect.objectContaining({ id: 'DSAR-2026-0001', removed: { identifiers: 4, texts: 0, attachments: 0, manifests: 2 } })]);
     expect(existsSync(path.join(home, 'cases', 'DSAR-2026-0001'))).toBe(false);
@@ -283,6 +288,7 @@ describe('case purge', () => {
     expect(run(['case', 'list', '--json'], cwd).json.cases.map((c: { id: string }) => c.id)).toEqual(['DSAR-2026-0002']);
     expect(run(['case', 'list', '--include-purged', '--json'], cwd).json.cases.find((c: { id: string }) => c.id === 'DSAR-2026-0001')).toMatchObject({ status: 'purged' });
     expect(run(['case', 'log', 'DSAR-2026-0001', '--json'], cwd).json.events.at(-1).type).toBe('purged');
+    expect(run(['case', 'show', 'DSAR-2026-0001', '--json'], cwd).json.purgedOn).toBe('2027-02-25');
   });
 });
 

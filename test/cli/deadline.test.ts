@@ -98,8 +98,14 @@ describe('deadline usage errors: exit 2, no stack trace', () => {
     [['deadline'], '--received YYYY-MM-DD is required'],
     [['deadline', '--received', '2026-01-31', '--as-of', 'today'], '--as-of'],
     [['deadline', '--received', '2026-01-31', '--bogus'], 'unknown option'],
-  ])('%j', (args, text) => {
-    const r = cli(args as string[], { cwd });
+    // Given but empty (an unset shell variable): an error, never today.
+    [['deadline', '--received', ''], '--received is empty'],
+    [['deadline', '--received', '2026-01-31', '--as-of', ' '], '--as-of is empty'],
+    [['case', 'open', '--type', 'access', '--email', 'a@example.se', '--received', ''], '--received is empty'],
+    [['sweep', '--as-of', ''], '--as-of is empty'],
+    [['deadline', '--received', '2026-01-31'], 'OJCO_DSAR_TODAY', { OJCO_DSAR_TODAY: '2026-13-01' }],
+  ])('%j', (args, text, env?: Record<string, string>) => {
+    const r = cli(args as string[], { cwd, ...(env ? { env } : {}) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(text);
     expect(r.stderr).not.toMatch(/\n\s+at /u);

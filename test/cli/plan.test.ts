@@ -313,7 +313,13 @@ describe('sweep', () => {
       expect(dry.stdout).toMatch(/Dry run: nothing was written or recorded/u);
       expect(readdirSync(cwd).filter((f) => f.startsWith('plan-'))).toEqual([]);
 
-      const after = run(['sweep', '--home', home, '--as-of', '2027-01-01'], cwd);
+      // A date after today only previews: a sweep then would delete what must still be kept (ER-5).
+      const ahead = run(['sweep', '--home', home, '--as-of', '2027-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2026-12-31' });
+      expect(ahead.code).toBe(2);
+      expect(ahead.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['usage.as-of-future']);
+      expect(readdirSync(cwd).filter((f) => f.startsWith('plan-'))).toEqual([]);
+
+      const after = run(['sweep', '--home', home, '--as-of', '2027-01-01'], cwd, { OJCO_DSAR_TODAY: '2027-01-01' });
       expect(after.code, after.stderr).toBe(0);
       clean(after);
       const plan = JSON.parse(readFileSync(path.join(cwd, 'plan-sweep-2027-01-01.json'), 'utf8')) as { actions: Action[]; planHash: string };
@@ -329,9 +335,9 @@ describe('sweep', () => {
         else expect(status).toBe('pending');
       }
       // Swept once: the same date lists nothing more.
-      expect(run(['sweep', '--home', home, '--as-of', '2027-01-01', '--json'], cwd).json.actions).toEqual([]);
+      expect(run(['sweep', '--home', home, '--as-of', '2027-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2027-01-01' }).json.actions).toEqual([]);
       // The rest comes due with its own date.
-      const late = run(['sweep', '--home', home, '--as-of', '2033-01-01', '--json'], cwd);
+      const late = run(['sweep', '--home', home, '--as-of', '2033-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2033-01-01' });
       expect((late.json.actions as Action[]).length).toBe((e.json.actions as Action[]).filter((a) => a.action === 'retain').length - early.length);
     },
     T,
@@ -474,7 +480,7 @@ describe('--case', () => {
       expect(entries.length).toBeGreaterThan(0);
       expect(entries.every((en) => en.caseId === id)).toBe(true);
       // The sweep tells the case when its retention comes due.
-      run(['sweep', '--home', home, '--as-of', '2033-01-01', '--json'], cwd);
+      run(['sweep', '--home', home, '--as-of', '2033-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2033-01-01' });
       expect((run(['case', 'log', id, '--home', home, '--json'], cwd).json.events as { type: string }[]).map((ev) => ev.type)).toContain('ledger-swept');
       expect(run(['case', 'verify', '--home', home], cwd).code).toBe(0);
     },

@@ -15,6 +15,8 @@ import { warn } from '../io.ts';
  * as 20266 or 3026 before they become a case.
  */
 export const MIN_YEAR = 1953;
+/** The environment variable that sets today's date (YYYY-MM-DD) instead of the machine's clock. */
+export const TODAY_ENV = 'OJCO_DSAR_TODAY';
 export const MAX_YEAR = 2199;
 
 /**
@@ -22,7 +24,13 @@ export const MAX_YEAR = 2199;
  * Europe/Stockholm (legal-rules.md §1.2), so "today" is too, whatever the
  * machine's time zone.
  */
-export function todayInStockholm(now: Date = new Date()): string {
+export function todayInStockholm(now?: Date): string {
+  if (now === undefined) {
+    // Rehearsals and tests set the tool's clock (a fixture world dated in the future); checked like a flag.
+    const set = process.env[TODAY_ENV];
+    if (set !== undefined && set !== '') return dateFlag(TODAY_ENV, set)!;
+    now = new Date();
+  }
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
@@ -34,8 +42,13 @@ export function nowIso(): string {
 
 /** Validates a `YYYY-MM-DD` flag; collects the problem into `problems` and returns undefined when bad. */
 export function checkDate(flag: string, value: unknown, problems: Problem[]): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
+  if (value === undefined || value === null) return undefined;
   const s = String(value);
+  // Given but empty (`--received ""`, an unset shell variable): an error, never today by default.
+  if (s.trim() === '') {
+    problems.push({ code: 'usage.date', message: `${flag} is empty: give a calendar date as YYYY-MM-DD, e.g. 2026-01-31` });
+    return undefined;
+  }
   const d = parseIsoDate(s);
   if (!d) {
     problems.push({ code: 'usage.date', message: `${flag} must be a calendar date as YYYY-MM-DD, e.g. 2026-01-31` });

@@ -592,6 +592,12 @@ async function purge(opts: Opts): Promise<number> {
     const candidates = s.store.purgeCandidates(s.today);
     const realToday = todayInStockholm();
     if (s.today > realToday && candidates.some((c) => c.retainUntil !== null && c.retainUntil >= realToday)) {
+      // A purge removes what cannot be restored, and would record a date that has not come.
+      if (!opts.dryRun) {
+        throw new UsageError('--as-of is after today', [
+          { code: 'usage.as-of-future', message: `--as-of ${s.today} is after today (${realToday}), and some of these cases are still inside their retention today; add --dry-run to see what will be due then` },
+        ]);
+      }
       warn(`--as-of ${s.today} is after today (${realToday}): some of these cases are still inside their retention today`);
     }
     const summary = candidates.map((c) => ({ id: c.id, closedOn: c.closedOn, retainUntil: c.retainUntil }));
@@ -615,7 +621,8 @@ async function purge(opts: Opts): Promise<number> {
         return ExitCode.Ok;
       }
     }
-    const purged = candidates.map((c) => ({ ...s.store.purge(c.id, { asOf: s.today }, s.ctx()), retainUntil: c.retainUntil }));
+    // The tombstone carries the day the data went, whatever --as-of chose the cases by (each is past its retention today too).
+    const purged = candidates.map((c) => ({ ...s.store.purge(c.id, { asOf: realToday }, s.ctx()), retainUntil: c.retainUntil }));
     const external = purged.reduce((n, p) => n + p.externalFiles, 0);
     print(opts, { asOf: s.today, dryRun: false, purged }, () => `Purged ${purged.length} case(s): ${purged.map((p) => p.id).join(', ')}.`);
     if (external > 0) warn(`${external} attached file(s) outside the case folders were not deleted; delete them where you stored them`);

@@ -77,6 +77,8 @@ export interface PlanSettings {
   command: PlanCommandName;
   kind: PlanKind;
   asOf: string;
+  /** Today in Stockholm (or OJCO_DSAR_TODAY): a sweep never deletes what is still kept today. */
+  today: string;
   formats: PlanFormat[];
   /** Absolute path of the plan JSON, when files are written. */
   jsonFile: string | undefined;
@@ -191,6 +193,7 @@ export function planSettings(command: PlanCommandName, opts: Record<string, unkn
     command,
     kind,
     asOf,
+    today,
     formats,
     jsonFile,
     force: opts.force === true,
@@ -539,6 +542,15 @@ async function runSweep(s: PlanSettings, opts: Record<string, unknown>, cwd: str
       plan = planSweep(ledgerForSweep(session.store), s.asOf, caseId ? { caseId } : {});
     } catch (e) {
       planInputError(e);
+    }
+    // ER-5: an entry is swept the day after its retainUntil, never before. A later --as-of only previews.
+    if (s.asOf > s.today && !s.dryRun && plan.actions.some((a) => a.retainUntil !== undefined && a.retainUntil >= s.today)) {
+      throw new UsageError('--as-of is after today', [
+        {
+          code: 'usage.as-of-future',
+          message: `--as-of ${s.asOf} is after today (${s.today}): the sweep would plan deleting records that must still be kept today and mark them swept; add --dry-run to see what will be due then`,
+        },
+      ]);
     }
     const notDue = Number(plan.parameters.notDue ?? 0);
     if (plan.actions.length === 0) {
