@@ -116,7 +116,9 @@ export function planSummary(plan: Plan): SummaryLine[] {
   const count = (t: string): number => prim.filter((a) => a.action === t).length;
   lines.push({ label: 'Plan', text: `${PLAN_KIND_TITLE[plan.kind]}, as of ${plan.asOf}${plan.caseId ? `, case ${plan.caseId}` : ''}` });
   lines.push({ label: 'Plan hash', text: plan.planHash });
-  lines.push({ label: 'Records', text: `${plural(plan.summary.records, 'record')} acted on; ${plan.summary.excluded} possible match(es) left out; ${plan.summary.unaffected} unaffected${plan.summary.deselected ? `; ${plan.summary.deselected} deselected at the review` : ''}` });
+  // summary.records counts the records planned for, the unaffected among them (a rectification of a field they do not hold).
+  const actedOn = Math.max(0, plan.summary.records - plan.summary.unaffected);
+  lines.push({ label: 'Records', text: `${plural(actedOn, 'record')} acted on; ${plan.summary.excluded} possible match(es) left out; ${plan.summary.unaffected} unaffected${plan.summary.deselected ? `; ${plan.summary.deselected} deselected at the review` : ''}` });
   const del = count('delete');
   const anon = count('anonymise');
   if (del || anon) lines.push({ label: 'Deleted now', text: `${plural(del, 'record')} deleted${anon ? `, ${plural(anon, 'record')} anonymised (the row stays for other data; values the system accepts)` : ''}` });

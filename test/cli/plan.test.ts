@@ -213,6 +213,29 @@ describe('erase on every persona', () => {
   );
 });
 
+describe('erase --dry-run', () => {
+  it(
+    'writes nothing, not even a home: without one, the hashes get a throwaway key and a warning says so',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const home = path.join(cwd, 'home');
+      const r = run(['erase', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--dry-run', '--json'], cwd);
+      expect(r.code, r.stderr).toBe(0);
+      expect((r.json.actions as Action[]).some((a) => a.action === 'suppress')).toBe(true);
+      expect(r.stderr).toMatch(/throwaway key/u);
+      expect(existsSync(home)).toBe(false);
+      expect(readdirSync(cwd)).toEqual([]);
+      // With a home, the dry run keys them as the real run will, and still records nothing.
+      run(['erase', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
+      const entries = run(['ledger', 'list', '--home', home, '--json'], cwd).json.entries as unknown[];
+      const again = run(['erase', '--config', CONFIG, '--email', PERSONAS[2].email, '--as-of', AS_OF, '--home', home, '--dry-run', '--json'], cwd);
+      expect(again.stderr).not.toMatch(/throwaway key/u);
+      expect(run(['ledger', 'list', '--home', home, '--json'], cwd).json.entries).toEqual(entries);
+    },
+    T,
+  );
+});
+
 describe('the suppression list and the re-appearance check in find', () => {
   it(
     'a copy of the newsletter export in a new source makes find warn, naming the plan, without the identifier; exit 0',

@@ -64,6 +64,8 @@ interface Step {
   crash: boolean;
   /** The arguments of the run after a kill; undefined: do not run again. */
   resume?: (dir: string, killed: string) => string[] | undefined;
+  /** Environment of its runs (OJCO_DSAR_TODAY for a date after the real today). */
+  env?: Record<string, string>;
 }
 
 let T = '';
@@ -95,7 +97,7 @@ const STEPS: Step[] = [
   },
   { name: 'case answer', args: (d) => ['case', 'answer', CASE, '--on', '2026-04-20', ...home(d), '--config', SMALL], crash: true },
   { name: 'case close', args: (d) => ['case', 'close', CASE, '--on', '2026-04-21', ...home(d)], crash: true },
-  { name: 'case purge', args: (d) => ['case', 'purge', '--as-of', '2099-12-31', '--yes', ...home(d)], crash: true },
+  { name: 'case purge', args: (d) => ['case', 'purge', '--as-of', '2099-12-31', '--yes', ...home(d)], crash: true, env: { OJCO_DSAR_TODAY: '2099-12-31' } },
 ];
 
 interface Reference {
@@ -339,7 +341,7 @@ beforeAll(async () => {
     if (prev) copyDir(prev, dir);
     else mkdirSync(path.join(dir, 'work'), { recursive: true, mode: 0o700 });
     const countFile = path.join(T, `count-${i}.json`);
-    const run = await runCli(s.args(dir), { cwd: path.join(dir, 'work'), nodeArgs: ['--import', CRASH_HOOK], env: { OJCO_TEST_CRASH_COUNT: countFile } });
+    const run = await runCli(s.args(dir), { cwd: path.join(dir, 'work'), nodeArgs: ['--import', CRASH_HOOK], env: { ...s.env, OJCO_TEST_CRASH_COUNT: countFile } });
     expect(run.code, `${s.name}: ${run.stderr}`).toBe(0);
     const { steps, labels } = JSON.parse(readFileSync(countFile, 'utf8')) as { steps: number; labels: string[] };
     refs.push({ dir, run, steps, labels });
@@ -374,12 +376,13 @@ beforeAll(async () => {
       const cwd = path.join(dir, 'work');
       const killed = await runCli(s.args(dir), {
         cwd,
-        ...(p.at !== undefined ? { nodeArgs: ['--import', CRASH_HOOK], env: { OJCO_TEST_CRASH_AT: String(p.at) } } : {}),
+        ...(s.env ? { env: s.env } : {}),
+        ...(p.at !== undefined ? { nodeArgs: ['--import', CRASH_HOOK], env: { ...s.env, OJCO_TEST_CRASH_AT: String(p.at) } } : {}),
         ...(p.afterMs !== undefined ? { killAfterMs: p.afterMs } : {}),
       });
       const trial: Trial = { step: p.step, how: p.how, dir, killed, chainAfterKill: chainProblems(dir), halfWritten: halfWritten(dir, refs[p.step]!.dir) };
       const again = s.resume ? s.resume(dir, dir) : s.args(dir);
-      if (again) trial.resumed = await runCli(again, { cwd });
+      if (again) trial.resumed = await runCli(again, { cwd, ...(s.env ? { env: s.env } : {}) });
       trial.verify = await runCli(['case', 'verify', ...home(dir), '--json'], { cwd });
       trials.push(trial);
     }),

@@ -37,6 +37,8 @@ interface Spec {
   expect: number[];
   /** A successful run prints the person's data on stdout (find, export, a plan, the case itself). */
   data?: boolean;
+  /** Environment of the run (OJCO_DSAR_TODAY for a sweep or purge dated after the real today). */
+  env?: Record<string, string>;
 }
 
 interface Done extends Spec {
@@ -52,6 +54,7 @@ interface Twice {
   force?: string[];
   /** Exit code and error code of the second run (the refusal). */
   refused: { code: number; error?: RegExp };
+  env?: Record<string, string>;
 }
 
 let T = '';
@@ -83,7 +86,7 @@ const CASE_A = 'DSAR-2026-0001';
 const CASE_B = 'DSAR-2026-0002';
 const AS_OF = ['--as-of', '2026-04-01'];
 
-function spec(id: string, args: string[], expect: number | number[], opts: { data?: boolean } = {}): Spec {
+function spec(id: string, args: string[], expect: number | number[], opts: { data?: boolean; env?: Record<string, string> } = {}): Spec {
   return { id, args, expect: Array.isArray(expect) ? expect : [expect], ...opts };
 }
 
@@ -93,12 +96,12 @@ function both(id: string, args: string[], expect: number | number[], opts: { dat
 }
 
 /** A failing run, with or without --json (the coverage test checks that every command gets both). */
-function fail(id: string, args: string[], expect: number | number[], opts: { data?: boolean; json: boolean }): Spec {
+function fail(id: string, args: string[], expect: number | number[], opts: { data?: boolean; json: boolean; env?: Record<string, string> }): Spec {
   return opts.json ? spec(`${id} --json`, [...args, '--json'], expect, opts) : spec(`${id} (human)`, args, expect, opts);
 }
 
 async function exec(specs: Spec[]): Promise<void> {
-  const runs = await pool(specs.map((s) => () => runCli(s.args, { cwd: WORK })));
+  const runs = await pool(specs.map((s) => () => runCli(s.args, { cwd: WORK, ...(s.env ? { env: s.env } : {}) })));
   specs.forEach((s, i) => done.push({ ...s, run: runs[i]! }));
 }
 
@@ -118,12 +121,13 @@ function fileStates(files: string[]): Map<string, string> {
 async function twice(list: Twice[]): Promise<void> {
   await pool(
     list.map((t) => async () => {
-      const first = await runCli(t.args, { cwd: WORK });
+      const env = t.env ? { env: t.env } : {};
+      const first = await runCli(t.args, { cwd: WORK, ...env });
       const files = t.files.length > 0 ? t.files : filesOf(first);
       const before = fileStates(files);
-      const second = await runCli(t.args, { cwd: WORK });
+      const second = await runCli(t.args, { cwd: WORK, ...env });
       const after = fileStates(files);
-      const third = t.force ? await runCli([...t.args, ...t.force], { cwd: WORK }) : undefined;
+      const third = t.force ? await runCli([...t.args, ...t.force], { cwd: WORK, ...env }) : undefined;
       twiceResults.push({ t, files, first, second, ...(third ? { third } : {}), before, after });
       done.push({ id: `${t.id} (first)`, args: t.args, expect: [0], data: true, run: first });
       done.push({ id: `${t.id} (again: refused)`, args: t.args, expect: [t.refused.code], run: second });
@@ -302,7 +306,7 @@ beforeAll(async () => {
   // ---- Stage 4: the sweep, the answer and the refusal.
   await Promise.all([
     twice([
-      { id: 'sweep', args: ['sweep', ...H, '--as-of', '2033-02-01', '--out', out('plans', 'sweep.json'), '--format', 'json,html'], files: [out('plans', 'sweep.json'), out('plans', 'sweep.html')], force: ['--force'], refused: { code: 2, error: /exists/u } },
+      { id: 'sweep', args: ['sweep', ...H, '--as-of', '2033-02-01', '--out', out('plans', 'sweep.json'), '--format', 'json,html'], files: [out('plans', 'sweep.json'), out('plans', 'sweep.html')], force: ['--force'], refused: { code: 2, error: /exists/u }, env: { OJCO_DSAR_TODAY: '2033-02-01' } },
     ]),
     exec([
       spec('case answer --json', ['case', 'answer', CASE_A, '--on', '2026-04-20', ...H, '--json'], 0),
@@ -325,7 +329,7 @@ beforeAll(async () => {
     ]),
     exec([
       fail('export --case: closed case', ['export', ...C, ...E, '--out', out('never'), '--case', CASE_A, ...H], 2, { json: false }),
-      fail('case purge: no --yes', ['case', 'purge', '--as-of', '2099-12-31', ...H], 2, { json: false }),
+      fail('case purge: no --yes', ['case', 'purge', '--as-of', '2099-12-31', ...H], 2, { json: false, env: { OJCO_DSAR_TODAY: '2099-12-31' } }),
       spec('case purge --dry-run --json', ['case', 'purge', '--as-of', '2099-12-31', '--dry-run', ...H, '--json'], 0),
     ]),
   ]);
@@ -346,7 +350,7 @@ beforeAll(async () => {
   }
 
   // ---- Stage 6: the purge, and what is left.
-  await exec([spec('case purge --json', ['case', 'purge', '--as-of', '2099-12-31', '--yes', ...H, '--json'], 0)]);
+  await exec([spec('case purge --json', ['case', 'purge', '--as-of', '2099-12-31', '--yes', ...H, '--json'], 0, { env: { OJCO_DSAR_TODAY: '2099-12-31' } })]);
   await exec([spec('case list --include-purged --json', ['case', 'list', '--include-purged', ...H, '--json'], 0), spec('case show: purged --json', ['case', 'show', CASE_A, ...H, '--json'], 0), spec('case verify after the purge --json', ['case', 'verify', ...H, '--json'], 0)]);
   dbAfterPurge = dumpDb(HOME);
   writeFileSync(path.join(T, 'runs.json'), JSON.stringify(done, null, 1));

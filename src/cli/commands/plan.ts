@@ -31,6 +31,7 @@ import {
   planErasure,
   planObjection,
   planRectification,
+  rectificationProblems,
   planRestriction,
   planSweep,
   planWithdrawConsent,
@@ -165,6 +166,8 @@ export function planSettings(command: PlanCommandName, opts: Record<string, unkn
       if (eq <= 0) problems.push({ code: 'usage.set', message: `--set${nth}: must be FIELD=VALUE (the field name first, then =)` });
       else set.push({ field: r.slice(0, eq).trim(), value: r.slice(eq + 1) });
     }
+    // The values too (an e-mail that is not one, an empty value), before any source is read.
+    if (set.length > 0) problems.push(...rectificationProblems(set));
   }
   const contested = opts.contested === true;
 
@@ -217,6 +220,13 @@ export function planFiles(s: PlanSettings): { format: PlanFormat; file: string }
   if (!s.jsonFile) return [];
   const base = s.jsonFile.replace(/\.json$/iu, '');
   return s.formats.map((f) => ({ format: f, file: f === 'json' ? s.jsonFile! : `${base}.${f}` }));
+}
+
+/** Does the home the flags and config resolve to hold a store already? */
+async function homeExists(opts: Record<string, unknown>): Promise<boolean> {
+  const [{ resolveCaseSettings }, { existsSync }] = await Promise.all([import('../../store/settings.ts'), import('node:fs')]);
+  const settings = await resolveCaseSettings({ home: opts.home as string | undefined, config: opts.config as string | undefined, cwd: process.cwd(), env: process.env });
+  return existsSync(path.join(settings.home, 'cases.db'));
 }
 
 /** Opens the store; a home that cannot be created or opened is a clear usage error (exit 2), not a crash. */
@@ -414,7 +424,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const titles = new Map(config.sources.map((src) => [src.connector.id, src.connector.title]));
 
   const needsSecret = command === 'erase' || command === 'object' || command === 'withdraw-consent';
-  const session = needsSecret || s.caseRaw !== undefined ? await openStore(opts) : undefined;
+  // A dry run writes nothing, not even a home: without one yet, its suppression hashes get a throwaway key.
+  const throwaway = needsSecret && s.dryRun && s.caseRaw === undefined && !(await homeExists(opts));
+  const session = (needsSecret && !throwaway) || s.caseRaw !== undefined ? await openStore(opts) : undefined;
   try {
     let caseId: string | undefined;
     if (s.caseRaw !== undefined) {
@@ -424,7 +436,11 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     // Up front, before a long search: every target that already exists.
     await assertWritable(planFiles(s).map((f) => f.file), s.force || s.dryRun, cwd);
     let secret: Buffer | undefined;
-    if (needsSecret) {
+    if (throwaway) {
+      const { randomBytes } = await import('node:crypto');
+      secret = randomBytes(32);
+      warn('There is no ojco-dsar home yet, and a dry run creates none: the suppression hashes in this plan are keyed with a throwaway key, so a real run gives other hashes.');
+    } else if (needsSecret) {
       const { suppressionSecret } = await import('../../store/plans.ts');
       secret = suppressionSecret(session!.store, session!.ctx());
     }

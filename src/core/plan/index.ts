@@ -9,7 +9,7 @@ export { canonicalJson, serialisePlan, computePlanHash, verifyPlanHash } from '.
 export { suppressionKey, suppressibleIdentifiers, ERASURE_SUPPRESSION_KINDS, MARKETING_SUPPRESSION_KINDS } from './suppression.ts';
 export { anonymisedEmail, anonymisedPhone, formatPhoneLike, ANONYMISED_EMAIL_DOMAIN, LIME_FIRST_NAME, LIME_LAST_NAME, LIME_DEFAULT } from './anonymise.ts';
 export { planErasure, BOOKKEEPING_LEGAL_BASIS } from './erasure.ts';
-export { planRectification } from './rectification.ts';
+export { planRectification, rectificationProblems } from './rectification.ts';
 export { planRestriction } from './restriction.ts';
 export { planObjection, planWithdrawConsent, MARKETING_PURPOSES } from './objection.ts';
 export { planSweep, ledgerEntries, isDue } from './sweep.ts';

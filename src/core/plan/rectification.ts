@@ -160,6 +160,17 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   return out;
 }
 
+/** What is wrong with these FIELD=VALUE pairs, before any source is read (empty: nothing). */
+export function rectificationProblems(set: readonly RectificationSet[]): { code: string; message: string }[] {
+  try {
+    validate(set);
+    return [];
+  } catch (e) {
+    if (e instanceof PlanInputError) return e.problems.map((p) => ({ code: p.code, message: p.message }));
+    throw e;
+  }
+}
+
 function validate(set: readonly RectificationSet[]): Target[] {
   const problems: { code: string; message: string }[] = [];
   const targets: Target[] = [];
@@ -226,6 +237,17 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
       });
       actions.push(res);
       restricted.push({ p, actionId: res.id });
+    }
+  }
+  // A field name no record holds is most likely misspelt: the plan would change nothing for it.
+  for (const t of targets) {
+    if (t.kind !== 'field') continue;
+    const name = t.request.field.toLowerCase();
+    if (!included.some((p) => Object.keys(p.record.fields).some((k) => k.toLowerCase() === name) || (name.includes('/') && valueAt(p.record.fields, t.request.field) !== undefined))) {
+      warnings.push({
+        code: 'rectify.no-field',
+        message: `No record of the subject has a field named "${t.request.field}": nothing is changed for it. Use email, phone, name, address or pnr, or a record's exact field name (see find --json).`,
+      });
     }
   }
   actions.push(...notifyActions(input, rectified, 'rectification'));
