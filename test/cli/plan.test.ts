@@ -537,6 +537,10 @@ describe('usage and store errors (exit 2)', () => {
     const bad = run(['rectify', '--config', CONFIG, '--email', PERSONAS[0].email, '--set', 'email=nope', '--as-of', AS_OF, '--json', '--yes'], cwd);
     expect(bad.code).toBe(2);
     expect(bad.json.error.problems[0].code).toBe('rectify.value');
+    // Checked with the other flags, before the config is read or a source searched.
+    const early = run(['rectify', '--config', 'missing.yaml', '--email', PERSONAS[0].email, '--set', 'phone=', '--json'], cwd);
+    expect(early.code).toBe(2);
+    expect(early.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['rectify.value']);
     expect(bad.stderr).not.toContain('nope');
     expect(run(['object', '--config', CONFIG, '--email', PERSONAS[0].email, '--json'], cwd).json.error.problems[0].code).toBe('usage.object');
     expect(run(['restrict', '--config', CONFIG, '--email', PERSONAS[0].email, '--ground', 'e'], cwd).code).toBe(2);

@@ -170,3 +170,15 @@ describe('rectification touches only what is the subject\'s own', () => {
     expect(Object.keys(byLabel(all, 'person 1001', 'rectify')[0]!.fields!)).toEqual(['mobilephone', 'phone']);
   });
 });
+
+describe('a field name no record has', () => {
+  it('changes nothing and says which name matched no field (rectify.no-field)', async () => {
+    const plan = planRectification(await input(), [{ field: 'foo', value: 'bar' }]);
+    expect(plan.actions.filter((a) => a.action === 'rectify')).toEqual([]);
+    expect(plan.warnings.find((w) => w.code === 'rectify.no-field')?.message).toContain('"foo"');
+    // An exact field name of one of the records is not warned about.
+    const named = planRectification(await input(), [{ field: 'MobilePhone', value: '070-174 06 99' }]);
+    expect(named.warnings.map((w) => w.code)).not.toContain('rectify.no-field');
+    expect(byLabel(named, 'Kund 1044', 'rectify')).toHaveLength(1);
+  });
+});
