@@ -7,9 +7,10 @@
  */
 import type { IdentifierKind } from '../core/identity/kinds.ts';
 import { canonical, normaliseOrgnr, normalisePnr } from '../core/identity/normalise.ts';
-import type { SubjectQuery } from '../core/match/matcher.ts';
+import type { SubjectQuery, SubjectResult } from '../core/match/matcher.ts';
 import { UsageError, type Problem } from '../errors.ts';
 import { IDENTIFIER_FLAGS } from './identifier-flags.ts';
+import { warn } from './io.ts';
 
 export { IDENTIFIER_FLAGS, addIdentifierOptions } from './identifier-flags.ts';
 
@@ -49,4 +50,18 @@ export function subjectFromFlags(opts: Record<string, unknown>, id = 'subject', 
     ]);
   }
   return { query: { id, identifiers: given.map((g) => ({ kind: g.kind, value: g.value })) }, given };
+}
+
+/**
+ * Says so when an identifier the officer gave turns out to be another
+ * person's too (another person's phone typed by mistake, a family's shared
+ * e-mail): it is not followed, and what it alone reaches is only a possible
+ * match. Kinds only, never the values (they go to stderr, which is logged).
+ */
+export function warnGivenOfOthers(subject: Pick<SubjectResult, 'shared'>): void {
+  const kinds = [...new Set(subject.shared.filter((s) => s.given && s.reason === 'other-person').map((s) => s.kind))];
+  if (kinds.length === 0) return;
+  warn(
+    `the ${kinds.join(' and ')} you gave is also another person's (it sits with another personnummer or name): it was not followed, and records found only through it are possible matches. Check the identifiers before acting on the result.`,
+  );
 }

@@ -108,3 +108,19 @@ describe('ojco-dsar find', () => {
     expect(coloured.stdout).toContain('\u001b[');
   });
 });
+
+describe('find with another person\'s identifier among those given', () => {
+  it("finds all of the subject's records, grades his as possible, and warns without naming the value", () => {
+    const alone = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']);
+    // Jörgen's mobile (docs/fixture-world.md), typed next to her e-mail.
+    const mixed = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--phone', '070-174 06 47', '--json']);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const exact = (r: typeof alone) => (r.json.records as { source: string; locator: object; confidence: string }[]).filter((x) => x.confidence === 'exact').map((x) => `${x.source} ${JSON.stringify(x.locator)}`).sort();
+    expect(exact(mixed)).toEqual(exact(alone));
+    expect(exact(alone).length).toBeGreaterThan(30);
+    expect(mixed.json.shared).toContainEqual(expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true }));
+    expect(mixed.stderr).toMatch(/the phone you gave is also another person's/u);
+    expect(mixed.stderr).not.toMatch(/174 ?06 ?47|1740647/u);
+    expect(alone.stderr).not.toMatch(/you gave is also another person's/u);
+  });
+});

@@ -31,7 +31,7 @@ import { extractHtml } from '../../report/extract-html.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
 import { canPrompt, log, spinner, table, warn, writeJson, writeOut } from '../io.ts';
-import { subjectFromFlags, type GivenIdentifier } from '../subject.ts';
+import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
 import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
@@ -208,6 +208,7 @@ async function exportWith(
   spin.stop();
   warnReappeared(suppression?.hits ?? []);
   const subject = result.subjects[0]!;
+  warnGivenOfOthers(subject);
 
   // `possible` matches go in only when a person confirms them, or with --include-possible (issue #3 acceptance).
   const possible = subject.records.map((m, i) => ({ m, i })).filter(({ m }) => m.confidence === 'possible');

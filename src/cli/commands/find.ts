@@ -5,7 +5,7 @@ import { search, type SearchProgress } from '../../pipeline/search.ts';
 import { findJson } from '../../report/found.ts';
 import { canPrompt, log, spinner, writeJson, writeOut } from '../io.ts';
 import { renderFind } from '../render-find.ts';
-import { subjectFromFlags } from '../subject.ts';
+import { subjectFromFlags, warnGivenOfOthers } from '../subject.ts';
 import { formatLocator } from '../../core/record.ts';
 import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
 
@@ -44,6 +44,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   // Issue #4: a person on the suppression list back in an export; a warning, the exit code stays 0.
   if (suppression) doc.reappeared = sortedHits(suppression.hits);
   warnReappeared(suppression?.hits ?? []);
+  warnGivenOfOthers(result.subjects[0]!);
   if (opts.json) {
     writeJson(doc);
   } else {

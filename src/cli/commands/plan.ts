@@ -52,7 +52,7 @@ import { normaliseCaseId } from '../../store/rules.ts';
 import { resolveActor } from '../../store/settings.ts';
 import { canPrompt, log, spinner, table, warn, writeOut } from '../io.ts';
 import { renderPlan } from '../render-plan.ts';
-import { subjectFromFlags, type GivenIdentifier } from '../subject.ts';
+import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery, SubjectResult } from '../../core/match/matcher.ts';
 import { canonical } from '../../core/identity/normalise.ts';
 import type { StoreSession } from './case-common.ts';
@@ -457,6 +457,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     });
     spin.stop();
     const subject = result.subjects[0]!;
+    warnGivenOfOthers(subject);
 
     // `possible` matches are acted on only when a person confirms them, or with --include-possible.
     const possible = subject.records.map((m, i) => ({ m, i })).filter(({ m }) => m.confidence === 'possible');

@@ -110,13 +110,18 @@ class Facts {
   readonly addresses = new Map<string, Origin>();
   readonly ips = new Map<string, Origin>();
   readonly pnrs = new Set<string>();
+  /** The personnummer and names the officer gave: what the online phase checks conflicts against. */
+  readonly givenPnrs = new Set<string>();
+  readonly givenNameTokenSets: string[][] = [];
 
   /** Adds a folded name (`name:` key) and its diacritic-free form; false if known. */
   addName(key: string, baseKey: string, origin: Origin): boolean {
     if (this.names.has(key)) return false;
     this.names.set(key, origin);
     if (!this.baseNames.has(baseKey)) this.baseNames.set(baseKey, origin);
-    this.nameTokenSets.push(baseKey.slice('name:'.length).split(' '));
+    const tokens = baseKey.slice('name:'.length).split(' ');
+    this.nameTokenSets.push(tokens);
+    if (origin.type === 'given') this.givenNameTokenSets.push(tokens);
     return true;
   }
 }
@@ -266,6 +271,7 @@ export class Matcher {
     if (f.keys.has(key)) return;
     f.keys.set(key, origin);
     if (kind === 'pnr') f.pnrs.add(key.slice(4));
+    if (kind === 'pnr' && origin.type === 'given') f.givenPnrs.add(key.slice(4));
     if (kind === 'phone') this.phoneTails.add(phoneTail(key.slice(6)));
     this.indexKey(key, s);
     this.bump(kind);
@@ -314,11 +320,19 @@ export class Matcher {
     return true;
   }
 
-  /** Online learning: generous, so that the pass finds every candidate. */
+  /**
+   * Online learning: generous, so that the pass finds every candidate. A
+   * record conflicts only with what the officer gave: a wrong identifier
+   * among them (another person's phone) teaches that person's personnummer
+   * and name too, and checked against those the subject's own records
+   * would teach nothing, and what is reached only through them (her
+   * customer number, her CRM id) would never be read. finish() decides
+   * precision from the given identifiers alone.
+   */
   private learnOnline(recordId: string, record: SourceRecord, ids: NormalisedId[], subjects: Set<number>): void {
     for (const s of subjects) {
       const f = this.online[s]!;
-      const ev = evaluate(record, ids, f);
+      const ev = evaluate(record, ids, f, true);
       if (!ev.exact || ev.conflicts.length > 0) continue;
       const depth = Math.min(...ev.exactEvidence.map((e) => depthOf(this.originOf(f, e.key))));
       if (depth >= MAX_LINK_DEPTH) continue;
@@ -408,6 +422,10 @@ export class Matcher {
       if (o.type === 'given' && k.startsWith('email:') && isRoleEmail(k.slice(6))) {
         markShared({ kind: 'email', key: k, field: '', holder: '', scope: 'person' }, 'role-address');
       }
+    }
+    // Given identifiers that lead to different people: only one of them is the subject.
+    for (const k of givenOfOthers([...facts.keys.keys()], records)) {
+      markShared({ kind: k.slice(0, k.indexOf(':')) as IdentifierKind, key: k, field: '', holder: '', scope: 'person' }, 'other-person');
     }
     // Fixpoint: learn from exact records through non-shared keys until nothing changes.
     for (let round = 0; round < 16; round++) {
@@ -612,7 +630,8 @@ export function namesCompatible(a: string[], b: string[]): boolean {
   return contains(a, b) || contains(b, a);
 }
 
-function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluation {
+/** `givenOnly`: conflicts are with the given personnummer and names only (the online phase). */
+function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly = false): Evaluation {
   const ev: Evaluation = {
     any: false,
     exact: false,
@@ -662,7 +681,8 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluati
   if (!ev.any) return ev;
   // Conflicts: the holder that matched carries another personnummer, or
   // (for an exact match) another person's full name.
-  const subjectPnrs = f.pnrs;
+  const subjectPnrs = givenOnly ? f.givenPnrs : f.pnrs;
+  const subjectNames = givenOnly ? f.givenNameTokenSets : f.nameTokenSets;
   const matchedHolders = new Set([...ev.exactHolders, ...nameHolders]);
   for (const h of matchedHolders) {
     if (h === 'mention' || holderOf(record, h).scope === 'mention') continue;
@@ -671,12 +691,50 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts): Evaluati
       if (ev.exactHolders.has(h)) ev.conflicts.push('pnr');
       else ev.nameConflict = true;
     }
-    if (ev.exactHolders.has(h) && f.nameTokenSets.length > 0) {
+    if (ev.exactHolders.has(h) && subjectNames.length > 0) {
       const names = holderNames(ids, h);
-      if (names.length > 0 && !names.some((n) => f.nameTokenSets.some((t) => namesCompatible(n, t)))) ev.conflicts.push('name');
+      if (names.length > 0 && !names.some((n) => subjectNames.some((t) => namesCompatible(n, t)))) ev.conflicts.push('name');
     }
   }
   return ev;
+}
+
+/**
+ * The given keys that belong to another person than the rest: a phone typed
+ * from the wrong card next to the subject's e-mail. Each given key is tied
+ * to the personnummer seen on the person holders that carry it (a given
+ * personnummer to itself); keys whose personnummer overlap are one person.
+ * When the given keys make more than one person, those of the person most
+ * of them lead to are the subject's (a given personnummer weighs most; on a
+ * tie, the person the first given identifier leads to), and the others'
+ * keys are returned. Keys seen with no personnummer are never returned:
+ * nothing says whose they are.
+ */
+function givenOfOthers(givenKeys: readonly string[], records: readonly { ids: NormalisedId[] }[]): string[] {
+  if (givenKeys.length < 2) return [];
+  const pnrsOf = new Map<string, Set<string>>(givenKeys.map((k) => [k, new Set(k.startsWith('pnr:') ? [k.slice(4)] : [])]));
+  for (const r of records) {
+    for (const id of r.ids) {
+      const set = pnrsOf.get(id.key);
+      if (!set || id.kind === 'pnr' || id.scope !== 'person') continue;
+      for (const p of r.ids) if (p.kind === 'pnr' && p.holder === id.holder) set.add(p.key.slice(4));
+    }
+  }
+  const people: { keys: string[]; pnrs: Set<string>; weight: number }[] = [];
+  for (const k of givenKeys) {
+    const ps = pnrsOf.get(k)!;
+    if (ps.size === 0) continue;
+    // Every person this key's personnummer overlap with is one person with it.
+    const same = people.filter((g) => [...ps].some((p) => g.pnrs.has(p)));
+    const merged = { keys: [...same.flatMap((g) => g.keys), k], pnrs: new Set([...same.flatMap((g) => [...g.pnrs]), ...ps]), weight: same.reduce((w, g) => w + g.weight, 0) + (k.startsWith('pnr:') ? 1.5 : 1) };
+    const first = same.length > 0 ? people.indexOf(same[0]!) : people.length;
+    for (const g of same) people.splice(people.indexOf(g), 1);
+    people.splice(Math.min(first, people.length), 0, merged);
+  }
+  if (people.length < 2) return [];
+  // The heaviest; on a tie the earliest (people are kept in the order of their first given key).
+  const subject = people.reduce((best, g) => (g.weight > best.weight ? g : best));
+  return people.filter((g) => g !== subject).flatMap((g) => g.keys);
 }
 
 /** Why a followed key seen on this holder is not the subject's alone, if it is not. */

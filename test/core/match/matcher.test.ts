@@ -162,3 +162,26 @@ describe('matcher', () => {
     expect(namesCompatible(['per', 'lindqvist'], ['asa', 'lindqvist'])).toBe(false);
   });
 });
+
+describe('another person\'s identifier among the given ones', () => {
+  // The officer typed Jörgen's phone next to Märta's e-mail.
+  const jorgen = () => rec('person', [id('phone', '070-174 06 47'), id('pnr', '19121212-1212'), id('name', 'Jörgen Åkesson'), id('email', 'jorgen@x.example')]);
+  const jorgenMember = () => rec('member', [id('email', 'jorgen@x.example')]);
+  const marta = () => rec('person', [id('email', 'marta@x.example'), id('pnr', '19920728-9969'), id('name', 'Märta Öberg'), id('customerNo', '1044')]);
+  const invoice = () => rec('invoice', [id('customerNo', '1044')], { holders: { self: { scope: 'organisation' } } });
+  const given: SubjectQuery['identifiers'] = [
+    { kind: 'email', value: 'marta@x.example' },
+    { kind: 'phone', value: '070-174 06 47' },
+  ];
+
+  it("still follows the subject's own records, whichever record comes first", () => {
+    for (const order of [[jorgen(), marta(), invoice(), jorgenMember()], [marta(), jorgen(), jorgenMember(), invoice()]]) {
+      // Two passes: the invoice before her record is read again in a later round.
+      const r = one(given, order, 2);
+      expect(graded(r)).toEqual(['invoice:exact', 'person:exact', 'person:possible']);
+      // His record is reached only through the wrong phone: possible, and the phone is reported as another person's.
+      expect(r.records.find((x) => x.confidence === 'possible')!.conflicts).toContain('shared-identifier');
+      expect(r.shared).toContainEqual(expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true }));
+    }
+  });
+});
