@@ -81,6 +81,10 @@ export async function readRequests(file: SourceFile): Promise<BatchRequest[]> {
       const line = row.locator.line ?? row.locator.row;
       const cell = (c: string): string => (row.values[row.header.findIndex((h) => h.trim() === c)] ?? '').trim();
       const rowProblems: string[] = [];
+      // A shifted or cut row would put values under the wrong column. (A spreadsheet leaves empty trailing cells out.)
+      const xlsx = file.rel.toLowerCase().endsWith('.xlsx');
+      const surplus = row.values.slice(row.header.length).some((v) => String(v ?? '').trim() !== '');
+      if (surplus || (!xlsx && row.values.length !== row.header.length)) rowProblems.push(`the row has ${row.values.length} fields and the header ${row.header.length}`);
       const parsed = RowSchema.safeParse({ id: cell('id'), type: cell('type'), received: cell('received') });
       if (!parsed.success) for (const i of parsed.error.issues) rowProblems.push(i.message);
       const identifiers: BatchRequest['identifiers'] = [];
@@ -94,7 +98,8 @@ export async function readRequests(file: SourceFile): Promise<BatchRequest[]> {
       }
       if (identifiers.length === 0 && !rowProblems.some((p) => p.includes('valid'))) rowProblems.push('no identifier: fill in at least one of email, phone, pnr, orgnr, name, customer_no, ga_client_id');
       if (parsed.success && ids.has(parsed.data.id)) rowProblems.push(`id ${parsed.data.id} is used by an earlier row`);
-      for (const m of rowProblems) problems.push({ code: 'batch.row', message: `${where}: ${m}`, file: file.rel, ...(line ? { line } : {}) });
+      // The file and line go with the problem; only a sheet's row says where in the message.
+      for (const m of rowProblems) problems.push({ code: 'batch.row', message: line && !row.locator.sheet ? m : `${where}: ${m}`, file: file.rel, ...(line ? { line } : {}) });
       if (parsed.success && rowProblems.length === 0) {
         ids.add(parsed.data.id);
         out.push({ ...parsed.data, identifiers, where });

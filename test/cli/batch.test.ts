@@ -207,6 +207,26 @@ describe('ojco-dsar batch', () => {
     const x = cli(['batch', 'extra.csv', '--config', CONFIG, '--out', 'out2', '--json'], { cwd: dir });
     expect(x.code).toBe(2);
     expect(x.json.error.problems[0].message).toContain('unknown column(s): comment');
+
+    // A row shifted by a stray comma, or cut short, is refused, with its line once (not the line in the message too).
+    writeFileSync(path.join(dir, 'shifted.csv'), `${HEADER}\nR-1,access,2026-11-20,a@b.example,,,,,,,extra\nR-2,access,2026-11-20,a@b.example,,,,,\nR-3,access,2026-11-20,a@b.example,,,,,,\n`);
+    const sh = cli(['batch', 'shifted.csv', '--config', CONFIG, '--out', 'out3', '--json'], { cwd: dir });
+    expect(sh.code).toBe(2);
+    expect(sh.json.error.problems).toEqual([
+      expect.objectContaining({ line: 2, message: 'the row has 11 fields and the header 10' }),
+      expect.objectContaining({ line: 3, message: 'the row has 9 fields and the header 10' }),
+    ]);
+    const human = cli(['batch', 'shifted.csv', '--config', CONFIG, '--out', 'out3'], { cwd: dir });
+    expect(human.stderr).toContain('shifted.csv:2: the row has 11 fields');
+    expect(human.stderr).not.toContain('shifted.csv:2: shifted.csv:2');
+  });
+
+  it('warns about a request received after today, as case open does', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'future.csv'), `${HEADER}\nR-1,access,2026-12-30,marta.oberg@mail.example,,,,,,\n`);
+    const r = cli(['batch', 'future.csv', '--config', CONFIG, '--out', 'out', '--format', 'json', '--json'], { cwd: dir, env: { SOURCE_DATE_EPOCH: '1795000000' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/future\.csv:2: received 2026-12-30 is after today \(2026-11-18\)/u);
   });
 
   it('will not run twice into one folder, and resumes only with the same inputs', () => {

@@ -37,7 +37,7 @@ import { readRequests, type BatchRequest } from '../../batch/requests.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
 import { parseIsoDate } from '../../core/law/dates.ts';
 import { neutraliseFormula } from '../../io/output.ts';
-import { log, spinner, table, writeJson, writeOut } from '../io.ts';
+import { log, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
 import { renderExtract } from './export.ts';
 import type { Register } from '../../register/schema.ts';
@@ -421,6 +421,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   });
   const reqFile = { abs: s.requestsFile, rel: path.relative(cwd, s.requestsFile) || path.basename(s.requestsFile), size: requestsBytes.length };
   const requests = await readRequests(reqFile);
+  // As `case open` says of --received: a request cannot have reached us after today.
+  const today = todayInStockholm(now);
+  for (const r of requests) if (r.received > today) warn(`${r.where}: received ${r.received} is after today (${today}); check it`);
   const config = await loadConfig(opts.config as string | undefined, cwd);
   const { register } = await loadConfigRegister(config, cwd);
 
