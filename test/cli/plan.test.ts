@@ -463,6 +463,28 @@ describe('rectify, restrict, withdraw-consent', () => {
 
 describe('--case', () => {
   it(
+    "refuses a case about someone else (nothing written or attached), and warns about a case of another type",
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const home = path.join(cwd, 'home');
+      const id = run(['case', 'open', '--type', 'erasure', '--email', PERSONAS[0].email, '--received', '2025-05-02', '--home', home, '--json'], cwd).json.id as string;
+      const other = run(['restrict', '--config', CONFIG, '--email', PERSONAS[1].email, '--ground', 'a', '--as-of', AS_OF, '--home', home, '--case', id, '--json', '--yes'], cwd);
+      expect(other.code).toBe(2);
+      expect(other.json.error.problems[0].code).toBe('case.subject');
+      expect(readdirSync(cwd).filter((f) => f.startsWith('plan-'))).toEqual([]);
+      const x = run(['export', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--case', id, '--out', 'extract', '--json', '--yes'], cwd);
+      expect(x.code).toBe(2);
+      expect(existsSync(path.join(cwd, 'extract'))).toBe(false);
+      expect(run(['case', 'show', id, '--home', home, '--json'], cwd).json.attachments).toEqual([]);
+      // Her own case, of another type: a warning.
+      const mine = run(['restrict', '--config', CONFIG, '--email', PERSONAS[0].email, '--ground', 'a', '--as-of', AS_OF, '--home', home, '--case', id, '--json', '--yes'], cwd);
+      expect(mine.code, mine.stderr).toBe(0);
+      expect(mine.stderr).toMatch(new RegExp(`case ${id} is a request of type erasure, and this is a plan \\(restriction\\)`, 'u'));
+    },
+    T,
+  );
+
+  it(
     'erase and export attach their files to the case and log the events; case verify still passes',
     () => {
       const cwd = tempDir('ojco-plan-');

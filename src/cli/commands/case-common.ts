@@ -3,9 +3,13 @@
  * and nowhere in src/core or src/store), date flags, Swedish date wording,
  * and opening the case store with its settings.
  */
+import type { IdentifierKind } from '../../core/identity/kinds.ts';
+import { canonical } from '../../core/identity/normalise.ts';
 import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
+import type { SubjectResult } from '../../core/match/matcher.ts';
 import { UsageError, type Problem } from '../../errors.ts';
 import type { CaseStore } from '../../store/cases.ts';
+import type { RequestType } from '../../store/rules.ts';
 import type { CaseSettings } from '../../store/settings.ts';
 import { warn } from '../io.ts';
 
@@ -123,4 +127,33 @@ export async function requireCaseForOutputs(store: CaseStore, raw: unknown): Pro
     throw new UsageError(`case ${id} is ${c.purgedOn ? 'purged' : 'closed'}`, [{ code: 'case.closed', message: `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}; it takes no more outputs` }]);
   }
   return id;
+}
+
+/**
+ * Before outputs go into a case (`--case`), after the search: the case must
+ * be about this person, or the file would land in someone else's evidence
+ * (exit 2, nothing written). A case opened with one of the identifiers this
+ * person was found by, given or learned, is; a case with only a name or an
+ * address cannot be told apart, and passes. A case opened for another kind
+ * of request gets a warning: one request may well lead to another.
+ */
+export function checkCaseFits(store: CaseStore, caseId: string, subject: Pick<SubjectResult, 'knownBy'>, expected: readonly RequestType[], what: string): void {
+  const c = store.getCase(caseId, { withSubject: true });
+  const known = new Set(subject.knownBy.map((k) => `${k.kind}:${k.value}`));
+  const strong = (c.subject?.identifiers ?? []).filter((i) => i.kind !== 'name' && i.kind !== 'address');
+  const isTheirs = (i: { kind: string; value: string }): boolean => {
+    const v = canonical(i.kind as IdentifierKind, i.value);
+    return v !== undefined && known.has(`${i.kind}:${v}`);
+  };
+  if (strong.length > 0 && !strong.some(isTheirs)) {
+    throw new UsageError(`case ${caseId} is about someone else`, [
+      {
+        code: 'case.subject',
+        message: `none of the identifiers case ${caseId} was opened with is one this person was found by: nothing was written or attached; check the case id (or add the identifier to the search)`,
+      },
+    ]);
+  }
+  if (!expected.some((t) => c.types.includes(t))) {
+    warn(`case ${caseId} is a request of type ${c.types.join(', ')}, and this is ${what}: check that the case is the right one`);
+  }
 }

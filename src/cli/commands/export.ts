@@ -209,6 +209,10 @@ async function exportWith(
   warnReappeared(suppression?.hits ?? []);
   const subject = result.subjects[0]!;
   warnGivenOfOthers(subject);
+  if (session && caseId) {
+    const { checkCaseFits } = await import('./case-common.ts');
+    checkCaseFits(session.store, caseId, subject, ['access', 'portability'], 'a register extract (access)');
+  }
 
   // `possible` matches go in only when a person confirms them, or with --include-possible (issue #3 acceptance).
   const possible = subject.records.map((m, i) => ({ m, i })).filter(({ m }) => m.confidence === 'possible');

@@ -48,7 +48,7 @@ import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts
 import { assertWritable, sha256 } from '../../io/output.ts';
 import { search } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
-import { normaliseCaseId } from '../../store/rules.ts';
+import { normaliseCaseId, type RequestType } from '../../store/rules.ts';
 import { resolveActor } from '../../store/settings.ts';
 import { canPrompt, log, spinner, table, warn, writeOut } from '../io.ts';
 import { renderPlan } from '../render-plan.ts';
@@ -102,6 +102,16 @@ function problemsOf(e: unknown): Problem[] {
   if (isUserError(e)) return e.problems.length > 0 ? e.problems : [{ code: 'usage', message: e.message }];
   throw e;
 }
+
+/** The request types a plan answers: `--case` warns about a case of another type. */
+const CASE_TYPES: Record<Exclude<PlanCommandName, 'sweep'>, RequestType[]> = {
+  erase: ['erasure'],
+  rectify: ['rectification'],
+  restrict: ['restriction'],
+  object: ['objection'],
+  // A withdrawal of consent is often sent as an objection, or together with an erasure request.
+  'withdraw-consent': ['objection', 'erasure'],
+};
 
 /** Validates every flag and reports all problems at once (exit 2). */
 export function planSettings(command: PlanCommandName, opts: Record<string, unknown>, cwd: string, today: string): PlanSettings {
@@ -458,6 +468,10 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     spin.stop();
     const subject = result.subjects[0]!;
     warnGivenOfOthers(subject);
+    if (session && caseId) {
+      const { checkCaseFits } = await import('./case-common.ts');
+      checkCaseFits(session.store, caseId, subject, CASE_TYPES[command], `a plan (${s.kind})`);
+    }
 
     // `possible` matches are acted on only when a person confirms them, or with --include-possible.
     const possible = subject.records.map((m, i) => ({ m, i })).filter(({ m }) => m.confidence === 'possible');
