@@ -182,7 +182,7 @@ export function extractHtml(x: Extract): Buffer {
       const dated = g.records.filter((r) => r.retention.retainUntil);
       const rows = dated.length
         ? `<table>${headerRow([tr(lang, 'record'), tr(lang, 'retainUntil'), tr(lang, 'deletableFrom')])}<tbody>${dated
-            .map((r) => `<tr><td>${esc(recordName(lang, r))}</td><td>${esc(r.retention.retainUntil ?? '')}</td><td>${esc(r.retention.deletableFrom ?? '')}</td></tr>`)
+            .map((r) => `<tr><td>${esc(recordName(lang, r))}</td><td>${esc(r.retention.retainUntil ?? '')}${r.retention.overdue ? ` (${esc(tr(lang, 'overdue'))})` : ''}</td><td>${esc(r.retention.deletableFrom ?? '')}</td></tr>`)
             .join('')}</tbody></table>`
         : '';
       return `<h3>${gTitle(g)}</h3>\n<p>${esc(g.first.retention.text)}</p>${rows}`;
@@ -265,7 +265,7 @@ export function extractHtml(x: Extract): Buffer {
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';
-          const retain = r.retention.retainUntil ? ` · ${t('retainUntil')} ${esc(r.retention.retainUntil)}` : '';
+          const retain = r.retention.retainUntil ? ` · ${t('retainUntil')} ${esc(r.retention.retainUntil)}${r.retention.overdue ? ` (${t('overdue')})` : ''}` : '';
           return `<article class="record">
 <h3>${esc(recordName(lang, r))}</h3>
 <p class="record-meta">${esc(r.categoryText)} · ${esc(confidenceText(lang, r.confidence))} · ${esc(locatorText(lang, r.locator))}${retain}</p>

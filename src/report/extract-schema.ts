@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 
-export const EXTRACT_SCHEMA_VERSION = '1.0.0';
+export const EXTRACT_SCHEMA_VERSION = '1.1.0';
 
 const Lang = z.enum(['sv', 'en']);
 
@@ -49,6 +49,7 @@ export const ExtractRecordSchema = z.object({
       rule: z.string().optional(),
       retainUntil: z.string().optional().describe('The last day the record is kept (BF-1), YYYY-MM-DD'),
       deletableFrom: z.string().optional(),
+      overdue: z.boolean().optional().describe('true: retainUntil is before asOf, the data is held past its retention and is due for deletion (Art. 5(1)(e))'),
     })
     .describe('Art. 15(1)(d)'),
   origin: Labelled.describe('Art. 15(1)(g): where the data came from'),

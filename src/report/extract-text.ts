@@ -69,6 +69,10 @@ export const TEXT = {
   retentionRule: { sv: 'Regel', en: 'Rule' },
   retainUntil: { sv: 'Sparas t.o.m.', en: 'Kept until' },
   deletableFrom: { sv: 'Raderas från', en: 'Deleted from' },
+  overdue: {
+    sv: 'lagringstiden har gått ut och uppgifterna ska raderas',
+    en: 'the retention period has ended and the data is due for deletion',
+  },
   retentionPerRecord: {
     sv: 'För varje post nedan anges regeln och, där regeln ger ett datum, den sista dagen posten sparas.',
     en: 'For each record below, the rule is given and, where the rule gives a date, the last day the record is kept.',

@@ -208,6 +208,8 @@ export function buildExtract(input: ExtractInput): Extract {
       const latest = latestBookkeeping.get(src.connector);
       if (latest) retention = { ...retention, retainUntil: latest };
     }
+    // Still held after its last day (Art. 5(1)(e)): the extract tells the truth, and says the data is due for deletion.
+    if (retention.retainUntil && retention.retainUntil < input.asOf) retention = { ...retention, overdue: true };
     const red = MAIL_CATEGORIES.has(cat) && !input.includeThirdParties ? redact(m, lang, staff, subjectEmails) : { fields: deepClone(m.record.fields), redactions: [] };
     const out: ExtractRecord = {
       source: src.name,

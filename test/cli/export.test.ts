@@ -232,3 +232,24 @@ describe('acceptance: the extract holds what find reports as exact or probable, 
     });
   }
 });
+
+describe('export of records held past their retention', () => {
+  it('marks them overdue in the extract and warns the officer, by count only', () => {
+    const full = path.join(FIXTURES, 'ojco-dsar.config.yaml');
+    const at = (asOf: string): { run: Run; overdue: number } => {
+      const out = tmp();
+      const run = cli(['export', '--config', full, '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', asOf, '--format', 'json', '--json']);
+      const file = readdirSync(out).find((f) => f.endsWith('.json'))!;
+      const doc = JSON.parse(readFileSync(path.join(out, file), 'utf8')) as { records: { retention: { overdue?: boolean } }[] };
+      return { run, overdue: doc.records.filter((r) => r.retention.overdue).length };
+    };
+    const then = at(AS_OF);
+    expect(then.run.code, then.run.stderr).toBe(0);
+    expect(then.overdue).toBe(0);
+    expect(then.run.stderr).not.toContain('after their retention ended');
+    const later = at('2040-01-01');
+    expect(later.overdue).toBeGreaterThan(0);
+    expect(later.run.stderr).toContain(`${later.overdue} record(s) are still held after their retention ended`);
+    expect(later.run.stderr).not.toMatch(/marta/iu);
+  }, 120_000);
+});

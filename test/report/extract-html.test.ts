@@ -93,3 +93,24 @@ describe('the HTML letter', () => {
     expect(h).not.toContain('class="system"');
   });
 });
+
+describe('a record held past its retention', () => {
+  it('is marked overdue from the day after its last day, and the letter says it is due for deletion', async () => {
+    const now = await sampleExtract('sv');
+    const dated = now.records.filter((r) => r.retention.retainUntil);
+    expect(dated.length).toBeGreaterThan(0);
+    // Every date the sample gives lies after its asOf: nothing is overdue.
+    expect(now.records.some((r) => r.retention.overdue)).toBe(false);
+    expect(String(extractHtml(now))).not.toContain('lagringstiden har gått ut');
+    const last = dated.map((r) => r.retention.retainUntil!).sort()[0]!;
+    // On the last day it is still kept; the day after, it is overdue.
+    const onTheDay = await sampleExtract('sv', last);
+    expect(onTheDay.records.filter((r) => r.retention.retainUntil === last).every((r) => !r.retention.overdue)).toBe(true);
+    const dayAfter = new Date(`${last}T00:00:00Z`);
+    dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+    const later = await sampleExtract('en', dayAfter.toISOString().slice(0, 10));
+    const overdue = later.records.filter((r) => r.retention.overdue);
+    expect(overdue.map((r) => r.retention.retainUntil)).toEqual(later.records.filter((r) => r.retention.retainUntil === last).map(() => last));
+    expect(String(extractHtml(later))).toContain('the retention period has ended and the data is due for deletion');
+  });
+});

@@ -169,13 +169,13 @@ export const RECORDS: MatchedRecord[] = [
 export const GENERATED_AT = '2025-05-16T08:30:00.000Z';
 export const AS_OF = '2025-05-16';
 
-export async function sampleExtract(lang: ExtractLang = 'sv'): Promise<Extract> {
+export async function sampleExtract(lang: ExtractLang = 'sv', asOf = AS_OF): Promise<Extract> {
   const { register } = await loadRegister();
   return buildExtract({
     register,
     lang,
     generatedAt: GENERATED_AT,
-    asOf: AS_OF,
+    asOf,
     fiscalYear: { start: '01-01' },
     subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
     records: RECORDS,

@@ -266,6 +266,10 @@ async function exportWith(
   });
   // A failure here is a bug in the builder (ExtractSchemaError, exit 70), checked even when JSON is not asked for.
   validateExtract(extract);
+  const overdue = extract.records.filter((r) => r.retention.overdue).length;
+  if (overdue > 0) {
+    warn(`${overdue} record(s) are still held after their retention ended (retainUntil before ${extract.asOf}): the extract says so, and they are due for deletion (erase; sweep for what a plan kept)`);
+  }
 
   const rendered = await renderExtract(extract, s.formats, s.outDir);
   await assertWritable(rendered.map((r) => r.file), s.force, cwd);
