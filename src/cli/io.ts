@@ -50,7 +50,8 @@ export interface Spinner {
 
 /** An ora spinner on stderr when it is a TTY; otherwise nothing. */
 export async function spinner(text: string, enabled: boolean): Promise<Spinner> {
-  if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  // A terminal that reports no width (a pty of 0 columns): ora divides by it and clears lines without end.
+  if (!enabled || !process.stderr.isTTY || !(process.stderr.columns > 0)) return { update: () => {}, stop: () => {} };
   const { default: ora } = await import('ora');
   const s = ora({ text, stream: process.stderr, isEnabled: true }).start();
   return {

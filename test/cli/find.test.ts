@@ -3,6 +3,7 @@
  * exit codes, and what goes to stdout and stderr.
  */
 import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
@@ -122,5 +123,18 @@ describe('find with another person\'s identifier among those given', () => {
     expect(mixed.stderr).toMatch(/the phone you gave is also another person's/u);
     expect(mixed.stderr).not.toMatch(/174 ?06 ?47|1740647/u);
     expect(alone.stderr).not.toMatch(/you gave is also another person's/u);
+  });
+});
+
+describe('a terminal that reports no width', () => {
+  // `script` gives the run a pty; `stty cols 0` is what some CI runners and serial consoles report.
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasScript)('gets no spinner (ora cleared lines without end at 0 columns) and finishes', () => {
+    const bin = path.join(ROOT, 'bin/ojco-dsar.js');
+    const cmd = `stty cols 0; ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} find --config ${CONFIG} --email marta.oberg@mail.example --json`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024, input: '' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.length).toBeLessThan(1_000_000);
+    expect(r.stdout).toContain('"records"');
   });
 });

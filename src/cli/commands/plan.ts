@@ -273,7 +273,7 @@ function cancelled(e: unknown): never {
  */
 async function review(plan: Plan, actor: string, titles: ReadonlyMap<string, string>): Promise<Plan | undefined> {
   const { checkbox, confirm } = await import('@inquirer/prompts');
-  writeOut(renderPlan(plan, titles, { width: process.stdout.columns ?? 160 }));
+  writeOut(renderPlan(plan, titles, { width: process.stdout.columns || 160 }));
   let reviewed = plan;
   const primaries = plan.actions.filter((a) => a.primary);
   try {
@@ -545,7 +545,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     const issued = await issue(plan, s, session, caseId, titles, secret ? phoneTailsOf(plan, subject, secret) : undefined);
     if (s.json) process.stdout.write(serialisePlan(plan));
     else {
-      if (!shown) writeOut(renderPlan(plan, titles, { width: process.stdout.columns ?? 160 }));
+      if (!shown) writeOut(renderPlan(plan, titles, { width: process.stdout.columns || 160 }));
       report(plan, s, issued, cwd, session?.store.home, caseId);
     }
     if (result.skipped.length > 0) {
@@ -605,7 +605,7 @@ async function runSweep(s: PlanSettings, opts: Record<string, unknown>, cwd: str
     const issued = await issue(plan, s, session, caseId, new Map());
     if (s.json) process.stdout.write(serialisePlan(plan));
     else {
-      if (!shown) writeOut(renderPlan(plan, new Map(), { width: process.stdout.columns ?? 160 }));
+      if (!shown) writeOut(renderPlan(plan, new Map(), { width: process.stdout.columns || 160 }));
       report(plan, s, issued, cwd, session.store.home, caseId);
     }
     return ExitCode.Ok;
