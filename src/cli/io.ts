@@ -75,3 +75,8 @@ export function table(rows: string[][], opts: { indent?: number } = {}): string 
     .map((r) => pad + r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c)))).join('  '))
     .join('\n');
 }
+
+/** The files a search could not read, one line each with where and why (file and line, never a value), to stderr. */
+export function logSkipped(skipped: readonly { source: string; file?: string; line?: number; message: string }[]): void {
+  for (const s of skipped) log(`  ✖ ${s.source}: ${s.file ?? ''}${s.line ? `:${s.line}` : ''} — ${s.message}`);
+}

@@ -51,7 +51,7 @@ export async function assertWritable(files: string[], force: boolean, displayBas
   if (taken.length > 0) {
     throw new UsageError(
       'output files already exist',
-      taken.map((f) => ({ code: 'output.exists', message: `${path.relative(displayBase, f) || f} exists; pass --force to overwrite it`, file: path.relative(displayBase, f) || f })),
+      taken.map((f) => ({ code: 'output.exists', message: 'the file exists; pass --force to overwrite it', file: path.relative(displayBase, f) || f })),
     );
   }
 }

@@ -253,3 +253,13 @@ describe('export of records held past their retention', () => {
     expect(later.run.stderr).not.toMatch(/marta/iu);
   }, 120_000);
 });
+
+describe('export with a file it cannot read', () => {
+  it('names the file and line on the terminal, as find does (exit 3)', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `sources:\n  - name: nl\n    connector: newsletter\n    path: ${path.join(FIXTURES, 'bad/csv-truncated-row')}\n  - name: good\n    connector: newsletter\n    path: ${path.join(FIXTURES, 'newsletter/nyhetsbrev')}\n`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--out', path.join(dir, 'out'), '--as-of', AS_OF]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/✖ nl: .*subscribed_members_export_5c0e2f\.csv:\d+ — /u);
+  });
+});
