@@ -13,13 +13,20 @@ import { caseCommand } from './commands/case-definitions.ts';
 import { deadlineCommand } from './commands/deadline-definition.ts';
 import { planCommands } from './commands/plan-definitions.ts';
 
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0   finished (found or not)
-  1   a check found problems (check, case list --fail-on-overdue, case verify)
-  2   usage or config error; every problem is listed
-  3   one or more sources could not be read; the others were still searched
-  70  internal error (a bug in ojco-dsar; please report it)`;
+const EXIT_CODE_TEXT: Record<number, string> = {
+  0: 'finished (found or not)',
+  1: 'a check found problems (check, case list --fail-on-overdue, case verify)',
+  2: 'usage or config error; every problem is listed',
+  3: 'one or more sources could not be read; the others were still searched',
+  70: 'internal error (a bug in ojco-dsar; please report it)',
+};
+
+/** The exit codes a command can end with, for its --help (README, "Exit codes"). */
+export function exitCodesHelp(codes: readonly number[] = [0, 1, 2, 3, 70]): string {
+  return `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)} ${EXIT_CODE_TEXT[c]}`).join('\n')}`;
+}
+
+export const EXIT_CODES_HELP = exitCodesHelp();
 
 export interface CommonOptions {
   config?: string;
@@ -91,7 +98,7 @@ is checked for identifiers on it (keyed hashes; the values are never printed). A
 is a person erased (or who objected to marketing) who is back in an export: it is
 listed under "reappeared" and warned about on stderr, naming the plan and the case.
 The exit code stays 0: it is a warning, not a failure of the search.
-${EXIT_CODES_HELP}`,
+${exitCodesHelp([0, 2, 3, 70])}`,
         ),
     ),
   ).action(lazy(() => import('./commands/find.ts')));
@@ -131,7 +138,7 @@ JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ]
   "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included" },
   "searched": [...], "notRead": [ { "source", "file", "line", "reason" } ],
   "case"?: { "id", "attachments": [n] }, "reappeared"?: [...] (as in find) }
-${EXIT_CODES_HELP}`,
+${exitCodesHelp([0, 2, 3, 70])}`,
           ),
       ),
     ).action(lazy(() => import('./commands/export.ts'))),
@@ -243,7 +250,7 @@ guesses, and marks each guess in the file for you to review.
 
 JSON (--json): { "config", "sha256", "sources": [ { "name", "connector", "path", "format"?, "guessedFields" } ],
   "leftOut": [ { "path", "reason" } ] }
-${EXIT_CODES_HELP}`,
+${exitCodesHelp([0, 2, 70])}`,
       )
       .action(lazy(() => import('./commands/init.ts'))),
   );

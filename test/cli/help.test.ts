@@ -63,6 +63,18 @@ describe('--help of every command', () => {
     expect(codes, what).toContain(70);
     for (const c of codes) expect(KNOWN_CODES.has(c), `${what}: exit code ${c} is not in src/errors.ts`).toBe(true);
   });
+
+  // The README's table of which command can end with which code; a command's --help lists its own.
+  it.each([
+    ['find', [0, 2, 3, 70]],
+    ['export', [0, 2, 3, 70]],
+    ['batch', [0, 2, 3, 70]],
+    ['init', [0, 2, 70]],
+    ['connectors', [0, 2, 70]],
+    ['check', [0, 1, 2, 70]],
+  ])('ojco-dsar %s --help lists exactly the codes it can end with', (name, expected) => {
+    expect([...new Set(exitCodesIn(cli([name, '--help'], { cwd }).stdout))].sort((a, b) => a - b)).toEqual(expected);
+  });
 });
 
 describe('README', () => {
