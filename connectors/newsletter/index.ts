@@ -193,7 +193,10 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
     const missing = Object.entries(cols).filter(([, name]) => name && c.find(name) < 0);
     if (!cols.email || c.find(cols.email) < 0) {
       throw new SourceReadError(
-        `the e-mail column ${cols.email ? `"${cols.email}" ` : ''}is not in the header; set options.columns.email or options.preset`,
+        cols.email
+          ? `the e-mail column "${cols.email}" is not in the header; set options.columns.email or options.preset`
+          : // Not a Mailchimp export by its name and columns (*_members_export_*.csv, LEID, EUID), and nothing says which column holds the address.
+            'the file is not recognised as a Mailchimp export (by its name and columns) and no e-mail column is set: set options.columns.email to the header name of the address column, or options.preset',
         { file: file.rel, line: 1, code: 'newsletter.no-email-column' },
       );
     }

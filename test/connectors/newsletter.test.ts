@@ -82,3 +82,21 @@ describe('newsletter connector: real pipeline on its fixtures', () => {
     expect(await detect('apsis/profiles-export.csv')).toBe('mapped-csv');
   });
 });
+
+describe('a member list that is not recognised as Mailchimp', () => {
+  it('says so, and that the e-mail column must be set, instead of claiming the column is missing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-nl-'));
+    writeFileSync(path.join(dir, 'members.csv'), 'Email Address,First Name\nx@example.se,X\n');
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: nl\n    connector: newsletter\n    path: members.csv\n');
+    const d = await find(path.join(dir, 'c.yaml'), { email: ['x@example.se'] });
+    expect(d.skipped).toEqual([expect.objectContaining({ code: 'newsletter.no-email-column', line: 1 })]);
+    expect(d.skipped[0]!.message).toMatch(/not recognised as a Mailchimp export .*set options\.columns\.email/u);
+    // Told which column holds the address, it reads the file.
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: nl\n    connector: newsletter\n    path: members.csv\n    options:\n      columns:\n        email: Email Address\n');
+    const ok = await find(path.join(dir, 'c.yaml'), { email: ['x@example.se'] });
+    expect(ok.skipped).toEqual([]);
+    expect(ok.records.length).toBe(1);
+  });
+});
