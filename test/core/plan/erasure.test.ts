@@ -24,6 +24,8 @@ import {
   vismaCustomer,
   vismaInvoice,
   vismaLedgerItem,
+  LINDQVIST_BYGG,
+  sharedAddressCard,
   type Customer,
 } from './helpers.ts';
 
@@ -423,21 +425,8 @@ describe('a sole trader: the company record stays while a kept deal refers to it
 
 describe('a company card that shares the person\'s address', () => {
   it('clears the contact person\'s fields only: the company\'s number and org.nr stay', async () => {
-    const company: Customer = {
-      guid: 'c-1042',
-      no: '1042',
-      name: 'Lindqvist Bygg AB',
-      mobile: '040-628 04 10',
-      pnr: '556987-6542',
-      street: 'Storgatan 14',
-      postcode: '252 21',
-      city: 'Helsingborg',
-      company: { contactName: 'Åsa Lindqvist', contactEmail: 'asa@lindqvistbygg.example', contactMobile: '070-174 06 05' },
-    };
-    const card = match(SRC.visma, vismaCustomer(company, 1), { holders: ['contact'] });
-    // The card also matched on the company's address, which Åsa's CRM record holds too.
-    card.evidence.push({ kind: 'address', field: 'InvoiceAddress1', holder: 'self', via: 'address', key: 'address:storgatan 14|25221' });
-    const plan = await erase([card, match(SRC.visma, vismaInvoice(company, '2025041', '2025-03-01', 1), { holders: ['customer'] })]);
+    const card = sharedAddressCard();
+    const plan = await erase([card, match(SRC.visma, vismaInvoice(LINDQVIST_BYGG, '2025041', '2025-03-01', 1), { holders: ['customer'] })]);
     const fields = Object.keys(primaryOf(plan, 'Kund 1042').fields ?? {});
     expect(fields).not.toContain('MobilePhone');
     expect(fields).not.toContain('CorporateIdentityNumber');

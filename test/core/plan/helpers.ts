@@ -186,6 +186,29 @@ export function vismaCustomer(c: Customer, row: number): SourceRecord {
   };
 }
 
+/**
+ * Lindqvist Bygg AB, a company customer whose contact person is Åsa, and
+ * whose invoice address is also on her own CRM record (she works there).
+ */
+export const LINDQVIST_BYGG: Customer = {
+  guid: 'c-1042',
+  no: '1042',
+  name: 'Lindqvist Bygg AB',
+  mobile: '040-628 04 10',
+  pnr: '556987-6542',
+  street: 'Storgatan 14',
+  postcode: '252 21',
+  city: 'Helsingborg',
+  company: { contactName: 'Åsa Lindqvist', contactEmail: 'asa@lindqvistbygg.example', contactMobile: '070-174 06 05' },
+};
+
+/** Its customer card matched through Åsa's e-mail as its contact, and through the shared address on the company's own part. */
+export function sharedAddressCard(): MatchedRecord {
+  const m = match(SRC.visma, vismaCustomer(LINDQVIST_BYGG, 1), { holders: ['contact'] });
+  m.evidence.push({ kind: 'address', field: 'InvoiceAddress1', holder: 'self', via: 'address', key: 'address:storgatan 14|25221' });
+  return m;
+}
+
 export function vismaInvoice(c: Customer, no: string, date: string, row: number, extra: { paymentDate?: string; yourReference?: string } = {}): SourceRecord {
   const isCompany = !!c.company;
   const fields: Record<string, unknown> = {

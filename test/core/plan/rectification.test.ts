@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { PlanInputError, planRectification, planRestriction, type FieldDiff, type Plan, type PlanInput } from '../../../src/core/plan/index.ts';
 import type { MatchedRecord } from '../../../src/core/match/matcher.ts';
-import { SOURCES, SRC, limeHistory, limePerson, mailchimpMember, match, register, vismaCustomer, vismaInvoice, type Customer } from './helpers.ts';
+import { SOURCES, SRC, limeHistory, limePerson, mailchimpMember, match, register, sharedAddressCard, vismaCustomer, vismaInvoice, type Customer } from './helpers.ts';
 
 const marta: Customer = { guid: 'c-1044', no: '1044', name: 'Märta Öberg', email: 'marta.oberg@mail.example', mobile: '0701740633', street: 'Södra Storgatan 7', postcode: '252 23', city: 'Helsingborg' };
 
@@ -130,27 +130,8 @@ describe('restriction (Art. 18, RS-1)', () => {
 });
 
 describe('rectification touches only what is the subject\'s own', () => {
-  // Åsa is the contact person of a company customer whose invoice address is also hers (she works there).
-  const company: Customer = {
-    guid: 'c-1042',
-    no: '1042',
-    name: 'Lindqvist Bygg AB',
-    mobile: '040-628 04 10',
-    pnr: '556987-6542',
-    street: 'Storgatan 14',
-    postcode: '252 21',
-    city: 'Helsingborg',
-    company: { contactName: 'Åsa Lindqvist', contactEmail: 'asa@lindqvistbygg.example', contactMobile: '070-174 06 05' },
-  };
-  function companyMatch(): MatchedRecord {
-    const m = match(SRC.visma, vismaCustomer(company, 1), { holders: ['contact'] });
-    // Matched also by the shared address, on the company's own part of the card.
-    m.evidence.push({ kind: 'address', field: 'InvoiceAddress1', holder: 'self', via: 'address', key: 'address:storgatan 14|25221' });
-    return m;
-  }
-
   it('changes the contact person\'s fields of a company card, never the company\'s own number', async () => {
-    const plan = planRectification(await input([companyMatch()]), [{ field: 'phone', value: '070-174 06 99' }]);
+    const plan = planRectification(await input([sharedAddressCard()]), [{ field: 'phone', value: '070-174 06 99' }]);
     expect(byLabel(plan, 'Kund 1042', 'rectify')[0]!.fields).toEqual({ ContactPersonMobile: { from: '070-174 06 05', to: '070-174 06 99' } });
   });
 
