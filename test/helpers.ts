@@ -10,10 +10,16 @@ export const FIXTURES = path.join(ROOT, 'fixtures');
 
 export type Flags = Partial<Record<'email' | 'phone' | 'pnr' | 'orgnr' | 'name' | 'customerNo' | 'ip' | 'gaClientId' | 'address' | 'userId', string[]>>;
 
-export async function find(configPath: string, flags: Flags, opts: { cacheBytes?: number } = {}): Promise<FindJson & { result: SearchResult }> {
+export async function find(configPath: string, flags: Flags, opts: { cacheBytes?: number; prefilter?: boolean } = {}): Promise<FindJson & { result: SearchResult }> {
   const config = await loadConfig(configPath, ROOT);
   const { query, given } = subjectFromFlags(flags as Record<string, unknown>);
-  const result = await search({ sources: config.sources, baseDir: config.baseDir, subjects: [query], ...(opts.cacheBytes !== undefined ? { cacheBytes: opts.cacheBytes } : {}) });
+  const result = await search({
+    sources: config.sources,
+    baseDir: config.baseDir,
+    subjects: [query],
+    ...(opts.cacheBytes !== undefined ? { cacheBytes: opts.cacheBytes } : {}),
+    ...(opts.prefilter === false ? { prefilter: false } : {}),
+  });
   return { ...findJson(result, result.subjects[0]!, given, config.sources), result };
 }
 

@@ -68,6 +68,19 @@ function statusFromName(name: string): string | undefined {
   return m?.[1]?.toLowerCase().replace('non-subscribed', 'nonsubscribed');
 }
 
+/**
+ * The status of a renamed export from its columns: only the unsubscribed
+ * (`UNSUB_TIME`) and cleaned (`CLEAN_TIME`) files have columns of their own
+ * (formats.md §4.1); subscribed and non-subscribed files look alike, so
+ * they stay without a status.
+ */
+function statusFromColumns(header: readonly string[]): string | undefined {
+  const names = new Set(header.map((h) => h.trim().toUpperCase()));
+  if (names.has('UNSUB_TIME')) return 'unsubscribed';
+  if (names.has('CLEAN_TIME')) return 'cleaned';
+  return undefined;
+}
+
 function firstLine(head: Buffer): string {
   const t = headText(head);
   const nl = t.search(/\r?\n/u);
@@ -146,8 +159,17 @@ function checkMailchimpHeader(header: string[], file: string): void {
 }
 
 async function* readMailchimpCsv(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
-  const status = statusFromName(file.rel);
-  const table = { ...tableOpts(file, ctx, opts), prefilter: ctx.prefilter, validate: ctx.validate, later: ctx.later, onHeader: (h: string[]) => checkMailchimpHeader(h, file.rel) };
+  let status = statusFromName(file.rel);
+  const table = {
+    ...tableOpts(file, ctx, opts),
+    prefilter: ctx.prefilter,
+    validate: ctx.validate,
+    later: ctx.later,
+    onHeader: (h: string[]) => {
+      checkMailchimpHeader(h, file.rel);
+      status ??= statusFromColumns(h);
+    },
+  };
   for await (const row of readTable(file, table)) yield memberRecord(row, status, 'Mailchimp', opts);
 }
 
@@ -156,13 +178,14 @@ async function* readMailchimpZip(file: SourceFile, ctx: ReadContext, opts: Optio
   const csvs = entries.filter((e) => /\.csv$/iu.test(e.name));
   if (csvs.length === 0) throw new SourceReadError('the ZIP holds no CSV files (expected *_members_export_*.csv)', { file: file.rel, code: 'newsletter.empty-zip' });
   for await (const { name, stream } of readZipEntries(file, (n) => /\.csv$/iu.test(n))) {
-    const status = statusFromName(name);
-    if (!status) ctx.warn({ code: 'newsletter.unknown-status', message: `ZIP entry ${name} does not say its status in its name`, file: file.rel });
+    let status = statusFromName(name);
     try {
       let checked = false;
       for await (const row of readCsvStream(file, name, stream, { delimiter: opts.delimiter, encoding: opts.encoding })) {
         if (!checked) {
           checkMailchimpHeader(row.header, `${file.rel}!${name}`);
+          status ??= statusFromColumns(row.header);
+          if (!status) ctx.warn({ code: 'newsletter.unknown-status', message: `ZIP entry ${name} does not say its status in its name`, file: file.rel });
           checked = true;
         }
         yield memberRecord(row, status, 'Mailchimp', opts);

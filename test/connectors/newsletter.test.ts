@@ -100,3 +100,26 @@ describe('a member list that is not recognised as Mailchimp', () => {
     expect(ok.records.length).toBe(1);
   });
 });
+
+describe('a Mailchimp export renamed by hand', () => {
+  it('takes its status from its own columns when the name does not say it (unsubscribed, cleaned); a subscribed-looking file stays without one', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-nl-'));
+    mkdirSync(path.join(dir, 'nl'));
+    const base = 'Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION';
+    writeFileSync(path.join(dir, 'nl', 'mailchimp_gone.csv'), `${base},UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON,UNSUB_REASON_OTHER,LEID,EUID,NOTES,TAGS\nx@example.se,X,Y,2,,,,,,,,,,,,2024-01-02 10:00:00,,,,,1,abc,,\n`);
+    writeFileSync(path.join(dir, 'nl', 'mailchimp_bounced.csv'), `${base},CLEAN_TIME,CLEAN_CAMPAIGN_TITLE,CLEAN_CAMPAIGN_ID,LEID,EUID,NOTES,TAGS\nx@example.se,X,Y,2,,,,,,,,,,,,2024-01-03 10:00:00,,,2,abd,,\n`);
+    writeFileSync(path.join(dir, 'nl', 'mailchimp_members.csv'), `${base},LAST_CHANGED,LEID,EUID,NOTES,TAGS\nx@example.se,X,Y,2,,,,,,,,,,,,2024-01-04 10:00:00,3,abe,,\n`);
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: nl\n    connector: newsletter\n    path: nl\n');
+    for (const prefilter of [true, false]) {
+      const d = await find(path.join(dir, 'c.yaml'), { email: ['x@example.se'] }, { prefilter });
+      expect(d.skipped).toEqual([]);
+      expect(d.records.map((r) => `${path.basename(r.locator.file)} ${r.label}`).sort()).toEqual([
+        'mailchimp_bounced.csv Mailchimp member (cleaned)',
+        'mailchimp_gone.csv Mailchimp member (unsubscribed)',
+        'mailchimp_members.csv Mailchimp member',
+      ]);
+    }
+  });
+});
