@@ -527,6 +527,17 @@ export class CaseStore {
     return (this.db.prepare('SELECT case_id FROM case_references WHERE reference = ?').get(reference) as { case_id: string } | undefined)?.case_id;
   }
 
+  /** The references each case is known by (`case open --reference`, a batch's request ids), in the order given. */
+  referencesByCase(): Map<string, string[]> {
+    return this.read(() => {
+      const out = new Map<string, string[]>();
+      for (const r of this.db.prepare('SELECT reference, case_id FROM case_references ORDER BY rowid').all() as { reference: string; case_id: string }[]) {
+        out.set(r.case_id, [...(out.get(r.case_id) ?? []), r.reference]);
+      }
+      return out;
+    });
+  }
+
   /**
    * Opens a case. With a `reference` (a batch request's id, or `case open
    * --reference`) that already names a case, that case is returned instead,

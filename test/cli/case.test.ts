@@ -109,7 +109,12 @@ describe('case open --reference', () => {
     expect(run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--reference', 'ticket-4712', '--json'], cwd).json.id).toBe('DSAR-2026-0002');
     const list = run(['case', 'list', '--json'], cwd);
     expect(list.json.cases.map((c: { id: string }) => c.id)).toEqual(['DSAR-2026-0001', 'DSAR-2026-0002']);
+    // The reference is shown with the case, in the list and in show.
+    expect(list.json.cases.map((c: { references: string[] }) => c.references)).toEqual([['ticket-4711'], ['ticket-4712']]);
+    expect(run(['case', 'list'], cwd).stdout).toMatch(/DSAR-2026-0001 .* ticket-4711/u);
+    expect(run(['case', 'show', 'DSAR-2026-0002'], cwd).stdout).toMatch(/Reference\s+ticket-4712/u);
     const show = run(['case', 'show', 'DSAR-2026-0001', '--json'], cwd);
+    expect(show.json.references).toEqual(['ticket-4711']);
     // One event (case-opened): running open again added none.
     expect(show.json.events).toBe(1);
     expect(run(['case', 'verify', '--json'], cwd).code).toBe(0);

@@ -142,7 +142,7 @@ Examples:
 
 JSON (--json):
   { "asOf": "2026-03-03", "cases": [ { "id", "types", "status", "receivedDate", "dueDate",
-    "daysLeft", "overdue", "extended", "identityVerified" } ],
+    "daysLeft", "overdue", "extended", "identityVerified", "references": [ your ids ] } ],
     "summary": { "total", "open", "overdue" } }`,
     ).action(action('list')),
   );
@@ -155,7 +155,7 @@ Example:
   ojco-dsar case show DSAR-2026-0001 --json
 
 JSON (--json):
-  ${CASE_JSON.replace('"events",', '"events", "subject": { "identifiers": [ { "id", "kind", "value" } ] },')}`,
+  ${CASE_JSON.replace('"events",', '"events", "subject": { "identifiers": [ { "id", "kind", "value" } ] }, "references": [ your ids ],')}`,
     ).action(action('show')),
   );
 

@@ -88,10 +88,11 @@ function daysText(c: { daysLeft: number | null; overdue: boolean; status: string
   return `${c.daysLeft} left`;
 }
 
-function renderCase(c: ReturnType<typeof withClock>, opts: { subject?: boolean } = {}): string {
+function renderCase(c: ReturnType<typeof withClock> & { references?: string[] }, opts: { subject?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(`${out.bold(c.id)}  ${c.types.join(', ')}  ${out.bold(c.purgedOn ? 'purged' : c.status)}`);
   const rows: string[][] = [
+    ...(c.references?.length ? [['Reference', c.references.join(', ')]] : []),
     ['Received', `${dateWithWeekday(c.receivedDate)}${c.channel ? ` by ${c.channel}` : ''}`],
     ['Due', `${dateWithWeekday(c.dueDate)}  ${daysText(c)}${c.extended ? ' (extended, DL-3)' : ''}`],
     ['Nominal', `${c.nominalDate}  (plan to answer before it, DL-1b)`],
@@ -190,6 +191,8 @@ interface ListEntry {
   overdue: boolean;
   extended: boolean;
   identityVerified: boolean;
+  /** Your own ids of the request (`case open --reference`, a batch's request id). */
+  references: string[];
 }
 
 async function list(opts: Opts): Promise<number> {
@@ -198,6 +201,7 @@ async function list(opts: Opts): Promise<number> {
     let cases = s.store.listCases({ includePurged: !!opts.includePurged || opts.status === 'purged' });
     if (opts.open) cases = cases.filter((c) => OPEN_STATUSES.has(c.status));
     if (opts.status) cases = cases.filter((c) => (opts.status === 'purged' ? c.purgedOn !== null : c.status === opts.status && !c.purgedOn));
+    const refs = s.store.referencesByCase();
     const entries: ListEntry[] = cases.map((c) => {
       const w = withClock(c, s.today);
       return {
@@ -210,16 +214,20 @@ async function list(opts: Opts): Promise<number> {
         overdue: w.overdue,
         extended: c.extended,
         identityVerified: c.identity !== null,
+        references: refs.get(c.id) ?? [],
       };
     });
     const overdue = entries.filter((e) => e.overdue);
     const summary = { total: entries.length, open: cases.filter((c) => OPEN_STATUSES.has(c.status)).length, overdue: overdue.length };
     print(opts, { asOf: s.today, cases: entries, summary }, () => {
       if (entries.length === 0) return `No cases${opts.open || opts.status ? ' match' : ' yet'} (register: ${s.store.file}).`;
-      const head = [out.bold('Case'), out.bold('Types'), out.bold('Received'), out.bold('Due'), out.bold('Days'), out.bold('Status'), out.bold('Identity')];
+      // The references only when some case has one: most registers are kept by case id alone.
+      const withRefs = entries.some((e) => e.references.length > 0);
+      const head = [out.bold('Case'), out.bold('Types'), out.bold('Received'), out.bold('Due'), out.bold('Days'), out.bold('Status'), out.bold('Identity'), ...(withRefs ? [out.bold('Reference')] : [])];
       const rows = entries.map((e) => {
         const id = e.overdue ? out.red(e.id) : e.id;
-        return [id, e.types.join(','), e.receivedDate, `${dateWithWeekday(e.dueDate)}${e.extended ? ' ext' : ''}`, daysText(e), e.status, e.identityVerified ? 'verified' : e.daysLeft !== null ? out.yellow('no') : ''];
+        const identity = e.identityVerified ? 'verified' : e.daysLeft !== null ? out.yellow('no') : 'no';
+        return [id, e.types.join(','), e.receivedDate, `${dateWithWeekday(e.dueDate)}${e.extended ? ' ext' : ''}`, daysText(e), e.status, identity, ...(withRefs ? [e.references.join(', ')] : [])];
       });
       const foot = `\n${summary.total} case(s), ${summary.open} open, ${summary.overdue ? out.red(`${summary.overdue} overdue`) : '0 overdue'} as of ${s.today}.`;
       return table([head, ...rows], { indent: 0 }) + foot;
@@ -238,7 +246,7 @@ async function show(opts: Opts): Promise<number> {
   const id = caseId(opts);
   const s = await openSession(opts);
   try {
-    const doc = withClock(s.store.getCase(id, { withSubject: true }), s.today);
+    const doc = { ...withClock(s.store.getCase(id, { withSubject: true }), s.today), references: s.store.referencesByCase().get(id) ?? [] };
     print(opts, doc, () => renderCase(doc, { subject: true }) + notes(doc));
     return ExitCode.Ok;
   } finally {
