@@ -43,7 +43,9 @@ export { verifyChain, type AuditEvent } from './audit.ts';
  * --force over identical files) does not list the same output twice: a file
  * already attached to the case with the same kind, size and sha256 is not
  * attached again, and when nothing new was attached the summary event is not
- * logged again if the trail already holds the same one.
+ * logged again if the trail already holds the same one. Afterwards a case
+ * still `received` or `verified` is started (`in-progress`), in its own
+ * transaction: a kill between the two leaves it to the next run.
  */
 export async function attachOutputs(
   store: CaseStore,
@@ -54,7 +56,7 @@ export async function attachOutputs(
 ): Promise<AttachmentView[]> {
   const digests: { path: string; kind: string; size: number; sha256: string }[] = [];
   for (const f of files) digests.push({ ...f, path: path.resolve(f.path), ...(await digestFile(f.path)) });
-  return store.write(() => {
+  const views = store.write(() => {
     const existing = store.attachmentsOf(caseId);
     let added = 0;
     const attached = digests.map((d) => {
@@ -70,4 +72,8 @@ export async function attachOutputs(
     }
     return attached;
   });
+  // An output is work on the request: a received or verified case is now in progress, as a batch leaves it.
+  const status = store.getCase(caseId).status;
+  if (status === 'received' || status === 'verified') store.start(caseId, ctx);
+  return views;
 }

@@ -513,6 +513,8 @@ describe('--case', () => {
         ['extract', 'registerutdrag-2025-05-16.html'],
       ]);
       expect(show.attachments[0].sha256).toBe(sha(file));
+      // Outputs are work on the request: the case is in progress, as a batch leaves it.
+      expect(show.status).toBe('in-progress');
       const log = run(['case', 'log', id, '--home', home, '--json'], cwd).json.events as { type: string; actor: string; payload: Record<string, unknown> }[];
       const written = log.find((ev) => ev.type === 'plan-written')!;
       expect(written).toMatchObject({ actor: 'Karin Ek', payload: { plan: 'erasure', planHash: e.json.planHash, asOf: AS_OF } });

@@ -407,8 +407,10 @@ describe('the API for export --case / erase --case', () => {
       { type: 'extract-written', payload: { records: 0, formats: ['json', 'html'] } },
     );
     expect(attached.map((a) => a.size)).toEqual([14, 10]);
-    expect(s.events(id).map((e) => e.type)).toEqual(['case-opened', 'attachment-added', 'attachment-added', 'extract-written']);
-    expect(s.events(id).at(-1)?.payload).toEqual({ records: 0, formats: ['json', 'html'], attachments: attached.map((a) => a.id) });
+    // The output starts the work on the request: the case goes to in-progress after the attachments.
+    expect(s.events(id).map((e) => e.type)).toEqual(['case-opened', 'attachment-added', 'attachment-added', 'extract-written', 'status-changed']);
+    expect(s.events(id).at(-2)?.payload).toEqual({ records: 0, formats: ['json', 'html'], attachments: attached.map((a) => a.id) });
+    expect(s.getCase(id).status).toBe('in-progress');
     expect(s.verifyRecords()).toEqual([]);
     s.close();
   });
