@@ -80,3 +80,8 @@ export function table(rows: string[][], opts: { indent?: number } = {}): string 
 export function logSkipped(skipped: readonly { source: string; file?: string; line?: number; message: string }[]): void {
   for (const s of skipped) log(`  ✖ ${s.source}: ${s.file ?? ''}${s.line ? `:${s.line}` : ''} — ${s.message}`);
 }
+
+/** `first`, `second`, … for naming a value by its place in a flag's list instead of repeating it. */
+export function ordinal(i: number): string {
+  return ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i] ?? `${i + 1}th`;
+}

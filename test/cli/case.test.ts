@@ -83,7 +83,8 @@ describe('case open / show / list: the interface contract', () => {
     const { cwd } = project('open-usage');
     const r = run(['case', 'open', '--type', 'deletion', '--pnr', '19840312-9988', '--received', '2026-02-30'], cwd);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--type: unknown value "deletion"');
+    expect(r.stderr).toContain('--type: an unknown value; use access, erasure');
+    expect(r.stderr).not.toContain('deletion');
     expect(r.stderr).toContain('--pnr is not a valid personnummer');
     expect(r.stderr).toContain('--received must be a calendar date');
     expect(run(['case', 'open', '--type', 'access', '--received', '2026-01-01'], cwd).stderr).toContain('name the person');

@@ -139,6 +139,9 @@ describe('ojco-dsar export', () => {
     expect(codes).toEqual(['usage.as-of', 'usage.case-id', 'usage.format', 'usage.invalid-email']);
     expect(r.stderr).toContain('a case id looks like DSAR-2026-0001');
     expect(r.stderr).not.toContain('not-an-address');
+    // The bad format is named by its place, not repeated.
+    expect(r.stderr).toContain('--format: the first format is not one of json, xlsx, csv, html');
+    expect(r.stderr).not.toContain('pdf');
   });
 
   it('exits 3 when a source cannot be read, and still writes the extract, which names the file (register from the config)', () => {

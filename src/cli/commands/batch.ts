@@ -37,7 +37,7 @@ import { readRequests, type BatchRequest } from '../../batch/requests.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
 import { parseIsoDate } from '../../core/law/dates.ts';
 import { neutraliseFormula } from '../../io/output.ts';
-import { log, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { log, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
 import { renderExtract } from './export.ts';
 import type { Register } from '../../register/schema.ts';
@@ -102,8 +102,8 @@ function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
   const lang = String(opts.lang ?? 'sv');
   if (lang !== 'sv' && lang !== 'en') problems.push({ code: 'usage.lang', message: '--lang must be sv or en' });
   const formats: ExtractFormat[] = [];
-  for (const f of String(opts.format ?? 'json,html').split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!isExtractFormat(f)) problems.push({ code: 'usage.format', message: `--format: unknown format "${f}"; choose from ${EXTRACT_FORMATS.join(', ')}` });
+  for (const [i, f] of String(opts.format ?? 'json,html').split(',').map((x) => x.trim()).filter(Boolean).entries()) {
+    if (!isExtractFormat(f)) problems.push({ code: 'usage.format', message: `--format: the ${ordinal(i)} format is not one of ${EXTRACT_FORMATS.join(', ')}` });
     else if (!formats.includes(f)) formats.push(f);
   }
   formats.sort((a, b) => EXTRACT_FORMATS.indexOf(a) - EXTRACT_FORMATS.indexOf(b));

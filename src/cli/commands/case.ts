@@ -35,7 +35,12 @@ type Opts = Record<string, unknown>;
 function listFlag<T extends string>(flag: string, raw: unknown, allowed: readonly T[], problems: Problem[]): T[] {
   const values = ((raw as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
   const bad = values.filter((v) => !(allowed as readonly string[]).includes(v));
-  if (bad.length) problems.push({ code: `usage.${flag.replace(/^--/u, '')}`, message: `${flag}: unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => JSON.stringify(b.slice(0, 30))).join(', ')}; use ${allowed.join(', ')}` });
+  // Named by position, not repeated: usage errors never echo what was typed (README, personal data hygiene).
+  if (bad.length) {
+    const which = bad.map((b) => values.indexOf(b) + 1);
+    const where = values.length > 1 ? ` (value${which.length > 1 ? 's' : ''} ${which.join(', ')})` : '';
+    problems.push({ code: `usage.${flag.replace(/^--/u, '')}`, message: `${flag}: ${bad.length > 1 ? 'unknown values' : 'an unknown value'}${where}; use ${allowed.join(', ')}` });
+  }
   return [...new Set(values.filter((v): v is T => (allowed as readonly string[]).includes(v)))];
 }
 

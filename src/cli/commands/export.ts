@@ -30,7 +30,7 @@ import { EXTRACT_FORMATS, extractBaseName, isExtractFormat, type ExtractFormat }
 import { extractHtml } from '../../report/extract-html.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
-import { canPrompt, log, logSkipped, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { canPrompt, log, logSkipped, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
@@ -77,8 +77,8 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
     .split(',')
     .map((f) => f.trim().toLowerCase())
     .filter((f) => f !== '');
-  for (const f of listed) {
-    if (!isExtractFormat(f)) problems.push({ code: 'usage.format', message: `--format: unknown format "${f}"; choose from ${EXTRACT_FORMATS.join(', ')}` });
+  for (const [i, f] of listed.entries()) {
+    if (!isExtractFormat(f)) problems.push({ code: 'usage.format', message: `--format: the ${ordinal(i)} format is not one of ${EXTRACT_FORMATS.join(', ')}` });
     else if (!formats.includes(f)) formats.push(f);
   }
   if (listed.length === 0) problems.push({ code: 'usage.format', message: `--format: give at least one of ${EXTRACT_FORMATS.join(', ')}` });

@@ -50,7 +50,7 @@ import { search } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { normaliseCaseId, type RequestType } from '../../store/rules.ts';
 import { resolveActor } from '../../store/settings.ts';
-import { canPrompt, log, logSkipped, spinner, table, warn, writeOut } from '../io.ts';
+import { canPrompt, log, logSkipped, ordinal, spinner, table, warn, writeOut } from '../io.ts';
 import { renderPlan } from '../render-plan.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery, SubjectResult } from '../../core/match/matcher.ts';
@@ -134,8 +134,8 @@ export function planSettings(command: PlanCommandName, opts: Record<string, unkn
     .split(',')
     .map((f) => f.trim().toLowerCase())
     .filter((f) => f !== '');
-  for (const f of listed) {
-    if (!(PLAN_FORMATS as readonly string[]).includes(f)) problems.push({ code: 'usage.format', message: `--format: unknown format "${f}"; choose from ${PLAN_FORMATS.join(', ')}` });
+  for (const [i, f] of listed.entries()) {
+    if (!(PLAN_FORMATS as readonly string[]).includes(f)) problems.push({ code: 'usage.format', message: `--format: the ${ordinal(i)} format is not one of ${PLAN_FORMATS.join(', ')}` });
     else if (!formats.includes(f as PlanFormat)) formats.push(f as PlanFormat);
   }
   formats.sort((a, b) => PLAN_FORMATS.indexOf(a) - PLAN_FORMATS.indexOf(b));
