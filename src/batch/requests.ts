@@ -56,6 +56,7 @@ export async function readRequests(file: SourceFile): Promise<BatchRequest[]> {
   const out: BatchRequest[] = [];
   const ids = new Set<string>();
   let headerChecked = false;
+  const xlsx = file.rel.toLowerCase().endsWith('.xlsx');
   try {
     for await (const row of readTable(file, { sheets: (() => {
       let first: string | undefined;
@@ -82,7 +83,6 @@ export async function readRequests(file: SourceFile): Promise<BatchRequest[]> {
       const cell = (c: string): string => (row.values[row.header.findIndex((h) => h.trim() === c)] ?? '').trim();
       const rowProblems: string[] = [];
       // A shifted or cut row would put values under the wrong column. (A spreadsheet leaves empty trailing cells out.)
-      const xlsx = file.rel.toLowerCase().endsWith('.xlsx');
       const surplus = row.values.slice(row.header.length).some((v) => String(v ?? '').trim() !== '');
       if (surplus || (!xlsx && row.values.length !== row.header.length)) rowProblems.push(`the row has ${row.values.length} fields and the header ${row.header.length}`);
       const parsed = RowSchema.safeParse({ id: cell('id'), type: cell('type'), received: cell('received') });
@@ -113,7 +113,7 @@ export async function readRequests(file: SourceFile): Promise<BatchRequest[]> {
   }
   if (!headerChecked) {
     // A header without rows is an empty batch, but the header must still be the documented one.
-    const header = file.rel.toLowerCase().endsWith('.xlsx') ? [] : await openCsv(file).then((c) => (void c.rows.return(undefined), c.header)).catch(() => [] as string[]);
+    const header = xlsx ? [] : await openCsv(file).then((c) => (void c.rows.return(undefined), c.header)).catch(() => [] as string[]);
     if (header.join(',') !== REQUEST_COLUMNS.join(',')) {
       throw new UsageError('the requests file has no requests', [{ code: 'batch.empty', message: `no header ${REQUEST_COLUMNS.join(',')} and no requests`, file: file.rel }]);
     }

@@ -76,9 +76,14 @@ export function table(rows: string[][], opts: { indent?: number } = {}): string 
     .join('\n');
 }
 
-/** The files a search could not read, one line each with where and why (file and line, never a value), to stderr. */
-export function logSkipped(skipped: readonly { source: string; file?: string; line?: number; message: string }[]): void {
-  for (const s of skipped) log(`  ✖ ${s.source}: ${s.file ?? ''}${s.line ? `:${s.line}` : ''} — ${s.message}`);
+/** One file a search could not read: source, file and line, and why (never a value); `mark` is the coloured ✖ of the stream it goes to. */
+export function skippedLine(s: { source: string; file?: string | undefined; line?: number | undefined; message: string }, mark: string): string {
+  return `  ${mark} ${s.source}: ${s.file ?? ''}${s.line ? `:${s.line}` : ''} — ${s.message}`;
+}
+
+/** The files a search could not read, one line each, to stderr (find prints the same lines in its report). */
+export function logSkipped(skipped: readonly { source: string; file?: string | undefined; line?: number | undefined; message: string }[]): void {
+  for (const s of skipped) log(skippedLine(s, err.red('✖')));
 }
 
 /** `first`, `second`, … for naming a value by its place in a flag's list instead of repeating it. */

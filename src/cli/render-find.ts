@@ -1,7 +1,7 @@
 /** The terminal view of a `find` result: grouped by system, with counts, confidence and locators. */
 import type { FindJson, FoundRecord } from '../report/found.ts';
 import { formatLocator } from '../core/record.ts';
-import { out, table } from './io.ts';
+import { out, skippedLine, table } from './io.ts';
 
 const CONF_COLOUR = { exact: out.green, probable: out.cyan, possible: out.yellow } as const;
 
@@ -81,7 +81,7 @@ export function renderFind(doc: FindJson, titles: Map<string, string>): string {
   }
   if (doc.skipped.length > 0) {
     lines.push(out.red.bold(`Could not read ${doc.skipped.length} file${doc.skipped.length === 1 ? '' : 's'}:`));
-    for (const s of doc.skipped) lines.push(`  ${out.red('✖')} ${s.source}: ${s.file ?? ''}${s.line ? `:${s.line}` : ''} — ${s.message}`);
+    for (const s of doc.skipped) lines.push(skippedLine(s, out.red('✖')));
     lines.push('');
   }
   const systems = new Set(certain.map((r) => r.connector)).size;

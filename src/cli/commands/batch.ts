@@ -43,7 +43,7 @@ import { renderExtract } from './export.ts';
 import type { Register } from '../../register/schema.ts';
 import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
-import type { StoreSession } from './case-common.ts';
+import { todayInStockholm, type StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
 
@@ -115,13 +115,6 @@ function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
   }
   if (problems.length) throw new UsageError('invalid batch options', problems);
   return { requestsFile: path.resolve(cwd, file!), outDir: path.resolve(cwd, out), resume: opts.resume === true, ...(asOf ? { asOf } : {}), lang: lang as 'sv' | 'en', formats, cacheBytes, prefilter: opts.prefilter !== false };
-}
-
-/** Today in Stockholm: a request's dates are Swedish local dates. */
-function todayInStockholm(now: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 function statePath(outDir: string): string {
@@ -248,15 +241,14 @@ async function caseFor(req: BatchRequest, session: StoreSession, configFile: str
  * Attaches the request's files to its case, once: attachOutputs is one
  * transaction and skips files already attached with the same sha256 (a
  * resumed batch rewrote them byte for byte), and logs its event only when it
- * is not already there. The case goes to in-progress every time, so a run
- * killed between the attachment and the status change completes it.
+ * is not already there. attachOutputs moves the case to in-progress every
+ * time, so a run killed between the attachment and the status change
+ * completes it.
  */
 async function attachOnce(session: StoreSession, link: CaseLink, files: string[], kind: 'extract' | 'plan', event: { type: string; payload: Record<string, unknown> }): Promise<void> {
   if (!link.writable) return;
   const { attachOutputs } = await import('../../store/index.ts');
   await attachOutputs(session.store, link.id, files.map((f) => ({ path: f, kind })), session.ctx(), event);
-  const c = session.store.getCase(link.id);
-  if (c.status === 'received' || c.status === 'verified') session.store.start(link.id, session.ctx());
 }
 
 /** Writes one request's outputs; returns its state. Pure of side effects beyond its own folder and its case. */

@@ -99,16 +99,21 @@ function ownValues(input: PlanInput, included: readonly Prepared[]): Map<Identif
   return out;
 }
 
+/** The field of a record a FIELD=VALUE names: an exact or case-blind key, or a `/` path into it; undefined when it has none. */
+function namedField(r: Prepared['record'], name: string): string | undefined {
+  const key = name in r.fields ? name : Object.keys(r.fields).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (key !== undefined) return key;
+  return name.includes('/') && valueAt(r.fields, name) !== undefined ? name : undefined;
+}
+
 /** field path → new value for one requested change in one record. */
 function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<IdentifierKind, Set<string>>): Record<string, string> {
   const r = p.record;
   const out: Record<string, string> = {};
   const value = t.request.value.trim();
   if (t.kind === 'field') {
-    const name = t.request.field;
-    const key = name in r.fields ? name : Object.keys(r.fields).find((k) => k.toLowerCase() === name.toLowerCase());
+    const key = namedField(r, t.request.field);
     if (key !== undefined) out[key] = value;
-    else if (name.includes('/') && valueAt(r.fields, name) !== undefined) out[name] = value;
     return out;
   }
   let ids = subjectIdentifiers(p).filter((i) => i.kind === t.kind);
@@ -162,16 +167,16 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
 
 /** What is wrong with these FIELD=VALUE pairs, before any source is read (empty: nothing). */
 export function rectificationProblems(set: readonly RectificationSet[]): { code: string; message: string }[] {
-  try {
-    validate(set);
-    return [];
-  } catch (e) {
-    if (e instanceof PlanInputError) return e.problems.map((p) => ({ code: p.code, message: p.message }));
-    throw e;
-  }
+  return checkSet(set).problems;
 }
 
 function validate(set: readonly RectificationSet[]): Target[] {
+  const { targets, problems } = checkSet(set);
+  if (problems.length > 0) throw new PlanInputError('the rectification cannot be planned', problems);
+  return targets;
+}
+
+function checkSet(set: readonly RectificationSet[]): { targets: Target[]; problems: { code: string; message: string }[] } {
   const problems: { code: string; message: string }[] = [];
   const targets: Target[] = [];
   if (set.length === 0) problems.push({ code: 'rectify.empty', message: 'give at least one FIELD=VALUE to set' });
@@ -191,8 +196,7 @@ function validate(set: readonly RectificationSet[]): Target[] {
     else if (kind === 'pnr' && !normalisePnr(s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid personnummer (check digit)` });
     else targets.push({ kind: kind ?? 'field', request: { field, value: s.value } });
   }
-  if (problems.length > 0) throw new PlanInputError('the rectification cannot be planned', problems);
-  return targets;
+  return { targets, problems };
 }
 
 export function planRectification(input: PlanInput, set: readonly RectificationSet[], contested = false): Plan {
@@ -242,8 +246,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
   // A field name no record holds is most likely misspelt: the plan would change nothing for it.
   for (const t of targets) {
     if (t.kind !== 'field') continue;
-    const name = t.request.field.toLowerCase();
-    if (!included.some((p) => Object.keys(p.record.fields).some((k) => k.toLowerCase() === name) || (name.includes('/') && valueAt(p.record.fields, t.request.field) !== undefined))) {
+    if (!included.some((p) => namedField(p.record, t.request.field) !== undefined)) {
       warnings.push({
         code: 'rectify.no-field',
         message: `No record of the subject has a field named "${t.request.field}": nothing is changed for it. Use email, phone, name, address or pnr, or a record's exact field name (see find --json).`,
