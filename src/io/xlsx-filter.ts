@@ -19,6 +19,7 @@
  * when it reads the whole sheet.
  */
 import { Readable } from 'node:stream';
+import type { HitFinder } from './anchors.ts';
 import type { Prefilter } from './prefilter.ts';
 
 /** Rows that certainly hold text, kept before any row is left out: the header and the rows a connector may take for it. */
@@ -141,12 +142,19 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
   // A column style (`<col style=…>`) can make a number a date as a cell style can.
   let columnStyles = false;
   const out: string[] = [];
+  // The prefilter's hits in the rest of the buffer, looked for once per buffer instead of once per row
+  // (as the CSV reader does): a hit never spans two rows, since no anchor, phone separator or word
+  // holds a `<`. The prefilter learns only from records, and none is given while a buffer is filtered.
+  const finder = 'hits' in prefilter ? (prefilter as HitFinder) : undefined;
+  let hits: number[] | undefined;
+  let hi = 0;
   const emit = (buf: Buffer, s: number, e: number): void => {
     if (e > s) out.push(decoder.decode(buf.subarray(s, e), { stream: true }));
   };
   for await (const chunk of chunks) {
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     carry = undefined;
+    hits = undefined;
     let pos = 0;
     let dataEnd = -2;
     while (pos < buf.length) {
@@ -219,6 +227,16 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
   if (rest) out.push(rest);
   if (out.length > 0) yield out.join('');
 
+  function rowHit(buf: Buffer, s: number, e: number): boolean {
+    if (!finder) return prefilter.mayMatch(buf, s, e);
+    if (hits === undefined) {
+      hits = finder.hits(buf, s, buf.length);
+      hi = 0;
+    }
+    while (hi < hits.length && hits[hi]! < s) hi++;
+    return hi < hits.length && hits[hi]! < e;
+  }
+
   function keepRow(buf: Buffer, s: number, e: number): boolean {
     const row = buf.toString('latin1', s, e);
     const plain = PLAIN_ROW.test(row);
@@ -227,7 +245,7 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
       return true;
     }
     if (!plain) return true;
-    if (prefilter.mayMatch(buf, s, e)) return true;
+    if (rowHit(buf, s, e)) return true;
     // A number that a style may make a date: exceljs decides. (Strings and shared strings are never dates.)
     const styled = row.includes(' s="');
     if (styled && STYLED_NUMBER.test(row)) return true;

@@ -4,6 +4,7 @@
  * Cell values become strings the way a person reads them in Excel.
  */
 import { stat } from 'node:fs/promises';
+import Module, { createRequire } from 'node:module';
 import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
@@ -127,6 +128,47 @@ function readerClass(Base: WorkbookReaderClass): new (file: SourceFile, options:
 
 let Reader: ReturnType<typeof readerClass> | undefined;
 
+/**
+ * exceljs's streaming WorkbookReader, without the rest of exceljs (issue #7).
+ * `import('exceljs')` loads all of it: the writers, CSV, archiver and
+ * unzipper, 150-270 ms of a run's start, and the reader alone needs none of
+ * them. The reader module also requires unzipper at its top, which it uses
+ * only in the parse() that readerClass replaces; unzipper is put in the
+ * require cache as a stand-in that loads the real module the first time
+ * anything touches it, so a later `import('exceljs')` (the XLSX writers)
+ * that does use it gets it whole.
+ */
+function workbookReaderClass(): WorkbookReaderClass {
+  const req = createRequire(import.meta.url);
+  const readerPath = req.resolve('exceljs/lib/stream/xlsx/workbook-reader.js');
+  const fromReader = createRequire(readerPath);
+  const unzipperPath = fromReader.resolve('unzipper');
+  if (!req.cache[unzipperPath]) {
+    let real: Record<PropertyKey, unknown> | undefined;
+    const load = (): Record<PropertyKey, unknown> => {
+      if (!real) {
+        delete req.cache[unzipperPath];
+        real = fromReader('unzipper') as Record<PropertyKey, unknown>;
+      }
+      return real;
+    };
+    const stand = new Module(unzipperPath);
+    stand.filename = unzipperPath;
+    stand.loaded = true;
+    stand.exports = new Proxy(
+      {},
+      {
+        get: (_t, k) => load()[k],
+        has: (_t, k) => k in load(),
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor: (_t, k) => Object.getOwnPropertyDescriptor(load(), k),
+      },
+    );
+    req.cache[unzipperPath] = stand;
+  }
+  return req(readerPath) as WorkbookReaderClass;
+}
+
 /** Archives vetted in this process, with the size and time of change they had then. */
 const vetted = new Map<string, string>();
 
@@ -148,7 +190,8 @@ export async function* readXlsxRows(
   file: SourceFile,
   opts: { sheets?: (name: string) => boolean; prefilter?: Prefilter | undefined; validate?: boolean | undefined } = {},
 ): AsyncGenerator<XlsxRow> {
-  // Vet the archive first: an XLSX bomb must not reach the XML parser, not even one whose headers lie (verifyZip).
+  // Vet the archive first: its declared sizes (inspectZip) and its layout (verifyZip). An entry whose header
+  // lies stops at its declared size as it is read (zip.ts, inflating), so the XML parser sees no more than that.
   // A later read in the same run of a file vetted before, and not changed since, need not inflate it all again.
   const stamp = await stampOf(file);
   if (opts.validate !== false || stamp === undefined || vetted.get(file.abs) !== stamp) {
@@ -159,8 +202,7 @@ export async function* readXlsxRows(
     await verifyZip(file);
     if (stamp !== undefined) vetted.set(file.abs, stamp);
   }
-  const { default: ExcelJS } = await import('exceljs');
-  Reader ??= readerClass(ExcelJS.stream.xlsx.WorkbookReader);
+  Reader ??= readerClass(workbookReaderClass());
   // exceljs's own archive streaming and temp-file spooling failed, rarely, on a good file under heavy
   // load (CI, 2026-11-25; not reproduced in isolation). The parts are now read by the directory and
   // nothing is spooled (readerClass), but a failure before any row was given is still tried once more

@@ -145,13 +145,18 @@ function allEntries(zf: yauzl.ZipFile, file: SourceFile): Promise<yauzl.Entry[]>
 const MAX_GAP = 24;
 
 /**
- * For a reader that streams an archive by its local headers instead of its
- * central directory (exceljs, on unzipper), after inspectZip: each local
- * header must agree with the directory, the entries must follow each other
- * with nothing between them (no entry the directory does not list), and
- * every entry must inflate to exactly its declared size. A bomb whose
- * headers lie is stopped here, at the size it declared, instead of inside
- * the XML parser. Costs one pass of inflating, with nothing kept.
+ * After inspectZip: each local header must agree with the directory, and
+ * the entries must follow each other with nothing between them (no entry
+ * the directory does not list). Reads only the headers.
+ *
+ * It no longer inflates every entry to check its size first (issue #7: one
+ * more pass over a 57 MB sheet, 0.2 s of a 10 MB workbook's first read).
+ * The only reader, openZipArchive, reads each entry by the directory and
+ * inflates it through `inflating()`, which stops at the declared size (a
+ * bomb whose headers lie is cut there, so the XML parser never sees more
+ * than inspectZip allowed) and reports an entry that ends short. A damaged
+ * entry is then reported when the read reaches it; the rows before it have
+ * been given, as a CSV file's rows before a malformed line are.
  */
 export async function verifyZip(file: SourceFile): Promise<void> {
   const zf = await openZip(file);
@@ -184,10 +189,6 @@ export async function verifyZip(file: SourceFile): Promise<void> {
       at = end;
     }
     if (typeof directoryStart === 'number' && (directoryStart < at || directoryStart - at > MAX_GAP)) throw inconsistent();
-    for (const e of entries) {
-      if (e.fileName.endsWith('/')) continue;
-      for await (const chunk of await openEntry(zf, e, file)) void chunk;
-    }
   } finally {
     zf.close();
   }
@@ -251,7 +252,8 @@ export interface ZipArchive {
  * Opens an archive to read its entries in the order the caller needs (an
  * XLSX workbook's relations and shared strings before its sheets, which
  * Excel writes after them). Only after inspectZip and verifyZip: then the
- * directory lists every entry there is.
+ * directory lists every entry there is. Each entry stops at its declared
+ * size (`inflating`).
  */
 export async function openZipArchive(file: SourceFile): Promise<ZipArchive> {
   const zf = await openZip(file);

@@ -104,6 +104,44 @@ describe('XLSX rows before exceljs', () => {
     expect(kept.some((r) => r.values[2] === 'marta.oberg@mail.example')).toBe(true);
     for (const r of kept) expect(r.values, String(r.row)).toEqual(byRow.get(r.row));
   }, 60_000);
+
+  it('keeps the same rows when the prefilter is asked once per buffer (hits) as when it is asked about each row', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const abs = path.join(dir, 'hits.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: abs, useSharedStrings: false });
+    const ws = wb.addWorksheet('Kunder');
+    ws.addRow(['Kundnummer', 'Namn', 'E-post', 'Telefon']).commit();
+    // Hits of every kind (an e-mail, a phone with separators, a name with other diacritics) in rows
+    // spread over many inflated chunks, some side by side, and rows that only nearly match.
+    for (let i = 0; i < 20000; i++) {
+      const m = i % 731;
+      ws.addRow([
+        100000 + i,
+        m === 5 ? 'Märta Öberg' : m === 6 ? 'Marta Obergsson' : `Person ${i}`,
+        m === 1 || m === 2 ? 'MARTA.OBERG@MAIL.EXAMPLE' : `person${i}@mail.example`,
+        m === 3 ? '070-174 06 47' : m === 4 ? '070174064' : `08-${i}`,
+      ]).commit();
+    }
+    ws.commit();
+    await wb.commit();
+    const file: SourceFile = { abs, rel: 'hits.xlsx', size: statSync(abs).size };
+    const finder = prefilterFor([
+      { kind: 'email', value: 'marta.oberg@mail.example' },
+      { kind: 'phone', value: '+46701740647' },
+      { kind: 'name', value: 'marta oberg' },
+    ])!;
+    const rows = async (prefilter: Parameters<typeof readXlsxRows>[1]['prefilter']): Promise<number[]> => {
+      const out: number[] = [];
+      for await (const r of readXlsxRows(file, { prefilter })) out.push(r.row);
+      return out;
+    };
+    const once = await rows(finder);
+    const each = await rows({ mayMatch: (b, s, e) => finder.mayMatch(b, s, e) });
+    expect(once).toEqual(each);
+    // Every planted hit is kept (4 kinds of it in each of 27 blocks of 731 rows), and not much else.
+    expect(once.length).toBeGreaterThanOrEqual(4 * 27);
+    expect(once.length).toBeLessThan(4 * 28 + 60);
+  }, 60_000);
 });
 
 describe('SIE vouchers skipped unparsed', () => {
