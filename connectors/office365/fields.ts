@@ -340,6 +340,91 @@ export function outlookFields(extraHeaders: Record<string, string> = {}): FieldD
 
 // ------------------------------------------------------------ Google Contacts CSV
 
+// ------------------------------------------------------------ vCard
+
+/**
+ * vCard properties (RFC 6350, vCard 3.0 RFC 2426 and 2.1), as vcard.ts
+ * names the fields: the property name in upper case, without its group. The
+ * X- properties are those Outlook, iOS and Android write (the real samples'
+ * outlook-2007.vcf, John_Doe_IPHONE.vcf and John_Doe_ANDROID.vcf).
+ */
+export const VCARD_FIELDS: FieldDescription[] = [
+  f('FN', 'identity', true, 'name'),
+  f('N', 'identity', true, 'name', 'Family name; given name; additional names; prefixes; suffixes'),
+  f('NICKNAME', 'identity', true),
+  f('BDAY', 'identity', true),
+  f('ANNIVERSARY', 'identity', true),
+  f('GENDER', 'identity', true),
+  f('PHOTO', 'identity', true, undefined, 'An image of the person: kept as its kind and size only'),
+  f('LANG', 'identity', true),
+  f('EMAIL', 'contact', true, 'email'),
+  f('TEL', 'contact', true, 'phone', 'A work fax is taken for the company\'s; an assistant\'s number for another person\'s'),
+  f('ADR', 'contact', true, 'address', 'PO box; extended address; street; city; region; postal code; country'),
+  f('LABEL', 'contact', true, undefined, 'The postal address as printed'),
+  f('IMPP', 'contact', true),
+  f('URL', 'contact', true),
+  f('FBURL', 'contact', true, undefined, 'Where the contact\'s free/busy calendar is published'),
+  f('CALURI', 'contact', true),
+  f('CALADRURI', 'contact', true),
+  f('GEO', 'location', true),
+  f('TZ', 'location', true),
+  f('ORG', 'professional', true, 'company', 'The employer; context for name matches, never followed'),
+  f('TITLE', 'professional', true),
+  f('ROLE', 'professional', true),
+  f('LOGO', 'professional', true, undefined, 'The organisation\'s logo: kept as its kind and size only'),
+  f('NOTE', 'interaction', true),
+  f('CATEGORIES', 'interaction', true),
+  f('RELATED', 'contact', true, undefined, 'Another person related to the contact'),
+  f('MEMBER', 'contact', true),
+  f('KIND', 'none', false),
+  f('SOURCE', 'system-id', false),
+  f('UID', 'system-id', true),
+  f('REV', 'system-id', false),
+  f('SORT-STRING', 'identity', true),
+  f('MAILER', 'system-id', false),
+  f('KEY', 'system-id', true, undefined, 'A public key or certificate: kept as its kind and size only'),
+  f('SOUND', 'identity', true, undefined, 'A recording (of the name): kept as its kind and size only'),
+  f('CLASS', 'none', false),
+  f('AGENT', 'contact', true, undefined, 'Another person acting for the contact'),
+  f('CLIENTPIDMAP', 'system-id', false),
+  f('XML', 'none', false),
+  // Outlook (2007 and later)
+  f('X-MS-OL-DEFAULT-POSTAL-ADDRESS', 'none', false),
+  f('X-MS-TEL', 'contact', true, 'phone'),
+  f('X-MS-ANNIVERSARY', 'identity', true),
+  f('X-MS-IMADDRESS', 'contact', true),
+  f('X-MS-CARDPICTURE', 'identity', true, undefined, 'An image on the business card: kept as its kind and size only'),
+  f('X-MS-OL-DESIGN', 'none', false),
+  f('X-MS-MANAGER', 'professional', true, 'name', 'The manager: another person'),
+  f('X-MS-ASSISTANT', 'professional', true, 'name', 'The assistant: another person'),
+  f('X-MS-SPOUSE', 'identity', true, 'name', 'The spouse: another person'),
+  f('X-MS-CHILD', 'identity', true, undefined, 'A child: another person'),
+  // Apple (iOS, macOS Contacts)
+  f('X-ABADR', 'contact', true),
+  f('X-ABUID', 'system-id', true),
+  f('X-ABSHOWAS', 'none', false),
+  f('X-ABDATE', 'identity', true),
+  f('X-ABRELATEDNAMES', 'contact', true, undefined, 'A related person: another person'),
+  f('X-SOCIALPROFILE', 'contact', true),
+  f('X-PHONETIC-FIRST-NAME', 'identity', true),
+  f('X-PHONETIC-LAST-NAME', 'identity', true),
+  f('X-PHONETIC-ORG', 'professional', true),
+  // Android, Evolution, KDE and others
+  f('X-ANDROID-CUSTOM', 'contact', true),
+  f('X-ASSISTANT', 'professional', true, 'name', 'The assistant: another person'),
+  f('X-MANAGER', 'professional', true, 'name', 'The manager: another person'),
+  f('X-SPOUSE', 'identity', true, 'name', 'The spouse: another person'),
+  f('X-AIM', 'contact', true),
+  f('X-ICQ', 'contact', true),
+  f('X-JABBER', 'contact', true),
+  f('X-MSN', 'contact', true),
+  f('X-SKYPE', 'contact', true),
+  f('X-SKYPE-USERNAME', 'contact', true),
+  f('X-GOOGLE-TALK', 'contact', true),
+  f('X-YAHOO', 'contact', true),
+  f('X-GENDER', 'identity', true),
+];
+
 /** Numbered column groups of Google Contacts' CSV ("E-mail 1 - Value"); exports hold as many as the widest contact needs. */
 export const GOOGLE_MAX_GROUP = 9;
 

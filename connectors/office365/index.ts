@@ -1,8 +1,9 @@
 /**
  * Microsoft 365: Outlook's contact CSV (classic desktop, Outlook.com and
  * localised layouts), Microsoft Graph responses saved as JSON (users,
- * contacts, messages; paged and delta), and the Exchange message trace
- * report. formats.md §3.
+ * contacts, messages; paged and delta), the Exchange message trace report
+ * (formats.md §3), and contacts saved as vCard files (Outlook's business
+ * cards, phone exports).
  *
  * An e-mail names several people. Each party (from, sender, each to/cc/bcc
  * recipient, reply-to) is its own holder, so that a match on one of them
@@ -15,10 +16,11 @@ import { decodeBuffer } from '../../src/io/encoding.ts';
 import { defineConnector, type Connector, type FieldDescription, type FileSample, type IdentifierScope } from '../../src/sources/contract.ts';
 import { FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
 import { detectedFiles, readEachFile } from '../../src/sources/helpers.ts';
-import { GOOGLE_COLUMNS, GRAPH_CONTACT_FIELDS, GRAPH_MESSAGE_FIELDS, GRAPH_USER_FIELDS, OUTLOOK_COLUMN_NAMES, outlookFields, TRACE_FIELDS } from './fields.ts';
+import { GOOGLE_COLUMNS, GRAPH_CONTACT_FIELDS, VCARD_FIELDS, GRAPH_MESSAGE_FIELDS, GRAPH_USER_FIELDS, OUTLOOK_COLUMN_NAMES, outlookFields, TRACE_FIELDS } from './fields.ts';
 import { readGraphJson } from './graph.ts';
 import { headerCells, isGoogleHeader, isTraceHeader, mapOutlookHeader, misdelimitedAs, readGoogleCsv, readOutlookCsv } from './outlook-csv.ts';
 import { readMessageTrace } from './trace.ts';
+import { readVcard } from './vcard.ts';
 
 const OptionsSchema = z
   .object({
@@ -50,6 +52,8 @@ const GRAPH_SHAPE = /"(?:toRecipients|bodyPreview|userPrincipalName|emailAddress
 
 /** What Graph messages, contacts and users can carry (graph.ts). */
 const GRAPH_SCOPE: IdentifierScope = { kinds: ['email', 'name', 'phone', 'address', 'company', 'systemId'], systemIds: ['m365:'] };
+/** What a vCard can carry (vcard.ts). */
+const VCARD_SCOPE: IdentifierScope = { kinds: ['email', 'name', 'phone', 'address', 'company'] };
 /** What a message trace row can carry (trace.ts). */
 const TRACE_SCOPE: IdentifierScope = { kinds: ['email', 'ip'] };
 
@@ -76,6 +80,12 @@ const connector: Connector<Options> = defineConnector<Options>({
       extensions: ['csv'],
     },
     {
+      id: 'vcard',
+      title: 'vCard contacts',
+      description: 'Contacts saved as vCard (.vcf) files: Outlook business cards (vCard 2.1), iPhone and Android exports (3.0, 2.1), vCard 4.0; one or many cards per file',
+      extensions: ['vcf', 'vcard'],
+    },
+    {
       id: 'google-contacts-csv',
       title: 'Google Contacts CSV',
       description: 'Contacts exported from Google Contacts (Export → Google CSV), often imported into Outlook',
@@ -87,9 +97,9 @@ const connector: Connector<Options> = defineConnector<Options>({
     entities: [
       {
         entity: 'contact',
-        title: 'Contact (Outlook, Graph or Google)',
+        title: 'Contact (Outlook, Graph, vCard or Google)',
         category: 'mail-contact',
-        fields: withExtraFields(unique([...outlookFields(options.headers), ...GOOGLE_COLUMNS, ...GRAPH_CONTACT_FIELDS]), options.fields),
+        fields: withExtraFields(unique([...outlookFields(options.headers), ...GOOGLE_COLUMNS, ...GRAPH_CONTACT_FIELDS, ...VCARD_FIELDS]), options.fields),
       },
       { entity: 'message', title: 'E-mail message (Graph)', category: 'mail-message', fields: withExtraFields(GRAPH_MESSAGE_FIELDS, options.fields) },
       { entity: 'user', title: 'User account (Graph /users)', category: 'directory-user', fields: withExtraFields(GRAPH_USER_FIELDS, options.fields) },
@@ -106,8 +116,7 @@ const connector: Connector<Options> = defineConnector<Options>({
       if (GRAPH_ERROR.test(text)) return { format: 'graph-json', confidence: 0.3 };
       return undefined;
     }
-    // vCard and other text: not ours (vCard is not read yet; see README).
-    if (/^BEGIN:VCARD/iu.test(trimmed)) return undefined;
+    if (/^BEGIN:VCARD\s*$/iu.test(trimmed.split('\n', 1)[0] ?? '')) return { format: 'vcard', confidence: 0.95 };
     const nl = text.search(/\r?\n/u);
     const cells = headerCells(nl >= 0 ? text.slice(0, nl) : text);
     if (isTraceHeader(cells)) return { format: 'message-trace-csv', confidence: 0.95 };
@@ -140,11 +149,13 @@ const connector: Connector<Options> = defineConnector<Options>({
           return readMessageTrace(file, ctx, input.options);
         case 'google-contacts-csv':
           return readGoogleCsv(file, ctx, input.options);
+        case 'vcard':
+          return readVcard(file, ctx, input.options);
         default:
           return readOutlookCsv(file, ctx, input.options);
       }
     }, (format) => {
-      const base = format === 'graph-json' ? GRAPH_SCOPE : format === 'message-trace-csv' ? TRACE_SCOPE : undefined;
+      const base = format === 'graph-json' ? GRAPH_SCOPE : format === 'message-trace-csv' ? TRACE_SCOPE : format === 'vcard' ? VCARD_SCOPE : undefined;
       return base && scopeWithExtra(base, input.options.fields);
     });
   },

@@ -6,6 +6,10 @@ import { bookkeepingPattern } from '../../connectors/office365/common.ts';
 import { GERMAN_HEADERS } from '../../connectors/office365/fields.ts';
 import { graphItems, mayBeBookkeeping, mayHoldHtml, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
 import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
+import { parseContentLine, vcardCards } from '../../connectors/office365/vcard.ts';
+import type { Problem } from '../../src/errors.ts';
+import { planRectification } from '../../src/core/plan/index.ts';
+import { loadRegister } from '../../src/register/load.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
 import { readHead } from '../../src/io/files.ts';
@@ -91,6 +95,8 @@ describe('office365 connector: real pipeline on its fixtures', () => {
       'outlook-classic outlook/classic/Kontakter.CSV:4',
       'outlook-com outlook/outlook.com/contacts.csv:3',
       'outlook-sv outlook/svenska/kontakter.csv:3',
+      'vcard vcard/android/Kontakter.vcf:1',
+      'vcard vcard/orjan-backstrom.vcf:1',
     ]);
     const reply = d.records.find((r) => r.source === 'graph-messages')!;
     expect(reply.matchedOn).toContainEqual({ kind: 'phone', field: 'bodyPreview', via: 'given' });
@@ -174,6 +180,8 @@ describe('office365 connector: real pipeline on its fixtures', () => {
       'graph-contacts graph/karin.ek/contacts/contacts-delta.json/value/0',
       `${MESSAGES_2}/0/value/4`,
       'outlook-classic outlook/classic/Kontakter.CSV:8',
+      // Through his e-mail, learned from the contact: the card in the Android phone book.
+      'vcard vcard/android/Kontakter.vcf:12',
     ]);
     expect(d.warnings).toContainEqual(expect.objectContaining({ code: 'office365.delta-removed', source: 'graph-contacts', file: 'graph/karin.ek/contacts/contacts-delta.json' }));
   });
@@ -196,7 +204,9 @@ describe('office365 connector: formats and layouts', () => {
     expect(await detect('graph/users/users.json')).toBe('graph-json');
     expect(await detect('trace/MTSummary_Report_OJCO_2024-12-01_2025-06-30.csv')).toBe('message-trace-csv');
     expect(await detect('trace/extended/MTDetail_Report_OJCO_registerutdrag.csv')).toBe('message-trace-csv');
-    expect(await detect('broken/contacts/marta.vcf')).toBeUndefined();
+    expect(await detect('vcard/orjan-backstrom.vcf')).toBe('vcard');
+    expect(await detect('vcard/iphone-kontakter.vcf')).toBe('vcard');
+    expect(await detect('broken/contacts/marta.vcf')).toBe('vcard');
   });
 
   it('tells the Outlook layouts and header languages apart', async () => {
@@ -269,7 +279,7 @@ describe('office365 connector: broken inputs', () => {
     const skipped = d.skipped.map((s) => `${s.source} ${s.file}${s.line ? ':' + s.line : ''} ${s.code}`).sort();
     expect(skipped).toEqual([
       'contacts-broken contacts/kontakter-excel.csv:1 office365.wrong-delimiter',
-      'contacts-broken contacts/marta.vcf source.unknown-format',
+      'contacts-broken contacts/marta.vcf:7 vcard.unterminated',
       'contacts-wrong-delimiter ../outlook/svenska/kontakter.csv:1 office365.wrong-delimiter',
       'graph-broken graph/contacts-error.json office365.graph-error-response',
       'graph-broken graph/messages-cut.json:73 json.malformed',
@@ -280,6 +290,7 @@ describe('office365 connector: broken inputs', () => {
     expect(byFile('graph/messages-cut.json')).toMatch(/cut off/u);
     expect(byFile('contacts/kontakter-excel.csv')).toMatch(/one column .* another delimiter/u);
     expect(byFile('graph/contacts-error.json')).toMatch(/Graph error response/u);
+    expect(byFile('contacts/marta.vcf')).toMatch(/ends inside the vCard that begins on line 7 .* cards before it were read/u);
     // No message repeats a value from the files.
     for (const s of d.skipped) expect(s.message).not.toMatch(/@|Märta|Öberg|070|InvalidAuthenticationToken/u);
     // The UTF-16 trace rows before the cut are still read.
@@ -306,5 +317,124 @@ describe('a Graph page that may hold an HTML body', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('office365 connector: vCard', () => {
+  const VCARD = 'vcard vcard/';
+  const record = (d: Found, file: string): SourceRecord => {
+    const m = d.result.subjects[0]!.records.find((r) => d.result.sources[r.source]!.source === 'vcard' && r.record.locator.file === `vcard/${file}`);
+    expect(m, file).toBeDefined();
+    return m!.record;
+  };
+
+  it("reads Outlook's vCard 2.1 in Windows-1252: quoted-printable names and a note with soft line breaks, the company's fax, a photo by its size", async () => {
+    const d = await find(CONFIG, { email: ['orjan@backstromkonsult.example'] });
+    expect(where(d, 'exact')).toContain(`${VCARD}orjan-backstrom.vcf:1`);
+    const card = d.records.find((r) => r.locator.file === 'vcard/orjan-backstrom.vcf')!;
+    expect(card).toMatchObject({ entity: 'contact', category: 'mail-contact', label: 'vCard contact (vCard 2.1)', locator: { file: 'vcard/orjan-backstrom.vcf', line: 1, row: 1 } });
+    expect(card.fields).toMatchObject({
+      N: 'Örjan Bäckström',
+      FN: 'Örjan Bäckström',
+      ORG: 'Bäckström Konsult',
+      TITLE: 'Ägare',
+      NOTE: 'Träffade på mässan i Malmö 2024.\r\nVill ha offert på ombyggnad, ring efter 16.',
+      TEL: ['070-174 06 12 (cell, voice)', '042-12 34 50 (work, fax)'],
+      ADR: 'Ängelholmsvägen 3, c/o Bäckström, Helsingborg, 254 40, Sverige (work, pref)',
+      PHOTO: '[photo, jpeg, 304 bytes]',
+    });
+    const rec = record(d, 'orjan-backstrom.vcf');
+    // The work fax is the company's (as Outlook's Business Fax): not followed as his.
+    expect(rec.identifiers.filter((i) => i.kind === 'phone').map((i) => `${i.holder ?? 'contact'}:${i.value}`)).toEqual(['contact:070-174 06 12', 'employer:042-12 34 50']);
+    expect(rec.identifiers).toContainEqual({ kind: 'address', field: 'ADR', value: 'Ängelholmsvägen 3, c/o Bäckström, 254 40 Helsingborg' });
+    expect(rec.text).toEqual([{ field: 'NOTE', value: expect.stringContaining('ombyggnad') }]);
+    // Each of several values has its own place, so that a plan changes his number and not the fax beside it.
+    expect(rec.identifiers.filter((i) => i.kind === 'phone').map((i) => i.field)).toEqual(['TEL/0', 'TEL/1']);
+    const plan = planRectification(
+      { asOf: '2026-02-10', register: (await loadRegister()).register, matches: d.result.subjects[0]!.records, sources: d.result.sources.map((x) => ({ name: x.source, connector: x.connector })) },
+      [{ field: 'phone', value: '070-174 06 99' }],
+    );
+    const change = plan.actions.find((a) => a.action === 'rectify' && a.locator.file === 'vcard/orjan-backstrom.vcf')!;
+    expect(change.fields).toEqual({ 'TEL/0': { from: '070-174 06 12 (cell, voice)', to: '070-174 06 99' } });
+    expect(d.subject.knownBy.some((k) => k.kind === 'phone' && k.value === '+4642123450')).toBe(false);
+  });
+
+  it("reads an iPhone's vCard 3.0: an upper-case e-mail, escapes, item labels, and an assistant's number that is another person's", async () => {
+    const d = await find(CONFIG, { email: ['anna.berg@mail.example'] });
+    expect(where(d, 'exact')).toContain(`${VCARD}iphone-kontakter.vcf:1`);
+    const card = d.records.find((r) => r.source === 'vcard')!;
+    expect(card.fields).toEqual({
+      N: 'Anna Berg',
+      FN: 'Anna Berg',
+      ORG: 'Bergs Redovisning AB',
+      EMAIL: 'ANNA.BERG@MAIL.EXAMPLE (pref, other)',
+      TEL: ['08-465 004 12 (work, voice, pref)', '070-174 06 99 (assistantphone)'],
+      ADR: 'Storgatan 12, Plan 3, Stockholm, 111 22, Sverige (work, pref)',
+      URL: 'https://bergsredovisning.example (pref)',
+      NOTE: 'Redovisningskonsult, har Karins nummer.',
+      PHOTO: '[photo, jpeg, 304 bytes]',
+    });
+    const rec = record(d, 'iphone-kontakter.vcf');
+    expect(rec.identifiers.find((i) => i.value === '070-174 06 99')).toMatchObject({ kind: 'phone', holder: 'assistant' });
+    expect(rec.holders?.assistant).toEqual({ scope: 'person', role: 'assistant' });
+    // Her own number is learned, the assistant's is not.
+    expect(d.subject.knownBy).toContainEqual({ kind: 'phone', value: '+46846500412', origin: 'link' });
+    expect(d.subject.knownBy.some((k) => k.value === '+46701740699')).toBe(false);
+  });
+
+  it('reads an Android phone book (2.1, UTF-8 quoted-printable, a soft line break, a card with only a number)', async () => {
+    const sven = await find(CONFIG, { email: ['sven.svensson@mail.example'] });
+    const card = sven.records.find((r) => r.source === 'vcard')!;
+    expect(card.locator).toEqual({ file: 'vcard/android/Kontakter.vcf', line: 12, row: 3 });
+    expect(card.fields).toEqual({
+      N: 'Sven Svensson',
+      NOTE: 'Grannen på Södra Storgatan, lånade stegen i maj – påminn honom om att lämna tillbaka den.',
+      EMAIL: 'sven.svensson@mail.example (home)',
+    });
+    const holm = await find(CONFIG, { phone: ['070-174 06 90'] });
+    expect(where(holm, 'exact')).toEqual(expect.arrayContaining([`${VCARD}android/Kontakter.vcf:8`, `${VCARD}iphone-kontakter.vcf:23`]));
+    expect(holm.records.find((r) => r.locator.line === 8 && r.source === 'vcard')!.fields).toEqual({ TEL: '0701740690 (cell)' });
+  });
+
+  it('reads content lines as 2.1, 3.0 and 4.0 write them', () => {
+    const p = (t: string) => parseContentLine(t, 1)!;
+    expect(p('TEL;WORK;VOICE:+46 8 123').types).toEqual(['work', 'voice']);
+    expect(p('TEL;TYPE=CELL,VOICE:1').types).toEqual(['cell', 'voice']);
+    expect(p('tel;type=cell;type=pref:1')).toMatchObject({ name: 'TEL', types: ['cell', 'pref'] });
+    expect(p('TEL;VALUE=uri;TYPE="voice,home":tel:+46-70-174-06-12')).toMatchObject({ types: ['voice', 'home'], value: 'tel:+46-70-174-06-12' });
+    expect(p('item7.EMAIL;type=INTERNET:a@b.example')).toMatchObject({ group: 'item7', name: 'EMAIL', value: 'a@b.example' });
+    // A quoted parameter value may hold ; and : (4.0's LABEL of an ADR).
+    expect(p('ADR;LABEL="Box 1; Lund: Sverige":;;Box 1;Lund;;221 00;Sverige')).toMatchObject({ components: ['', '', 'Box 1', 'Lund', '', '221 00', 'Sverige'] });
+    expect(p('N:O\\;Brien;Anna\\, Maria;;;').components).toEqual(['O;Brien', 'Anna, Maria', '', '', '']);
+    expect(p('NOTE;QUOTED-PRINTABLE;CHARSET=ISO-8859-1:M=E4rta').value).toBe('Märta');
+    expect(p('NOTE;ENCODING=QUOTED-PRINTABLE:M=C3=A4rta =3D bra').value).toBe('Märta = bra');
+    expect(p('PHOTO:data:image/png;base64,iVBORw0KGgo=').value).toBe('[photo, image/png, 8 bytes]');
+    expect(parseContentLine('no colon here', 1)).toBeUndefined();
+  });
+
+  it('warns about lines it cannot read and goes on; skips a nested AGENT card; takes CR CR LF line ends', async () => {
+    const warnings: Problem[] = [];
+    const text = [
+      'junk before',
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'FN:Anna Berg',
+      'this line has no colon',
+      'AGENT:',
+      'BEGIN:VCARD',
+      'FN:Karin Holm',
+      'END:VCARD',
+      'EMAIL:anna.berg@mail.example',
+      'END:VCARD',
+    ].map((t) => `${t}\r\r`);
+    const lines = (async function* () {
+      for (const [i, t] of text.entries()) yield { line: i + 1, text: t };
+    })();
+    const cards = [];
+    for await (const c of vcardCards(lines, { abs: '/x.vcf', rel: 'x.vcf', size: 1 }, { warn: (p) => warnings.push(p) })) cards.push(c);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.properties.map((p) => `${p.name}=${p.value}`)).toEqual(['FN=Anna Berg', 'AGENT=', 'EMAIL=anna.berg@mail.example']);
+    expect(warnings.map((w) => `${w.code}:${w.line}`)).toEqual(['vcard.outside:1', 'vcard.bad-line:5']);
+    for (const w of warnings) expect(w.message).not.toMatch(/junk|colon/u);
   });
 });

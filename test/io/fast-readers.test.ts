@@ -14,6 +14,7 @@ import { jsonElementSpans } from '../../src/io/json.ts';
 import { readXlsxRows } from '../../src/io/xlsx.ts';
 import { readSie, SIE_CHUNK, type SieItem, type SieWarning } from '../../src/io/sie.ts';
 import type { SourceFile } from '../../src/io/files.ts';
+import type { Prefilter } from '../../src/io/prefilter.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-fast-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,7 +131,7 @@ describe('XLSX rows before exceljs', () => {
       { kind: 'phone', value: '+46701740647' },
       { kind: 'name', value: 'marta oberg' },
     ])!;
-    const rows = async (prefilter: Parameters<typeof readXlsxRows>[1]['prefilter']): Promise<number[]> => {
+    const rows = async (prefilter: Prefilter): Promise<number[]> => {
       const out: number[] = [];
       for await (const r of readXlsxRows(file, { prefilter })) out.push(r.row);
       return out;
