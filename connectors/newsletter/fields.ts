@@ -68,6 +68,15 @@ export const MAPPED_FIELDS: FieldDescription[] = [
   f('Listor', 'interest', true),
   f('Lists', 'interest', true),
   f('tags', 'interest', true),
+  // beehiiv (First Name, Last Name and status are Mailchimp's columns too)
+  f('tier', 'customer-account', true, undefined, 'Free or paid subscription'),
+  f('stripe_customer_id', 'customer-account', true, undefined, 'The subscriber\'s customer in Stripe (payments of a paid subscription)'),
+  f('Free Tier', 'customer-account', true),
+  f('Bronze Tier', 'customer-account', true),
+  f('Silver Tier', 'customer-account', true),
+  f('Gold Tier', 'customer-account', true),
+  f('unsubscribed_at', 'consent', true),
+  f('Subscription Date (Substack)', 'consent', true, undefined, 'When the subscriber signed up on Substack, before moving to beehiiv'),
 ];
 
 export const ACTIVITY_FIELDS: FieldDescription[] = [

@@ -39,16 +39,26 @@ const ColumnsSchema = z
   .strict();
 
 /** Column names of the Swedish tools' exports. APSIS/Rule/Get a Newsletter layouts are [U] in formats.md §4.2. */
-export const PRESETS: Record<'apsis' | 'rule' | 'getanewsletter', z.infer<typeof ColumnsSchema>> = {
+export const PRESETS: Record<'apsis' | 'rule' | 'getanewsletter' | 'beehiiv', z.infer<typeof ColumnsSchema>> = {
   apsis: { email: 'Email', phone: 'Mobile', firstName: 'First name', lastName: 'Last name', id: 'Profile key', created: 'Created' },
   rule: { email: 'email', phone: 'phone_number', firstName: 'Subscriber.FirstName', lastName: 'Subscriber.LastName', id: 'id', created: 'created_at' },
   getanewsletter: { email: 'E-post', firstName: 'Förnamn', lastName: 'Efternamn', status: 'Status', created: 'Skapad' },
+  // beehiiv's Subscribers → Export (the real samples' beehiiv_members.csv, written by beehiiv).
+  beehiiv: { email: 'email', firstName: 'First Name', lastName: 'Last Name', status: 'status', created: 'created_at' },
 };
+
+const TOOLS: Record<keyof typeof PRESETS, string> = { apsis: 'APSIS One', rule: 'Rule', getanewsletter: 'Get a Newsletter', beehiiv: 'beehiiv' };
+
+/** beehiiv's export, known by columns no other tool writes together: it needs no options. */
+export function isBeehiivHeader(cells: readonly string[]): boolean {
+  const has = new Set(cells.map((c) => c.trim().toLowerCase()));
+  return has.has('email') && has.has('status') && has.has('tier') && has.has('created_at') && (has.has('stripe_customer_id') || has.has('free tier'));
+}
 
 const OptionsSchema = z
   .object({
     /** Column names for `mapped-csv`; a preset fills in the rest. */
-    preset: z.enum(['apsis', 'rule', 'getanewsletter']).optional(),
+    preset: z.enum(['apsis', 'rule', 'getanewsletter', 'beehiiv']).optional(),
     columns: ColumnsSchema.optional(),
     /** The tool's name as shown in extracts (`APSIS One`). */
     tool: z.string().optional(),
@@ -209,9 +219,15 @@ function tableOpts(file: SourceFile, ctx: ReadContext, opts: Options) {
 }
 
 async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): AsyncGenerator<SourceRecord> {
-  const cols = { ...(opts.preset ? PRESETS[opts.preset] : {}), ...(opts.columns ?? {}) };
-  const tool = opts.tool ?? (opts.preset === 'apsis' ? 'APSIS One' : opts.preset === 'rule' ? 'Rule' : opts.preset === 'getanewsletter' ? 'Get a Newsletter' : 'Newsletter tool');
+  const cols: Partial<z.infer<typeof ColumnsSchema>> = { ...(opts.preset ? PRESETS[opts.preset] : {}), ...(opts.columns ?? {}) };
+  let preset = opts.preset;
+  let tool = opts.tool ?? (preset ? TOOLS[preset] : 'Newsletter tool');
   const checkHeader = (header: string[]): void => {
+    if (!preset && !opts.columns?.email && isBeehiivHeader(header)) {
+      preset = 'beehiiv';
+      Object.assign(cols, PRESETS.beehiiv);
+      tool = opts.tool ?? TOOLS.beehiiv;
+    }
     const c = ColumnMap.of(header);
     const missing = Object.entries(cols).filter(([, name]) => name && c.find(name) < 0);
     if (!cols.email || c.find(cols.email) < 0) {
@@ -241,7 +257,7 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
     if (name) ids.push({ kind: 'name', field: cols.name ?? `${cols.firstName ?? ''} + ${cols.lastName ?? ''}`, value: name });
     if (v('address') && v('postcode')) ids.push({ kind: 'address', field: cols.address!, value: `${v('address')}, ${v('postcode')}` });
     if (v('company')) ids.push({ kind: 'company', field: cols.company!, value: v('company'), holder: 'employer' });
-    if (v('id')) ids.push({ kind: 'systemId', field: cols.id!, value: `${opts.preset ?? 'newsletter'}:${v('id')}` });
+    if (v('id')) ids.push({ kind: 'systemId', field: cols.id!, value: `${preset ?? 'newsletter'}:${v('id')}` });
     ids.push(...extraIdentifiers(fields, opts.fields));
     const rec: SourceRecord = {
       entity: 'member',
@@ -369,6 +385,7 @@ const connector: Connector<Options> = defineConnector<Options>({
     if (/email address/iu.test(line) && MAILCHIMP_MARKERS.some((m) => line.includes(m))) return { format: 'mailchimp-csv', confidence: 0.95 };
     // APSIS One's profile export starts with its profile key; other tools need format: mapped-csv.
     if (/^"?profile key"?[,;\t]/iu.test(line) && /[,;\t]"?e-?mail"?([,;\t]|$)/iu.test(line)) return { format: 'mapped-csv', confidence: 0.7 };
+    if (isBeehiivHeader(line.split(/[,;\t]/u).map((c) => c.replace(/^"|"$/gu, '')))) return { format: 'mapped-csv', confidence: 0.9 };
     if (/(^|[,;\t"])(e-?post|e-?mail|email address)([,;\t"]|$)/iu.test(line)) return { format: 'mapped-csv', confidence: 0.4 };
     if (hasExt(name, 'xlsx')) return { format: 'mapped-csv', confidence: 0.2 };
     return undefined;
@@ -376,7 +393,7 @@ const connector: Connector<Options> = defineConnector<Options>({
   async check(input) {
     const problems = [];
     if (input.format === 'mapped-csv' && !input.options.preset && !input.options.columns?.email) {
-      problems.push({ code: 'newsletter.mapping', message: 'format mapped-csv needs options.preset or options.columns.email', source: input.name });
+      problems.push({ code: 'newsletter.mapping', message: 'format mapped-csv needs options.preset or options.columns.email (a beehiiv export needs neither)', source: input.name });
     }
     return problems;
   },

@@ -37,12 +37,17 @@ describe('ojco-dsar init', () => {
       copyFileSync(path.join(ROOT, `fixtures/newsletter/nyhetsbrev/${f}_members_export_4f2a9c81d0.csv`), path.join(dir, `exports/mailchimp/${f}_members_export_4f2a9c81d0.csv`));
     }
     copyFileSync(path.join(ROOT, 'fixtures/newsletter/apsis/profiles-export.csv'), path.join(dir, 'exports/apsis.csv'));
+    // A beehiiv export (once taken for a Lime export) and an Outlook business card.
+    copyFileSync(path.join(ROOT, 'fixtures/newsletter/beehiiv/subscribers_export.csv'), path.join(dir, 'exports/beehiiv.csv'));
+    copyFileSync(path.join(ROOT, 'fixtures/office365/vcard/orjan-backstrom.vcf'), path.join(dir, 'exports/orjan.vcf'));
     writeFileSync(path.join(dir, 'exports/notes.log'), 'nothing to see\n');
     const r = cli(['init', 'exports', '--yes'], { cwd: dir });
     expect(r.code).toBe(0);
     const text = readFileSync(path.join(dir, 'exports/ojco-dsar.config.yaml'), 'utf8');
     expect(text).toMatch(/name: newsletter-mailchimp\n\s+connector: newsletter\n\s+path: mailchimp\n/u);
     expect(text).toContain('preset: apsis');
+    expect(text).toMatch(/connector: newsletter\n\s+path: beehiiv\.csv\n\s+# a beehiiv subscriber export, by its columns\n\s+options:\n\s+preset: beehiiv\n/u);
+    expect(text).toMatch(/connector: office365\n\s+path: orjan\.vcf\n/u);
     expect(text).toMatch(/"Nyhetsbrev \(e-post\)": consent {2}# guess, review/u);
     expect(text).toMatch(/# {3}notes\.log: no connector recognises it/u);
     expect(cli(['check', '--config', 'exports/ojco-dsar.config.yaml'], { cwd: dir }).code).toBe(0);

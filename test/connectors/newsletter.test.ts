@@ -80,6 +80,22 @@ describe('newsletter connector: real pipeline on its fixtures', () => {
     expect(await detect('kurser-audience-export.zip')).toBe('mailchimp-zip');
     expect(await detect('campaign-activity/email-activity-42694e9e57.json')).toBe('mailchimp-activity');
     expect(await detect('apsis/profiles-export.csv')).toBe('mapped-csv');
+    expect(await detect('beehiiv/subscribers_export.csv')).toBe('mapped-csv');
+  });
+
+  it('reads a beehiiv export without options: its columns say it is one (name, status, sign-up date)', async () => {
+    const d = await find(CONFIG, { email: ['karin.holm@mail.example'] });
+    expect(d.skipped).toEqual([]);
+    const row = d.records.find((r) => r.source === 'beehiiv')!;
+    expect(row).toMatchObject({ confidence: 'exact', label: 'beehiiv member (active)', date: '2024-02-11', locator: { file: 'beehiiv/subscribers_export.csv', line: 2, row: 1 } });
+    expect(row.matchedOn).toEqual([
+      { kind: 'email', field: 'email', via: 'given' },
+      { kind: 'name', field: 'First Name + Last Name', via: 'name' },
+    ]);
+    // Her name, written with stray spaces, is the name the APSIS profile has (one learned name, not two).
+    expect(d.subject.knownBy.filter((k) => k.kind === 'name')).toEqual([{ kind: 'name', value: 'holm karin', origin: 'link' }]);
+    const sven = await find(CONFIG, { email: ['sven.svensson@mail.example'] });
+    expect(sven.records.find((r) => r.source === 'beehiiv')).toMatchObject({ label: 'beehiiv member (inactive)', fields: { stripe_customer_id: 'cus_Q2x9AbCdEf0123', unsubscribed_at: '2025-03-01 08:00:00 UTC' } });
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
+import { isBeehiivHeader } from '../../../connectors/newsletter/index.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { loadAllBuiltins } from '../../sources/registry.ts';
 import { detectFile, findFiles, groupSources, trySource, type DetectedExport, type ProposedSource } from '../../pipeline/discover.ts';
@@ -21,10 +22,13 @@ import { canPrompt, log, out, spinner, table, writeJson, writeOut } from '../io.
 const CONFIG_NAME = 'ojco-dsar.config.yaml';
 
 /** Column names for a newsletter tool's CSV, read from its header. */
-async function newsletterColumns(file: string): Promise<Record<string, string>> {
+async function newsletterHeader(file: string): Promise<string[]> {
   const { text } = decodeBuffer(await readHead(file, 16384), 'cp1252');
   const first = text.split(/\r?\n/u)[0] ?? '';
-  const header = first.split(sniffDelimiter(first)).map((h) => h.replace(/^"|"$/gu, '').trim());
+  return first.split(sniffDelimiter(first)).map((h) => h.replace(/^"|"$/gu, '').trim());
+}
+
+function newsletterColumns(header: string[]): Record<string, string> {
   const find = (re: RegExp): string | undefined => header.find((h) => re.test(h));
   const cols: Record<string, string> = {};
   const set = (k: string, re: RegExp): void => {
@@ -136,10 +140,16 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   for (const p of proposals) {
     const detectedFormat = p.format ?? p.files[0]?.format;
     if (p.connector === 'newsletter' && detectedFormat === 'mapped-csv') {
-      const cols = await newsletterColumns(p.files[0]!.file.abs);
-      if (cols.id === 'Profile key') p.options.preset = 'apsis';
-      else p.options.columns = cols;
-      p.notes.push('column mapping read from the header: check it against the tool');
+      const header = await newsletterHeader(p.files[0]!.file.abs);
+      const cols = newsletterColumns(header);
+      if (isBeehiivHeader(header)) {
+        p.options.preset = 'beehiiv';
+        p.notes.push('a beehiiv subscriber export, by its columns');
+      } else {
+        if (cols.id === 'Profile key') p.options.preset = 'apsis';
+        else p.options.columns = cols;
+        p.notes.push('column mapping read from the header: check it against the tool');
+      }
     }
     if (p.connector === 'google-analytics') {
       let kind = 'userId';
