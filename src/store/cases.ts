@@ -662,6 +662,22 @@ export class CaseStore {
     return this.getCase(id);
   }
 
+  /**
+   * The config an output for the case was made with, kept when the case has
+   * none (opened without one): `case answer` and `close` then hash its input
+   * files for the evidence manifest. A config the case already names stays.
+   * The event says which file, as `case-opened` does not.
+   */
+  rememberConfig(id: string, configFile: string, ctx: ActionContext): boolean {
+    return this.write(() => {
+      const r = this.openRow(id, 'given a config');
+      if (r.config_file !== null || r.status === 'closed') return false;
+      this.db.prepare('UPDATE cases SET config_file = ?, updated_at = ? WHERE id = ?').run(configFile, ctx.at, id);
+      this.event(id, 'config-remembered', { configFile }, ctx);
+      return true;
+    });
+  }
+
   /** received/verified → in-progress. */
   start(id: string, ctx: ActionContext): CaseView {
     this.write(() => {

@@ -53,6 +53,7 @@ export async function attachOutputs(
   files: { path: string; kind: string }[],
   ctx: ActionContext,
   event?: { type: string; payload: Record<string, unknown> },
+  configFile?: string,
 ): Promise<AttachmentView[]> {
   const digests: { path: string; kind: string; size: number; sha256: string }[] = [];
   for (const f of files) digests.push({ ...f, path: path.resolve(f.path), ...(await digestFile(f.path)) });
@@ -65,6 +66,8 @@ export async function attachOutputs(
       added++;
       return store.attach(caseId, { kind: d.kind, path: d.path, sha256: d.sha256, size: d.size }, ctx);
     });
+    // A case opened without a config learns the one its outputs were made with (for the evidence manifest).
+    if (configFile) store.rememberConfig(caseId, path.resolve(configFile), ctx);
     if (event) {
       const payload = { ...event.payload, attachments: attached.map((a) => a.id) };
       const again = added === 0 && store.events(caseId).some((e) => e.type === event.type && canonicalJson(e.payload) === canonicalJson(payload));

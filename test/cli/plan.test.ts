@@ -520,6 +520,9 @@ describe('--case', () => {
       expect(written).toMatchObject({ actor: 'Karin Ek', payload: { plan: 'erasure', planHash: e.json.planHash, asOf: AS_OF } });
       expect(log.map((ev) => ev.type)).toContain('extract-written');
       expect(JSON.stringify(log)).not.toContain(PERSONAS[0].email);
+      // Opened without a config, the case keeps the one its first output was made with, once.
+      expect(show.configFile).toBe(path.resolve(CONFIG));
+      expect(log.filter((ev) => ev.type === 'config-remembered')).toEqual([expect.objectContaining({ payload: { configFile: path.resolve(CONFIG) } })]);
       const v = run(['case', 'verify', '--home', home], cwd);
       expect(v.code, v.stdout + v.stderr).toBe(0);
       // The ledger and the suppression list carry the case.
@@ -530,6 +533,12 @@ describe('--case', () => {
       run(['sweep', '--home', home, '--as-of', '2033-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2033-01-01' });
       expect((run(['case', 'log', id, '--home', home, '--json'], cwd).json.events as { type: string }[]).map((ev) => ev.type)).toContain('ledger-swept');
       expect(run(['case', 'verify', '--home', home], cwd).code).toBe(0);
+      // So the answer's evidence manifest hashes that config's input files, without being told it again.
+      const answered = run(['case', 'answer', id, '--home', home, '--json'], cwd, { OJCO_DSAR_TODAY: '2033-01-01' });
+      expect(answered.code, answered.stderr).toBe(0);
+      expect(answered.stderr).not.toMatch(/no config file/u);
+      const manifest = JSON.parse(readFileSync(answered.json.manifest.path, 'utf8')) as { inputs: unknown[] };
+      expect(manifest.inputs.length).toBeGreaterThan(10);
     },
     T,
   );

@@ -245,10 +245,10 @@ async function caseFor(req: BatchRequest, session: StoreSession, configFile: str
  * time, so a run killed between the attachment and the status change
  * completes it.
  */
-async function attachOnce(session: StoreSession, link: CaseLink, files: string[], kind: 'extract' | 'plan', event: { type: string; payload: Record<string, unknown> }): Promise<void> {
+async function attachOnce(session: StoreSession, link: CaseLink, files: string[], kind: 'extract' | 'plan', event: { type: string; payload: Record<string, unknown> }, configFile: string): Promise<void> {
   if (!link.writable) return;
   const { attachOutputs } = await import('../../store/index.ts');
-  await attachOutputs(session.store, link.id, files.map((f) => ({ path: f, kind })), session.ctx(), event);
+  await attachOutputs(session.store, link.id, files.map((f) => ({ path: f, kind })), session.ctx(), event, configFile);
 }
 
 /** Writes one request's outputs; returns its state. Pure of side effects beyond its own folder and its case. */
@@ -298,7 +298,7 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       await attachOnce(ctx.session, link, files, 'extract', {
         type: 'extract-written',
         payload: { asOf: extract.asOf, language: extract.language, formats: ctx.state.formats, records: extract.records.length, exact: records.exact, probable: records.probable, possibleIncluded: 0, notRead: extract.notRead.length, batch: true },
-      });
+      }, ctx.config.file);
     }
     return withCase({ status: 'done', outputs, records });
   }
@@ -378,7 +378,7 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
         ledgerEntries: recorded.ledger.added + recorded.ledger.existing,
         batch: true,
       },
-    });
+    }, ctx.config.file);
   }
   const excluded = records.possible;
   const note = excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined;

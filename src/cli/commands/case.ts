@@ -93,6 +93,12 @@ function daysText(c: { daysLeft: number | null; overdue: boolean; status: string
   return `${c.daysLeft} left`;
 }
 
+/** A path as the officer reads it: relative to the current folder when it lies below it, else as stored. */
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
 function renderCase(c: ReturnType<typeof withClock> & { references?: string[] }, opts: { subject?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(`${out.bold(c.id)}  ${c.types.join(', ')}  ${out.bold(c.purgedOn ? 'purged' : c.status)}`);
@@ -117,6 +123,8 @@ function renderCase(c: ReturnType<typeof withClock> & { references?: string[] },
   }
   if (c.closedOn) rows.push(['Closed', `${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} months)`]);
   if (c.purgedOn) rows.push(['Purged', c.purgedOn]);
+  // The config whose input files the evidence manifest hashes: the one the case was opened with, or its first output's.
+  rows.push(['Config', c.configFile ? displayPath(c.configFile) : 'none yet (the manifest lists the input files of the config an output or --config names)']);
   rows.push(['Trail', `${c.events} event(s); ${c.attachments.length} attachment(s); ${c.manifests.length} manifest(s)`]);
   lines.push(table(rows));
   if (opts.subject && c.subject) {

@@ -299,7 +299,7 @@ async function exportWith(
         possibleIncluded,
         notRead: extract.notRead.length,
       },
-    });
+    }, config.file);
     attached = views.map((v) => v.id);
   }
   if (opts.json) {

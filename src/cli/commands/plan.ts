@@ -314,6 +314,7 @@ async function issue(
   caseId: string | undefined,
   titles: ReadonlyMap<string, string>,
   phoneTails?: ReadonlyMap<string, string>,
+  configFile?: string,
 ): Promise<Issued> {
   const bytes = serialisePlan(plan);
   const res: Issued = { files: [] };
@@ -365,7 +366,7 @@ async function issue(
           : {}),
         ...(res.swept !== undefined ? { swept: res.swept } : {}),
       };
-      const attached = await attachOutputs(session.store, caseId, res.files.map((f) => ({ path: f.path, kind: 'plan' })), ctx, { type: 'plan-written', payload });
+      const attached = await attachOutputs(session.store, caseId, res.files.map((f) => ({ path: f.path, kind: 'plan' })), ctx, { type: 'plan-written', payload }, configFile);
       res.attached = attached.map((a) => a.id);
     }
   }
@@ -542,7 +543,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       plan = reviewed;
     }
 
-    const issued = await issue(plan, s, session, caseId, titles, secret ? phoneTailsOf(plan, subject, secret) : undefined);
+    const issued = await issue(plan, s, session, caseId, titles, secret ? phoneTailsOf(plan, subject, secret) : undefined, config.file);
     if (s.json) process.stdout.write(serialisePlan(plan));
     else {
       if (!shown) writeOut(renderPlan(plan, titles, { width: process.stdout.columns || 160 }));
