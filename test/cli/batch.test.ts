@@ -227,6 +227,15 @@ describe('ojco-dsar batch', () => {
     const r = cli(['batch', 'future.csv', '--config', CONFIG, '--out', 'out', '--format', 'json', '--json'], { cwd: dir, env: { SOURCE_DATE_EPOCH: '1795000000' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/future\.csv:2: received 2026-12-30 is after today \(2026-11-18\)/u);
+    // OJCO_DSAR_TODAY sets a batch's today as it sets every other command's (SOURCE_DATE_EPOCH wins when both are set).
+    const t = cli(['batch', 'future.csv', '--config', CONFIG, '--out', 'out2', '--format', 'json', '--json'], { cwd: dir, env: { OJCO_DSAR_TODAY: '2027-01-15' } });
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).not.toMatch(/after today/u);
+    expect(t.json.summary).toMatchObject({ asOf: '2027-01-15', generatedAt: expect.stringMatching(/^2027-01-15T/u) });
+    const both = cli(['batch', 'future.csv', '--config', CONFIG, '--out', 'out3', '--format', 'json', '--json'], { cwd: dir, env: { OJCO_DSAR_TODAY: '2027-01-15', SOURCE_DATE_EPOCH: '1795000000' } });
+    expect(both.json.summary.asOf).toBe('2026-11-18');
+    const bad = cli(['batch', 'future.csv', '--config', CONFIG, '--out', 'out4', '--json'], { cwd: dir, env: { OJCO_DSAR_TODAY: '2027-13-01' } });
+    expect(bad.code).toBe(2);
   });
 
   it('will not run twice into one folder, and resumes only with the same inputs', () => {

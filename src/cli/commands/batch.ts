@@ -43,7 +43,7 @@ import { renderExtract } from './export.ts';
 import type { Register } from '../../register/schema.ts';
 import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
-import { todayInStockholm, type StoreSession } from './case-common.ts';
+import { dateFlag, TODAY_ENV, todayInStockholm, type StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
 
@@ -397,10 +397,17 @@ function summaryCsv(rows: { id: string; type: string; received: string; status: 
 /**
  * The run's clock. SOURCE_DATE_EPOCH (the reproducible-builds convention,
  * seconds since 1970) fixes it, so that two runs give byte-identical files.
+ * Else OJCO_DSAR_TODAY sets its date, as it sets every other command's
+ * today (noon in Stockholm, so that the date is that day in any zone).
  */
 export function runClock(env: NodeJS.ProcessEnv = process.env): Date {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && /^\d{1,12}$/u.test(epoch)) return new Date(Number(epoch) * 1000);
+  const today = env[TODAY_ENV];
+  if (today !== undefined && today !== '') {
+    const day = dateFlag(TODAY_ENV, today)!;
+    return new Date(`${day}T11:00:00Z`);
+  }
   return new Date();
 }
 
