@@ -335,14 +335,9 @@ export class RegexPrefilter implements HitFinder {
         re.lastIndex = 0;
         if (re.test(text)) return true;
       }
-      if (this.decorated) {
-        const out: number[] = [];
-        this.decorated.hitsInLatin1(text, a, out);
-        if (out.length > 0) return true;
-      }
       a = b;
     }
-    return false;
+    return this.decorated !== undefined && decoratedHits(this.decorated, buf, start, end, true).length > 0;
   }
   hits(buf: Uint8Array, start: number, end: number): number[] {
     const all: number[] = [];
@@ -359,15 +354,11 @@ export class RegexPrefilter implements HitFinder {
         }
         out = mergeSorted(out, found);
       }
-      if (this.decorated) {
-        const more: number[] = [];
-        this.decorated.hitsInLatin1(text, a, more);
-        out = mergeSorted(out, more);
-      }
       for (const h of out) all.push(h);
       a = b;
     }
-    return all;
+    // Words never span a piece's end (a line break or a quote), so the whole span is scanned at once.
+    return this.decorated ? mergeSorted(all, decoratedHits(this.decorated, buf, start, end, false)) : all;
   }
 }
 
@@ -402,15 +393,10 @@ export function pieceEnd(buf: Uint8Array, a: number, end: number, quote = false)
   return next < 0 || next >= end ? end : next + 1;
 }
 
-/** The decorated names' hits in `buf[start, end)`, piece by piece (words never span a line break); with `first`, only the first. */
+/** The decorated names' hits in `buf[start, end)`; with `first`, only the first. */
 function decoratedHits(d: DecoratedNames, buf: Uint8Array, start: number, end: number, first: boolean): number[] {
   const out: number[] = [];
-  for (let a = start; a < end && !(first && out.length > 0); ) {
-    // A word never holds a `"`.
-    const b = pieceEnd(buf, a, end, true);
-    d.hitsInLatin1(latin1(buf, a, b), a, out);
-    a = b;
-  }
+  d.hitsInBytes(buf, start, end, out, first);
   return out;
 }
 

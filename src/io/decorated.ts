@@ -21,6 +21,8 @@
  */
 import iconv from 'iconv-lite';
 import { foldBase, foldText, nameTokens } from '../core/identity/normalise.ts';
+import { DECORATED_WASM } from './decorated-wasm.ts';
+import { ensureMemory, instantiate, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
 
 /** Bytes that belong to a word: ASCII letters, digits, the apostrophe and everything above 0x7F. */
 const WORD = new Uint8Array(256);
@@ -34,9 +36,76 @@ const NON_ASCII_TEXT = /[^\x00-\x7f]/u;
 /** Answers kept per word; a file of prose has many words, so the memory is bounded. */
 const MEMO_LIMIT = 200_000;
 
+/**
+ * At most how many characters one byte above 0x7F gives a folded token, in
+ * any of the encodings a word is decoded in: a Windows-1252 or CP437 byte
+ * is one character (`æ` folds to `ae`, `ß` to `ss`: two); a UTF-8
+ * character of n bytes folds to at most 2n (`ﬃ`, three bytes, to `ffi`;
+ * `㎯`, three bytes, to five). test/io/decorated-wasm.test.ts folds every
+ * byte and every code point to hold this. An ASCII byte of a word is one
+ * character. So a word whose ASCII characters that occur in some base and
+ * twice its bytes above 0x7F add up to less than the shortest base cannot
+ * hold a token that folds to a base: the WebAssembly scan leaves it out.
+ */
+export const MAX_CHARS_PER_BYTE = 2;
+
+interface ScanExports {
+  scan(input: number, i: number, n: number, out: number, cap: number, min: number): number;
+  next: WasmGlobal;
+}
+
+const OUT = 512;
+/** Words given back per call; the scan goes on from where it stopped. */
+const CAP = 4096;
+const IN = OUT + CAP * 8;
+
+/** decorated.wat over a memory of its own: the word and weight tables, the words found, the bytes scanned. */
+class WordScanner {
+  private constructor(
+    private readonly exports: ScanExports,
+    private readonly memory: WasmMemory,
+    private readonly min: number,
+  ) {}
+
+  static create(bases: ReadonlySet<string>): WordScanner | undefined {
+    const mod = wasmModule(DECORATED_WASM);
+    if (!mod) return undefined;
+    // A base with a character above U+007F (a name in another script) is not bounded so: every word is a candidate.
+    const ascii = [...bases].every((b) => /^[\x00-\x7f]*$/u.test(b));
+    const min = ascii ? Math.min(...[...bases].map((b) => b.length)) : 0;
+    const chars = new Set([...bases].join(''));
+    try {
+      const { exports, memory } = instantiate<ScanExports>(mod, Math.ceil((IN + 65536) / 65536));
+      const t = new Uint8Array(memory.buffer);
+      for (let c = 0; c < 256; c++) {
+        t[c] = WORD[c]!;
+        t[256 + c] = c >= 0x80 ? MAX_CHARS_PER_BYTE : WORD[c] && chars.has(String.fromCharCode(c).toLowerCase()) ? 1 : 0;
+      }
+      return new WordScanner(exports, memory, Number.isFinite(min) ? min : 0);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Calls `each(start, end)` for the candidate words of `buf[start, end)`, in order, until it returns true. */
+  words(buf: Uint8Array, start: number, end: number, each: (a: number, b: number) => boolean): void {
+    const n = end - start;
+    ensureMemory(this.memory, IN + n);
+    new Uint8Array(this.memory.buffer).set(buf.subarray(start, end), IN);
+    for (let i = 0; i < n; ) {
+      const count = this.exports.scan(IN, i, n, OUT, CAP, this.min);
+      const pairs = new Int32Array(this.memory.buffer, OUT, count * 2);
+      for (let k = 0; k < count; k++) if (each(start + pairs[2 * k]!, start + pairs[2 * k + 1]!)) return;
+      i = count === CAP ? this.exports.next.value : n;
+    }
+  }
+}
+
 export class DecoratedNames {
   private readonly memo = new Map<string, boolean>();
   private readonly tokenMemo = new Map<string, boolean>();
+  /** undefined: not made yet; null: no WebAssembly here. */
+  private scanner: WordScanner | null | undefined;
 
   /** `bases`: the diacritic-free tokens (`foldBase`) of the names of interest. */
   constructor(readonly bases: ReadonlySet<string>) {}
@@ -71,8 +140,34 @@ export class DecoratedNames {
   }
 
   /**
+   * Start offsets of the words of `buf[start, end)` that hold a byte above
+   * 0x7F and may be a name of interest, in order (with `first`, only the
+   * first): what hitsInLatin1 gives for the Latin-1 text of those bytes,
+   * with the words found by the WebAssembly scan.
+   */
+  hitsInBytes(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
+    if (this.scanner === undefined) this.scanner = WordScanner.create(this.bases) ?? null;
+    const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (!this.scanner) {
+      this.hitsInLatin1(b.toString('latin1', start, end), start, out);
+      if (first) out.splice(1);
+      return;
+    }
+    this.scanner.words(buf, start, end, (a, e) => {
+      const word = b.toString('latin1', a, e);
+      // After a backslash the first letter may be an escape's (JSON `\nMärta`, which is `Märta` on a new line).
+      if (this.wordMatches(word) || (a > start && b[a - 1] === 0x5c && e - a > 1 && this.wordMatches(word.slice(1)))) {
+        out.push(a);
+        return first;
+      }
+      return false;
+    });
+  }
+
+  /**
    * Start offsets (in the string, plus `base`) of the words of `latin1` that
-   * hold a byte above 0x7F and may be a name of interest, in order.
+   * hold a byte above 0x7F and may be a name of interest, in order. The
+   * JavaScript path: hitsInBytes without WebAssembly, and its reference.
    */
   hitsInLatin1(latin1: string, base: number, out: number[]): void {
     const re = NON_ASCII_RUN;
