@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Assembles the WebAssembly modules of src/io (automaton.wat,
- * json-lines.wat, decorated.wat) into TypeScript modules holding their bytes as base64,
+ * json-lines.wat, decorated.wat, tails.wat, literals.wat) into TypeScript modules holding their bytes as base64,
  * with wabt (a devDependency: nothing is built at install).
  * Run after changing a .wat: `node scripts/build-wasm.mjs`.
  * test/io/automaton-wasm.test.ts and test/io/json-lines-wasm.test.ts fail
@@ -19,13 +19,15 @@ export const MODULES = {
   automaton: { wat: 'src/io/automaton.wat', out: 'src/io/automaton-wasm.ts', constant: 'AUTOMATON_WASM' },
   'json-lines': { wat: 'src/io/json-lines.wat', out: 'src/io/json-lines-wasm.ts', constant: 'JSON_LINES_WASM' },
   decorated: { wat: 'src/io/decorated.wat', out: 'src/io/decorated-wasm.ts', constant: 'DECORATED_WASM' },
+  tails: { wat: 'src/io/tails.wat', out: 'src/io/tails-wasm.ts', constant: 'TAILS_WASM' },
+  literals: { wat: 'src/io/literals.wat', out: 'src/io/literals-wasm.ts', constant: 'LITERALS_WASM' },
 };
 
 export async function assemble(name = 'automaton') {
   const m = MODULES[name];
   const wabt = await wabtInit();
   const source = readFileSync(path.join(root, m.wat), 'utf8');
-  // decorated.wat skips ASCII 16 bytes at a time (SIMD, in every V8 since Node 16).
+  // decorated.wat, tails.wat and literals.wat look at 16 bytes at a time (SIMD, in every V8 since Node 16).
   const mod = wabt.parseWat(path.basename(m.wat), source, { simd: true });
   mod.validate();
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });

@@ -38,6 +38,8 @@ import { foldBase } from '../core/identity/normalise.ts';
 import { PHONE_TAIL } from '../core/match/extract.ts';
 import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
+import { LiteralScanner } from './literal-scan.ts';
+import { TailScanner } from './tail-scan.ts';
 import { WasmScanner } from './automaton-scan.ts';
 import type { Prefilter } from './prefilter.ts';
 
@@ -293,6 +295,10 @@ export class RegexPrefilter implements HitFinder {
   private readonly res: RegExp[];
   private readonly reText: RegExp;
   private readonly decorated: DecoratedNames | undefined;
+  /** The phone tails as a WebAssembly scan (tail-scan.ts), when there are few; else a regular expression in `res`. */
+  private readonly tails: TailScanner | undefined;
+  /** The anchors as a WebAssembly scan (literal-scan.ts); else regular expressions in `res`. */
+  private readonly literals: LiteralScanner | undefined;
   /** No anchor holds a `"`: a span may also be cut after one (a minified JSON page has no line breaks). */
   private readonly quoteSafe: boolean;
   constructor(
@@ -317,9 +323,15 @@ export class RegexPrefilter implements HitFinder {
     // (Two classes in an alternation: V8 scans that faster than one class that spans 0x7F.)
     const sep = '(?:[ \\t\\-./()\\[\\]~]|[\\x80-\\xff])*';
     this.res = [];
-    if (digits.length > 0) this.res.push(new RegExp(digits.join('|'), 'g'));
-    if (others.length > 0) this.res.push(new RegExp(others.map(esc).join('|'), 'gi'));
-    if (phoneTails.length > 0) this.res.push(new RegExp(digitTrie(phoneTails, sep), 'g'));
+    // The anchors as a WebAssembly scan (literal-scan.ts) when it takes them all; else as regular expressions.
+    const dates = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => splitThen(a)!);
+    this.literals = LiteralScanner.create([...kept.map((text) => ({ text })), ...dates.map((d) => ({ text: d.date, last: d.last }))]);
+    if (!this.literals) {
+      if (digits.length > 0) this.res.push(new RegExp(digits.join('|'), 'g'));
+      if (others.length > 0) this.res.push(new RegExp(others.map(esc).join('|'), 'gi'));
+    }
+    this.tails = TailScanner.create(phoneTails);
+    if (phoneTails.length > 0 && !this.tails) this.res.push(new RegExp(digitTrie(phoneTails, sep), 'g'));
     // Text: every character above U+007F is a separator, as its bytes are.
     const sepText = '[ \\t\\-./()\\[\\]~\\x80-\\uffff]*';
     this.reText = new RegExp([...kept.map(esc), ...thens, ...(phoneTails.length > 0 ? [digitTrie(phoneTails, sepText)] : [])].join('|'), 'i');
@@ -328,7 +340,7 @@ export class RegexPrefilter implements HitFinder {
     return this.reText.test(s) || (this.decorated !== undefined && this.decorated.textMatches(s));
   }
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
-    for (let a = start; a < end; ) {
+    for (let a = start; a < end && this.res.length > 0; ) {
       const b = pieceEnd(buf, a, end, this.quoteSafe);
       const text = latin1(buf, a, b);
       for (const re of this.res) {
@@ -337,11 +349,18 @@ export class RegexPrefilter implements HitFinder {
       }
       a = b;
     }
+    for (const scanner of [this.literals, this.tails]) {
+      if (!scanner) continue;
+      const found: number[] = [];
+      scanner.hits(buf, start, end, found, true);
+      if (found.length > 0) return true;
+    }
     return this.decorated !== undefined && decoratedHits(this.decorated, buf, start, end, true).length > 0;
   }
   hits(buf: Uint8Array, start: number, end: number): number[] {
     const all: number[] = [];
-    for (let a = start; a < end; ) {
+    // With every anchor and tail in WebAssembly there is no text to make.
+    for (let a = start; a < end && this.res.length > 0; ) {
       const b = pieceEnd(buf, a, end, this.quoteSafe);
       const text = latin1(buf, a, b);
       let out: number[] = [];
@@ -357,8 +376,15 @@ export class RegexPrefilter implements HitFinder {
       for (const h of out) all.push(h);
       a = b;
     }
-    // Words never span a piece's end (a line break or a quote), so the whole span is scanned at once.
-    return this.decorated ? mergeSorted(all, decoratedHits(this.decorated, buf, start, end, false)) : all;
+    // Neither a tail nor a word spans a piece's end (a line break or a quote), so the whole span is scanned at once.
+    let merged = all;
+    for (const scanner of [this.literals, this.tails]) {
+      if (!scanner) continue;
+      const found: number[] = [];
+      scanner.hits(buf, start, end, found);
+      merged = mergeSorted(merged, found);
+    }
+    return this.decorated ? mergeSorted(merged, decoratedHits(this.decorated, buf, start, end, false)) : merged;
   }
 }
 

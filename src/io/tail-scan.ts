@@ -1,0 +1,81 @@
+/**
+ * The one-subject prefilter's phone-tail scan in WebAssembly (tails.wat;
+ * issue #7): every position where one of a few phone tails begins, its
+ * seven digits with separators between them, as the regular expression of
+ * RegexPrefilter (anchors.ts, digitTrie) finds them, which stays the
+ * reference and the path without WebAssembly.
+ */
+import { TAILS_WASM } from './tails-wasm.ts';
+import { ensureMemory, instantiate, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
+
+interface Exports {
+  scan(input: number, i: number, n: number, out: number, cap: number, tails: number): number;
+  next: WasmGlobal;
+}
+
+/** More tails than this are one regular expression (a trie) instead: each tail costs the scan a compare per 16 bytes. */
+export const MAX_SCANNED_TAILS = 4;
+
+/** The separators of a phone number, as anchors.ts has them: space, tab, - . / ( ) [ ] ~ and every byte above 0x7F. */
+export const TAIL_SEPARATORS = [0x20, 0x09, 0x2d, 0x2e, 0x2f, 0x28, 0x29, 0x5b, 0x5d, 0x7e];
+
+// The separators below 0x80 by nibble: a byte is one when its low and high nibble's bits meet.
+const LOW = new Uint8Array(16);
+const HIGH = new Uint8Array(16);
+{
+  const rows = [...new Set(TAIL_SEPARATORS.map((b) => b >> 4))];
+  for (const b of TAIL_SEPARATORS) {
+    const bit = 1 << rows.indexOf(b >> 4);
+    HIGH[b >> 4] = bit;
+    LOW[b & 15]! |= bit;
+  }
+}
+
+const OUT = 1024;
+const CAP = 4096;
+const IN = OUT + CAP * 4;
+
+export class TailScanner {
+  private constructor(
+    private readonly exports: Exports,
+    private readonly memory: WasmMemory,
+    private readonly count: number,
+  ) {}
+
+  /** For 1 to MAX_SCANNED_TAILS tails of seven digits; undefined without WebAssembly (or for others). */
+  static create(tails: readonly string[]): TailScanner | undefined {
+    if (tails.length === 0 || tails.length > MAX_SCANNED_TAILS || !tails.every((t) => /^\d{7}$/u.test(t))) return undefined;
+    const mod = wasmModule(TAILS_WASM);
+    if (!mod) return undefined;
+    try {
+      const { exports, memory } = instantiate<Exports>(mod, Math.ceil((IN + 65536) / 65536));
+      const m = new Uint8Array(memory.buffer);
+      m.set(LOW, 0);
+      m.set(HIGH, 16);
+      for (let b = 0; b < 256; b++) m[256 + b] = b >= 0x80 || TAIL_SEPARATORS.includes(b) ? 1 : 0;
+      tails.forEach((t, k) => {
+        const at = 512 + 48 * k;
+        m.fill(t.charCodeAt(0), at, at + 16);
+        m.fill(t.charCodeAt(1), at + 16, at + 32);
+        for (let j = 0; j < 7; j++) m[at + 32 + j] = t.charCodeAt(j);
+      });
+      return new TailScanner(exports, memory, tails.length);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Positions in `buf[start, end)` where a tail begins (and ends before `end`), in order; with `first`, only the first. */
+  hits(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
+    const n = end - start;
+    ensureMemory(this.memory, IN + n);
+    new Uint8Array(this.memory.buffer).set(buf.subarray(start, end), IN);
+    for (let i = 0; i < n; ) {
+      const count = this.exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
+      const at = new Int32Array(this.memory.buffer, OUT, count);
+      for (let k = 0; k < count; k++) out.push(start + at[k]!);
+      if (first && count > 0) return;
+      i = count === CAP ? this.exports.next.value : n;
+    }
+  }
+}
