@@ -15,7 +15,7 @@ interface Exports {
 }
 
 /** What the scan takes: more anchors share buckets and are compared more often; the regular expressions take the rest. */
-export const MAX_SCANNED_ANCHORS = 16;
+export const MAX_SCANNED_ANCHORS = 24;
 const MAX_BYTES = 60;
 
 export interface ScannedAnchor {
@@ -25,7 +25,7 @@ export interface ScannedAnchor {
   last?: string;
 }
 
-const OUT = 2048;
+const OUT = 4096;
 const CAP = 4096;
 const IN = OUT + CAP * 4;
 
@@ -50,7 +50,7 @@ export class LiteralScanner {
       const { exports, memory } = instantiate<Exports>(mod, Math.ceil((IN + 65536) / 65536));
       const m = new Uint8Array(memory.buffer);
       const v = new DataView(memory.buffer);
-      for (let c = 0; c < 256; c++) m[1536 + c] = fold(c);
+      for (let c = 0; c < 256; c++) m[2048 + c] = fold(c);
       anchors.forEach((a, k) => {
         const bit = 1 << (k % 8);
         const bytes = [...a.text].map((ch) => fold(ch.charCodeAt(0)));

@@ -2,7 +2,7 @@
 ;; issue #7) as a WebAssembly SIMD scan in the manner of Hyperscan's Teddy:
 ;; V8 ran them as two regular expressions over the Latin-1 text of every
 ;; piece of every chunk, which also had to be made as strings. Each anchor
-;; (at most 16, ASCII, three bytes or more) belongs to one of eight buckets;
+;; (at most 24, ASCII, three bytes or more) belongs to one of eight buckets;
 ;; for each of its first three bytes (ASCII letters folded to lower case) a
 ;; table by low nibble and one by high nibble say which buckets may have that
 ;; byte there. Sixteen positions are looked up at once with i8x16.swizzle,
@@ -15,9 +15,9 @@
 ;; where the regular expressions match.
 ;;
 ;; Memory: [0, 96) the six nibble tables (low, high for each of the first
-;; three bytes), [96, 112) scratch, [128, 384) per anchor k at 128 + 16k:
-;; its length, kind, bucket bit and the offset of its bytes; [512, 1536) the
-;; anchors' bytes (64 each, folded; a date's last four at +60); [1536, 1792)
+;; three bytes), [96, 112) scratch, [128, 512) per anchor k at 128 + 16k:
+;; its length, kind, bucket bit and the offset of its bytes; [512, 2048) the
+;; anchors' bytes (64 each, folded; a date's last four at +60); [2048, 2304)
 ;; the fold table.
 ;;
 ;; scan(in, i, n, out, cap, anchors) stores at `out` (i32 each, relative to
@@ -49,7 +49,7 @@
               (br_if $same (i32.ge_u (local.get $j) (local.get $len)))
               (br_if $fail
                 (i32.ne
-                  (i32.load8_u offset=1536 (i32.load8_u (i32.add (local.get $in) (i32.add (local.get $q) (local.get $j)))))
+                  (i32.load8_u offset=2048 (i32.load8_u (i32.add (local.get $in) (i32.add (local.get $q) (local.get $j)))))
                   (i32.load8_u (i32.add (local.get $a) (local.get $j)))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $cmp)))

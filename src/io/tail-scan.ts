@@ -14,7 +14,7 @@ interface Exports {
 }
 
 /** More tails than this are one regular expression (a trie) instead: each tail costs the scan a compare per 16 bytes. */
-export const MAX_SCANNED_TAILS = 4;
+export const MAX_SCANNED_TAILS = 8;
 
 /** The separators of a phone number, as anchors.ts has them: space, tab, - . / ( ) [ ] ~ and every byte above 0x7F. */
 export const TAIL_SEPARATORS = [0x20, 0x09, 0x2d, 0x2e, 0x2f, 0x28, 0x29, 0x5b, 0x5d, 0x7e];
