@@ -22,7 +22,7 @@
 import iconv from 'iconv-lite';
 import { foldBase, foldText, nameTokens } from '../core/identity/normalise.ts';
 import { DECORATED_WASM } from './decorated-wasm.ts';
-import { ensureMemory, instantiate, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
+import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
 
 /** Bytes that belong to a word: ASCII letters, digits, the apostrophe and everything above 0x7F. */
 const WORD = new Uint8Array(256);
@@ -59,11 +59,11 @@ const OUT = 512;
 const CAP = 4096;
 const IN = OUT + CAP * 8;
 
-/** decorated.wat over a memory of its own: the word and weight tables, the words found, the bytes scanned. */
+/** decorated.wat with its word and weight tables, over the thread's one instance of it (wasm.ts). */
 class WordScanner {
   private constructor(
-    private readonly exports: ScanExports,
-    private readonly memory: WasmMemory,
+    private readonly instance: SharedInstance<ScanExports>,
+    private readonly tables: Uint8Array,
     private readonly min: number,
   ) {}
 
@@ -74,14 +74,13 @@ class WordScanner {
     const ascii = [...bases].every((b) => /^[\x00-\x7f]*$/u.test(b));
     const min = ascii ? Math.min(...[...bases].map((b) => b.length)) : 0;
     const chars = new Set([...bases].join(''));
+    const t = new Uint8Array(512);
+    for (let c = 0; c < 256; c++) {
+      t[c] = WORD[c]!;
+      t[256 + c] = c >= 0x80 ? MAX_CHARS_PER_BYTE : WORD[c] && chars.has(String.fromCharCode(c).toLowerCase()) ? 1 : 0;
+    }
     try {
-      const { exports, memory } = instantiate<ScanExports>(mod, Math.ceil((IN + 65536) / 65536));
-      const t = new Uint8Array(memory.buffer);
-      for (let c = 0; c < 256; c++) {
-        t[c] = WORD[c]!;
-        t[256 + c] = c >= 0x80 ? MAX_CHARS_PER_BYTE : WORD[c] && chars.has(String.fromCharCode(c).toLowerCase()) ? 1 : 0;
-      }
-      return new WordScanner(exports, memory, Number.isFinite(min) ? min : 0);
+      return new WordScanner(sharedInstance<ScanExports>(mod, Math.ceil((IN + 65536) / 65536)), t, Number.isFinite(min) ? min : 0);
     } catch {
       return undefined;
     }
@@ -90,13 +89,23 @@ class WordScanner {
   /** Calls `each(start, end)` for the candidate words of `buf[start, end)`, in order, until it returns true. */
   words(buf: Uint8Array, start: number, end: number, each: (a: number, b: number) => boolean): void {
     const n = end - start;
-    ensureMemory(this.memory, IN + n);
-    new Uint8Array(this.memory.buffer).set(buf.subarray(start, end), IN);
+    const { exports, memory } = this.instance;
+    ensureMemory(memory, IN + n);
+    useTables(this.instance, this, this.tables);
+    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
     for (let i = 0; i < n; ) {
-      const count = this.exports.scan(IN, i, n, OUT, CAP, this.min);
-      const pairs = new Int32Array(this.memory.buffer, OUT, count * 2);
+      const count = exports.scan(IN, i, n, OUT, CAP, this.min);
+      // The pairs are copied out first: `each` may scan again (another prefilter's words) and overwrite them.
+      const pairs = new Int32Array(memory.buffer, OUT, count * 2).slice();
+      const next = exports.next.value;
       for (let k = 0; k < count; k++) if (each(start + pairs[2 * k]!, start + pairs[2 * k + 1]!)) return;
-      i = count === CAP ? this.exports.next.value : n;
+      if (count < CAP) return;
+      // Another scan in `each` may have replaced the bytes and tables: put them back to go on.
+      if (this.instance.owner !== this) {
+        useTables(this.instance, this, this.tables);
+        new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
+      }
+      i = next;
     }
   }
 }

@@ -7,7 +7,7 @@
  * reference and the path for anchors this scan does not take.
  */
 import { LITERALS_WASM } from './literals-wasm.ts';
-import { ensureMemory, instantiate, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
+import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
 
 interface Exports {
   scan(input: number, i: number, n: number, out: number, cap: number, anchors: number): number;
@@ -33,8 +33,8 @@ const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
 export class LiteralScanner {
   private constructor(
-    private readonly exports: Exports,
-    private readonly memory: WasmMemory,
+    private readonly instance: SharedInstance<Exports>,
+    private readonly tables: Uint8Array,
     private readonly count: number,
   ) {}
 
@@ -47,9 +47,9 @@ export class LiteralScanner {
     const mod = wasmModule(LITERALS_WASM);
     if (!mod) return undefined;
     try {
-      const { exports, memory } = instantiate<Exports>(mod, Math.ceil((IN + 65536) / 65536));
-      const m = new Uint8Array(memory.buffer);
-      const v = new DataView(memory.buffer);
+      // The tables, loaded into the thread's one instance (wasm.ts) when this scanner runs.
+      const m = new Uint8Array(2304);
+      const v = new DataView(m.buffer);
       for (let c = 0; c < 256; c++) m[2048 + c] = fold(c);
       anchors.forEach((a, k) => {
         const bit = 1 << (k % 8);
@@ -67,7 +67,7 @@ export class LiteralScanner {
         v.setInt32(rec + 8, bit, true);
         v.setInt32(rec + 12, at, true);
       });
-      return new LiteralScanner(exports, memory, anchors.length);
+      return new LiteralScanner(sharedInstance<Exports>(mod, Math.ceil((IN + 65536) / 65536)), m, anchors.length);
     } catch {
       return undefined;
     }
@@ -76,14 +76,16 @@ export class LiteralScanner {
   /** Positions in `buf[start, end)` where an anchor begins, in order; with `first`, only the first. */
   hits(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
     const n = end - start;
-    ensureMemory(this.memory, IN + n);
-    new Uint8Array(this.memory.buffer).set(buf.subarray(start, end), IN);
+    const { exports, memory } = this.instance;
+    ensureMemory(memory, IN + n);
+    useTables(this.instance, this, this.tables);
+    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
     for (let i = 0; i < n; ) {
-      const count = this.exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
-      const at = new Int32Array(this.memory.buffer, OUT, count);
+      const count = exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
+      const at = new Int32Array(memory.buffer, OUT, count);
       for (let k = 0; k < count; k++) out.push(start + at[k]!);
       if (first && count > 0) return;
-      i = count === CAP ? this.exports.next.value : n;
+      i = count === CAP ? exports.next.value : n;
     }
   }
 }

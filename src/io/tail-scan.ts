@@ -6,7 +6,7 @@
  * reference and the path without WebAssembly.
  */
 import { TAILS_WASM } from './tails-wasm.ts';
-import { ensureMemory, instantiate, wasmModule, type WasmGlobal, type WasmMemory } from './wasm.ts';
+import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
 
 interface Exports {
   scan(input: number, i: number, n: number, out: number, cap: number, tails: number): number;
@@ -37,8 +37,8 @@ const IN = OUT + CAP * 4;
 
 export class TailScanner {
   private constructor(
-    private readonly exports: Exports,
-    private readonly memory: WasmMemory,
+    private readonly instance: SharedInstance<Exports>,
+    private readonly tables: Uint8Array,
     private readonly count: number,
   ) {}
 
@@ -48,8 +48,8 @@ export class TailScanner {
     const mod = wasmModule(TAILS_WASM);
     if (!mod) return undefined;
     try {
-      const { exports, memory } = instantiate<Exports>(mod, Math.ceil((IN + 65536) / 65536));
-      const m = new Uint8Array(memory.buffer);
+      // The tables, loaded into the thread's one instance (wasm.ts) when this scanner runs.
+      const m = new Uint8Array(1024);
       m.set(LOW, 0);
       m.set(HIGH, 16);
       for (let b = 0; b < 256; b++) m[256 + b] = b >= 0x80 || TAIL_SEPARATORS.includes(b) ? 1 : 0;
@@ -59,7 +59,7 @@ export class TailScanner {
         m.fill(t.charCodeAt(1), at + 16, at + 32);
         for (let j = 0; j < 7; j++) m[at + 32 + j] = t.charCodeAt(j);
       });
-      return new TailScanner(exports, memory, tails.length);
+      return new TailScanner(sharedInstance<Exports>(mod, Math.ceil((IN + 65536) / 65536)), m, tails.length);
     } catch {
       return undefined;
     }
@@ -68,14 +68,16 @@ export class TailScanner {
   /** Positions in `buf[start, end)` where a tail begins (and ends before `end`), in order; with `first`, only the first. */
   hits(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
     const n = end - start;
-    ensureMemory(this.memory, IN + n);
-    new Uint8Array(this.memory.buffer).set(buf.subarray(start, end), IN);
+    const { exports, memory } = this.instance;
+    ensureMemory(memory, IN + n);
+    useTables(this.instance, this, this.tables);
+    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
     for (let i = 0; i < n; ) {
-      const count = this.exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
-      const at = new Int32Array(this.memory.buffer, OUT, count);
+      const count = exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
+      const at = new Int32Array(memory.buffer, OUT, count);
       for (let k = 0; k < count; k++) out.push(start + at[k]!);
       if (first && count > 0) return;
-      i = count === CAP ? this.exports.next.value : n;
+      i = count === CAP ? exports.next.value : n;
     }
   }
 }

@@ -48,3 +48,36 @@ export function instantiate<E>(mod: object, pages: number): { exports: E; memory
 export function ensureMemory(memory: WasmMemory, bytes: number): void {
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
 }
+
+/**
+ * One instance of `mod` per thread, shared by every scanner of its kind
+ * (issue #7): a prefilter is rebuilt as keys are learned, a batch's dozens
+ * of times per source, and an instance of its own per rebuild kept a memory
+ * grown to the largest span scanned until the garbage collector came by. The
+ * scans are synchronous, so a scanner copies its tables in (`tables` at
+ * offset 0) when another one used the instance last.
+ */
+export interface SharedInstance<E> {
+  exports: E;
+  memory: WasmMemory;
+  /** The tables loaded now. */
+  owner: object | undefined;
+}
+
+const shared = new Map<object, SharedInstance<unknown>>();
+
+export function sharedInstance<E>(mod: object, pages: number): SharedInstance<E> {
+  let s = shared.get(mod) as SharedInstance<E> | undefined;
+  if (!s) {
+    s = { ...instantiate<E>(mod, pages), owner: undefined };
+    shared.set(mod, s);
+  }
+  return s;
+}
+
+/** Loads `tables` at offset 0 unless `owner`'s are there already. */
+export function useTables(s: SharedInstance<unknown>, owner: object, tables: Uint8Array): void {
+  if (s.owner === owner) return;
+  new Uint8Array(s.memory.buffer, 0, tables.length).set(tables);
+  s.owner = owner;
+}
