@@ -59,7 +59,7 @@ const TRACE_SCOPE: IdentifierScope = { kinds: ['email', 'ip'] };
 
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'office365',
-  title: 'Microsoft 365 (Outlook contacts, Graph, message trace)',
+  title: 'Microsoft 365 (Outlook contacts, Graph, message trace, vCard)',
   formats: [
     {
       id: 'outlook-csv',
