@@ -136,7 +136,7 @@ mode 0600, in a folder created 0700; an existing file is never overwritten witho
 
 JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ], "out", "language",
   "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included" },
-  "searched": [...], "notRead": [ { "source", "file", "line", "reason" } ],
+  "searched": [...], "notRead": [ { "source", "connector", "file", "line", "code", "reason", "message" } ],
   "case"?: { "id", "attachments": [n] }, "reappeared"?: [...] (as in find) }
 ${exitCodesHelp([0, 2, 3, 70])}`,
           ),

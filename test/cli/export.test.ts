@@ -164,6 +164,9 @@ sources:
     expect(r.code, r.stderr).toBe(3);
     const s = JSON.parse(r.stdout) as Summary;
     expect(s.notRead).toEqual([expect.objectContaining({ source: 'trasig' })]);
+    // The names find's skipped uses, beside the extract's reason.
+    const n = s.notRead[0] as unknown as Record<string, unknown>;
+    expect(n).toMatchObject({ connector: 'newsletter', code: 'source.empty', message: n.reason });
     const x = JSON.parse(readFileSync(path.join(out, 'registerutdrag-2025-05-16.json'), 'utf8')) as Extract;
     expect(x.controller.name).toBe('Testbolaget AB');
     expect(x.notRead).toEqual([expect.objectContaining({ source: 'trasig' })]);

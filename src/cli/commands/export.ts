@@ -313,7 +313,8 @@ async function exportWith(
       confidence: { exact: count('exact'), probable: count('probable'), possible: count('possible') },
       possible: { found: possible.length, included: possibleIncluded },
       searched: extract.searched,
-      notRead: extract.notRead,
+      // With find's names for the same things (`skipped[].code`, `.message`, `.connector`) beside the extract's `reason`.
+      notRead: result.skipped.map((k) => ({ source: k.source, connector: k.connector, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), code: k.code, reason: k.message, message: k.message })),
       ...(caseId ? { case: { id: caseId, attachments: attached } } : {}),
       ...(suppression ? { reappeared: sortedHits(suppression.hits) } : {}),
     });
