@@ -26,7 +26,10 @@
  *
  * A card is one contact record. Its phones, e-mails and addresses are the
  * contact's, except a work fax (the company's, as Outlook's Business Fax)
- * and the assistant's, manager's and spouse's entries (other people).
+ * and the assistant's, manager's and spouse's entries (other people). A card
+ * of an organisation (KIND:org or group, X-ABShowAs:COMPANY) is the
+ * organisation's own: its name is a company name and nothing on it is a
+ * person's.
  */
 import iconv from 'iconv-lite';
 import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
@@ -359,11 +362,20 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
     const ids: RawIdentifier[] = [];
     const notes: { field: string; value: string }[] = [];
     const { fields, paths } = fieldsOf(card);
+    // A card of an organisation (vCard 4's KIND, Apple's "show as company" and group kind): its name is a
+    // company's, and its phones and addresses an organisation's, context for a match and never followed.
+    const kind = (card.properties.find((p) => p.name === 'KIND' || p.name === 'X-ADDRESSBOOKSERVER-KIND')?.value ?? '').trim().toLowerCase();
+    const organisation = (kind !== '' && kind !== 'individual') || card.properties.some((p) => p.name === 'X-ABSHOWAS' && p.value.trim().toUpperCase() === 'COMPANY');
     for (const p of card.properties) {
       const value = p.value.trim();
       if (!value) continue;
       const other = otherParty(card, p);
       const at = paths.get(p) ?? p.name;
+      if (organisation && (p.name === 'FN' || p.name === 'N' || p.name === 'ORG')) {
+        const company = (p.name === 'N' ? (p.components ?? []).filter(Boolean).join(' ') : p.name === 'ORG' ? (p.components?.[0] ?? value) : value).trim();
+        if (company) ids.push({ kind: 'company', field: at, value: company });
+        continue;
+      }
       switch (p.name) {
         case 'FN':
           if (!looksLikeAddress(value)) ids.push({ kind: 'name', field: at, value });
@@ -410,9 +422,9 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
       locator: { file: file.rel, line: card.line, row: n },
       fields,
       identifiers: ids,
-      holders,
+      holders: organisation ? { ...holders, self: { scope: 'organisation', role: kind === 'group' ? 'group' : 'organisation' } } : holders,
       category: 'mail-contact',
-      label: `vCard contact${card.version ? ` (vCard ${card.version})` : ''}`,
+      label: `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
     };
     if (notes.length > 0) rec.text = notes;
     yield rec;

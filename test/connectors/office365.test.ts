@@ -412,6 +412,35 @@ describe('office365 connector: vCard', () => {
     expect(parseContentLine('no colon here', 1)).toBeUndefined();
   });
 
+  it("reads a card of an organisation as the organisation's own: a company name, and no phone or address of a person", async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { readVcard } = await import('../../connectors/office365/vcard.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-vcard-'));
+    const abs = path.join(dir, 'org.vcf');
+    writeFileSync(
+      abs,
+      [
+        'BEGIN:VCARD', 'VERSION:4.0', 'KIND:org', 'FN:Bäckström Konsult', 'ORG:Bäckström Konsult', 'TEL;VALUE=uri;TYPE=work:tel:+46-42-12-34-00', 'ADR;TYPE=work:;;Ängelholmsvägen 3;Helsingborg;;254 40;Sverige', 'END:VCARD',
+        'BEGIN:VCARD', 'VERSION:3.0', 'N:;;;;', 'FN:Lindqvist Bygg AB', 'ORG:Lindqvist Bygg AB;', 'X-ABShowAs:COMPANY', 'TEL;type=WORK:040-628 04 00', 'END:VCARD',
+        'BEGIN:VCARD', 'VERSION:4.0', 'KIND:individual', 'FN:Örjan Bäckström', 'TEL:070-174 06 12', 'END:VCARD',
+        '',
+      ].join('\r\n'),
+    );
+    const recs: SourceRecord[] = [];
+    for await (const r of readVcard({ abs, rel: 'org.vcf', size: 1 }, { warn: () => {}, fileFailed: () => {} }, {})) recs.push(r);
+    expect(recs.map((r) => r.label)).toEqual(['vCard organisation (vCard 4.0)', 'vCard organisation (vCard 3.0)', 'vCard contact (vCard 4.0)']);
+    for (const org of recs.slice(0, 2)) {
+      expect(org.holders?.self).toEqual({ scope: 'organisation', role: 'organisation' });
+      expect(org.identifiers.filter((i) => i.kind === 'name')).toEqual([]);
+      expect(org.identifiers.every((i) => i.holder === undefined)).toBe(true);
+    }
+    expect(recs[0]!.identifiers.map((i) => `${i.kind}:${i.value}`)).toEqual(['company:Bäckström Konsult', 'company:Bäckström Konsult', 'phone:+46-42-12-34-00', 'address:Ängelholmsvägen 3, 254 40 Helsingborg']);
+    // A person's card stays a person's.
+    expect(recs[2]!.holders?.self).toBeUndefined();
+    expect(recs[2]!.identifiers.map((i) => i.kind)).toEqual(['name', 'phone']);
+  });
+
   it('warns about lines it cannot read and goes on; skips a nested AGENT card; takes CR CR LF line ends', async () => {
     const warnings: Problem[] = [];
     const text = [
