@@ -15,9 +15,14 @@ export interface SourceFile {
   size: number;
 }
 
-/** Skipped when a source is a folder: hidden files and Office lock files. */
+/**
+ * Skipped when a source is a folder: hidden files (the home `.ojco-dsar/`
+ * among them), Office lock files, and the tool's own config, which `init`
+ * writes into the export folder it was run in (CONFIG_FILE_NAMES of
+ * config/load.ts).
+ */
 function ignored(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('~$') || name === 'Thumbs.db' || name === 'desktop.ini';
+  return name.startsWith('.') || name.startsWith('~$') || name === 'Thumbs.db' || name === 'desktop.ini' || /^ojco-dsar\.config\.(?:ya?ml|json)$/u.test(name);
 }
 
 /** Relative to the config's folder (`../exports/x.csv` too), so outputs do not depend on where the tool runs. */

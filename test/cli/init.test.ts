@@ -57,6 +57,22 @@ describe('ojco-dsar init', () => {
     expect(cli(['init', 'exports', '--yes', '--force'], { cwd: dir }).code).toBe(0);
   });
 
+  it('run in the export folder itself, writes a config whose source is that folder (`.`), which check accepts and reads without the config', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    copyFileSync(path.join(ROOT, 'fixtures/office365/vcard/iphone-kontakter.vcf'), path.join(dir, 'iphone-kontakter.vcf'));
+    copyFileSync(path.join(ROOT, 'fixtures/office365/vcard/orjan-backstrom.vcf'), path.join(dir, 'orjan-backstrom.vcf'));
+    const r = cli(['init', '.', '--yes', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.sources).toEqual([expect.objectContaining({ connector: 'office365', path: '.' })]);
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toMatch(/\n\s+path: \.\n/u);
+    const check = cli(['check', '--json'], { cwd: dir });
+    expect(check.json.problems).toEqual([]);
+    expect(check.code).toBe(0);
+    const found = cli(['find', '--email', 'anna.berg@mail.example', '--json'], { cwd: dir });
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.json.summary.exact).toBe(1);
+  });
+
   it('refuses a folder that does not exist (exit 2)', () => {
     const r = cli(['init', 'no-such-folder', '--yes'], { cwd: tempDir('ojco-dsar-init-') });
     expect(r.code).toBe(2);

@@ -57,7 +57,8 @@ function renderConfig(sources: ProposedSource[], skipped: { rel: string; why: st
   for (const s of sources.filter((x) => !x.problem)) {
     lines.push(`  - name: ${yamlString(s.name)}`);
     lines.push(`    connector: ${s.connector}`);
-    lines.push(`    path: ${yamlString(relPath(configDir, s.abs))}`);
+    // The folder the config is written into is `.`, not an empty path (which the config refuses).
+    lines.push(`    path: ${yamlString(relPath(configDir, s.abs) || '.')}`);
     if (s.format) lines.push(`    format: ${s.format}  # detected with low confidence`);
     for (const n of s.notes) lines.push(`    # ${n}`);
     const opts = { ...s.options };
@@ -238,7 +239,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const summary = {
     config: relPath(cwd, outFile),
     sha256: written.sha256,
-    sources: included.map((p) => ({ name: p.name, connector: p.connector, path: relPath(configDir, p.abs), ...(p.format ? { format: p.format } : {}), guessedFields: p.unclassified.map((u) => u.field) })),
+    sources: included.map((p) => ({ name: p.name, connector: p.connector, path: relPath(configDir, p.abs) || '.', ...(p.format ? { format: p.format } : {}), guessedFields: p.unclassified.map((u) => u.field) })),
     leftOut: [...proposals.filter((p) => p.problem).map((p) => ({ path: relPath(configDir, p.abs), reason: `${p.connector}: ${p.problem}` })), ...skipped.map((s) => ({ path: s.rel, reason: s.why }))],
   };
   if (opts.json) writeJson(summary);
