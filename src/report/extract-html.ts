@@ -296,9 +296,14 @@ export function extractHtml(x: Extract): Buffer {
       tr(lang, 'sectionNotRead'),
       x.notRead.length === 0
         ? `<p>${t('allRead')}</p>`
-        : `<p class="warning">${t('notReadIntro')}</p><table>${headerRow([tr(lang, 'colSource'), tr(lang, 'colFile'), tr(lang, 'colReason')])}<tbody>${x.notRead
-            .map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file ?? '')}${f.line ? `:${f.line}` : ''}</td><td>${esc(f.reason)}</td></tr>`)
-            .join('')}</tbody></table>`,
+        : x.notRead.some((f) => f.file)
+          ? // An extract written before file names were left out of it (docs/extract.md).
+            `<p class="warning">${t('notReadIntro')}</p><table>${headerRow([tr(lang, 'colSource'), tr(lang, 'colFile'), tr(lang, 'colReason')])}<tbody>${x.notRead
+              .map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file ?? '')}${f.line ? `:${f.line}` : ''}</td><td>${esc(f.reason)}</td></tr>`)
+              .join('')}</tbody></table>`
+          : `<p class="warning">${t('notReadIntro')}</p><table>${headerRow([tr(lang, 'colSource'), tr(lang, 'colReason')])}<tbody>${x.notRead
+              .map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.reason)}</td></tr>`)
+              .join('')}</tbody></table>`,
       'sources',
     ),
   );

@@ -92,8 +92,8 @@ export const TEXT = {
   },
   allRead: { sv: 'Alla filer kunde läsas.', en: 'All files could be read.' },
   notReadIntro: {
-    sv: 'Följande filer kunde inte läsas. Utdraget kan därför sakna uppgifter från dem; vi återkommer när de har kunnat läsas.',
-    en: 'The following files could not be read. The extract may therefore lack data from them; we will come back to you once they have been read.',
+    sv: 'En eller flera filer från följande källor kunde inte läsas. Utdraget kan därför sakna uppgifter från dem; vi återkommer när de har kunnat läsas.',
+    en: 'One or more files from the following sources could not be read. The extract may therefore lack data from them; we will come back to you once they have been read.',
   },
   noRecordsInSystem: { sv: 'Inga uppgifter om dig.', en: 'No data about you.' },
   records: { sv: 'poster', en: 'records' },

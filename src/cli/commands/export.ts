@@ -258,7 +258,10 @@ async function exportWith(
     subjectIdentifiers: s.given.map((g) => ({ kind: g.kind, value: g.value })),
     records: subject.records,
     sources,
-    notRead: result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), reason: k.message })),
+    // The extract goes to the person: it says which source could not be read and why, not the file. A file
+    // name may be someone else's (Outlook and phones name a vCard after its contact: Art. 15(4)); the officer
+    // has the files and lines on stderr and in --json.
+    notRead: result.skipped.map((k) => ({ source: k.source, reason: k.code === 'source.missing' ? 'the export file or folder the configuration names does not exist' : k.message })),
     confirmed,
     includePossible,
     includeThirdParties: opts.includeThirdParties === true,
