@@ -86,6 +86,16 @@ export function logSkipped(skipped: readonly { source: string; file?: string | u
   for (const s of skipped) log(skippedLine(s, err.red('✖')));
 }
 
+/**
+ * What a read went past without stopping (a line of a vCard that is not a
+ * property, removed items of a Graph delta, rows with another number of
+ * fields), one line each to stderr: named by source, file and line, never
+ * by value.
+ */
+export function logSourceWarnings(warnings: readonly { source: string; file?: string | undefined; line?: number | undefined; message: string }[]): void {
+  for (const w of warnings) warn(`${w.source}: ${w.file ?? ''}${w.line ? `:${w.line}` : ''}${w.file ? ' — ' : ''}${w.message}`);
+}
+
 /** `first`, `second`, … for naming a value by its place in a flag's list instead of repeating it. */
 export function ordinal(i: number): string {
   return ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i] ?? `${i + 1}th`;

@@ -138,3 +138,12 @@ describe('a terminal that reports no width', () => {
     expect(r.stdout).toContain('"records"');
   });
 });
+
+describe('find: what a read went past', () => {
+  it('says on stderr, by source, file and line and never by value, what was skipped without stopping the read', () => {
+    const r = cli(['find', '--config', 'fixtures/office365/ojco-dsar.config.yaml', '--email', 'marta.oberg@mail.example'], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: graph-contacts: graph/karin.ek/contacts/contacts-delta.json — 1 item(s) marked "@removed" in a delta response were skipped');
+    expect(r.stderr).not.toMatch(/marta|Märta|070/u);
+  });
+});

@@ -30,7 +30,7 @@ import { EXTRACT_FORMATS, extractBaseName, isExtractFormat, type ExtractFormat }
 import { extractHtml } from '../../report/extract-html.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
-import { canPrompt, log, logSkipped, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { canPrompt, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
@@ -331,9 +331,10 @@ async function exportWith(
     if (s.formats.includes('csv') && extract.records.length === 0) writeOut('  (no records, so no CSV files)');
     if (caseId) writeOut(`Attached to case ${caseId} (${attached.length} file(s)); the event extract-written is in its audit trail.`);
   }
+  logSourceWarnings(result.warnings);
   if (result.skipped.length > 0) {
     if (!opts.json) {
-      log(`${result.skipped.length} file(s) could not be read; the extract says which, and the other sources were searched (exit code 3):`);
+      log(`${result.skipped.length} file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):`);
       logSkipped(result.skipped);
     }
     return ExitCode.SourceFailed;

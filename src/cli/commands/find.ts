@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { search, type SearchProgress } from '../../pipeline/search.ts';
 import { findJson } from '../../report/found.ts';
-import { canPrompt, log, spinner, writeJson, writeOut } from '../io.ts';
+import { canPrompt, log, spinner, writeJson, writeOut, logSourceWarnings } from '../io.ts';
 import { renderFind } from '../render-find.ts';
 import { subjectFromFlags, warnGivenOfOthers } from '../subject.ts';
 import { formatLocator } from '../../core/record.ts';
@@ -48,6 +48,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   if (opts.json) {
     writeJson(doc);
   } else {
+    logSourceWarnings(result.warnings);
     const titles = new Map(config.sources.map((s) => [s.connector.id, s.connector.title]));
     writeOut(renderFind(doc, titles));
     const possible = doc.records.filter((r) => r.confidence === 'possible');
