@@ -221,6 +221,16 @@ describe('ojco-dsar batch', () => {
     expect(human.stderr).not.toContain('shifted.csv:2: shifted.csv:2');
   });
 
+  it("says in an access request's note how many possible matches the extract left out", () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);
+    const r = cli(['batch', 'access.csv', '--config', CONFIG, '--out', 'out', '--format', 'json', '--json'], { cwd: dir, env: { SOURCE_DATE_EPOCH: '1795000000' } });
+    expect(r.code, r.stderr).toBe(0);
+    const req = r.json.requests[0];
+    expect(req.records.possible).toBeGreaterThan(0);
+    expect(req.note).toBe(`${req.records.possible} possible match(es) were left out of the extract: check them with \`ojco-dsar find\` at a terminal, and add them with \`ojco-dsar export --include-possible\` if they are this person`);
+  });
+
   it('warns about a request received after today, as case open does', () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'future.csv'), `${HEADER}\nR-1,access,2026-12-30,marta.oberg@mail.example,,,,,,\n`);

@@ -300,7 +300,12 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
         payload: { asOf: extract.asOf, language: extract.language, formats: ctx.state.formats, records: extract.records.length, exact: records.exact, probable: records.probable, possibleIncluded: 0, notRead: extract.notRead.length, batch: true },
       }, ctx.config.file);
     }
-    return withCase({ status: 'done', outputs, records });
+    // As for a plan: no one here confirms a possible match, so the request's note says how many were left out.
+    const note =
+      records.possible > 0
+        ? `${records.possible} possible match(es) were left out of the extract: check them with \`ojco-dsar find\` at a terminal, and add them with \`ojco-dsar export --include-possible\` if they are this person`
+        : undefined;
+    return withCase({ status: 'done', outputs, records, ...(note ? { note } : {}) });
   }
   if (req.type === 'erasure' || req.type === 'objection') return withCase(await planRequest(req, subject, ctx, dir, link, records));
   // Rectification and restriction need input the requests file cannot hold.
