@@ -352,7 +352,7 @@ const MAILCHIMP_MEMBER_SCOPE: IdentifierScope = { kinds: ['email', 'phone', 'nam
 
 const connector: Connector<Options> = defineConnector<Options>({
   id: 'newsletter',
-  title: 'Newsletter (Mailchimp, APSIS, Rule, Get a Newsletter)',
+  title: 'Newsletter (Mailchimp, beehiiv, APSIS, Rule, Get a Newsletter)',
   formats: [
     { id: 'mailchimp-zip', title: 'Mailchimp audience export (ZIP)', description: 'The ZIP from Audience → Export, with one CSV per status', extensions: ['zip'] },
     { id: 'mailchimp-csv', title: 'Mailchimp audience CSV', description: 'One per-status file of the audience export; status from the file name', extensions: ['csv'] },

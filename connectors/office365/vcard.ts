@@ -293,10 +293,11 @@ function labelOf(card: VcardCard, group: string | undefined): string {
 
 /** Another person's entry: by its type (`x-assistant`) or its iOS label. */
 function otherParty(card: VcardCard, p: VcardProperty): 'assistant' | 'manager' | 'spouse' | undefined {
+  // The labels iOS writes, and those people type, in English and Swedish (`Chef`, `Assistent`, `Sambo`).
   const words = [...p.types, labelOf(card, p.group)].join(' ');
-  if (/assistant/u.test(words)) return 'assistant';
-  if (/manager/u.test(words)) return 'manager';
-  if (/spouse|partner/u.test(words)) return 'spouse';
+  if (/assistant|assistent|sekreterare|secretary/u.test(words)) return 'assistant';
+  if (/manager|boss|\bchef\b|närmaste/u.test(words)) return 'manager';
+  if (/spouse|partner|husband|wife|\b(?:make|maka|sambo|fru|man)\b/u.test(words)) return 'spouse';
   return undefined;
 }
 
@@ -430,3 +431,6 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
     yield rec;
   }
 }
+
+/** For tests. */
+export const vcardInternals = { otherParty };

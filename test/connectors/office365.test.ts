@@ -6,7 +6,7 @@ import { bookkeepingPattern } from '../../connectors/office365/common.ts';
 import { GERMAN_HEADERS } from '../../connectors/office365/fields.ts';
 import { graphItems, mayBeBookkeeping, mayHoldHtml, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
 import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
-import { parseContentLine, vcardCards } from '../../connectors/office365/vcard.ts';
+import { parseContentLine, vcardCards, vcardInternals } from '../../connectors/office365/vcard.ts';
 import type { Problem } from '../../src/errors.ts';
 import { planRectification } from '../../src/core/plan/index.ts';
 import { loadRegister } from '../../src/register/load.ts';
@@ -408,6 +408,10 @@ describe('office365 connector: vCard', () => {
     expect(p('N:O\\;Brien;Anna\\, Maria;;;').components).toEqual(['O;Brien', 'Anna, Maria', '', '', '']);
     expect(p('NOTE;QUOTED-PRINTABLE;CHARSET=ISO-8859-1:M=E4rta').value).toBe('Märta');
     expect(p('NOTE;ENCODING=QUOTED-PRINTABLE:M=C3=A4rta =3D bra').value).toBe('Märta = bra');
+    // Labels people type, in Swedish too, make an entry another person's.
+    const card = (label: string) => ({ line: 1, properties: [p('item1.TEL:070-174 06 99'), p(`item1.X-ABLabel:${label}`)] });
+    const { otherParty } = vcardInternals;
+    expect(['Chef', 'Assistent', 'Sambo', '_$!<Spouse>!$_', 'Mobil', 'Jobb'].map((l) => otherParty(card(l), card(l).properties[0]!) ?? '-')).toEqual(['manager', 'assistant', 'spouse', 'spouse', '-', '-']);
     expect(p('PHOTO:data:image/png;base64,iVBORw0KGgo=').value).toBe('[photo, image/png, 8 bytes]');
     expect(parseContentLine('no colon here', 1)).toBeUndefined();
   });
