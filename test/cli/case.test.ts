@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFil
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, tempDir, type CliResult } from './cli-helpers.ts';
+import { cli, ensureBuilt, ROOT, tempDir, type CliResult } from './cli-helpers.ts';
 
 /** Made-up persona values; none may ever reach stderr. */
 const SUBJECT = {
@@ -221,6 +221,20 @@ describe('the evidence manifest and case verify', () => {
 
     writeFileSync(path.join(cwd, 'extract.html'), 'gone');
     expect(run(['case', 'verify', '--json'], cwd).json.problems.map((p: { file: string }) => path.basename(p.file))).toEqual(['members.csv', 'extract.html']);
+  });
+
+  it('a case opened without a config keeps the one its answer is given with, and the log names it', () => {
+    const cwd = tempDir('ojco-dsar-case-');
+    const home = path.join(cwd, 'home');
+    const id = run(['case', 'open', '--type', 'access', '--email', 'marta.oberg@mail.example', '--received', '2026-01-31', '--home', home, '--json'], cwd).json.id as string;
+    const config = path.join(ROOT, 'fixtures/ojco-dsar.config.yaml');
+    const answered = run(['case', 'answer', id, '--on', '2026-02-25', '--home', home, '--config', config, '--json'], cwd);
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stderr).not.toMatch(/no config file/u);
+    expect(run(['case', 'show', id, '--home', home, '--json'], cwd).json.configFile).toBe(config);
+    const log = run(['case', 'log', id, '--home', home], cwd).stdout;
+    expect(log).toMatch(/config-remembered +.*fixtures\/ojco-dsar\.config\.yaml/u);
+    expect(run(['case', 'verify', '--home', home], cwd).code).toBe(0);
   });
 
   it('editing an event in the database makes verify fail naming the event (exit 1)', () => {

@@ -384,10 +384,10 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
   const before = s.store.getCase(id);
   const resume = await interrupted(s, before, reason, opts.on === undefined ? undefined : on);
   if (!resume) precheck(before, reason, !!opts.withdrawn, on);
-  // The config the case was opened with, unless one is named now.
+  // The config the case was opened with (or learned from its first output), unless one is named now.
   const configFile = (opts.config ? s.settings.configFile : (before.configFile ?? s.settings.configFile)) ?? undefined;
   if (configFile && !existsSync(configFile)) {
-    throw new UsageError('the case config file is gone', [{ code: 'config.missing', message: `the config this case was opened with (${configFile}) no longer exists; pass --config` }]);
+    throw new UsageError('the case config file is gone', [{ code: 'config.missing', message: `the config this case names (${configFile}) no longer exists; pass --config` }]);
   }
   const spin = await spinner('Hashing the input files…', !opts.json);
   let evidence;
@@ -397,6 +397,8 @@ async function withManifest(opts: Opts, s: StoreSession, id: string, reason: 'an
     spin.stop();
   }
   if (!configFile) warn('no config file: the evidence manifest lists no input files (pass --config)');
+  // A case with no config yet keeps the one its manifest is made with (once the inputs are hashed: a bad config changes nothing).
+  if (configFile && !before.configFile && !resume) s.store.rememberConfig(id, configFile, s.ctx());
   for (const p of evidence.inputProblems) warn(`source "${p.source}": ${p.path} could not be read (${p.code}); the manifest names it`);
   if (resume) warn(`case ${id} was ${reason} by a run that stopped before it wrote the evidence manifest; writing the manifest now`);
   const c = resume ? before : change();
@@ -554,6 +556,8 @@ function eventSummary(e: AuditEvent): string {
       return `${String(p.entries)} ledger entr${p.entries === 1 ? 'y' : 'ies'} swept by plan ${String(p.planHash).slice(0, 12)}… as of ${String(p.asOf)}`;
     case 'note-added':
       return `text #${String((p.note as { $ref?: string } | undefined)?.$ref?.split(':')[1])}`;
+    case 'config-remembered':
+      return displayPath(String(p.configFile));
     default:
       return '';
   }
