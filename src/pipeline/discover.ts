@@ -195,7 +195,13 @@ export async function trySource(p: ProposedSource, connector: AnyConnector, base
   }
   if (failures.length > 0) {
     const f = failures[0]!;
-    p.problem = `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message}`.trim();
+    const where = `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message}`.trim();
+    // A file that gave records before it failed (an export cut off) is kept: leaving it out would hide
+    // the records it does hold, and a search that reads it says the file is damaged (exit 3).
+    const note = `only partly readable: ${where}; the records before that are searched, and check, find and export report the file (exit 1, 3) until it is exported again`;
+    if (n > 0 && p.files.length === 1) {
+      if (!p.notes.includes(note)) p.notes.push(note);
+    } else p.problem = where;
   } else if (n === 0) {
     p.problem = 'no records';
   }

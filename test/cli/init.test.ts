@@ -9,7 +9,7 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('ojco-dsar init', () => {
-  it('init --yes on the fixtures folder writes a config that check accepts', () => {
+  it('init --yes on the fixtures folder writes a config whose only check problems are the damaged fixture files', () => {
     const dir = tempDir('ojco-dsar-init-');
     const config = path.join(dir, 'ojco-dsar.config.yaml');
     const r = cli(['init', 'fixtures', '--yes', '--out', config, '--json'], { cwd: ROOT });
@@ -21,12 +21,21 @@ describe('ojco-dsar init', () => {
     expect(r.json.leftOut.length).toBeGreaterThan(5);
     expect(r.json.leftOut.every((l: { reason: string }) => l.reason.length > 0)).toBe(true);
     expect(statSync(config).mode & 0o777).toBe(0o600);
+    // A damaged file that still gave records is kept, with a note, so that they are searched; check names it.
+    const text = readFileSync(config, 'utf8');
+    expect(text).toMatch(/# only partly readable: .*KUND\.DBF/u);
     const check = cli(['check', '--config', config, '--json'], { cwd: ROOT });
-    expect(check.json.problems).toEqual([]);
-    expect(check.code).toBe(0);
-    // And the config finds the people.
+    expect(check.json.problems.length).toBeGreaterThan(0);
+    const damage = new Set(['csv.malformed', 'csv.truncated', 'sie.checksum', 'sie.malformed', 'dbf.truncated', 'json.malformed', 'ndjson.bad-line', 'ga.bad-line', 'vcard.unterminated']);
+    for (const p of check.json.problems as { code: string; file?: string }[]) {
+      expect(damage.has(p.code) || /^(?:csv|json|ndjson|ga|sie|dbf|vcard|zip|gzip|xlsx|office365|lime|visma|newsletter|dbf|line)\./u.test(p.code), `${p.code} ${p.file}`).toBe(true);
+      // Only the fixtures' damaged files: every one lies in a folder of broken or bad inputs.
+      expect(p.file, p.code).toMatch(/(?:broken|bad|sie-io)\//u);
+    }
+    expect(check.code).toBe(1);
+    // And the config finds the people; the damaged files are named (exit 3), the others searched.
     const find = cli(['find', '--config', config, '--email', 'marta.oberg@mail.example', '--json'], { cwd: ROOT });
-    expect(find.code).toBe(0);
+    expect(find.code).toBe(3);
     expect(find.json.summary.exact).toBeGreaterThan(20);
   });
 
@@ -71,6 +80,15 @@ describe('ojco-dsar init', () => {
     const found = cli(['find', '--email', 'anna.berg@mail.example', '--json'], { cwd: dir });
     expect(found.code, found.stderr).toBe(0);
     expect(found.json.summary.exact).toBe(1);
+    // An export cut off inside its second card is kept: the complete card before the cut is found, and the
+    // file is named (exit 3), instead of init leaving the whole file out and find answering "nothing held".
+    copyFileSync(path.join(ROOT, 'fixtures/office365/broken/contacts/marta.vcf'), path.join(dir, 'kontakter-kapad.vcf'));
+    expect(cli(['init', '.', '--yes', '--force'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toMatch(/# only partly readable: kontakter-kapad\.vcf:7/u);
+    const cut = cli(['find', '--email', 'karin.holm@mail.example', '--json'], { cwd: dir });
+    expect(cut.code).toBe(3);
+    expect(cut.json.summary.exact).toBe(2);
+    expect(cut.json.skipped).toEqual([expect.objectContaining({ file: 'kontakter-kapad.vcf', line: 7, code: 'vcard.unterminated' })]);
   });
 
   it('refuses a folder that does not exist (exit 2)', () => {
