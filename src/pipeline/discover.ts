@@ -77,6 +77,17 @@ export interface ProposedSource {
   notes: string[];
 }
 
+/**
+ * A source's name for one file. A vCard is usually named after its contact
+ * (Outlook's "Save as", a phone's export of one card), and a source name is
+ * shown in every output, the extract to a person included (Art. 15(4)): it
+ * is named after its folder instead.
+ */
+function sourceNameOf(f: DetectedExport, rel: string): string {
+  if (f.format === 'vcard') return slugName(`${path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel)}/vcard`, f.connector!);
+  return slugName(rel, f.connector!);
+}
+
 function slugName(rel: string, connector: string): string {
   // The last two path parts, without the ones that only repeat the system's name.
   const parts = rel
@@ -129,7 +140,7 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
     } else {
       for (const f of files) {
         out.push({
-          name: uniqueName(slugName(relPath(namesFrom, f.file.abs), f.connector!)),
+          name: uniqueName(sourceNameOf(f, relPath(namesFrom, f.file.abs))),
           connector: f.connector!,
           abs: f.file.abs,
           // A weak detection is written out, so that the config says what was assumed.

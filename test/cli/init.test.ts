@@ -82,9 +82,13 @@ describe('ojco-dsar init', () => {
     expect(found.json.summary.exact).toBe(1);
     // An export cut off inside its second card is kept: the complete card before the cut is found, and the
     // file is named (exit 3), instead of init leaving the whole file out and find answering "nothing held".
-    copyFileSync(path.join(ROOT, 'fixtures/office365/broken/contacts/marta.vcf'), path.join(dir, 'kontakter-kapad.vcf'));
+    copyFileSync(path.join(ROOT, 'fixtures/office365/broken/contacts/kontakter-kapad.vcf'), path.join(dir, 'kontakter-kapad.vcf'));
     expect(cli(['init', '.', '--yes', '--force'], { cwd: dir }).code).toBe(0);
-    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toMatch(/# only partly readable: kontakter-kapad\.vcf:7/u);
+    const written = readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8');
+    expect(written).toMatch(/# only partly readable: kontakter-kapad\.vcf:7/u);
+    // A vCard file is often named after its contact, and a source's name is in every output: not named after the file.
+    expect([...written.matchAll(/name: (\S+)/gu)].map((m) => m[1])).toEqual(['office365-vcard-1', 'office365-vcard-2', 'office365-vcard-3']);
+    expect(written).not.toMatch(/name: \S*(?:orjan|backstrom|iphone|kapad)/u);
     const cut = cli(['find', '--email', 'karin.holm@mail.example', '--json'], { cwd: dir });
     expect(cut.code).toBe(3);
     expect(cut.json.summary.exact).toBe(2);

@@ -206,7 +206,7 @@ describe('office365 connector: formats and layouts', () => {
     expect(await detect('trace/extended/MTDetail_Report_OJCO_registerutdrag.csv')).toBe('message-trace-csv');
     expect(await detect('vcard/orjan-backstrom.vcf')).toBe('vcard');
     expect(await detect('vcard/iphone-kontakter.vcf')).toBe('vcard');
-    expect(await detect('broken/contacts/marta.vcf')).toBe('vcard');
+    expect(await detect('broken/contacts/kontakter-kapad.vcf')).toBe('vcard');
   });
 
   it('tells the Outlook layouts and header languages apart', async () => {
@@ -279,7 +279,7 @@ describe('office365 connector: broken inputs', () => {
     const skipped = d.skipped.map((s) => `${s.source} ${s.file}${s.line ? ':' + s.line : ''} ${s.code}`).sort();
     expect(skipped).toEqual([
       'contacts-broken contacts/kontakter-excel.csv:1 office365.wrong-delimiter',
-      'contacts-broken contacts/marta.vcf:7 vcard.unterminated',
+      'contacts-broken contacts/kontakter-kapad.vcf:7 vcard.unterminated',
       'contacts-wrong-delimiter ../outlook/svenska/kontakter.csv:1 office365.wrong-delimiter',
       'graph-broken graph/contacts-error.json office365.graph-error-response',
       'graph-broken graph/messages-cut.json:73 json.malformed',
@@ -290,7 +290,7 @@ describe('office365 connector: broken inputs', () => {
     expect(byFile('graph/messages-cut.json')).toMatch(/cut off/u);
     expect(byFile('contacts/kontakter-excel.csv')).toMatch(/one column .* another delimiter/u);
     expect(byFile('graph/contacts-error.json')).toMatch(/Graph error response/u);
-    expect(byFile('contacts/marta.vcf')).toMatch(/ends inside the vCard that begins on line 7 .* cards before it were read/u);
+    expect(byFile('contacts/kontakter-kapad.vcf')).toMatch(/ends inside the vCard that begins on line 7 .* cards before it were read/u);
     // No message repeats a value from the files.
     for (const s of d.skipped) expect(s.message).not.toMatch(/@|Märta|Öberg|070|InvalidAuthenticationToken/u);
     // The UTF-16 trace rows before the cut are still read.

@@ -176,7 +176,7 @@ beforeAll(async () => {
     `sources:\n  - name: broken-list\n    connector: newsletter\n    path: broken/members.csv\n  - name: good-list\n    connector: newsletter\n    path: fixtures/newsletter/nyhetsbrev\n`,
   );
   inputsBefore = walk(INPUTS);
-  // Messages name files; a file the company named after her (fixtures/office365/broken/contacts/marta.vcf) is
+  // Messages name files; a file the company named after her (an Outlook vCard, "Märta Öberg.vcf") is
   // named as a file, not as her. Those names are taken out before looking for her identifiers.
   namedAfterHer = [...new Set(inputsBefore.map((e) => path.basename(e.rel)).filter((n) => personalData(n).length > 0))];
 

@@ -190,7 +190,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
     if (p.problem && p.files.length > 1) {
       for (const f of p.files) {
-        queue.push({ name: `${p.name}-${path.basename(f.file.abs).replace(/\.[^.]+$/u, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-')}`, connector: p.connector, abs: f.file.abs, ...(p.format ? { format: p.format } : {}), files: [f], options: { ...p.options }, unclassified: [], notes: [...p.notes] });
+        // A vCard file's name is often its contact's (sourceNameOf in discover.ts): numbered instead.
+        const part = f.format === 'vcard' ? `vcard-${p.files.indexOf(f) + 1}` : path.basename(f.file.abs).replace(/\.[^.]+$/u, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-');
+        queue.push({ name: `${p.name}-${part}`, connector: p.connector, abs: f.file.abs, ...(p.format ? { format: p.format } : {}), files: [f], options: { ...p.options }, unclassified: [], notes: [...p.notes] });
       }
       continue;
     }
