@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * The terminal side: data goes to stdout, everything for people (logs,
  * progress, prompts) to stderr, so `--json > out.json` stays clean. Colour
@@ -94,6 +95,12 @@ export function logSkipped(skipped: readonly { source: string; file?: string | u
  */
 export function logSourceWarnings(warnings: readonly { source: string; file?: string | undefined; line?: number | undefined; message: string }[]): void {
   for (const w of warnings) warn(`${w.source}: ${w.file ?? ''}${w.line ? `:${w.line}` : ''}${w.file ? ' — ' : ''}${w.message}`);
+}
+
+/** A path as the officer reads it: relative to the current folder when it lies below it, else as it is. */
+export function displayPath(p: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 /** `first`, `second`, … for naming a value by its place in a flag's list instead of repeating it. */

@@ -312,11 +312,10 @@ export class RegexPrefilter implements HitFinder {
     // (A personnummer's is narrower than its date: never dropped for it, nor anything for it.)
     const kept = minimalAnchors(anchors.filter((a) => !splitThen(a)));
     this.quoteSafe = kept.every((a) => !a.includes('"'));
-    // The date, and by lookahead (so that nothing after it is consumed) the last four after non-digits, or the end.
-    const thens = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => {
-      const { date, last } = splitThen(a)!;
-      return `${date}(?=\\D*(?:${last}|\\d{0,3}$))`;
-    });
+    // A personnummer: its date, and by lookahead (so that nothing after it is consumed) the last four after
+    // non-digits, or the end.
+    const dates = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => splitThen(a)!);
+    const thens = dates.map(({ date, last }) => `${date}(?=\\D*(?:${last}|\\d{0,3}$))`);
     const digits = [...kept.filter((a) => /^\d+$/u.test(a)), ...thens];
     const others = kept.filter((a) => !/^\d+$/u.test(a));
     // The automaton's separators: space, tab, - . / ( ) [ ] ~ and every non-ASCII byte; never a line break.
@@ -324,7 +323,6 @@ export class RegexPrefilter implements HitFinder {
     const sep = '(?:[ \\t\\-./()\\[\\]~]|[\\x80-\\xff])*';
     this.res = [];
     // The anchors as a WebAssembly scan (literal-scan.ts) when it takes them all; else as regular expressions.
-    const dates = [...new Set(anchors.filter((a) => splitThen(a)))].map((a) => splitThen(a)!);
     this.literals = LiteralScanner.create([...kept.map((text) => ({ text })), ...dates.map((d) => ({ text: d.date, last: d.last }))]);
     if (!this.literals) {
       if (digits.length > 0) this.res.push(new RegExp(digits.join('|'), 'g'));

@@ -22,7 +22,7 @@
 import iconv from 'iconv-lite';
 import { foldBase, foldText, nameTokens } from '../core/identity/normalise.ts';
 import { DECORATED_WASM } from './decorated-wasm.ts';
-import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
+import { loadSpan, sharedInstance, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
 
 /** Bytes that belong to a word: ASCII letters, digits, the apostrophe and everything above 0x7F. */
 const WORD = new Uint8Array(256);
@@ -90,22 +90,13 @@ class WordScanner {
   words(buf: Uint8Array, start: number, end: number, each: (a: number, b: number) => boolean): void {
     const n = end - start;
     const { exports, memory } = this.instance;
-    ensureMemory(memory, IN + n);
-    useTables(this.instance, this, this.tables);
-    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
+    loadSpan(this.instance, this, this.tables, buf, start, end, IN);
+    // `each` folds words in JavaScript and scans nothing, so the bytes and the tables stay as loaded.
     for (let i = 0; i < n; ) {
       const count = exports.scan(IN, i, n, OUT, CAP, this.min);
-      // The pairs are copied out first: `each` may scan again (another prefilter's words) and overwrite them.
-      const pairs = new Int32Array(memory.buffer, OUT, count * 2).slice();
-      const next = exports.next.value;
+      const pairs = new Int32Array(memory.buffer, OUT, count * 2);
       for (let k = 0; k < count; k++) if (each(start + pairs[2 * k]!, start + pairs[2 * k + 1]!)) return;
-      if (count < CAP) return;
-      // Another scan in `each` may have replaced the bytes and tables: put them back to go on.
-      if (this.instance.owner !== this) {
-        useTables(this.instance, this, this.tables);
-        new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
-      }
-      i = next;
+      i = count === CAP ? exports.next.value : n;
     }
   }
 }

@@ -7,12 +7,7 @@
  * reference and the path for anchors this scan does not take.
  */
 import { LITERALS_WASM } from './literals-wasm.ts';
-import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
-
-interface Exports {
-  scan(input: number, i: number, n: number, out: number, cap: number, anchors: number): number;
-  next: WasmGlobal;
-}
+import { scanPositions, sharedInstance, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
 
 /** What the scan takes: more anchors share buckets and are compared more often; the regular expressions take the rest. */
 export const MAX_SCANNED_ANCHORS = 24;
@@ -33,7 +28,7 @@ const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
 export class LiteralScanner {
   private constructor(
-    private readonly instance: SharedInstance<Exports>,
+    private readonly instance: SharedInstance<PositionScan>,
     private readonly tables: Uint8Array,
     private readonly count: number,
   ) {}
@@ -67,7 +62,7 @@ export class LiteralScanner {
         v.setInt32(rec + 8, bit, true);
         v.setInt32(rec + 12, at, true);
       });
-      return new LiteralScanner(sharedInstance<Exports>(mod, Math.ceil((IN + 65536) / 65536)), m, anchors.length);
+      return new LiteralScanner(sharedInstance<PositionScan>(mod, Math.ceil((IN + 65536) / 65536)), m, anchors.length);
     } catch {
       return undefined;
     }
@@ -75,17 +70,6 @@ export class LiteralScanner {
 
   /** Positions in `buf[start, end)` where an anchor begins, in order; with `first`, only the first. */
   hits(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
-    const n = end - start;
-    const { exports, memory } = this.instance;
-    ensureMemory(memory, IN + n);
-    useTables(this.instance, this, this.tables);
-    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
-    for (let i = 0; i < n; ) {
-      const count = exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
-      const at = new Int32Array(memory.buffer, OUT, count);
-      for (let k = 0; k < count; k++) out.push(start + at[k]!);
-      if (first && count > 0) return;
-      i = count === CAP ? exports.next.value : n;
-    }
+    scanPositions(this.instance, this, this.tables, { at: IN, outAt: OUT, cap: CAP, extra: this.count }, buf, start, end, out, first);
   }
 }

@@ -6,12 +6,7 @@
  * reference and the path without WebAssembly.
  */
 import { TAILS_WASM } from './tails-wasm.ts';
-import { ensureMemory, sharedInstance, useTables, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
-
-interface Exports {
-  scan(input: number, i: number, n: number, out: number, cap: number, tails: number): number;
-  next: WasmGlobal;
-}
+import { scanPositions, sharedInstance, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
 
 /** More tails than this are one regular expression (a trie) instead: each tail costs the scan a compare per 16 bytes. */
 export const MAX_SCANNED_TAILS = 8;
@@ -37,7 +32,7 @@ const IN = OUT + CAP * 4;
 
 export class TailScanner {
   private constructor(
-    private readonly instance: SharedInstance<Exports>,
+    private readonly instance: SharedInstance<PositionScan>,
     private readonly tables: Uint8Array,
     private readonly count: number,
   ) {}
@@ -59,7 +54,7 @@ export class TailScanner {
         m.fill(t.charCodeAt(1), at + 16, at + 32);
         for (let j = 0; j < 7; j++) m[at + 32 + j] = t.charCodeAt(j);
       });
-      return new TailScanner(sharedInstance<Exports>(mod, Math.ceil((IN + 65536) / 65536)), m, tails.length);
+      return new TailScanner(sharedInstance<PositionScan>(mod, Math.ceil((IN + 65536) / 65536)), m, tails.length);
     } catch {
       return undefined;
     }
@@ -67,17 +62,6 @@ export class TailScanner {
 
   /** Positions in `buf[start, end)` where a tail begins (and ends before `end`), in order; with `first`, only the first. */
   hits(buf: Uint8Array, start: number, end: number, out: number[], first = false): void {
-    const n = end - start;
-    const { exports, memory } = this.instance;
-    ensureMemory(memory, IN + n);
-    useTables(this.instance, this, this.tables);
-    new Uint8Array(memory.buffer).set(buf.subarray(start, end), IN);
-    for (let i = 0; i < n; ) {
-      const count = exports.scan(IN, i, n, OUT, first ? 1 : CAP, this.count);
-      const at = new Int32Array(memory.buffer, OUT, count);
-      for (let k = 0; k < count; k++) out.push(start + at[k]!);
-      if (first && count > 0) return;
-      i = count === CAP ? exports.next.value : n;
-    }
+    scanPositions(this.instance, this, this.tables, { at: IN, outAt: OUT, cap: CAP, extra: this.count }, buf, start, end, out, first);
   }
 }

@@ -81,3 +81,43 @@ export function useTables(s: SharedInstance<unknown>, owner: object, tables: Uin
   new Uint8Array(s.memory.buffer, 0, tables.length).set(tables);
   s.owner = owner;
 }
+
+/** Copies `buf[start, end)` to `at` in the instance's memory (grown as needed), with `owner`'s tables loaded. */
+export function loadSpan(s: SharedInstance<unknown>, owner: object, tables: Uint8Array, buf: Uint8Array, start: number, end: number, at: number): void {
+  ensureMemory(s.memory, at + end - start);
+  useTables(s, owner, tables);
+  new Uint8Array(s.memory.buffer).set(buf.subarray(start, end), at);
+}
+
+/** A scan that stores positions (i32, relative to `input`) and stops after `cap` of them, to go on from `next`. */
+export interface PositionScan {
+  scan(input: number, i: number, n: number, out: number, cap: number, extra: number): number;
+  next: WasmGlobal;
+}
+
+/**
+ * Every position the scan finds in `buf[start, end)`, pushed to `out` in
+ * order (with `first`, only the first); the bytes go to `at`, the positions
+ * come back at `outAt`, `cap` at a time. tails.wat and literals.wat.
+ */
+export function scanPositions(
+  s: SharedInstance<PositionScan>,
+  owner: object,
+  tables: Uint8Array,
+  layout: { at: number; outAt: number; cap: number; extra: number },
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: number[],
+  first: boolean,
+): void {
+  const n = end - start;
+  loadSpan(s, owner, tables, buf, start, end, layout.at);
+  for (let i = 0; i < n; ) {
+    const count = s.exports.scan(layout.at, i, n, layout.outAt, first ? 1 : layout.cap, layout.extra);
+    const found = new Int32Array(s.memory.buffer, layout.outAt, count);
+    for (let k = 0; k < count; k++) out.push(start + found[k]!);
+    if (first && count > 0) return;
+    i = count === layout.cap ? s.exports.next.value : n;
+  }
+}

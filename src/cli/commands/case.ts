@@ -25,7 +25,7 @@ import {
   type RequestType,
   type VerificationMethod,
 } from '../../store/rules.ts';
-import { canPrompt, err, log, out, table, warn, writeJson, writeOut } from '../io.ts';
+import { canPrompt, displayPath, err, log, out, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags } from '../subject.ts';
 import { checkDate, dateWithWeekday, openSession, throwIf, todayInStockholm, type StoreSession } from './case-common.ts';
 
@@ -91,12 +91,6 @@ function daysText(c: { daysLeft: number | null; overdue: boolean; status: string
   if (c.daysLeft === 0) return out.yellow('due today');
   if (c.daysLeft <= 7) return out.yellow(`${c.daysLeft} left`);
   return `${c.daysLeft} left`;
-}
-
-/** A path as the officer reads it: relative to the current folder when it lies below it, else as stored. */
-function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 function renderCase(c: ReturnType<typeof withClock> & { references?: string[] }, opts: { subject?: boolean } = {}): string {

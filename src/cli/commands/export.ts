@@ -30,7 +30,7 @@ import { EXTRACT_FORMATS, extractBaseName, isExtractFormat, type ExtractFormat }
 import { extractHtml } from '../../report/extract-html.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
-import { canPrompt, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { canPrompt, displayPath, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
@@ -322,10 +322,7 @@ async function exportWith(
       ...(suppression ? { reappeared: sortedHits(suppression.hits) } : {}),
     });
   } else {
-    const rel = (f: string): string => {
-      const r = path.relative(cwd, f);
-      return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : f;
-    };
+    const rel = (f: string): string => displayPath(f, cwd);
     writeOut(`Register extract (${extract.language}, ${extract.asOf}): ${extract.records.length} record(s) from ${extract.searched.length} source(s), ${written.length} file(s) in ${rel(s.outDir)}`);
     if (written.length > 0) writeOut(table([['format', 'file', 'bytes', 'sha256'], ...written.map((w) => [w.format, rel(w.path), String(w.bytes), w.sha256])]));
     if (s.formats.includes('csv') && extract.records.length === 0) writeOut('  (no records, so no CSV files)');
