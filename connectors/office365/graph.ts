@@ -26,6 +26,7 @@ import {
 } from '../../src/io/json.ts';
 import type { HitFinder } from '../../src/io/anchors.ts';
 import { check } from '../../src/io/checks.ts';
+import { jsonPageShape } from '../../src/io/json-shape.ts';
 import type { Problem } from '../../src/errors.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
 import { reportLater, type ReadContext } from '../../src/sources/contract.ts';
@@ -262,14 +263,17 @@ function plainOptions(o: GraphOptions): GraphOptions {
 
 /**
  * A check (checks.ts): the reports the reference read of one Graph file
- * makes (its warnings, and the error that ends it), without the records.
+ * makes (its warnings, and the error that ends it), without the records. A
+ * plain page (plainPage) is known to make none without being parsed.
  */
-export async function graphPageReports(file: SourceFile, opts: GraphOptions): Promise<PageReport[]> {
+export async function graphPageReports(file: SourceFile, opts: GraphOptions, quick = true): Promise<PageReport[]> {
   const out: PageReport[] = [];
   const failed = (e: SourceReadError): void => {
     out.push({ failed: { message: e.message, code: e.code, ...(e.file !== undefined ? { file: e.file } : {}), ...(e.line !== undefined ? { line: e.line } : {}) } });
   };
   const ctx: ReadContext = { warn: (p) => out.push({ warning: p }), fileFailed: failed };
+  // `quick: false` always parses (the reference, for the tests).
+  if (quick && file.size <= JSON_IN_MEMORY_LIMIT && (await plainPage(file))) return out;
   try {
     for await (const r of readGraphJson(file, ctx, opts, false)) void r;
   } catch (err) {
@@ -277,6 +281,24 @@ export async function graphPageReports(file: SourceFile, opts: GraphOptions): Pr
     failed(err);
   }
   return out;
+}
+
+/**
+ * Would the reference read of this page report nothing? True only when the
+ * bytes show it without a parse (json-shape.ts): one page of JSON whose
+ * context names the resource (so every item that is an object is
+ * recognised, resourceOf) and whose items are all objects, none `@removed`.
+ * False: the page must be parsed to know.
+ */
+async function plainPage(file: SourceFile): Promise<boolean> {
+  let buf: Buffer;
+  try {
+    buf = await readJsonBytes(file);
+  } catch {
+    return false;
+  }
+  const shape = jsonPageShape(buf, 'value', '@odata.context', '@removed');
+  return shape !== undefined && shape.items >= 0 && shape.nonObjects === 0 && shape.marked === 0 && resourceOfContext(shape.context) !== undefined;
 }
 
 /** Is the file UTF-16 (a BOM, or the zero bytes of ASCII text in UTF-16)? */
