@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Assembles the WebAssembly modules of src/io (automaton.wat,
- * json-lines.wat, decorated.wat, tails.wat, literals.wat) into TypeScript modules holding their bytes as base64,
+ * json-lines.wat, decorated.wat, tails.wat, literals.wat, csv-records.wat) into TypeScript modules holding their bytes as base64,
  * with wabt (a devDependency: nothing is built at install).
  * Run after changing a .wat: `node scripts/build-wasm.mjs`.
  * test/io/automaton-wasm.test.ts and test/io/json-lines-wasm.test.ts fail
@@ -21,13 +21,14 @@ export const MODULES = {
   decorated: { wat: 'src/io/decorated.wat', out: 'src/io/decorated-wasm.ts', constant: 'DECORATED_WASM' },
   tails: { wat: 'src/io/tails.wat', out: 'src/io/tails-wasm.ts', constant: 'TAILS_WASM' },
   literals: { wat: 'src/io/literals.wat', out: 'src/io/literals-wasm.ts', constant: 'LITERALS_WASM' },
+  'csv-records': { wat: 'src/io/csv-records.wat', out: 'src/io/csv-records-wasm.ts', constant: 'CSV_RECORDS_WASM' },
 };
 
 export async function assemble(name = 'automaton') {
   const m = MODULES[name];
   const wabt = await wabtInit();
   const source = readFileSync(path.join(root, m.wat), 'utf8');
-  // decorated.wat, tails.wat and literals.wat look at 16 bytes at a time (SIMD, in every V8 since Node 16).
+  // decorated.wat, tails.wat, literals.wat and csv-records.wat look at 16 bytes at a time (SIMD, in every V8 since Node 16).
   const mod = wabt.parseWat(path.basename(m.wat), source, { simd: true });
   mod.validate();
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });

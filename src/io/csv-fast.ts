@@ -20,6 +20,7 @@ import { guessLegacy, type Encoding, type LegacyEncoding } from './encoding.ts';
 import { readChunks, type SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
 import { MAX_RECORD_BYTES, type CsvRow } from './csv.ts';
+import { RecordSkimmer } from './csv-records.ts';
 
 /** This module, for checks.ts to run countRaggedRows in its worker. */
 export const CSV_FAST_MODULE = import.meta.url;
@@ -74,6 +75,8 @@ export class Irregular extends Error {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
+/** Stretches shorter than this are split here: the call would cost more than it saves. */
+const SKIM_MIN = 256;
 const CR = 0x0d;
 
 interface FastOptions {
@@ -158,6 +161,11 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     const hits = hitFinder ? hitFinder.hits(buf, start, buf.length) : undefined;
     let hi = 0;
     let pos = start;
+    // The stretches between hits go to the WebAssembly splitter (csv-records.ts), which takes their
+    // plain records in bulk; a check counts fields, so it reads every record here.
+    const skimmer = hits && !counting && buf.length - start >= SKIM_MIN ? RecordSkimmer.get() : undefined;
+    const owner = {};
+    let skimmed = false;
     // The next quote at or after a position, remembered: a file without
     // quotes would otherwise be searched to its end once per record.
     let nextQuote = -2;
@@ -168,6 +176,23 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     };
     // Scan whole records; a record cut by the buffer's end waits for the next chunk.
     while (pos < buf.length) {
+      // Only after the header and the first row that is always given, with the line ending settled:
+      // from there on a record without a hit is skipped, and only the counts move.
+      if (skimmer && hits && !skimmed && given && mode !== undefined && recordsSeen >= 1) {
+        while (hi < hits.length && hits[hi]! < pos) hi++;
+        const limit = hi < hits.length ? hits[hi]! : buf.length;
+        if (limit - pos >= SKIM_MIN) {
+          const r = skimmer.skim(owner, buf, pos, limit, delim, mode === 'crlf');
+          recordsSeen += r.records;
+          state.row += r.records;
+          line += r.lines;
+          pos = r.stop;
+          // The record it stopped before (a hit's, or one it does not take) is read below.
+          skimmed = true;
+          continue;
+        }
+      }
+      skimmed = false;
       const recStart = pos;
       const recLine = line;
       let p = pos;

@@ -1,0 +1,70 @@
+/**
+ * The CSV fast path's record splitter for the stretches between prefilter
+ * hits, in WebAssembly (csv-records.wat; issue #7). It takes the plain
+ * records of a stretch (the wat says exactly which) and stops before
+ * anything else, which csv-fast.ts then reads record by record as it
+ * always did. A platform without WebAssembly gets undefined, and only the
+ * JavaScript loop.
+ */
+import { CSV_RECORDS_WASM } from './csv-records-wasm.ts';
+import { ensureMemory, loadSpan, sharedInstance, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
+
+interface Exports {
+  skim(input: number, pos: number, limit: number, delim: number, crlf: number): number;
+  lines(input: number, from: number, to: number): number;
+  records: WasmGlobal;
+}
+
+/** The module holds no tables: the bytes go to offset 0. */
+const NO_TABLES = new Uint8Array(0);
+/** skim reads up to 16 bytes past its limit. */
+const SLACK = 16;
+
+export interface Skimmed {
+  /** Where the first record not taken starts. */
+  stop: number;
+  records: number;
+  /** Line feeds in the records taken (quoted ones included). */
+  lines: number;
+}
+
+export class RecordSkimmer {
+  /** Off in the tests that compare the fast path with and without it. */
+  static wasm = true;
+  private static instance: RecordSkimmer | null | undefined;
+
+  private constructor(private readonly s: SharedInstance<Exports>) {}
+
+  /** This thread's skimmer; undefined without WebAssembly. */
+  static get(): RecordSkimmer | undefined {
+    if (!RecordSkimmer.wasm) return undefined;
+    if (RecordSkimmer.instance === undefined) {
+      const mod = wasmModule(CSV_RECORDS_WASM);
+      let s: SharedInstance<Exports> | undefined;
+      try {
+        s = mod ? sharedInstance<Exports>(mod, 1) : undefined;
+      } catch {
+        s = undefined;
+      }
+      RecordSkimmer.instance = s ? new RecordSkimmer(s) : null;
+    }
+    return RecordSkimmer.instance ?? undefined;
+  }
+
+  /**
+   * The plain records of `buf[pos, limit)`, `pos` a record's start. `owner`
+   * stands for `buf` (one per buffer): the bytes are copied in once per
+   * owner, and again if another reader used the skimmer in between.
+   */
+  skim(owner: object, buf: Uint8Array, pos: number, limit: number, delimiter: number, crlf: boolean): Skimmed {
+    // The instance's owner is the buffer whose bytes it holds.
+    if (this.s.owner !== owner) {
+      ensureMemory(this.s.memory, buf.length + SLACK);
+      loadSpan(this.s, owner, NO_TABLES, buf, 0, buf.length, 0);
+    }
+    const e = this.s.exports;
+    const stop = e.skim(0, pos, limit, delimiter, crlf ? 1 : 0);
+    const records = e.records.value;
+    return { stop, records, lines: records > 0 ? e.lines(0, pos, stop) : 0 };
+  }
+}
