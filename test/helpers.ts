@@ -1,12 +1,19 @@
 /** Test helpers: run the real pipeline on a fixture config, as the CLI does. */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config/load.ts';
 import { search, type SearchResult } from '../src/pipeline/search.ts';
 import { findJson, type FindJson } from '../src/report/found.ts';
 import { subjectFromFlags } from '../src/cli/subject.ts';
+import type { SourceFile } from '../src/io/files.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const FIXTURES = path.join(ROOT, 'fixtures');
+
+/** A file as a reader gets it, named relative to the project. */
+export function sourceFileAt(abs: string): SourceFile {
+  return { abs, rel: path.relative(ROOT, abs), size: statSync(abs).size };
+}
 
 export type Flags = Partial<Record<'email' | 'phone' | 'pnr' | 'orgnr' | 'name' | 'customerNo' | 'ip' | 'gaClientId' | 'address' | 'userId', string[]>>;
 

@@ -157,7 +157,8 @@ export async function* streamedItems(file: SourceFile): AsyncGenerator<GraphItem
   for await (const it of streamJsonItems(file, [path])) yield { pointer: it.pointer, value: it.value, context };
 }
 
-export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: GraphOptions, records = true): AsyncGenerator<SourceRecord> {
+/** `bytes`: the file's bytes, when the caller has read them already (graphPageReports). */
+export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: GraphOptions, records = true, bytes?: Buffer): AsyncGenerator<SourceRecord> {
   let removed = 0;
   let unknown = 0;
   let recognised = 0;
@@ -167,7 +168,7 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
   // still parsed and sorted, for the errors and warnings.
   let parsed: { doc: unknown } | undefined;
   let itemMayMatch: (pointer: string) => boolean = () => true;
-  const buf = ctx.prefilter && file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file) : undefined;
+  const buf = bytes ?? (ctx.prefilter && file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file) : undefined);
   // UTF-16 text is decoded first: its bytes hold no anchor as written (decodeBuffer reads it).
   if (ctx.prefilter && buf && !utf16(buf)) {
     const prefilter = ctx.prefilter;
@@ -272,10 +273,13 @@ export async function graphPageReports(file: SourceFile, opts: GraphOptions, qui
     out.push({ failed: { message: e.message, code: e.code, ...(e.file !== undefined ? { file: e.file } : {}), ...(e.line !== undefined ? { line: e.line } : {}) } });
   };
   const ctx: ReadContext = { warn: (p) => out.push({ warning: p }), fileFailed: failed };
+  // The bytes are read once, for the shape and (when that cannot tell) the parse. A file that cannot be
+  // read here is left to the reference read, which reports why.
+  const bytes = file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file).catch(() => undefined) : undefined;
   // `quick: false` always parses (the reference, for the tests).
-  if (quick && file.size <= JSON_IN_MEMORY_LIMIT && (await plainPage(file))) return out;
+  if (quick && bytes && plainPage(bytes)) return out;
   try {
-    for await (const r of readGraphJson(file, ctx, opts, false)) void r;
+    for await (const r of readGraphJson(file, ctx, opts, false, bytes)) void r;
   } catch (err) {
     if (!(err instanceof SourceReadError)) throw err;
     failed(err);
@@ -290,13 +294,7 @@ export async function graphPageReports(file: SourceFile, opts: GraphOptions, qui
  * recognised, resourceOf) and whose items are all objects, none `@removed`.
  * False: the page must be parsed to know.
  */
-async function plainPage(file: SourceFile): Promise<boolean> {
-  let buf: Buffer;
-  try {
-    buf = await readJsonBytes(file);
-  } catch {
-    return false;
-  }
+function plainPage(buf: Buffer): boolean {
   const shape = jsonPageShape(buf, 'value', '@odata.context', '@removed');
   return shape !== undefined && shape.items >= 0 && shape.nonObjects === 0 && shape.marked === 0 && resourceOfContext(shape.context) !== undefined;
 }

@@ -75,9 +75,9 @@ export class Irregular extends Error {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
+const CR = 0x0d;
 /** Stretches shorter than this are split here: the call would cost more than it saves. */
 const SKIM_MIN = 256;
-const CR = 0x0d;
 
 interface FastOptions {
   delimiter: string;

@@ -31,24 +31,18 @@ export interface Skimmed {
 export class RecordSkimmer {
   /** Off in the tests that compare the fast path with and without it. */
   static wasm = true;
-  private static instance: RecordSkimmer | null | undefined;
 
   private constructor(private readonly s: SharedInstance<Exports>) {}
 
-  /** This thread's skimmer; undefined without WebAssembly. */
+  /** A skimmer on this thread's one instance of the module (wasm.ts); undefined without WebAssembly. */
   static get(): RecordSkimmer | undefined {
-    if (!RecordSkimmer.wasm) return undefined;
-    if (RecordSkimmer.instance === undefined) {
-      const mod = wasmModule(CSV_RECORDS_WASM);
-      let s: SharedInstance<Exports> | undefined;
-      try {
-        s = mod ? sharedInstance<Exports>(mod, 1) : undefined;
-      } catch {
-        s = undefined;
-      }
-      RecordSkimmer.instance = s ? new RecordSkimmer(s) : null;
+    const mod = RecordSkimmer.wasm ? wasmModule(CSV_RECORDS_WASM) : undefined;
+    if (!mod) return undefined;
+    try {
+      return new RecordSkimmer(sharedInstance<Exports>(mod, 1));
+    } catch {
+      return undefined;
     }
-    return RecordSkimmer.instance ?? undefined;
   }
 
   /**

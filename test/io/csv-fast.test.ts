@@ -4,7 +4,7 @@
  * project, and on generated files full of quotes, line breaks and
  * Swedish letters in three encodings.
  */
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -15,7 +15,7 @@ import { openCsv, type CsvRow } from '../../src/io/csv.ts';
 import { prefilterFor } from '../../src/io/anchors.ts';
 import type { Prefilter } from '../../src/io/prefilter.ts';
 import type { SourceFile } from '../../src/io/files.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, sourceFileAt } from '../helpers.ts';
 
 const all: Prefilter = { mayMatch: () => true };
 
@@ -40,7 +40,6 @@ function csvFiles(dir: string): string[] {
   return out;
 }
 
-const asFile = (abs: string): SourceFile => ({ abs, rel: path.relative(ROOT, abs), size: statSync(abs).size });
 
 describe('the CSV fast path', () => {
   const fixtures = csvFiles(path.join(ROOT, 'fixtures'));
@@ -48,7 +47,7 @@ describe('the CSV fast path', () => {
 
   for (const f of fixtures) {
     it(`keeps every row of ${path.relative(ROOT, f)} exactly as the reference reads it`, async () => {
-      const file = asFile(f);
+      const file = sourceFileAt(f);
       const ref = await rows(file);
       const fast = await rows(file, all);
       expect(fast).toEqual(ref);
@@ -62,7 +61,7 @@ describe('the CSV fast path', () => {
       { kind: 'name', value: 'lindqvist åsa' },
     ])!;
     for (const f of fixtures) {
-      const file = asFile(f);
+      const file = sourceFileAt(f);
       const ref = await rows(file);
       const fast = await rows(file, p);
       const want = ref.rows.filter((r) => {
@@ -93,7 +92,7 @@ describe('the CSV fast path', () => {
           const body = enc === 'utf8' ? Buffer.from(safe, 'utf8') : iconv.encode(safe, enc);
           const file = path.join(dir, `g${n++}.csv`);
           writeFileSync(file, bom && enc === 'utf8' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body);
-          const f = asFile(file);
+          const f = sourceFileAt(file);
           const ref = await rows(f);
           const fast = await rows(f, all);
           expect(fast).toEqual(ref);

@@ -4,7 +4,7 @@
  * block boundary can fall; and the CSV fast path gives the same rows, row
  * numbers, lines and errors with it as without it.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ import { CSV_RECORDS_WASM } from '../../src/io/csv-records-wasm.ts';
 import { openCsv, type CsvRow } from '../../src/io/csv.ts';
 import type { HitFinder } from '../../src/io/anchors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, sourceFileAt } from '../helpers.ts';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -113,7 +113,6 @@ describe('the WebAssembly record splitter', () => {
 describe('the CSV fast path with the splitter', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'csv-records-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const asFile = (abs: string): SourceFile => ({ abs, rel: path.relative(ROOT, abs), size: statSync(abs).size });
 
   /** A prefilter whose hits are the `Z`s in the bytes. */
   const zs: HitFinder = {
@@ -166,7 +165,7 @@ describe('the CSV fast path with the splitter', () => {
           const text = `a${d}b${d}c${eol}` + rows.map(([cells, e]) => cells.join(d) + `${d}padding padding padding padding` + (e === 'other' ? other : e === 'empty' ? eol + eol : eol)).join('');
           const abs = path.join(dir, `g${n++}.csv`);
           writeFileSync(abs, text);
-          const f = asFile(abs);
+          const f = sourceFileAt(abs);
           expect(await read(f, true)).toEqual(await read(f, false));
         },
       ),

@@ -3,15 +3,14 @@
  * about any page, but a shape it gives must be what JSON.parse reads: the
  * Graph check then skips the parse, so a wrong answer would drop a report.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { graphPageReports } from '../../connectors/office365/graph.ts';
 import { jsonPageShape, type PageShape } from '../../src/io/json-shape.ts';
-import type { SourceFile } from '../../src/io/files.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, sourceFileAt } from '../helpers.ts';
 
 const shapeOf = (bytes: Buffer): PageShape | undefined => jsonPageShape(bytes, 'value', '@odata.context', '@removed');
 
@@ -119,13 +118,12 @@ describe('the page validator', () => {
 describe('the Graph page check', () => {
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
-  const sourceFile = (abs: string): SourceFile => ({ abs, rel: path.relative(ROOT, abs), size: statSync(abs).size }) as SourceFile;
 
   it('reports on every Graph fixture what the parse of the page reports', async () => {
     const all = [...files(path.join(ROOT, 'fixtures/office365/graph')), ...files(path.join(ROOT, 'fixtures/office365/broken/graph'))];
     expect(all.length).toBeGreaterThan(5);
     for (const abs of all) {
-      const f = sourceFile(abs);
+      const f = sourceFileAt(abs);
       expect(await graphPageReports(f, {}), f.rel).toEqual(await graphPageReports(f, {}, false));
     }
   });
@@ -144,7 +142,7 @@ describe('the Graph page check', () => {
       for (const [i, text] of pages.entries()) {
         const abs = path.join(dir, `p${i}.json`);
         writeFileSync(abs, text);
-        const f = sourceFile(abs);
+        const f = sourceFileAt(abs);
         const quick = await graphPageReports(f, {});
         expect(quick, text).toEqual(await graphPageReports(f, {}, false));
         reports.push(quick.length);
