@@ -10,6 +10,22 @@ import type { SourceFile } from '../src/io/files.ts';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 
+/** The bytes (base64) a module of src/io assembles to from its .wat now (scripts/build-wasm.mjs), to compare with the committed ones. */
+export async function assembledWasm(name: string): Promise<string> {
+  const { assemble } = (await import(path.join(ROOT, 'scripts/build-wasm.mjs'))) as { assemble: (name: string) => Promise<Buffer> };
+  return (await assemble(name)).toString('base64');
+}
+
+/** Every position of `text` where the sticky expression `re` matches (not only where a left-to-right scan stops). */
+export function stickyStarts(re: RegExp, text: string): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < text.length; p++) {
+    re.lastIndex = p;
+    if (re.test(text)) out.push(p);
+  }
+  return out;
+}
+
 /** A file as a reader gets it, named relative to the project. */
 export function sourceFileAt(abs: string): SourceFile {
   return { abs, rel: path.relative(ROOT, abs), size: statSync(abs).size };

@@ -14,7 +14,7 @@ import { CSV_RECORDS_WASM } from '../../src/io/csv-records-wasm.ts';
 import { openCsv, type CsvRow } from '../../src/io/csv.ts';
 import type { HitFinder } from '../../src/io/anchors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
-import { ROOT, sourceFileAt } from '../helpers.ts';
+import { assembledWasm, sourceFileAt } from '../helpers.ts';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -65,8 +65,7 @@ function model(buf: Uint8Array, pos: number, limit: number, delim: number, crlf:
 
 describe('the WebAssembly record splitter', () => {
   it('is the module csv-records.wat assembles to', async () => {
-    const { assemble } = (await import(path.join(ROOT, 'scripts/build-wasm.mjs'))) as { assemble: (name: string) => Promise<Buffer> };
-    expect((await assemble('csv-records')).toString('base64')).toBe(CSV_RECORDS_WASM);
+    expect(await assembledWasm('csv-records')).toBe(CSV_RECORDS_WASM);
   });
 
   it('takes exactly the plain records, wherever the blocks fall', () => {

@@ -6,7 +6,6 @@
  * the bound it leaves words out by must hold for every character; and the
  * committed module must be what the .wat assembles to.
  */
-import path from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { foldBase } from '../../src/core/identity/normalise.ts';
 import { pieceEnd } from '../../src/io/anchors.ts';
 import { DECORATED_WASM } from '../../src/io/decorated-wasm.ts';
 import { DecoratedNames, MAX_CHARS_PER_BYTE } from '../../src/io/decorated.ts';
-import { ROOT } from '../helpers.ts';
+import { assembledWasm } from '../helpers.ts';
 
 /** ASCII characters a folded token of a name can hold: letters, digits, the apostrophe. */
 const asciiOf = (s: string): number => [...foldBase(s)].filter((c) => /[a-z0-9']/u.test(c)).length;
@@ -38,8 +37,7 @@ function scanned(d: DecoratedNames, buf: Buffer): number[] {
 
 describe('the WebAssembly word scan of decorated names', () => {
   it('is the module decorated.wat assembles to', async () => {
-    const { assemble } = (await import(path.join(ROOT, 'scripts/build-wasm.mjs'))) as { assemble: (name: string) => Promise<Buffer> };
-    expect((await assemble('decorated')).toString('base64')).toBe(DECORATED_WASM);
+    expect(await assembledWasm('decorated')).toBe(DECORATED_WASM);
   });
 
   it('leaves words out by a bound every character keeps: one byte above 0x7F gives a folded token at most two ASCII characters', () => {

@@ -14,7 +14,7 @@ import { jsonTextTooDeep } from '../../src/io/json.ts';
 import { JSON_LINES_WASM } from '../../src/io/json-lines-wasm.ts';
 import { JsonRows } from '../../src/io/json-rows.ts';
 import { checkNdjsonRows, NOT_NDJSON_AFTER } from '../../src/io/ndjson.ts';
-import { ROOT } from '../helpers.ts';
+import { assembledWasm } from '../helpers.ts';
 
 const rows = JsonRows.create()!;
 
@@ -37,8 +37,7 @@ function isRow(bytes: Buffer): boolean {
 
 describe('the WebAssembly row validator', () => {
   it('is the module json-lines.wat assembles to', async () => {
-    const { assemble } = (await import(path.join(ROOT, 'scripts/build-wasm.mjs'))) as { assemble: (name: string) => Promise<Buffer> };
-    expect((await assemble('json-lines')).toString('base64')).toBe(JSON_LINES_WASM);
+    expect(await assembledWasm('json-lines')).toBe(JSON_LINES_WASM);
   });
 
   it('calls rows rows, and everything else not', () => {

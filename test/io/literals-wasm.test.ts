@@ -4,26 +4,19 @@
  * one-subject prefilter used before (anchors.ts) match over the same bytes;
  * and the committed module must be what the .wat assembles to.
  */
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prefilterFor } from '../../src/io/anchors.ts';
 import { LiteralScanner, type ScannedAnchor } from '../../src/io/literal-scan.ts';
 import { LITERALS_WASM } from '../../src/io/literals-wasm.ts';
-import { ROOT } from '../helpers.ts';
+import { assembledWasm, stickyStarts } from '../helpers.ts';
 
 const esc = (a: string): string => a.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 /** Every position of the Latin-1 text where one of the expressions matches. */
 function regexStarts(anchors: ScannedAnchor[], buf: Buffer): number[] {
   const re = new RegExp(anchors.map((a) => (a.last ? `${a.text}(?=\\D*(?:${a.last}|\\d{0,3}$))` : esc(a.text))).join('|'), 'iy');
-  const text = buf.toString('latin1');
-  const out: number[] = [];
-  for (let p = 0; p < text.length; p++) {
-    re.lastIndex = p;
-    if (re.test(text)) out.push(p);
-  }
-  return out;
+  return stickyStarts(re, buf.toString('latin1'));
 }
 
 function scanned(anchors: ScannedAnchor[], buf: Buffer, first = false): number[] {
@@ -34,8 +27,7 @@ function scanned(anchors: ScannedAnchor[], buf: Buffer, first = false): number[]
 
 describe('the WebAssembly anchor scan', () => {
   it('is the module literals.wat assembles to', async () => {
-    const { assemble } = (await import(path.join(ROOT, 'scripts/build-wasm.mjs'))) as { assemble: (name: string) => Promise<Buffer> };
-    expect((await assemble('literals')).toString('base64')).toBe(LITERALS_WASM);
+    expect(await assembledWasm('literals')).toBe(LITERALS_WASM);
   });
 
   it('finds an anchor where the expressions match, in either case, at every place of a block', () => {
