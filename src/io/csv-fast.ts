@@ -16,8 +16,8 @@ import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { isAscii } from 'node:buffer';
 import type { HitFinder } from './anchors.ts';
-import { guessLegacy, type Encoding, type LegacyEncoding } from './encoding.ts';
-import { readChunks, type SourceFile } from './files.ts';
+import { guessLegacy, utf8SequenceLength, type Encoding, type LegacyEncoding } from './encoding.ts';
+import { readChunksReused, type SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
 import { MAX_RECORD_BYTES, type CsvRow } from './csv.ts';
 import { RecordSkimmer } from './csv-records.ts';
@@ -110,16 +110,21 @@ function fieldsIn(buf: Buffer, s: number, e: number, delim: number, quoted: bool
   return n;
 }
 
-/** The encoding settles at the first non-ASCII byte, as SniffingDecoder decides it. */
-function settle(buf: Buffer, from: number, legacy: LegacyEncoding): Encoding | undefined {
+/**
+ * The encoding settles at the first non-ASCII byte, as SniffingDecoder
+ * decides it (the same test of the UTF-8 sequence, overlong forms and
+ * surrogates included); undefined while that sequence runs past the
+ * buffer's end, as the reader's chunk edge may cut it. The record it is in
+ * then waits for the next chunk, and is settled there. At the file's end
+ * (`last`) a cut sequence is not UTF-8.
+ */
+function settle(buf: Buffer, from: number, legacy: LegacyEncoding, last = false): Encoding | undefined {
   let i = from;
   while (i < buf.length && buf[i]! < 0x80) i++;
   if (i >= buf.length) return undefined;
-  const b = buf[i]!;
-  const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-  let valid = len > 0 && i + len <= buf.length;
-  for (let k = 1; valid && k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) valid = false;
-  return valid ? 'utf8' : guessLegacy(buf, i, legacy);
+  const len = utf8SequenceLength(buf, i);
+  if (len === -1 && !last) return undefined;
+  return len > 0 ? 'utf8' : guessLegacy(buf, i, legacy);
 }
 
 function decode(buf: Buffer, s: number, e: number, enc: Encoding | undefined): string {
@@ -271,7 +276,8 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     return buf.length;
   };
 
-  for await (let chunk of readChunks(file.abs, undefined, file.rel)) {
+  // A chunk is valid only until the next (readChunksReused): what is carried over is copied.
+  for await (let chunk of readChunksReused(file.abs, file.rel)) {
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
@@ -299,7 +305,7 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
       start = lf + 1;
     }
     const left = yield* scan(chunk, start);
-    // Copied: a view would pin the whole chunk in memory.
+    // Copied: the chunk's buffer is read into again (readChunksReused).
     if (left < chunk.length) carry = Buffer.from(chunk.subarray(left));
   }
   if (carry && carry.length > 0) {
@@ -315,7 +321,7 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     if (quotes % 2 === 1) throw new Irregular(state.row);
     recordsSeen++;
     if (recordsSeen === 1) return;
-    const text = decode(carry, 0, e, settled ? enc : settle(carry, 0, o.legacyEncoding));
+    const text = decode(carry, 0, e, settled ? enc : settle(carry, 0, o.legacyEncoding, true));
     const values = (parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][])[0] ?? [];
     state.row++;
     // A last row cut short (fewer fields than the header, no line break): the reference reports the file.

@@ -46,7 +46,7 @@ export function sniffUtf16(head: Uint8Array): 'utf16le' | 'utf16be' | undefined 
 }
 
 /** Length of a valid UTF-8 sequence at `i`, 0 if invalid, -1 if cut off by the end of `buf`. */
-function utf8SequenceLength(buf: Uint8Array, i: number): number {
+export function utf8SequenceLength(buf: Uint8Array, i: number): number {
   const b = buf[i]!;
   let len: number;
   if (b >= 0xc2 && b <= 0xdf) len = 2;

@@ -7,7 +7,7 @@
  * may still be a row: deeper nesting, a byte above 0x7F between tokens).
  */
 import { JSON_LINES_WASM } from './json-lines-wasm.ts';
-import { ensureMemory, instantiate, WASM_PAGE, wasmModule, type WasmMemory } from './wasm.ts';
+import { ensureMemory, sharedInstance, WASM_PAGE, wasmModule, type SharedInstance } from './wasm.ts';
 
 interface Exports {
   row(i: number, end: number): number;
@@ -18,18 +18,18 @@ const BASE = 1024;
 
 export class JsonRows {
   private loaded: Uint8Array | undefined;
-  private constructor(
-    private readonly exports: Exports,
-    private readonly memory: WasmMemory,
-  ) {}
+  private constructor(private readonly shared: SharedInstance<Exports>) {}
 
-  /** Undefined without WebAssembly. */
+  /**
+   * Undefined without WebAssembly. Every validator of a thread shares one
+   * instance (wasm.ts): a check of each GA file made one of its own, and
+   * ten files kept ten memories of a chunk's size until V8 collected them.
+   */
   static create(): JsonRows | undefined {
     const mod = wasmModule(JSON_LINES_WASM);
     if (!mod) return undefined;
     try {
-      const { exports, memory } = instantiate<Exports>(mod, Math.ceil((BASE + (1 << 20)) / WASM_PAGE));
-      return new JsonRows(exports, memory);
+      return new JsonRows(sharedInstance<Exports>(mod, Math.ceil((BASE + (1 << 20)) / WASM_PAGE)));
     } catch {
       return undefined;
     }
@@ -37,11 +37,14 @@ export class JsonRows {
 
   /** Is `buf[start, end)` certainly a row? Lines of the same buffer share one copy into the module. */
   isRow(buf: Uint8Array, start: number, end: number): boolean {
-    if (buf !== this.loaded) {
-      ensureMemory(this.memory, BASE + buf.length);
-      new Uint8Array(this.memory.buffer, BASE, buf.length).set(buf);
+    const s = this.shared;
+    // Another validator (a check of another file in this thread) may have used the memory since.
+    if (buf !== this.loaded || s.owner !== this) {
+      ensureMemory(s.memory, BASE + buf.length);
+      new Uint8Array(s.memory.buffer, BASE, buf.length).set(buf);
       this.loaded = buf;
+      s.owner = this;
     }
-    return this.exports.row(BASE + start, BASE + end) === 1;
+    return s.exports.row(BASE + start, BASE + end) === 1;
   }
 }

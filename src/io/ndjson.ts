@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { SourceReadError } from '../errors.ts';
 import { utf16AsUtf8 } from './encoding.ts';
-import { READ_CHUNK, readChunks, readHead, type SourceFile } from './files.ts';
+import { READ_CHUNK, readChunksReused, readHead, type SourceFile } from './files.ts';
 import { MAX_LINE_CHARS } from './lines.ts';
 import type { Prefilter } from './prefilter.ts';
 import type { HitFinder } from './anchors.ts';
@@ -81,7 +81,7 @@ function gzipFailure(file: SourceFile, err: unknown, line: number): SourceReadEr
 
 async function* plainChunks(file: SourceFile, progress: ((n: number) => void) | undefined): AsyncGenerator<Buffer> {
   let read = 0;
-  for await (const chunk of readChunks(file.abs, undefined, file.rel)) {
+  for await (const chunk of readChunksReused(file.abs, file.rel)) {
     read += chunk.length;
     progress?.(read);
     yield chunk;
@@ -169,7 +169,8 @@ export async function* readNdjsonLines(file: SourceFile, opts: NdjsonReadOptions
       yield { line: lineNo, text: buf.toString(encoding, s, e) };
     }
     if (start < chunk.length) {
-      parts.push(chunk.subarray(start));
+      // Copied: a plain file's chunk is valid only until the next (readChunksReused).
+      parts.push(Buffer.from(chunk.subarray(start)));
       partsLength += chunk.length - start;
       if (partsLength > max) {
         throw new SourceReadError(`line ${lineNo + 1} is longer than ${Math.round(max / 1048576)} MiB without a line break`, {

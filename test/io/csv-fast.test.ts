@@ -4,7 +4,7 @@
  * project, and on generated files full of quotes, line breaks and
  * Swedish letters in three encodings.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { openCsv, type CsvRow } from '../../src/io/csv.ts';
 import { prefilterFor } from '../../src/io/anchors.ts';
 import type { Prefilter } from '../../src/io/prefilter.ts';
-import type { SourceFile } from '../../src/io/files.ts';
+import { READ_CHUNK, reusedChunk, type SourceFile } from '../../src/io/files.ts';
 import { ROOT, sourceFileAt } from '../helpers.ts';
 
 const all: Prefilter = { mayMatch: () => true };
@@ -100,5 +100,57 @@ describe('the CSV fast path', () => {
       ),
       { numRuns: Number(process.env.CSV_FAST_RUNS ?? 300) },
     );
+  });
+  it('gives the same rows when records, quotes, BOM and CRLF cross the edges of small reused chunks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'csvfast-chunks-'));
+    const name = prefilterFor([{ kind: 'name', value: 'marta oberg' }])!;
+    const cell = fc.oneof(fc.constantFrom('', 'Märta Öberg', 'a;b', 'rad1\nrad2', 'crlf\r\nrad', 'citat "x"', '070-174 06 33'), fc.string({ maxLength: 12 }));
+    let n = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 40 }),
+          fc.constantFrom('\n', '\r\n'),
+          fc.boolean(),
+          // Small chunks cut every record; chunks of a few hundred bytes also let the record splitter run.
+          fc.oneof(fc.integer({ min: 3, max: 90 }), fc.integer({ min: 256, max: 700 })),
+          async (data, eol, bom, size) => {
+            const text = stringify([['a', 'b', 'c'], ...data], { delimiter: ';', record_delimiter: eol === '\n' ? 'unix' : 'windows' });
+            const file = path.join(dir, `c${n++}.csv`);
+            writeFileSync(file, Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(text, 'utf8')]));
+            const f = sourceFileAt(file);
+            const ref = await rows(f);
+            const whole = await rows(f, name);
+            reusedChunk.size = size;
+            try {
+              expect(await rows(f, all)).toEqual(ref);
+              expect(await rows(f, name)).toEqual(whole);
+            } finally {
+              reusedChunk.size = READ_CHUNK;
+            }
+          },
+        ),
+        { numRuns: Number(process.env.CSV_FAST_RUNS ?? 300) },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('settles a legacy encoding where the first high bytes only look like UTF-8 (overlong and surrogate forms), as the reference does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'csvfast-enc-'));
+    try {
+      // à€€ and í ‚ in cp1252 are E0 80 80 and ED A0 80: continuation bytes follow, but neither is UTF-8.
+      for (const [i, word] of ['à€€', 'í\u00a0‚'].entries()) {
+        const file = path.join(dir, `e${i}.csv`);
+        writeFileSync(file, iconv.encode(`a;b\n${word};Märta Öberg\n`, 'cp1252'));
+        const f = sourceFileAt(file);
+        const ref = await rows(f);
+        expect(ref.rows[0]!.values).toEqual([word, 'Märta Öberg']);
+        expect(await rows(f, all)).toEqual(ref);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
