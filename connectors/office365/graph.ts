@@ -19,7 +19,7 @@ import {
   jsonHidingEscapes,
   jsonMayHide,
   parseJsonBytes,
-  readJsonBytes,
+  lendJsonBytes,
   readJsonDocument,
   streamJsonItems,
   type JsonPath,
@@ -168,40 +168,46 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
   // still parsed and sorted, for the errors and warnings.
   let parsed: { doc: unknown } | undefined;
   let itemMayMatch: (pointer: string) => boolean = () => true;
-  const buf = bytes ?? (ctx.prefilter && file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file) : undefined);
-  // UTF-16 text is decoded first: its bytes hold no anchor as written (decodeBuffer reads it).
-  if (ctx.prefilter && buf && !utf16(buf)) {
-    const prefilter = ctx.prefilter;
-    if ('hits' in prefilter) {
-      const hits = [...(prefilter as HitFinder).hits(buf, 0, buf.length), ...jsonHidingEscapes(buf)].sort((a, b) => a - b);
-      const spans = hits.length > 0 ? jsonElementSpans(buf, (p) => p === '' || p.endsWith('/value')) : undefined;
-      itemMayMatch = (pointer) => {
-        if (hits.length === 0) return false;
-        const span = spans?.get(pointer);
-        return span === undefined || anyIn(hits, span[0], span[1]);
-      };
-    } else {
-      const page = prefilter.mayMatch(buf, 0, buf.length) || jsonMayHide(buf);
-      itemMayMatch = () => page;
-    }
-    if (!itemMayMatch('') && !mayHoldHtml(buf)) {
-      // Nothing to find in this page. A later read, whose problems are not reported again, is done;
-      // the first read has the page checked in a worker (checks.ts) for the reports the reference read makes.
-      if (ctx.validate === false) return;
-      const reports = check<PageReport[]>({ module: GRAPH_MODULE, fn: 'graphPageReports', args: [file, plainOptions(opts)] });
-      await reportLater(
-        ctx,
-        reports.then((list) => () => {
-          for (const r of list) {
-            if (r.warning) ctx.warn(r.warning);
-            else if (r.failed) ctx.fileFailed(new SourceReadError(r.failed.message, r.failed));
-          }
-        }),
-      );
-      return;
-    }
-    parsed = { doc: parseJsonBytes(file, buf) };
-  } else if (buf) parsed = { doc: parseJsonBytes(file, buf) };
+  // A page's bytes are needed until it is parsed (or known to hold nothing): the buffer is lent (lendJsonBytes).
+  const lent = bytes === undefined && ctx.prefilter && file.size <= JSON_IN_MEMORY_LIMIT ? await lendJsonBytes(file) : undefined;
+  const buf = bytes ?? lent?.bytes;
+  try {
+    // UTF-16 text is decoded first: its bytes hold no anchor as written (decodeBuffer reads it).
+    if (ctx.prefilter && buf && !utf16(buf)) {
+      const prefilter = ctx.prefilter;
+      if ('hits' in prefilter) {
+        const hits = [...(prefilter as HitFinder).hits(buf, 0, buf.length), ...jsonHidingEscapes(buf)].sort((a, b) => a - b);
+        const spans = hits.length > 0 ? jsonElementSpans(buf, (p) => p === '' || p.endsWith('/value')) : undefined;
+        itemMayMatch = (pointer) => {
+          if (hits.length === 0) return false;
+          const span = spans?.get(pointer);
+          return span === undefined || anyIn(hits, span[0], span[1]);
+        };
+      } else {
+        const page = prefilter.mayMatch(buf, 0, buf.length) || jsonMayHide(buf);
+        itemMayMatch = () => page;
+      }
+      if (!itemMayMatch('') && !mayHoldHtml(buf)) {
+        // Nothing to find in this page. A later read, whose problems are not reported again, is done;
+        // the first read has the page checked in a worker (checks.ts) for the reports the reference read makes.
+        if (ctx.validate === false) return;
+        const reports = check<PageReport[]>({ module: GRAPH_MODULE, fn: 'graphPageReports', args: [file, plainOptions(opts)] });
+        await reportLater(
+          ctx,
+          reports.then((list) => () => {
+            for (const r of list) {
+              if (r.warning) ctx.warn(r.warning);
+              else if (r.failed) ctx.fileFailed(new SourceReadError(r.failed.message, r.failed));
+            }
+          }),
+        );
+        return;
+      }
+      parsed = { doc: parseJsonBytes(file, buf) };
+    } else if (buf) parsed = { doc: parseJsonBytes(file, buf) };
+  } finally {
+    lent?.giveBack();
+  }
   for await (const it of graphItems(file, parsed)) {
     if (!isObj(it.value)) {
       unknown++;
@@ -275,16 +281,20 @@ export async function graphPageReports(file: SourceFile, opts: GraphOptions, qui
   const ctx: ReadContext = { warn: (p) => out.push({ warning: p }), fileFailed: failed };
   // The bytes are read once, for the shape and (when that cannot tell) the parse. A file that cannot be
   // read here is left to the reference read, which reports why.
-  const bytes = file.size <= JSON_IN_MEMORY_LIMIT ? await readJsonBytes(file).catch(() => undefined) : undefined;
-  // `quick: false` always parses (the reference, for the tests).
-  if (quick && bytes && plainPage(bytes)) return out;
+  const lent = file.size <= JSON_IN_MEMORY_LIMIT ? await lendJsonBytes(file).catch(() => undefined) : undefined;
   try {
-    for await (const r of readGraphJson(file, ctx, opts, false, bytes)) void r;
-  } catch (err) {
-    if (!(err instanceof SourceReadError)) throw err;
-    failed(err);
+    // `quick: false` always parses (the reference, for the tests).
+    if (quick && lent && plainPage(lent.bytes)) return out;
+    try {
+      for await (const r of readGraphJson(file, ctx, opts, false, lent?.bytes)) void r;
+    } catch (err) {
+      if (!(err instanceof SourceReadError)) throw err;
+      failed(err);
+    }
+    return out;
+  } finally {
+    lent?.giveBack();
   }
-  return out;
 }
 
 /**

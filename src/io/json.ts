@@ -7,7 +7,7 @@
  * and only the selected items are built, so memory stays flat. Both paths
  * yield the same items with the same JSON pointers.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import JSONParser from '@streamparser/json/jsonparser.js';
 import { SourceReadError } from '../errors.ts';
 import { decodeBuffer, SniffingDecoder } from './encoding.ts';
@@ -105,16 +105,82 @@ function parseFailure(file: SourceFile, err: unknown, text: string): SourceReadE
 
 /** The bytes of a whole (small) JSON file. */
 export async function readJsonBytes(file: SourceFile): Promise<Buffer> {
-  if (file.size > JSON_IN_MEMORY_LIMIT) {
-    throw new SourceReadError(`JSON file is larger than ${JSON_IN_MEMORY_LIMIT / 1048576} MiB; read it with a streaming path`, {
-      file: file.rel,
-      code: 'json.too-large',
-    });
-  }
+  if (file.size > JSON_IN_MEMORY_LIMIT) throw tooLarge(file);
   try {
     return await readFile(file.abs);
   } catch (err) {
     throw ioFailure(err, file.rel);
+  }
+}
+
+function tooLarge(file: SourceFile): SourceReadError {
+  return new SourceReadError(`JSON file is larger than ${JSON_IN_MEMORY_LIMIT / 1048576} MiB; read it with a streaming path`, {
+    file: file.rel,
+    code: 'json.too-large',
+  });
+}
+
+/** Lent buffers up to this size are kept for the next file; larger ones are left to the garbage collector. */
+const LENT_KEEP_LIMIT = 4 * 1024 * 1024;
+const spareBuffers: Buffer[] = [];
+
+/** A file's bytes in a lent buffer: valid until `giveBack()`, after which the buffer holds another file. */
+export interface LentBytes {
+  bytes: Buffer;
+  giveBack(): void;
+}
+
+/**
+ * readJsonBytes into a buffer that is given back when the caller is done
+ * with the bytes (issue #7's peak RSS). A Graph export is a hundred pages
+ * of 1.4 MB, read whole in the main thread and again by the check worker:
+ * a fresh buffer for each page piled up as 20 to 30 MB of garbage per
+ * thread before V8 collected it. Whoever keeps any part of the bytes past
+ * `giveBack()` must copy it (a parse makes strings, which are copies).
+ * Several files may be lent at once (checks run in this thread when there
+ * is no worker): each takes a spare buffer or a new one.
+ */
+export async function lendJsonBytes(file: SourceFile): Promise<LentBytes> {
+  if (file.size > JSON_IN_MEMORY_LIMIT) return { bytes: await readJsonBytes(file), giveBack: () => undefined };
+  let fh: FileHandle;
+  try {
+    fh = await open(file.abs, 'r');
+  } catch (err) {
+    throw ioFailure(err, file.rel);
+  }
+  // Room to spare, so that the next page, a little larger, fits too; and one byte more than the file, so that
+  // its end shows as a read of nothing.
+  let buf = spareBuffers.pop();
+  if (!buf || buf.length <= file.size) buf = Buffer.allocUnsafeSlow(Math.max(64 * 1024, file.size + (file.size >> 3) + 1));
+  try {
+    // To the file's end as it is now: the size listed may be out of date.
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > JSON_IN_MEMORY_LIMIT) throw tooLarge(file);
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    const lent = buf;
+    let given = false;
+    return {
+      bytes: lent.subarray(0, n),
+      giveBack: () => {
+        if (given) return;
+        given = true;
+        if (lent.length <= LENT_KEEP_LIMIT && spareBuffers.length < 2) spareBuffers.push(lent);
+      },
+    };
+  } catch (err) {
+    if (err instanceof SourceReadError) throw err;
+    throw ioFailure(err, file.rel);
+  } finally {
+    await fh.close().catch(() => undefined);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * readChunksReused (issue #7): a file's bytes in chunks that take turns with
- * two buffers. The readers that use it (csv-fast.ts, ndjson.ts) are tested
- * across chunk edges in csv-fast.test.ts and json-lines-wasm.test.ts.
+ * Reads into buffers that are used again (issue #7's peak RSS):
+ * readChunksReused, a file's bytes in chunks that take turns with two
+ * buffers, and lendJsonBytes, a whole JSON page in a buffer given back. The
+ * readers that use them are tested across chunk edges in csv-fast.test.ts
+ * and json-lines-wasm.test.ts, and on the Graph fixtures in office365.test.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SourceReadError } from '../../src/errors.ts';
 import { readChunksReused } from '../../src/io/files.ts';
+import { lendJsonBytes } from '../../src/io/json.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +89,58 @@ describe('readChunksReused', () => {
       expect((err as SourceReadError).code).toBe('source.unreadable');
       expect((err as Error).message).toMatch(what);
     }
+  });
+});
+
+describe('lendJsonBytes', () => {
+  const page = (n: number): Buffer => Buffer.from(JSON.stringify({ value: Array.from({ length: n }, (_, i) => ({ id: `m${i}` })) }));
+  const at = (name: string, b: Buffer) => {
+    const abs = file(name, b);
+    return { abs, rel: name, size: b.length };
+  };
+
+  it('gives the whole file, and a buffer given back holds the next file', async () => {
+    const a = at('a.json', page(500));
+    const b = at('b.json', page(520));
+    const first = await lendJsonBytes(a);
+    expect(first.bytes.equals(page(500))).toBe(true);
+    const kept = first.bytes;
+    first.giveBack();
+    const second = await lendJsonBytes(b);
+    expect(second.bytes.equals(page(520))).toBe(true);
+    // The same memory: what the first caller did not copy is now the second file.
+    expect(second.bytes.buffer).toBe(kept.buffer);
+    expect(kept.equals(page(500))).toBe(false);
+    second.giveBack();
+  });
+
+  it('lends two files at once in two buffers, and takes a larger one for a file that does not fit', async () => {
+    const a = at('c.json', page(10));
+    const big = at('big.json', page(40_000));
+    const one = await lendJsonBytes(a);
+    const two = await lendJsonBytes(a);
+    expect(one.bytes.buffer).not.toBe(two.bytes.buffer);
+    one.giveBack();
+    two.giveBack();
+    two.giveBack(); // twice is once
+    const large = await lendJsonBytes(big);
+    expect(large.bytes.equals(page(40_000))).toBe(true);
+    large.giveBack();
+  });
+
+  it('reads to the end of a file that grew after it was listed', async () => {
+    const f = at('grew.json', page(5));
+    writeFileSync(f.abs, page(9000));
+    const lent = await lendJsonBytes(f);
+    expect(lent.bytes.equals(page(9000))).toBe(true);
+    lent.giveBack();
+  });
+
+  it('names the file when it cannot be read', async () => {
+    await expect(lendJsonBytes({ abs: path.join(dir, 'gone.json'), rel: 'graph/gone.json', size: 10 })).rejects.toMatchObject({
+      name: 'SourceReadError',
+      file: 'graph/gone.json',
+      code: 'source.unreadable',
+    });
   });
 });
