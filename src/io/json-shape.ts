@@ -116,8 +116,11 @@ function sameBytes(buf: Uint8Array, start: number, end: number, key: Uint8Array)
  * The shape of a page `{ …, "<arrayKey>": [ … ], "<contextKey>": "…" }`,
  * or undefined when the bytes are not such a page in the plain form this
  * reads (see the module comment): then only a parse can say what they are.
+ * `spans`, when given, gets the start and end of each item that is an
+ * object, in order, two numbers each (filled also when the answer is
+ * undefined, and then meaningless).
  */
-export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: string, markerKey: string): PageShape | undefined {
+export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: string, markerKey: string, spans?: number[]): PageShape | undefined {
   const arrayK = Buffer.from(arrayKey, 'latin1');
   const contextK = Buffer.from(contextKey, 'latin1');
   const markerK = Buffer.from(markerKey, 'latin1');
@@ -136,6 +139,7 @@ export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: str
   let nonObjects = 0;
   let marked = 0;
   let itemMarked = false;
+  let itemStart = 0;
   let context: string | undefined;
 
   while (i < n && WS[buf[i]!] === 1) i++;
@@ -149,6 +153,7 @@ export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: str
     if (depth === 2 && inItems) {
       items++;
       if (c !== 0x7b) nonObjects++;
+      itemStart = i;
     }
     let opened = false;
     if (c === 0x7b || c === 0x5b) {
@@ -164,6 +169,7 @@ export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: str
       while (i < n && WS[buf[i]!] === 1) i++;
       if (buf[i] === (c === 0x7b ? 0x7d : 0x5d)) {
         i++;
+        if (depth === 3 && inItems && c === 0x7b) spans?.push(itemStart, i);
         depth--;
       } else opened = true;
     } else if (c === 0x22) {
@@ -197,7 +203,10 @@ export function jsonPageShape(buf: Uint8Array, arrayKey: string, contextKey: str
         const d = buf[i];
         const closer = kinds[depth] === OBJ ? 0x7d : 0x5d;
         if (d === closer) {
-          if (depth === 3 && inItems && itemMarked) marked++;
+          if (depth === 3 && inItems) {
+            if (itemMarked) marked++;
+            if (kinds[3] === OBJ) spans?.push(itemStart, i + 1);
+          }
           depth--;
           i++;
           continue;

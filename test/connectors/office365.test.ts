@@ -1,10 +1,16 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { afterAll, describe, expect, it } from 'vitest';
 import connector from '../../connectors/office365/index.ts';
 import { bookkeepingPattern } from '../../connectors/office365/common.ts';
 import { GERMAN_HEADERS } from '../../connectors/office365/fields.ts';
-import { graphItems, mayBeBookkeeping, mayHoldHtml, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
+import { graphItems, itemsAlone, mayBeBookkeeping, mayHoldHtml, readGraphJson, resourceOfContext, streamedItems } from '../../connectors/office365/graph.ts';
+import { prefilterFor, type AnchorKey } from '../../src/io/anchors.ts';
+import type { SourceFile } from '../../src/io/files.ts';
+import type { ReadContext } from '../../src/sources/contract.ts';
 import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
 import { parseContentLine, vcardCards, vcardInternals } from '../../connectors/office365/vcard.ts';
 import type { Problem } from '../../src/errors.ts';
@@ -469,5 +475,95 @@ describe('office365 connector: vCard', () => {
     expect(cards[0]!.properties.map((p) => `${p.name}=${p.value}`)).toEqual(['FN=Anna Berg', 'AGENT=', 'EMAIL=anna.berg@mail.example']);
     expect(warnings.map((w) => `${w.code}:${w.line}`)).toEqual(['vcard.outside:1', 'vcard.bad-line:5']);
     for (const w of warnings) expect(w.message).not.toMatch(/junk|colon/u);
+  });
+});
+
+describe('office365 connector: a plain Graph page with hits (issue #7)', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-graph-items-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const people = ['Märta Öberg', 'Åsa Lindqvist', 'José Brolund', 'Lars Högblad', 'Zoë Ågren'];
+  const message = (k: number, who: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id: `AAMk${k}`,
+    subject: `Hej ${who.split(' ')[0]}!`,
+    receivedDateTime: '2025-04-30T08:00:00Z',
+    from: { emailAddress: { name: who, address: `${who.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(' ', '.')}@mail.example` } },
+    toRecipients: [{ emailAddress: { name: 'Karin Ek', address: 'karin.ek@ojco.example' } }],
+    body: { contentType: 'text', content: `Ring mig på 070-174 06 ${10 + k}, /${who}` },
+    ...extra,
+  });
+
+  async function records(file: SourceFile, keys: AnchorKey[], alone: boolean): Promise<{ records: SourceRecord[]; reports: unknown[] }> {
+    const reports: unknown[] = [];
+    const ctx: ReadContext = { warn: (p) => reports.push(p), fileFailed: (e) => reports.push(e.message), prefilter: prefilterFor(keys)! };
+    itemsAlone.enabled = alone;
+    try {
+      const out: SourceRecord[] = [];
+      for await (const r of readGraphJson(file, ctx, {}, true)) out.push(r);
+      return { records: out, reports };
+    } finally {
+      itemsAlone.enabled = true;
+    }
+  }
+
+  it('gives the records of the items that hold a hit exactly as parsing the page whole does, in UTF-8 and in Windows-1252', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(people.length - 1), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('utf8', 'cp1252'),
+        fc.constantFrom(0, 2),
+        fc.boolean(),
+        fc.nat(people.length - 1),
+        async (who, enc, indent, nextLink, wanted) => {
+          const items = who.map((w, k) => message(k, people[w]!, k % 3 === 2 ? { '@odata.type': '#microsoft.graph.eventMessage' } : {}));
+          const page = {
+            '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('karin.ek%40ojco.example')/messages",
+            value: items,
+            // A hit outside every item: it makes no record either way.
+            ...(nextLink ? { '@odata.nextLink': `https://graph.microsoft.com/v1.0/users/karin/messages?q=${people[wanted]!.split(' ')[1]}` } : {}),
+          };
+          const text = JSON.stringify(page, null, indent);
+          const abs = path.join(tmp, `page-${n++}.json`);
+          writeFileSync(abs, enc === 'utf8' ? Buffer.from(text, 'utf8') : iconv.encode(text, 'cp1252'));
+          const file = { abs, rel: path.basename(abs), size: statSync(abs).size };
+          const keys: AnchorKey[] = [{ kind: 'name', value: people[wanted]!.toLowerCase() }];
+          const whole = await records(file, keys, false);
+          const alone = await records(file, keys, true);
+          expect(alone).toEqual(whole);
+          expect(alone.records.length).toBe(who.filter((w) => w === wanted).length);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('parses the page whole when it is not plain (a context with other letters, a removed item, an HTML body)', async () => {
+    const pages = [
+      // The mailbox's domain decides whether a message with attachments may be bookkeeping: read as JSON.parse reads it.
+      {
+        '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('björn%40öjco.example')/messages",
+        value: [
+          message(0, 'Märta Öberg', {
+            hasAttachments: true,
+            from: { emailAddress: { name: 'Märta Öberg', address: 'marta@öjco.example' } },
+            toRecipients: [{ emailAddress: { address: 'björn@öjco.example' } }],
+          }),
+        ],
+      },
+      { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/delta', value: [message(0, 'Märta Öberg'), { id: 'x', '@removed': { reason: 'deleted' } }] },
+      { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#messages', value: [message(0, 'Märta Öberg', { body: { contentType: 'html', content: '<p>Hej</p>' } })] },
+    ];
+    for (const [i, page] of pages.entries()) {
+      const abs = path.join(tmp, `odd-${i}.json`);
+      writeFileSync(abs, JSON.stringify(page));
+      const file = { abs, rel: path.basename(abs), size: statSync(abs).size };
+      const keys: AnchorKey[] = [{ kind: 'name', value: 'marta oberg' }];
+      const alone = await records(file, keys, true);
+      expect(alone).toEqual(await records(file, keys, false));
+      expect(alone.records.length, `page ${i}`).toBeGreaterThan(0);
+      // Only the organisation's own addresses: not bookkeeping, when the mailbox is read from the context as it is written.
+      if (i === 0) expect(alone.records[0]!.bookkeeping).toBeUndefined();
+    }
   });
 });

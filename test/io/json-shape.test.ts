@@ -73,6 +73,24 @@ describe('the page validator', () => {
     );
   });
 
+  it("gives each object item's bytes, which parse to the item JSON.parse gives", () => {
+    fc.assert(
+      fc.property(page, fc.boolean(), (p, pretty) => {
+        const bytes = Buffer.from(JSON.stringify(p, null, pretty ? 2 : undefined), 'utf8');
+        const spans: number[] = [];
+        const s = jsonPageShape(bytes, 'value', '@odata.context', '@removed', spans);
+        if (!s) return;
+        const objects = (Array.isArray(p.value) ? p.value : []).filter(isObj);
+        expect(spans).toHaveLength(2 * objects.length);
+        objects.forEach((o, k) => {
+          const text = bytes.toString('utf8', spans[2 * k], spans[2 * k + 1]);
+          expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(o)));
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never gives a shape JSON.parse does not (damaged and random pages)', () => {
     const tokens = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '-', '+', '.', 'e', 'true', 'false', 'null', ' ', '\r\n', '\u00e4', '\u0001', '\u00a0', '"value"', '"@removed"', '"@odata.context"', '\\u0040', '\\n'];
     const damaged = fc
