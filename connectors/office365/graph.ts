@@ -166,8 +166,9 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
   let recognised = 0;
   const subjectWords = bookkeepingPattern(opts.bookkeepingWords);
   // With a prefilter (issue #7), records are built only for the items whose
-  // bytes hold a hit (or an escape that could hide one); the others are
-  // still parsed and sorted, for the errors and warnings.
+  // bytes hold a hit (or an escape that could hide one). The others are
+  // still parsed and sorted, for the errors and warnings, unless the page is
+  // plain (plainPageItems): then there is nothing to report about them.
   let parsed: { doc: unknown } | undefined;
   // A plain page's items that hold a hit, parsed one by one (plainPageItems).
   let hitItems: GraphItem[] | undefined;

@@ -35,7 +35,12 @@ export class JsonRows {
     }
   }
 
-  /** Is `buf[start, end)` certainly a row? Lines of the same buffer share one copy into the module. */
+  /**
+   * Is `buf[start, end)` certainly a row? Lines of the same buffer share one
+   * copy into the module: the buffer is known by identity, so bytes read
+   * into the same memory again must come as a new view (readChunksReused
+   * gives one per chunk).
+   */
   isRow(buf: Uint8Array, start: number, end: number): boolean {
     const s = this.shared;
     // Another validator (a check of another file in this thread) may have used the memory since.
