@@ -478,10 +478,18 @@ function mergeSorted(a: number[], b: number[]): number[] {
 /** Spans shorter than this are scanned in JavaScript: copying them into the WebAssembly memory would cost more than it saves. */
 const WASM_MIN_SPAN = 512;
 
+/** Is the phone tail `t` set in the bitmap `tails`? */
+const tailWanted = (tails: Uint8Array, t: number): boolean => (tails[t >>> 3]! & (1 << (t & 7))) !== 0;
+
 export class AnchorPrefilter implements HitFinder {
   /** Off in the tests that compare the WebAssembly loop with the JavaScript one. */
   static wasm = true;
   private readonly automaton: Automaton | undefined;
+  /**
+   * The wanted phone tails as a bitmap of TAIL_SPACE bits (tailWanted). A
+   * byte per number was 10 MB per finder, and a batch builds dozens of them
+   * as it learns keys: issue #7's batch peak RSS.
+   */
   private readonly tails: Uint8Array | undefined;
   private readonly tailList: number[];
   /** Made at the first scan of bytes (a finder asked only about text never needs it); null: not available. */
@@ -507,8 +515,8 @@ export class AnchorPrefilter implements HitFinder {
     this.automaton = patterns.length > 0 ? new Automaton(patterns, then) : undefined;
     this.tailList = [...new Set(phoneTails)];
     if (phoneTails.length > 0) {
-      this.tails = new Uint8Array(TAIL_SPACE);
-      for (const t of phoneTails) this.tails[t] = 1;
+      this.tails = new Uint8Array(TAIL_SPACE / 8);
+      for (const t of phoneTails) this.tails[t >>> 3]! |= 1 << (t & 7);
     }
   }
 
@@ -605,7 +613,7 @@ export class AnchorPrefilter implements HitFinder {
         const k = CLASS[b]!;
         if (k === DIGIT) {
           tail = (tail * 10 + (b - 48)) % TAIL_SPACE;
-          if (++digits >= PHONE_TAIL && tails[tail]) return true;
+          if (++digits >= PHONE_TAIL && tailWanted(tails, tail)) return true;
         } else if (k !== SEPARATOR) {
           tail = 0;
           digits = 0;
@@ -658,7 +666,7 @@ export class AnchorPrefilter implements HitFinder {
       const c = CLASS[b]!;
       if (c === DIGIT) {
         tail = (tail * 10 + (b - 48)) % TAIL_SPACE;
-        if (++digits >= PHONE_TAIL && tails[tail] !== 0) return i;
+        if (++digits >= PHONE_TAIL && tailWanted(tails, tail)) return i;
       } else if (c !== SEPARATOR) {
         tail = 0;
         digits = 0;
