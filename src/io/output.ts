@@ -60,30 +60,47 @@ export async function assertWritable(files: string[], force: boolean, displayBas
  * Writes `data` to `file` atomically with mode 0600. Temp files of the same
  * target left by a writer that was killed are removed first, so a command
  * run again after a crash leaves no debris.
+ *
+ * `sync: false` leaves the fsync to the caller (syncFile), who must make the
+ * file durable before anything records it as done: a batch syncs a
+ * request's files while it writes the next request's (issue #7). The file
+ * is still never half-written under its name: the rename comes after the
+ * last write, whatever becomes of the process.
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { force?: boolean; mode?: number } = {}): Promise<WrittenFile> {
+export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { force?: boolean; mode?: number; sync?: boolean } = {}): Promise<WrittenFile> {
   const dir = path.dirname(file);
   await ensureDir(dir);
   if (!opts.force && (await exists(file))) await assertWritable([file], false);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  await replaceViaTemp(file, opts.mode ?? FILE_MODE, (fh) => fh.writeFile(buf));
+  await replaceViaTemp(file, opts.mode ?? FILE_MODE, (fh) => fh.writeFile(buf), opts.sync ?? true);
   return { path: file, bytes: buf.byteLength, sha256: sha256(buf) };
+}
+
+/** Makes a file written with `sync: false` durable (opened for writing: Windows flushes only such a handle). */
+export async function syncFile(file: string): Promise<void> {
+  const fh = await open(file, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
  * The one way a file is put in place, here and in src/store/fs-safe.ts: a
  * temp file `.<name>.<pid>.<hex>.tmp` beside it (temp files a killed writer
- * left first removed), created exclusively with `mode`, filled, fsynced,
- * then renamed over the name. A failure at any step removes the temp file,
+ * left first removed), created exclusively with `mode`, filled, fsynced
+ * (unless the caller syncs it later: writeFileAtomic), then renamed over
+ * the name. A failure at any step removes the temp file,
  * so the name holds either the old bytes or all of the new ones.
  */
-export async function replaceViaTemp(file: string, mode: number, fill: (fh: FileHandle) => Promise<void>): Promise<void> {
+export async function replaceViaTemp(file: string, mode: number, fill: (fh: FileHandle) => Promise<void>, sync = true): Promise<void> {
   await removeStaleTempFilesOf(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await fill(fh);
-    await fh.sync();
+    if (sync) await fh.sync();
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
