@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SourceReadError } from '../../src/errors.ts';
-import { readChunksReused } from '../../src/io/files.ts';
+import { READ_CHUNK, readChunksReused, reusedChunk } from '../../src/io/files.ts';
+import { readNdjsonLines } from '../../src/io/ndjson.ts';
+import { prefilterFor } from '../../src/io/anchors.ts';
 import { lendJsonBytes } from '../../src/io/json.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-files-'));
@@ -144,3 +146,34 @@ describe('lendJsonBytes', () => {
     });
   });
 });
+
+describe('the NDJSON reader on reused chunks', () => {
+  const events = Array.from({ length: 40 }, (_, i) =>
+    JSON.stringify({ event_name: 'page_view', user_id: i % 7 === 0 ? 'märta.öberg@mail.example' : `u${i}`, note: 'å'.repeat(i % 5), n: i }),
+  );
+  const text = events.join('\r\n') + '\r\n';
+  const lines = async (abs: string, prefilter?: ReturnType<typeof prefilterFor>) => {
+    const out: { line: number; text: string }[] = [];
+    for await (const l of readNdjsonLines({ abs, rel: path.basename(abs), size: 0 }, prefilter ? { prefilter } : {})) out.push({ line: l.line, text: l.text });
+    return out;
+  };
+
+  it.each([3, 7, 64, 1000])('reads UTF-8 and UTF-16 (odd chunk edges split its code units) as the same lines, in chunks of %i bytes', async (size) => {
+    const utf8 = file(`ev-${size}.json`, Buffer.from(text, 'utf8'));
+    const utf16 = file(`ev16-${size}.json`, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const wanted = events.map((t, i) => ({ line: i + 1, text: t }));
+    const name = prefilterFor([{ kind: 'email', value: 'märta.öberg@mail.example' }]);
+    reusedChunk.size = size;
+    try {
+      expect(await lines(utf8)).toEqual(wanted);
+      expect(await lines(utf16)).toEqual(wanted);
+      // With a prefilter, the lines that hold the address, from both encodings.
+      const hits = wanted.filter((w) => w.text.includes('märta'));
+      expect(await lines(utf8, name)).toEqual(hits);
+      expect(await lines(utf16, name)).toEqual(hits);
+    } finally {
+      reusedChunk.size = READ_CHUNK;
+    }
+  });
+});
+
