@@ -30,7 +30,7 @@ import type { HitFinder } from '../../src/io/anchors.ts';
 import { check } from '../../src/io/checks.ts';
 import { jsonPageShape, type PageShape } from '../../src/io/json-shape.ts';
 import type { Problem } from '../../src/errors.ts';
-import { decodeBuffer, guessLegacy, utf8SequenceLength } from '../../src/io/encoding.ts';
+import { decodeBuffer, settledEncoding } from '../../src/io/encoding.ts';
 import { reportLater, type ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
 import { bookkeepingPattern, domainOf, htmlToText, isoDate, looksLikeAddress, short } from './common.ts';
@@ -367,14 +367,12 @@ function plainPageItems(buf: Buffer, hits: readonly number[]): GraphItem[] | und
 
 /** Decodes parts of a page as decodeBuffer decodes all of it (SniffingDecoder: the first byte above 0x7F settles it). */
 function spanDecoder(buf: Buffer): (start: number, end: number) => string {
-  let first = -1;
-  if (!isAscii(buf)) for (first = 0; buf[first]! < 0x80; first++);
-  if (first < 0 || utf8SequenceLength(buf, first) > 0) {
+  const enc = isAscii(buf) ? 'utf8' : (settledEncoding(buf, 0, 'cp1252', true) ?? 'utf8');
+  if (enc === 'utf8') {
     const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
     return (start, end) => utf8.decode(buf.subarray(start, end));
   }
-  const legacy = guessLegacy(buf, first, 'cp1252');
-  return (start, end) => iconv.decode(buf.subarray(start, end), legacy);
+  return (start, end) => iconv.decode(buf.subarray(start, end), enc);
 }
 
 /** Is the file UTF-16 (a BOM, or the zero bytes of ASCII text in UTF-16)? */

@@ -16,7 +16,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { isAscii } from 'node:buffer';
 import type { HitFinder } from './anchors.ts';
-import { guessLegacy, utf8SequenceLength, type Encoding, type LegacyEncoding } from './encoding.ts';
+import { settledEncoding, type Encoding, type LegacyEncoding } from './encoding.ts';
 import { readChunksReused, type SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
 import { MAX_RECORD_BYTES, type CsvRow } from './csv.ts';
@@ -110,23 +110,6 @@ function fieldsIn(buf: Buffer, s: number, e: number, delim: number, quoted: bool
   return n;
 }
 
-/**
- * The encoding settles at the first non-ASCII byte, as SniffingDecoder
- * decides it (the same test of the UTF-8 sequence, overlong forms and
- * surrogates included); undefined while that sequence runs past the
- * buffer's end, as the reader's chunk edge may cut it. The record it is in
- * then waits for the next chunk, and is settled there. At the file's end
- * (`last`) a cut sequence is not UTF-8.
- */
-function settle(buf: Buffer, from: number, legacy: LegacyEncoding, last = false): Encoding | undefined {
-  let i = from;
-  while (i < buf.length && buf[i]! < 0x80) i++;
-  if (i >= buf.length) return undefined;
-  const len = utf8SequenceLength(buf, i);
-  if (len === -1 && !last) return undefined;
-  return len > 0 ? 'utf8' : guessLegacy(buf, i, legacy);
-}
-
 function decode(buf: Buffer, s: number, e: number, enc: Encoding | undefined): string {
   if (!enc || enc === 'utf8') return buf.toString('utf8', s, e);
   return iconv.decode(buf.subarray(s, e), enc === 'utf16le' ? 'utf-16le' : enc === 'utf16be' ? 'utf-16be' : enc);
@@ -160,7 +143,8 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
    */
   const scan = function* (buf: Buffer, start: number): Generator<CsvRow, number> {
     if (!settled && !isAscii(buf.subarray(start))) {
-      enc = settle(buf, start, o.legacyEncoding);
+      // Undefined while the chunk's edge cuts the first sequence: its record waits for the next chunk.
+      enc = settledEncoding(buf, start, o.legacyEncoding);
       settled = enc !== undefined;
     }
     const hits = hitFinder ? hitFinder.hits(buf, start, buf.length) : undefined;
@@ -321,7 +305,7 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     if (quotes % 2 === 1) throw new Irregular(state.row);
     recordsSeen++;
     if (recordsSeen === 1) return;
-    const text = decode(carry, 0, e, settled ? enc : settle(carry, 0, o.legacyEncoding, true));
+    const text = decode(carry, 0, e, settled ? enc : settledEncoding(carry, 0, o.legacyEncoding, true));
     const values = (parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][])[0] ?? [];
     state.row++;
     // A last row cut short (fewer fields than the header, no line break): the reference reports the file.

@@ -45,8 +45,25 @@ export function sniffUtf16(head: Uint8Array): 'utf16le' | 'utf16be' | undefined 
   return undefined;
 }
 
+/**
+ * The encoding that the first byte above 0x7F at or after `from` settles,
+ * as SniffingDecoder decides it: UTF-8 when a valid sequence starts there
+ * (overlong forms and surrogates are not valid), else the legacy code page
+ * the bytes look like. Undefined when every byte is ASCII, or when the
+ * sequence runs past the end of `buf` and more bytes may follow; at the
+ * end of the text (`last`) a cut sequence is not UTF-8.
+ */
+export function settledEncoding(buf: Uint8Array, from: number, legacy: LegacyEncoding, last = false): 'utf8' | LegacyEncoding | undefined {
+  let i = from;
+  while (i < buf.length && buf[i]! < 0x80) i++;
+  if (i >= buf.length) return undefined;
+  const len = utf8SequenceLength(buf, i);
+  if (len === -1 && !last) return undefined;
+  return len > 0 ? 'utf8' : guessLegacy(buf, i, legacy);
+}
+
 /** Length of a valid UTF-8 sequence at `i`, 0 if invalid, -1 if cut off by the end of `buf`. */
-export function utf8SequenceLength(buf: Uint8Array, i: number): number {
+function utf8SequenceLength(buf: Uint8Array, i: number): number {
   const b = buf[i]!;
   let len: number;
   if (b >= 0xc2 && b <= 0xdf) len = 2;
@@ -148,13 +165,13 @@ export class SniffingDecoder {
     // Undecided: everything so far was ASCII.
     const firstHigh = buf.findIndex((b) => b >= 0x80);
     if (firstHigh < 0) return buf.toString('latin1');
-    const len = utf8SequenceLength(buf, firstHigh);
-    if (len === -1) {
+    const enc = settledEncoding(buf, firstHigh, this.legacy);
+    if (!enc) {
       // The sequence is cut by the chunk edge: decide with the next chunk.
       this.pending = Buffer.from(buf.subarray(firstHigh));
       return buf.toString('latin1', 0, firstHigh);
     }
-    this.settle(len > 0 ? 'utf8' : guessLegacy(buf, firstHigh, this.legacy));
+    this.settle(enc);
     return buf.toString('latin1', 0, firstHigh) + this.decode(buf.subarray(firstHigh));
   }
 
