@@ -1,10 +1,10 @@
-import path from 'node:path';
 /**
  * The terminal side: data goes to stdout, everything for people (logs,
  * progress, prompts) to stderr, so `--json > out.json` stays clean. Colour
  * follows NO_COLOR and FORCE_COLOR (https://no-color.org). Nothing written
  * here through `log` may contain personal data: name files, rows and counts.
  */
+import path from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 
 function colourLevel(stream: NodeJS.WriteStream): 0 | 1 | 2 | 3 {

@@ -108,6 +108,22 @@ function headerRow(cells: string[]): string {
   return `<thead><tr>${cells.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}</tr></thead>`;
 }
 
+/**
+ * The sources that could not be read, and why. An extract written before
+ * file names were left out of it (docs/extract.md) also has its files, in
+ * a column of their own.
+ */
+function notReadTable(x: Extract): string {
+  const lang = x.language;
+  const withFile = x.notRead.some((f) => f.file);
+  const head = [tr(lang, 'colSource'), ...(withFile ? [tr(lang, 'colFile')] : []), tr(lang, 'colReason')];
+  const rows = x.notRead.map((f) => {
+    const file = withFile ? `<td>${esc(f.file ?? '')}${f.line ? `:${f.line}` : ''}</td>` : '';
+    return `<tr><td>${esc(f.source)}</td>${file}<td>${esc(f.reason)}</td></tr>`;
+  });
+  return `<p class="warning">${esc(tr(lang, 'notReadIntro'))}</p><table>${headerRow(head)}<tbody>${rows.join('')}</tbody></table>`;
+}
+
 export function extractHtml(x: Extract): Buffer {
   const lang = x.language;
   const t = (k: Parameters<typeof tr>[1]): string => esc(tr(lang, k));
@@ -296,14 +312,7 @@ export function extractHtml(x: Extract): Buffer {
       tr(lang, 'sectionNotRead'),
       x.notRead.length === 0
         ? `<p>${t('allRead')}</p>`
-        : x.notRead.some((f) => f.file)
-          ? // An extract written before file names were left out of it (docs/extract.md).
-            `<p class="warning">${t('notReadIntro')}</p><table>${headerRow([tr(lang, 'colSource'), tr(lang, 'colFile'), tr(lang, 'colReason')])}<tbody>${x.notRead
-              .map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file ?? '')}${f.line ? `:${f.line}` : ''}</td><td>${esc(f.reason)}</td></tr>`)
-              .join('')}</tbody></table>`
-          : `<p class="warning">${t('notReadIntro')}</p><table>${headerRow([tr(lang, 'colSource'), tr(lang, 'colReason')])}<tbody>${x.notRead
-              .map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.reason)}</td></tr>`)
-              .join('')}</tbody></table>`,
+        : notReadTable(x),
       'sources',
     ),
   );

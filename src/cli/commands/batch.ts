@@ -167,10 +167,10 @@ async function replayJournal(outDir: string, state: BatchState, cwd: string): Pr
   }
 }
 
-/** Appends finished requests to the journal, each on disk before the next request starts. */
 /** Requests whose files are being synced while the next are answered. */
 const IN_FLIGHT = 8;
 
+/** Appends finished requests to the journal, each line on disk before the next is added. */
 class Journal {
   private fh: FileHandle | undefined;
   constructor(private readonly outDir: string) {}
