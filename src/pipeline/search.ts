@@ -19,7 +19,10 @@
  *   budget), so that a later round replays them from memory and goes back to
  *   the file only for the keys learned since, whose anchors the candidates
  *   do not already imply. A re-read merges the two by place, so the matcher
- *   sees the records in the order a full re-read would give them.
+ *   sees the records in the order a full re-read would give them;
+ * - when the candidates did not fit (a batch's), the records the matcher
+ *   retained from the source stand in for them: the file is read again only
+ *   for the keys learned since its last read.
  */
 import { SourceReadError, type Problem } from '../errors.ts';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
@@ -416,6 +419,14 @@ function coverageNow(matcher: Matcher): SourceState['covered'] {
   return { anchors, tails, bases, all: false };
 }
 
+/** Coverage of no key: every key's anchor is looked for. */
+const NOTHING_COVERED: SourceState['covered'] = { anchors: new Set(), tails: new Set(), bases: new Set(), all: false };
+
+/** Order of two records of a source by place: the file's place in the listing, then the place in the file. */
+function placeOf(st: SourceState, a: Locator, b: Locator): number {
+  return (st.fileOrder.get(a.file) ?? -1) - (st.fileOrder.get(b.file) ?? -1) || compareLocators(a, b);
+}
+
 /** The reports of the reads, in order; `later` ones are filled in when the search is done. */
 type Report = { warning: Problem & { source: string } } | { skipped: SkippedFile } | { later: Promise<() => void>; into: Report[] };
 
@@ -516,6 +527,28 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
           const stop = st.marks?.find((m) => m.cv > todo.newest)?.locator;
           await readSource(st, io, plan.kind === 'some' ? plan : undefined, st.candidates, stop);
         }
+      } else if (fast && st.ordered) {
+        // The candidates did not fit in the cache (a batch's do not). What the matcher retained of
+        // the source stands in for them: a record not among it held no key known when it was
+        // offered, so only the keys learned since are looked for in the file, and only as far as the
+        // last read looked without the newest of them. The rest is the retained records, offered
+        // again at their places, as a full re-read would offer them.
+        const todo = uncovered(
+          matcher.searchKeys(st.readAtVersion).filter((k) => fitsKey(st, k)),
+          NOTHING_COVERED,
+        );
+        const retained = matcher.retainedOf(st.src.index).sort((a, b) => placeOf(st, a.locator, b.locator));
+        if (todo === 'unfit') {
+          await readSource(st, io, undefined, undefined);
+        } else if (todo.anchors.length === 0 && todo.tails.length === 0) {
+          progress({ phase: 'matching', ...base });
+          for (const r of retained) matcher.offer(st.src.index, r);
+          if (st.marks) for (const m of st.marks) m.cv = Math.max(m.cv, startVersion);
+        } else {
+          const plan = planOf(todo.anchors, todo.tails, todo.bases) as SomePlan;
+          const stop = st.marks?.find((m) => m.cv > todo.newest)?.locator;
+          await readSource(st, io, plan, retained, stop, false, false);
+        }
       } else {
         // Only the keys its records can hold: a batch's GA client ids are not looked for in the CRM.
         const plan = fast ? planPrefilter(matcher.searchKeys().filter((k) => fitsKey(st, k))) : undefined;
@@ -566,6 +599,8 @@ async function readSource(
   merge: SourceRecord[] | undefined,
   stop?: Locator,
   whole = false,
+  /** Keep this read's candidates for later rounds (not when `merge` holds only the retained records, which are not every candidate). */
+  collect = true,
 ): Promise<void> {
   const { matcher, opts, filter, progress } = io;
   const src = st.src;
@@ -617,7 +652,7 @@ async function readSource(
   io.budget.left += st.candidateBytes;
   st.candidateBytes = 0;
   st.candidates = undefined;
-  let next: SourceRecord[] | undefined = filter && io.budget.left > 0 ? [] : undefined;
+  let next: SourceRecord[] | undefined = collect && filter && io.budget.left > 0 ? [] : undefined;
   let nextBytes = 0;
   // Kept whole while it fits; else only the records that hold an anchor of a key known now. What
   // a byte prefilter let through holds one (or is one of its few false alarms): it is offered and
@@ -638,7 +673,7 @@ async function readSource(
       else next.push(r);
     }
   };
-  const place = (a: Locator, b: Locator): number => (st.fileOrder.get(a.file) ?? -1) - (st.fileOrder.get(b.file) ?? -1) || compareLocators(a, b);
+  const place = (a: Locator, b: Locator): number => placeOf(st, a, b);
   let last: Locator | undefined;
   let mi = 0;
 

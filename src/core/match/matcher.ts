@@ -370,6 +370,17 @@ export class Matcher {
     }
   }
 
+  /**
+   * The records retained from one source so far, in no particular order. A
+   * later round offers them again, instead of keeping every candidate of a
+   * source too big for the cache (src/pipeline/search.ts).
+   */
+  retainedOf(source: number): SourceRecord[] {
+    const out: SourceRecord[] = [];
+    for (const r of this.retained.values()) if (r.source === source) out.push(r.record);
+    return out;
+  }
+
   /** Number of retained candidate records (for memory accounting). */
   get retainedCount(): number {
     return this.retained.size;
