@@ -15,6 +15,19 @@ const Policy = z.string().optional();
 /** Set when an entry is not in the policy and must be confirmed. */
 const Assumption = z.string().optional();
 
+/**
+ * A name or country that reads the same in both languages (`USA`, a company's
+ * name), or differs (`Sverige` / `Sweden`): an extract shows the form of its
+ * language.
+ */
+const Localised = z.union([z.string().min(1), Text]);
+export type LocalisedText = z.infer<typeof Localised>;
+
+/** The form of a localised name or country for a language. */
+export function localised(v: LocalisedText, lang: 'sv' | 'en'): string {
+  return typeof v === 'string' ? v : v[lang];
+}
+
 const Described = z
   .object({ sv: z.string().min(1), en: z.string().min(1), policy: Policy, assumption: Assumption })
   .strict();
@@ -40,13 +53,13 @@ export const RegisterSchema = z
     subjectCategories: z.record(z.string(), Described),
     purposes: z.record(z.string(), Described),
     legalBases: z.record(z.string(), Described.extend({ article: z.string().min(1) }).strict()),
-    transfers: z.record(z.string(), Described.extend({ country: z.string().min(1) }).strict()).default({}),
+    transfers: z.record(z.string(), Described.extend({ country: Localised }).strict()).default({}),
     recipients: z.record(
       z.string(),
       Described.extend({
-        name: z.string().min(1),
+        name: Localised,
         kind: z.enum(['processor', 'controller', 'authority']),
-        country: z.string().min(1),
+        country: Localised,
         transfer: z.string().optional(),
       }).strict(),
     ),

@@ -14,7 +14,7 @@ import { bookkeepingRetention, type FiscalYearSetup } from '../core/law/retentio
 import { normaliseEmail } from '../core/identity/normalise.ts';
 import type { ConnectorDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
-import type { Register } from '../register/schema.ts';
+import { localised, type Register } from '../register/schema.ts';
 import { EXTRACT_SCHEMA_VERSION, type Extract, type ExtractLang, type ExtractRecord } from './extract-schema.ts';
 import { UserError, ExitCode, type Problem } from '../errors.ts';
 
@@ -226,7 +226,7 @@ export function buildExtract(input: ExtractInput): Extract {
       legalBasis: entry.legalBases.map((id) => ({ id, article: reg.legalBases[id]!.article, text: reg.legalBases[id]![lang] })),
       recipients: entry.recipients.map((id) => {
         const rc = reg.recipients[id]!;
-        return { id, name: rc.name, country: rc.country, text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
+        return { id, name: localised(rc.name, lang), country: localised(rc.country, lang), text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
       }),
       retention,
       origin: { id: entry.source, text: reg.sources[entry.source]![lang] },
@@ -270,9 +270,9 @@ export function buildExtract(input: ExtractInput): Extract {
       dataCategories: [...dataCats].sort().map(([id, text]) => ({ id, text })),
       recipients: recipients.map((id) => {
         const rc = reg.recipients[id]!;
-        return { id, name: rc.name, country: rc.country, text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
+        return { id, name: localised(rc.name, lang), country: localised(rc.country, lang), text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
       }),
-      transfers: [...transfers].map((id) => ({ id, country: reg.transfers[id]!.country, text: reg.transfers[id]![lang] })),
+      transfers: [...transfers].map((id) => ({ id, country: localised(reg.transfers[id]!.country, lang), text: reg.transfers[id]![lang] })),
       retention: retentionIds.map((id) => {
         const dates = records.filter((r) => r.retention.id === id && r.retention.retainUntil).map((r) => r.retention.retainUntil!);
         const latest = dates.sort().pop();

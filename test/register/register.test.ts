@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGISTER, loadRegister } from '../../src/register/load.ts';
 import { RECORD_CATEGORIES } from '../../src/register/categories.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { registerJsonSchema } from '../../src/register/schema.ts';
+import { localised, registerJsonSchema } from '../../src/register/schema.ts';
+import { sampleExtract } from '../report/sample-extract.ts';
 
 describe('the processing register', () => {
   it('the built-in OJCO register is valid and covers every record category', async () => {
@@ -46,6 +47,31 @@ describe('the processing register', () => {
       'processing.invoice.retention: unknown retention "forever"',
       'processing.newsletter-member.recipients: unknown recipient "mailchimp-inc"',
     ]));
+  });
+
+  it('takes a recipient\'s name and country as one text or one per language, and the extract shows its language\'s', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reg-'));
+    // The register of an older version, with every name and country one text.
+    const plain = readFileSync(DEFAULT_REGISTER(), 'utf8').replace(/\n    (name|country):\n      sv: (.*)\n      en: .*\n/gu, '\n    $1: $2\n');
+    expect(plain).not.toMatch(/    country:\n/u);
+    const file = path.join(dir, 'register.yaml');
+    writeFileSync(file, plain);
+    const old = (await loadRegister(file)).register;
+    expect(old.recipients['microsoft']!.country).toBe('Irland (EU)');
+    expect(localised(old.recipients['microsoft']!.country, 'en')).toBe('Irland (EU)');
+
+    const { register } = await loadRegister();
+    const microsoft = register.recipients['microsoft']!;
+    expect([localised(microsoft.country, 'sv'), localised(microsoft.country, 'en')]).toEqual(['Irland (EU)', 'Ireland (EU)']);
+    expect(localised(microsoft.name, 'en')).toBe('Microsoft Ireland Operations Ltd (Office 365)');
+    // In an English extract no recipient or transfer is named in Swedish.
+    for (const lang of ['sv', 'en'] as const) {
+      const x = await sampleExtract(lang);
+      const named = [...x.processing.recipients.flatMap((r) => [r.name, r.country]), ...x.processing.transfers.map((t) => t.country), ...x.records.flatMap((r) => r.recipients.flatMap((c) => [c.name, c.country]))];
+      const swedish = named.filter((t) => /Sverige|Irland|Leverantör|OJCOs|Myndigheter| och |EES/u.test(t));
+      if (lang === 'en') expect(swedish).toEqual([]);
+      else expect(swedish.length).toBeGreaterThan(0);
+    }
   });
 
   it('has a JSON Schema for editors', () => {

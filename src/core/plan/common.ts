@@ -123,6 +123,8 @@ export function suppressActions(
 
 // ---------------------------------------------------------------- Art. 19
 
+const english = (v: string | { en: string }): string => (typeof v === 'string' ? v : v.en);
+
 /**
  * NT-1 [I]: one notice per recipient of the register entries of the records
  * whose data was erased, rectified or restricted, naming the recipient and
@@ -159,7 +161,8 @@ export function notifyActions(
       reason: `Art. 19 (NT-1): each recipient to whom the data were disclosed is told of the change carried out under ${article}, from the register's recipients of the records concerned, unless that proves impossible or involves disproportionate effort; the notice is logged.`,
       rule,
       primary: false,
-      recipient: { id: rid, name: rc.name, kind: rc.kind, country: rc.country },
+      // A plan is written in English (its reasons and table), so the register's English forms.
+      recipient: { id: rid, name: english(rc.name), kind: rc.kind, country: english(rc.country) },
       refs: [...byRecipient.get(rid)!].sort(),
       instructions: T.notify(change),
     };

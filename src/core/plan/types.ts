@@ -180,7 +180,8 @@ export interface PlanRegisterEntry {
 
 export interface PlanRegister {
   processing: Record<string, PlanRegisterEntry>;
-  recipients: Record<string, { name: string; kind: 'processor' | 'controller' | 'authority'; country: string }>;
+  /** A name or country is one text for both languages, or one per language. */
+  recipients: Record<string, { name: string | { sv: string; en: string }; kind: 'processor' | 'controller' | 'authority'; country: string | { sv: string; en: string } }>;
 }
 
 export interface PlanSource {

@@ -110,6 +110,10 @@ describe('legal-rules.md §12.3: Anna asks to be erased on 2026-01-31', () => {
     const notified = plan.actions.filter((a) => a.action === 'notify-recipient').map((a) => a.recipient!.id);
     expect(notified).toContain('newsletter-provider');
     expect(notified).toContain('lime');
+    // A plan is in English: the register's English name and country of each recipient.
+    const provider = plan.actions.find((a) => a.recipient?.id === 'newsletter-provider')!.recipient!;
+    expect([provider.name, provider.country]).toEqual(["The newsletter tool's provider (Intuit Mailchimp)", 'USA']);
+    expect(plan.actions.find((a) => a.recipient?.id === 'lime')!.recipient!.country).toBe('Sweden');
   });
 
   it('CRM notes and the CRM person are deleted (class O)', async () => {
