@@ -12,7 +12,7 @@ import type { SourceFile } from '../../src/io/files.ts';
 import { ColumnMap, fieldsOf, readTable, type TableRow } from '../../src/io/table.ts';
 import type { ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers } from '../../src/sources/classify.ts';
-import { CLIENT_COLUMNS, CLIENT_PROPERTIES, type ClientProperty } from './fields.ts';
+import { CLIENT_COLUMNS, CLIENT_PROPERTIES, limetypeEn, limetypeSv, type ClientProperty } from './fields.ts';
 import { dateOf, partyIdentifiers, type Obj, type Solution } from './records.ts';
 
 export interface ClientExportOptions extends Solution {
@@ -110,6 +110,7 @@ function rowRecord(row: TableRow, layout: Layout, opts: ClientExportOptions): So
     holders: limetype === 'company' ? { self: { scope: 'organisation', role: 'company' } } : { company: { scope: 'organisation', role: 'employer' } },
     category: limetype === 'person' ? 'crm-person' : 'crm-company',
     label: `${limetype} ${name}`.trim(),
+    labels: { sv: `${limetypeSv(limetype)} ${name}`.trim(), en: `${limetypeEn(limetype)} ${name}`.trim() },
   };
   const d = dateOf([props.timestamp, props.createdtime]);
   if (d) rec.date = d;

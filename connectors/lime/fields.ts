@@ -129,6 +129,29 @@ export function genericFields(): FieldDescription[] {
 const option = (name: string, category: string, personal = true): FieldDescription =>
   f(name, category, personal, undefined, 'An option: {key, id, text}');
 
+/** The known limetypes' names in Swedish, for a Swedish extract's labels; another limetype is shown by its id. */
+const LIMETYPE_SV: Record<string, string> = {
+  person: 'Person',
+  coworker: 'Medarbetare',
+  company: 'Företag',
+  history: 'Historik',
+  deal: 'Affär',
+  helpdesk: 'Ärende',
+  consent: 'Samtycke',
+  participant: 'Deltagare',
+  todo: 'Uppgift',
+  document: 'Dokument',
+};
+
+export function limetypeSv(limetype: string): string {
+  return LIMETYPE_SV[limetype] ?? limetype;
+}
+
+/** A limetype as the first word of an English extract's label (`Company 2002 …`). */
+export function limetypeEn(limetype: string): string {
+  return limetype.charAt(0).toUpperCase() + limetype.slice(1);
+}
+
 export const LIMETYPES: Record<string, LimetypeInfo> = {
   person: {
     title: 'Person (contact)',

@@ -17,6 +17,8 @@ import type { RecordCategory } from '../../src/register/categories.ts';
 import {
   IDENTIFIER_NAMES,
   LIMETYPES,
+  limetypeEn,
+  limetypeSv,
   normName,
   RELATION_NAMES,
   TEXT_NAMES,
@@ -180,6 +182,10 @@ export function objectRecord(obj: Obj, limetype: string, locator: Locator, solut
     identifiers: ids,
     category,
     label: label([limetype, id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
+    labels: {
+      sv: label([limetypeSv(limetype), id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
+      en: label([limetypeEn(limetype), id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
+    },
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.length > 0) rec.text = text;

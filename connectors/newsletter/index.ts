@@ -106,6 +106,23 @@ function dateOf(...values: string[]): string | undefined {
   return undefined;
 }
 
+/** Mailchimp's statuses in Swedish; another tool's status is its own text, shown as it is. */
+const STATUS_SV: Record<string, string> = {
+  subscribed: 'prenumererar',
+  unsubscribed: 'avregistrerad',
+  cleaned: 'borttagen som ogiltig',
+  nonsubscribed: 'prenumererar inte',
+  'non-subscribed': 'prenumererar inte',
+  pending: 'väntar på bekräftelse',
+  archived: 'arkiverad',
+};
+
+/** A member's label in each language of an extract. */
+function memberLabels(tool: string, status: string | undefined): { sv: string; en: string } {
+  const sv = status ? (STATUS_SV[status.toLowerCase()] ?? status) : undefined;
+  return { sv: `Prenumerant i ${tool}${sv ? ` (${sv})` : ''}`, en: `${tool} member${status ? ` (${status})` : ''}` };
+}
+
 function memberRecord(row: TableRow, status: string | undefined, tool: string, opts: Options): SourceRecord {
   const c = ColumnMap.of(row.header);
   const fields: Record<string, unknown> = fieldsOf(row.header, row.values);
@@ -144,6 +161,7 @@ function memberRecord(row: TableRow, status: string | undefined, tool: string, o
     holders: { employer: { scope: 'organisation', role: 'employer' } },
     category: 'newsletter-member',
     label: `${tool} member${status ? ` (${status})` : ''}`,
+    labels: memberLabels(tool, status),
   };
   if (notes) rec.text = [{ field: 'NOTES', value: notes }];
   const d = dateOf(c.get(row.values, 'OPTIN_TIME'), c.get(row.values, 'CONFIRM_TIME'), c.get(row.values, 'LAST_CHANGED'));
@@ -267,6 +285,7 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
       holders: { employer: { scope: 'organisation', role: 'employer' } },
       category: 'newsletter-member',
       label: `${tool} member${v('status') ? ` (${v('status')})` : ''}`,
+      labels: memberLabels(tool, v('status')),
     };
     const d = dateOf(v('created'));
     if (d) rec.date = d;
@@ -341,6 +360,10 @@ function activityRecord(file: SourceFile, it: { pointer: string; value: unknown;
     identifiers: ids,
     category: 'newsletter-activity',
     label: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
+    labels: {
+      sv: `Kampanj ${String(e.campaign_id ?? '')}: ${activity.length} ${activity.length === 1 ? 'händelse' : 'händelser'}`,
+      en: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
+    },
   };
   const last = dates[dates.length - 1];
   if (last) rec.date = last;

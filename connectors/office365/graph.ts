@@ -480,6 +480,7 @@ function messageRecord(m: Obj, locator: { file: string; pointer: string }, conte
     holders,
     category: 'mail-message',
     label: subject ? `E-mail: ${short(subject)}` : 'E-mail (no subject)',
+    labels: subject ? { sv: `E-post: ${short(subject)}`, en: `E-mail: ${short(subject)}` } : { sv: 'E-post (utan ämne)', en: 'E-mail (no subject)' },
   };
   if (text.length > 0) rec.text = text;
   const date = isoDate(m.receivedDateTime, m.sentDateTime, m.createdDateTime);
@@ -556,6 +557,7 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
     },
     category: 'mail-contact',
     label: 'Outlook contact (Graph)',
+    labels: { sv: 'Outlook-kontakt (Graph)', en: 'Outlook contact (Graph)' },
   };
   if (str(c.personalNotes)) rec.text = [{ field: 'personalNotes', value: str(c.personalNotes) }];
   const date = isoDate(c.lastModifiedDateTime, c.createdDateTime);
@@ -605,5 +607,6 @@ function userRecord(u: Obj, locator: { file: string; pointer: string }, opts: Gr
     holders: { employer: { scope: 'organisation', role: 'employer' } },
     category: 'directory-user',
     label: 'Microsoft 365 user account',
+    labels: { sv: 'Användarkonto i Microsoft 365', en: 'Microsoft 365 user account' },
   };
 }

@@ -214,6 +214,9 @@ function headerProblem(file: SourceFile, header: string[], opts: CsvOptions, wha
 
 const LAYOUT_LABEL: Record<OutlookHeader['layout'], string> = { classic: 'classic desktop export', 'outlook.com': 'Outlook.com export', unknown: 'export' };
 const LANGUAGE_LABEL: Record<Language, string> = { en: '', sv: ', Swedish headers', de: ', German headers', custom: ', mapped headers' };
+/** The same in Swedish, for a Swedish extract. */
+const LAYOUT_LABEL_SV: Record<OutlookHeader['layout'], string> = { classic: 'export från Outlook för skrivbordet', 'outlook.com': 'export från Outlook.com', unknown: 'export' };
+const LANGUAGE_LABEL_SV: Record<Language, string> = { en: '', sv: ', svenska rubriker', de: ', tyska rubriker', custom: ', mappade rubriker' };
 
 /** First line of a possibly multi-line street (classic Outlook keeps Street 2/3 apart, Outlook.com joins them with a line break). */
 function firstLine(s: string): string {
@@ -255,6 +258,7 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     throw headerProblem(file, csv.header, opts, 'Outlook contact');
   }
   const label = `Outlook contact (${LAYOUT_LABEL[h.layout]}${LANGUAGE_LABEL[h.language]})`;
+  const labels = { sv: `Outlook-kontakt (${LAYOUT_LABEL_SV[h.layout]}${LANGUAGE_LABEL_SV[h.language]})`, en: label };
   const holders: Record<string, HolderInfo> = {
     employer: { scope: 'organisation', role: 'employer' },
     assistant: { scope: 'person', role: 'assistant' },
@@ -312,6 +316,7 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
       holders,
       category: 'mail-contact',
       label,
+      labels,
     };
     const notes = get('Notes');
     if (notes) rec.text = [{ field: col('Notes'), value: notes }];
@@ -373,6 +378,7 @@ export async function* readGoogleCsv(file: SourceFile, ctx: ReadContext, opts: C
       holders,
       category: 'mail-contact',
       label: 'Google contact',
+      labels: { sv: 'Google-kontakt', en: 'Google contact' },
     };
     const notes = at('Notes');
     if (notes) rec.text = [{ field: notes.field, value: notes.value }];

@@ -67,6 +67,7 @@ export async function* readMessageTrace(file: SourceFile, ctx: ReadContext, opts
       holders,
       category: 'mail-trace',
       label: subject ? `Message trace: ${short(subject)}` : 'Message trace',
+      labels: subject ? { sv: `Spårning av e-post: ${short(subject)}`, en: `Message trace: ${short(subject)}` } : { sv: 'Spårning av e-post', en: 'Message trace' },
     };
     if (subject) rec.text = [{ field: csv.header[c.find('message_subject', 'Subject')]!, value: subject }];
     const date = isoDate(val(c.find('origin_timestamp_utc', 'date_time_utc', 'Received')));

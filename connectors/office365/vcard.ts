@@ -426,6 +426,10 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
       holders: organisation ? { ...holders, self: { scope: 'organisation', role: kind === 'group' ? 'group' : 'organisation' } } : holders,
       category: 'mail-contact',
       label: `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
+      labels: {
+        sv: `${organisation ? 'Organisation' : 'Kontakt'} i vCard${card.version ? ` (vCard ${card.version})` : ''}`,
+        en: `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
+      },
     };
     if (notes.length > 0) rec.text = notes;
     yield rec;

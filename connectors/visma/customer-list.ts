@@ -157,6 +157,7 @@ function listRecord(header: string[], values: string[], locator: SourceRecord['l
       contact: { scope: 'person', role: 'contact person' },
     },
     label: `Kund ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(),
+    labels: { sv: `Kund ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(), en: `Customer ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim() },
   };
   if (text.list.length > 0) rec.text = text.list;
   return rec;

@@ -190,6 +190,10 @@ function dbfRecord(file: SourceFile, h: DbfHeader, table: 'customer' | 'contact'
         contact: { scope: 'person', role: 'contact person' },
       },
       label: `Kund ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+      labels: {
+        sv: `Kund ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+        en: `Customer ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+      },
     };
     if (text.list.length > 0) r.text = text.list;
     const date = isoDate(v.FKTDAT);
@@ -213,6 +217,10 @@ function dbfRecord(file: SourceFile, h: DbfHeader, table: 'customer' | 'contact'
     identifiers: ids.list,
     holders: { self: { scope: 'person', role: 'contact person' }, company: { scope: 'organisation', role: 'company' } },
     label: `Kontakt ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+    labels: {
+      sv: `Kontakt ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+      en: `Contact ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+    },
   };
   if (text.list.length > 0) r.text = text.list;
   return r;

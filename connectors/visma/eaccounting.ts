@@ -193,6 +193,7 @@ export function customerRecord(c: Item, locator: SourceRecord['locator'], opts: 
       contact: { scope: 'person', role: 'contact person' },
     },
     label: `Kund ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(),
+    labels: { sv: `Kund ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(), en: `Customer ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim() },
   };
   if (text.list.length > 0) rec.text = text.list;
   // The customer relation's last business event: the last invoice, else the last change.
@@ -246,6 +247,10 @@ export function invoiceRecord(inv: Item, locator: SourceRecord['locator'], opts:
     identifiers: ids.list,
     holders,
     label: `${inv.IsCreditInvoice === true ? 'Kreditfaktura' : 'Faktura'} ${no}`.trim(),
+    labels: {
+      sv: `${inv.IsCreditInvoice === true ? 'Kreditfaktura' : 'Faktura'} ${no}`.trim(),
+      en: `${inv.IsCreditInvoice === true ? 'Credit invoice' : 'Invoice'} ${no}`.trim(),
+    },
   };
   if (text.list.length > 0) rec.text = text.list;
   const date = isoDate(inv.InvoiceDate);
@@ -267,6 +272,7 @@ export function ledgerRecord(l: Item, locator: SourceRecord['locator'], opts: Ap
     identifiers: ids.list,
     holders: { customer: { scope: 'person', role: 'customer' } },
     label: `Kundreskontra faktura ${str(l.InvoiceNumber)}`.trim(),
+    labels: { sv: `Kundreskontra faktura ${str(l.InvoiceNumber)}`.trim(), en: `Accounts receivable, invoice ${str(l.InvoiceNumber)}`.trim() },
   };
   if (l.Voucher && typeof l.Voucher === 'object') {
     const text = new TextList();
@@ -309,6 +315,7 @@ export function voucherRecord(v: Item, locator: SourceRecord['locator'], opts: A
     fields: v,
     identifiers: ids.list,
     label: `Verifikation ${str(v.NumberAndNumberSeries)}`.trim(),
+    labels: { sv: `Verifikation ${str(v.NumberAndNumberSeries)}`.trim(), en: `Voucher ${str(v.NumberAndNumberSeries)}`.trim() },
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.list.length > 0) rec.text = text.list;

@@ -223,6 +223,7 @@ function* companyRecord(file: SourceFile, st: SieState): Generator<SourceRecord>
     // The #ADRESS phone is the company's (spec: the company's address data); a sole trader is a person.
     holders: { self: { scope: soleTrader ? 'person' : 'organisation', role: 'bookkeeping company' }, contact: { scope: 'person', role: 'contact person' } },
     label: `Företagsuppgifter i SIE${c.companyName ? ` (${c.companyName})` : ''}`,
+    labels: { sv: `Företagsuppgifter i SIE${c.companyName ? ` (${c.companyName})` : ''}`, en: `Company details in SIE${c.companyName ? ` (${c.companyName})` : ''}` },
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
@@ -249,23 +250,28 @@ function objectRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord 
   const company = looksLikeCompany(name, st.opts.companyWords);
   let holder: HolderInfo = { scope: 'person' };
   let label: string;
+  let en: string;
   if (dim === DIM_CUSTOMER) {
     st.customers.set(no, name);
     ids.add('customerNo', 'number', no);
     ids.add(company ? 'company' : 'name', 'name', name);
     holder = { scope: company ? 'organisation' : 'person', role: 'customer' };
     label = `Kund ${no}${name ? ` ${name}` : ''} (#OBJEKT 8)`;
+    en = `Customer ${no}${name ? ` ${name}` : ''} (#OBJEKT 8)`;
   } else if (dim === DIM_SUPPLIER) {
     ids.add(company ? 'company' : 'name', 'name', name);
     holder = { scope: company ? 'organisation' : 'person', role: 'supplier' };
     label = `Leverantör ${no}${name ? ` ${name}` : ''} (#OBJEKT 9)`;
+    en = `Supplier ${no}${name ? ` ${name}` : ''} (#OBJEKT 9)`;
   } else if (dim === DIM_EMPLOYEE) {
     ids.add('name', 'name', name);
     holder = { scope: 'person', role: 'employee' };
     label = `Anställd ${no} (#OBJEKT 7)`;
+    en = `Employee ${no} (#OBJEKT 7)`;
   } else {
     text.add('name', name);
     label = `Objekt ${dim}/${no} (#OBJEKT)`;
+    en = `Object ${dim}/${no} (#OBJEKT)`;
   }
   const rec: SourceRecord = {
     entity: 'sie-object',
@@ -276,6 +282,7 @@ function objectRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord 
     identifiers: ids.list,
     holders: { self: holder },
     label,
+    labels: { sv: label, en },
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
@@ -343,6 +350,7 @@ function voucherRecord(file: SourceFile, st: SieState, v: SieVoucher): SourceRec
     fields,
     identifiers: ids.list,
     label: `Verifikation ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(),
+    labels: { sv: `Verifikation ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(), en: `Voucher ${[v.series, v.number].filter(Boolean).join(' ')}`.trim() },
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.list.length > 0) rec.text = text.list;
@@ -387,6 +395,7 @@ function balanceRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord
     identifiers: ids.list,
     holders,
     label: `${p.label} konto ${fields.account as string}`,
+    labels: { sv: `${p.label} konto ${fields.account as string}`, en: `${p.label} account ${fields.account as string}` },
   };
   const date = withPeriod ? periodEnd(s(f[1])) : st.years.get(year)?.end;
   if (date) rec.date = date;

@@ -59,6 +59,12 @@ export interface SourceRecord {
   /** A few words that tell a person which record this is: `Faktura 2025041`, `Åsa Lindqvist`. */
   label?: string;
   /**
+   * The label in each language of an extract, where its words are the
+   * connector's and not data (`Faktura 2025041`, `Invoice 2025041`). Without
+   * it, an extract shows `label` in both.
+   */
+  labels?: { sv: string; en: string };
+  /**
    * Is this record räkenskapsinformation (BFL 1 kap. 2 §), or may it be?
    * Overrides the entity's default from describe(): an e-mail whose subject
    * says "faktura" may be a verifikation and must not be deleted unseen.

@@ -234,7 +234,8 @@ export function buildExtract(input: ExtractInput): Extract {
       portability: entry.portability,
       redactions: red.redactions,
     };
-    if (m.record.label) out.label = m.record.label;
+    const label = m.record.labels?.[lang] ?? m.record.label;
+    if (label) out.label = label;
     if (m.record.date) out.date = m.record.date;
     if (m.confidence === 'possible' && input.confirmed?.has(i)) out.confirmed = true;
     return out;

@@ -197,6 +197,33 @@ sources:
     expect(en.records[0]!.purposes[0]!.text).not.toBe(sv.records[0]!.purposes[0]!.text);
     expect(en.processing.complaint.authority).toBe('The Swedish Authority for Privacy Protection (IMY)');
   });
+
+  it('--lang gives each record\'s label, and each recipient, in the extract\'s language (every connector)', () => {
+    const dir = tmp();
+    const run = (lang: string): Extract => {
+      const r = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'orjan@backstromkonsult.example', '--out', path.join(dir, lang), '--home', path.join(dir, 'home'), '--format', 'json', '--lang', lang, '--as-of', AS_OF, '--json']);
+      expect([0, 3], r.stderr).toContain(r.code);
+      return JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    };
+    const [sv, en] = [run('sv'), run('en')];
+    const labels = (x: Extract): string[] => x.records.map((r) => r.label ?? '');
+    expect(labels(en).length).toBe(labels(sv).length);
+    expect(new Set(en.records.map((r) => r.connector))).toEqual(new Set(['lime', 'visma', 'office365', 'newsletter']));
+    // The connectors' own words, not the data: no Swedish ones in English, no English ones in Swedish.
+    const svWords = /^(Kund|Faktura|Kundreskontra|Verifikation|Företagsuppgifter|Kontakt|Företag|Affär|Historik|Prenumerant|E-post:|Spårning)\b|konto \d|Outlook-kontakt|svenska rubriker/u;
+    const enWords = /^(Customer|Invoice|Accounts receivable|Voucher|Company details|Contact|Company|Deal|History|E-mail:|Message trace)\b|account \d|Outlook contact|member \(|Swedish headers/u;
+    expect(labels(en).filter((l) => svWords.test(l))).toEqual([]);
+    expect(labels(sv).filter((l) => enWords.test(l))).toEqual([]);
+    // Each connector gave a label in each language: the lists differ everywhere but in data-only labels.
+    expect(labels(sv).filter((l) => svWords.test(l)).length).toBeGreaterThan(15);
+    expect(labels(en).filter((l) => enWords.test(l)).length).toBeGreaterThan(15);
+    expect(labels(en)).toContain('Invoice 2024312');
+    expect(labels(sv)).toContain('Faktura 2024312');
+    const countries = (x: Extract): string[] => x.records.flatMap((r) => r.recipients.map((c) => c.country));
+    expect(countries(sv)).toContain('Sverige');
+    expect(countries(en)).toContain('Sweden');
+    expect(countries(en)).not.toContain('Sverige');
+  });
 });
 
 describe('acceptance: the extract holds what find reports as exact or probable, each explained (issue #3)', () => {
