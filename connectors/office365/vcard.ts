@@ -215,6 +215,10 @@ export async function* vcardCards(lines: AsyncIterable<{ line: number; text: str
     ctx.warn({ code, message, file: file.rel, line });
   };
   const isQp = (text: string): boolean => /^[^:]*;(?:ENCODING=)?QUOTED-PRINTABLE[;:]/iu.test(text);
+  // 2.1's base64 value runs on to a blank line; some writers (old phones, Outlook add-ins) do not
+  // indent its lines. A base64 line holds no `:`, so it is never taken for a property.
+  const isBase64 = (text: string): boolean => /^[^:]*;(?:ENCODING=)?(?:BASE64|B)[;:]/iu.test(text);
+  const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/u;
 
   const finish = (l: { text: string; line: number }): VcardCard | undefined => {
     const t = l.text;
@@ -263,6 +267,10 @@ export async function* vcardCards(lines: AsyncIterable<{ line: number; text: str
       if (isQp(logical.text) && logical.text.endsWith('=')) {
         // A soft line break: the encoded text goes on in the next line as it is.
         logical.text = logical.text.slice(0, -1) + text;
+        continue;
+      }
+      if (BASE64_LINE.test(text) && isBase64(logical.text)) {
+        logical.text += text;
         continue;
       }
       const done = finish(logical);

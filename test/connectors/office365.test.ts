@@ -451,6 +451,31 @@ describe('office365 connector: vCard', () => {
     expect(recs[2]!.identifiers.map((i) => i.kind)).toEqual(['name', 'phone']);
   });
 
+  it("reads a vCard 2.1 photo whose base64 lines are not indented to its blank line, by its size, without warnings", async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { readVcard } = await import('../../connectors/office365/vcard.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-vcard-'));
+    const photo = Buffer.alloc(300, 7).toString('base64');
+    const lines = photo.match(/.{1,76}/gu)!;
+    const card = (indent: string) => ['BEGIN:VCARD', 'VERSION:2.1', 'N:Berg;Anna', 'PHOTO;TYPE=JPEG;ENCODING=BASE64:', ...lines.map((l) => indent + l), '', 'EMAIL;INTERNET:anna.berg@mail.example', 'END:VCARD'];
+    const read = async (indent: string): Promise<{ recs: SourceRecord[]; warnings: Problem[] }> => {
+      const abs = path.join(dir, `photo${indent.length}.vcf`);
+      writeFileSync(abs, card(indent).join('\r\n') + '\r\n');
+      const warnings: Problem[] = [];
+      const recs: SourceRecord[] = [];
+      for await (const r of readVcard({ abs, rel: 'photo.vcf', size: 1 }, { warn: (w) => warnings.push(w), fileFailed: () => {} }, {})) recs.push(r);
+      return { recs, warnings };
+    };
+    for (const indent of ['', '  ']) {
+      const { recs, warnings } = await read(indent);
+      expect(warnings).toEqual([]);
+      expect(recs).toHaveLength(1);
+      expect(recs[0]!.fields['PHOTO']).toBe('[photo, jpeg, 300 bytes]');
+      expect(recs[0]!.identifiers.map((i) => `${i.kind}:${i.value}`)).toContain('email:anna.berg@mail.example');
+    }
+  });
+
   it('warns about lines it cannot read and goes on; skips a nested AGENT card; takes CR CR LF line ends', async () => {
     const warnings: Problem[] = [];
     const text = [
