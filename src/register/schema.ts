@@ -15,18 +15,8 @@ const Policy = z.string().optional();
 /** Set when an entry is not in the policy and must be confirmed. */
 const Assumption = z.string().optional();
 
-/**
- * A name or country that reads the same in both languages (`USA`, a company's
- * name), or differs (`Sverige` / `Sweden`): an extract shows the form of its
- * language.
- */
+/** A name or country in both languages at once, or one per language (src/core/localised.ts). */
 const Localised = z.union([z.string().min(1), Text]);
-export type LocalisedText = z.infer<typeof Localised>;
-
-/** The form of a localised name or country for a language. */
-export function localised(v: LocalisedText, lang: 'sv' | 'en'): string {
-  return typeof v === 'string' ? v : v[lang];
-}
 
 const Described = z
   .object({ sv: z.string().min(1), en: z.string().min(1), policy: Policy, assumption: Assumption })

@@ -14,7 +14,8 @@ import { bookkeepingRetention, type FiscalYearSetup } from '../core/law/retentio
 import { normaliseEmail } from '../core/identity/normalise.ts';
 import type { ConnectorDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
-import { localised, type Register } from '../register/schema.ts';
+import { localised } from '../core/localised.ts';
+import type { Register } from '../register/schema.ts';
 import { EXTRACT_SCHEMA_VERSION, type Extract, type ExtractLang, type ExtractRecord } from './extract-schema.ts';
 import { UserError, ExitCode, type Problem } from '../errors.ts';
 
@@ -145,6 +146,11 @@ function dataCategoriesOf(rec: SourceRecord, description: ConnectorDescription, 
 /** Builds the extract; throws a UserError (exit 2) when a record has no register entry. */
 export function buildExtract(input: ExtractInput): Extract {
   const { register: reg, lang } = input;
+  // A recipient as a record and the processing summary both name it, in the extract's language.
+  const recipientOf = (id: string): ExtractRecord['recipients'][number] => {
+    const rc = reg.recipients[id]!;
+    return { id, name: localised(rc.name, lang), country: localised(rc.country, lang), text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
+  };
   const staff = (input.staffDomains ?? []).map((d) => d.toLowerCase());
   const subjectEmails = new Set(
     input.subjectIdentifiers.filter((i) => i.kind === 'email').map((i) => normaliseEmail(i.value)).filter((e): e is string => !!e),
@@ -224,10 +230,7 @@ export function buildExtract(input: ExtractInput): Extract {
       dataCategories: dataCategoriesOf(m.record, src.description, lang),
       purposes: entry.purposes.map((id) => ({ id, text: reg.purposes[id]![lang] })),
       legalBasis: entry.legalBases.map((id) => ({ id, article: reg.legalBases[id]!.article, text: reg.legalBases[id]![lang] })),
-      recipients: entry.recipients.map((id) => {
-        const rc = reg.recipients[id]!;
-        return { id, name: localised(rc.name, lang), country: localised(rc.country, lang), text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
-      }),
+      recipients: entry.recipients.map(recipientOf),
       retention,
       origin: { id: entry.source, text: reg.sources[entry.source]![lang] },
       profiling: entry.profiling,
@@ -269,10 +272,7 @@ export function buildExtract(input: ExtractInput): Extract {
     processing: {
       purposes: used((e) => e.purposes).map((id) => ({ id, text: reg.purposes[id]![lang] })),
       dataCategories: [...dataCats].sort().map(([id, text]) => ({ id, text })),
-      recipients: recipients.map((id) => {
-        const rc = reg.recipients[id]!;
-        return { id, name: localised(rc.name, lang), country: localised(rc.country, lang), text: rc[lang], ...(rc.transfer ? { transfer: rc.transfer } : {}) };
-      }),
+      recipients: recipients.map(recipientOf),
       transfers: [...transfers].map((id) => ({ id, country: localised(reg.transfers[id]!.country, lang), text: reg.transfers[id]![lang] })),
       retention: retentionIds.map((id) => {
         const dates = records.filter((r) => r.retention.id === id && r.retention.retainUntil).map((r) => r.retention.retainUntil!);

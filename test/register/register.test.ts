@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGISTER, loadRegister } from '../../src/register/load.ts';
 import { RECORD_CATEGORIES } from '../../src/register/categories.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { localised, registerJsonSchema } from '../../src/register/schema.ts';
+import { registerJsonSchema } from '../../src/register/schema.ts';
+import { localised } from '../../src/core/localised.ts';
 import { sampleExtract } from '../report/sample-extract.ts';
 
 describe('the processing register', () => {

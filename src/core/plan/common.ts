@@ -4,6 +4,7 @@
  * and the final step that sorts, counts and hashes the plan.
  */
 import type { IdentifierKind } from '../identity/kinds.ts';
+import { localised } from '../localised.ts';
 import type { Locator } from '../record.ts';
 import { computePlanHash, sha256Hex } from './canonical.ts';
 import * as T from './instructions.ts';
@@ -123,8 +124,6 @@ export function suppressActions(
 
 // ---------------------------------------------------------------- Art. 19
 
-const english = (v: string | { en: string }): string => (typeof v === 'string' ? v : v.en);
-
 /**
  * NT-1 [I]: one notice per recipient of the register entries of the records
  * whose data was erased, rectified or restricted, naming the recipient and
@@ -162,7 +161,7 @@ export function notifyActions(
       rule,
       primary: false,
       // A plan is written in English (its reasons and table), so the register's English forms.
-      recipient: { id: rid, name: english(rc.name), kind: rc.kind, country: english(rc.country) },
+      recipient: { id: rid, name: localised(rc.name, 'en'), kind: rc.kind, country: localised(rc.country, 'en') },
       refs: [...byRecipient.get(rid)!].sort(),
       instructions: T.notify(change),
     };

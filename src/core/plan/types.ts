@@ -11,6 +11,7 @@
  * bodies) are in their own keys.
  */
 import type { IdentifierKind } from '../identity/kinds.ts';
+import type { Localised } from '../localised.ts';
 import type { FiscalYearSetup } from '../law/retention.ts';
 import type { Confidence, MatchedRecord } from '../match/matcher.ts';
 import type { Locator } from '../record.ts';
@@ -180,8 +181,7 @@ export interface PlanRegisterEntry {
 
 export interface PlanRegister {
   processing: Record<string, PlanRegisterEntry>;
-  /** A name or country is one text for both languages, or one per language. */
-  recipients: Record<string, { name: string | { sv: string; en: string }; kind: 'processor' | 'controller' | 'authority'; country: string | { sv: string; en: string } }>;
+  recipients: Record<string, { name: Localised; kind: 'processor' | 'controller' | 'authority'; country: Localised }>;
 }
 
 export interface PlanSource {
