@@ -175,17 +175,15 @@ export function objectRecord(obj: Obj, limetype: string, locator: Locator, solut
   // Only a party's own id is an identifier: lime:history:5101 names nobody.
   const ids: RawIdentifier[] = party && id ? [{ kind: 'systemId', field: '_id', value: `lime:${limetype}:${id}` }] : [];
   ids.push(...partyIdentifiers(own, party, 'self', (p) => p), ...related, ...extraIdentifiers(fields, solution.fields));
+  const title = str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`;
   const rec: SourceRecord = {
     entity: limetype,
     locator,
     fields,
     identifiers: ids,
     category,
-    label: label([limetype, id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
-    labels: {
-      sv: label([limetypeSv(limetype), id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
-      en: label([limetypeEn(limetype), id, str(obj._descriptive) || str(obj.name) || `${str(obj.firstname)} ${str(obj.lastname)}`]),
-    },
+    label: label([limetype, id, title]),
+    labels: { sv: label([limetypeSv(limetype), id, title]), en: label([limetypeEn(limetype), id, title]) },
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.length > 0) rec.text = text;

@@ -8,7 +8,7 @@
  * from there and adds it as the field `status`.
  */
 import { z } from 'zod';
-import type { RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { JSON_MAX_DEPTH, jsonTextTooDeep, readJsonDocument, selectItems } from '../../src/io/json.ts';
 import { readLines } from '../../src/io/lines.ts';
@@ -117,10 +117,10 @@ const STATUS_SV: Record<string, string> = {
   archived: 'arkiverad',
 };
 
-/** A member's label in each language of an extract. */
-function memberLabels(tool: string, status: string | undefined): { sv: string; en: string } {
+/** A member's label, and in each language of an extract. */
+function memberLabel(tool: string, status: string | undefined): Pick<SourceRecord, 'label' | 'labels'> {
   const sv = status ? (STATUS_SV[status.toLowerCase()] ?? status) : undefined;
-  return { sv: `Prenumerant i ${tool}${sv ? ` (${sv})` : ''}`, en: `${tool} member${status ? ` (${status})` : ''}` };
+  return bilingualLabel(`Prenumerant i ${tool}${sv ? ` (${sv})` : ''}`, `${tool} member${status ? ` (${status})` : ''}`, 'en');
 }
 
 function memberRecord(row: TableRow, status: string | undefined, tool: string, opts: Options): SourceRecord {
@@ -160,8 +160,7 @@ function memberRecord(row: TableRow, status: string | undefined, tool: string, o
     identifiers: ids,
     holders: { employer: { scope: 'organisation', role: 'employer' } },
     category: 'newsletter-member',
-    label: `${tool} member${status ? ` (${status})` : ''}`,
-    labels: memberLabels(tool, status),
+    ...memberLabel(tool, status),
   };
   if (notes) rec.text = [{ field: 'NOTES', value: notes }];
   const d = dateOf(c.get(row.values, 'OPTIN_TIME'), c.get(row.values, 'CONFIRM_TIME'), c.get(row.values, 'LAST_CHANGED'));
@@ -284,8 +283,7 @@ async function* readMapped(file: SourceFile, ctx: ReadContext, opts: Options): A
       identifiers: ids,
       holders: { employer: { scope: 'organisation', role: 'employer' } },
       category: 'newsletter-member',
-      label: `${tool} member${v('status') ? ` (${v('status')})` : ''}`,
-      labels: memberLabels(tool, v('status')),
+      ...memberLabel(tool, v('status')),
     };
     const d = dateOf(v('created'));
     if (d) rec.date = d;
@@ -359,11 +357,11 @@ function activityRecord(file: SourceFile, it: { pointer: string; value: unknown;
     fields: e,
     identifiers: ids,
     category: 'newsletter-activity',
-    label: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
-    labels: {
-      sv: `Kampanj ${String(e.campaign_id ?? '')}: ${activity.length} ${activity.length === 1 ? 'händelse' : 'händelser'}`,
-      en: `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
-    },
+    ...bilingualLabel(
+      `Kampanj ${String(e.campaign_id ?? '')}: ${activity.length} ${activity.length === 1 ? 'händelse' : 'händelser'}`,
+      `campaign ${String(e.campaign_id ?? '')}: ${activity.length} event${activity.length === 1 ? '' : 's'}`,
+      'en',
+    ),
   };
   const last = dates[dates.length - 1];
   if (last) rec.date = last;

@@ -11,7 +11,7 @@
  */
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
-import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readHead, type SourceFile } from '../../src/io/files.ts';
 import {
@@ -222,10 +222,7 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
       const value = it.value as Obj;
       const locator = { file: file.rel, pointer: it.pointer };
       // A plain page's context names its resource, so every item has one (an item's own @odata.type first).
-      const kind = resourceOf(value, it.context)!;
-      if (kind === 'message') yield messageRecord(value, locator, it.context, opts, subjectWords);
-      else if (kind === 'contact') yield contactRecord(value, locator, opts);
-      else yield userRecord(value, locator, opts);
+      yield itemRecord(resourceOf(value, it.context)!, value, locator, it.context, opts, subjectWords);
     }
     return;
   }
@@ -247,10 +244,7 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
     recognised++;
     // HTML bodies are read as text (entities decoded, tags dropped): their bytes may hide what the text holds.
     if (!records || (!itemMayMatch(it.pointer) && !(kind === 'message' && htmlBodyOf(it.value) !== undefined))) continue;
-    const locator = { file: file.rel, pointer: it.pointer };
-    if (kind === 'message') yield messageRecord(it.value, locator, it.context, opts, subjectWords);
-    else if (kind === 'contact') yield contactRecord(it.value, locator, opts);
-    else yield userRecord(it.value, locator, opts);
+    yield itemRecord(kind, it.value, { file: file.rel, pointer: it.pointer }, it.context, opts, subjectWords);
   }
   if (removed > 0) {
     ctx.warn({
@@ -268,6 +262,13 @@ export async function* readGraphJson(file: SourceFile, ctx: ReadContext, opts: G
   if (unknown > 0) {
     ctx.warn({ code: 'office365.graph-unknown-item', message: `${unknown} item(s) are not users, contacts or messages and were skipped`, file: file.rel });
   }
+}
+
+/** The record of an item of a known resource. */
+function itemRecord(kind: GraphResource, value: Obj, locator: { file: string; pointer: string }, context: unknown, opts: GraphOptions, subjectWords: RegExp): SourceRecord {
+  if (kind === 'message') return messageRecord(value, locator, context, opts, subjectWords);
+  if (kind === 'contact') return contactRecord(value, locator, opts);
+  return userRecord(value, locator, opts);
 }
 
 // ------------------------------------------------------------ messages
@@ -479,8 +480,7 @@ function messageRecord(m: Obj, locator: { file: string; pointer: string }, conte
     identifiers: ids,
     holders,
     category: 'mail-message',
-    label: subject ? `E-mail: ${short(subject)}` : 'E-mail (no subject)',
-    labels: subject ? { sv: `E-post: ${short(subject)}`, en: `E-mail: ${short(subject)}` } : { sv: 'E-post (utan ämne)', en: 'E-mail (no subject)' },
+    ...(subject ? bilingualLabel(`E-post: ${short(subject)}`, `E-mail: ${short(subject)}`, 'en') : bilingualLabel('E-post (utan ämne)', 'E-mail (no subject)', 'en')),
   };
   if (text.length > 0) rec.text = text;
   const date = isoDate(m.receivedDateTime, m.sentDateTime, m.createdDateTime);
@@ -556,8 +556,7 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
       assistant: { scope: 'person', role: 'assistant' },
     },
     category: 'mail-contact',
-    label: 'Outlook contact (Graph)',
-    labels: { sv: 'Outlook-kontakt (Graph)', en: 'Outlook contact (Graph)' },
+    ...bilingualLabel('Outlook-kontakt (Graph)', 'Outlook contact (Graph)', 'en'),
   };
   if (str(c.personalNotes)) rec.text = [{ field: 'personalNotes', value: str(c.personalNotes) }];
   const date = isoDate(c.lastModifiedDateTime, c.createdDateTime);
@@ -606,7 +605,6 @@ function userRecord(u: Obj, locator: { file: string; pointer: string }, opts: Gr
     identifiers: ids,
     holders: { employer: { scope: 'organisation', role: 'employer' } },
     category: 'directory-user',
-    label: 'Microsoft 365 user account',
-    labels: { sv: 'Användarkonto i Microsoft 365', en: 'Microsoft 365 user account' },
+    ...bilingualLabel('Användarkonto i Microsoft 365', 'Microsoft 365 user account', 'en'),
   };
 }

@@ -7,7 +7,7 @@
  * the layout only changes the label. Google Contacts' CSV is read here too,
  * as its own format.
  */
-import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { openCsv, sniffDelimiter, type CsvReader, type CsvReadOptions } from '../../src/io/csv.ts';
 import type { SourceFile } from '../../src/io/files.ts';
@@ -257,8 +257,11 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     await closeCsv(csv);
     throw headerProblem(file, csv.header, opts, 'Outlook contact');
   }
-  const label = `Outlook contact (${LAYOUT_LABEL[h.layout]}${LANGUAGE_LABEL[h.language]})`;
-  const labels = { sv: `Outlook-kontakt (${LAYOUT_LABEL_SV[h.layout]}${LANGUAGE_LABEL_SV[h.language]})`, en: label };
+  const labelled = bilingualLabel(
+    `Outlook-kontakt (${LAYOUT_LABEL_SV[h.layout]}${LANGUAGE_LABEL_SV[h.language]})`,
+    `Outlook contact (${LAYOUT_LABEL[h.layout]}${LANGUAGE_LABEL[h.language]})`,
+    'en',
+  );
   const holders: Record<string, HolderInfo> = {
     employer: { scope: 'organisation', role: 'employer' },
     assistant: { scope: 'person', role: 'assistant' },
@@ -315,8 +318,7 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
       identifiers: ids,
       holders,
       category: 'mail-contact',
-      label,
-      labels,
+      ...labelled,
     };
     const notes = get('Notes');
     if (notes) rec.text = [{ field: col('Notes'), value: notes }];
@@ -377,8 +379,7 @@ export async function* readGoogleCsv(file: SourceFile, ctx: ReadContext, opts: C
       identifiers: ids,
       holders,
       category: 'mail-contact',
-      label: 'Google contact',
-      labels: { sv: 'Google-kontakt', en: 'Google contact' },
+      ...bilingualLabel('Google-kontakt', 'Google contact', 'en'),
     };
     const notes = at('Notes');
     if (notes) rec.text = [{ field: notes.field, value: notes.value }];

@@ -6,7 +6,7 @@
  * has one row per event with `recipient_address`; `Get-MessageTrace |
  * Export-Csv` writes `SenderAddress`/`RecipientAddress` ([U]).
  */
-import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { ColumnMap, fieldsOf } from '../../src/io/table.ts';
@@ -66,8 +66,7 @@ export async function* readMessageTrace(file: SourceFile, ctx: ReadContext, opts
       identifiers: ids,
       holders,
       category: 'mail-trace',
-      label: subject ? `Message trace: ${short(subject)}` : 'Message trace',
-      labels: subject ? { sv: `Spårning av e-post: ${short(subject)}`, en: `Message trace: ${short(subject)}` } : { sv: 'Spårning av e-post', en: 'Message trace' },
+      ...(subject ? bilingualLabel(`Spårning av e-post: ${short(subject)}`, `Message trace: ${short(subject)}`, 'en') : bilingualLabel('Spårning av e-post', 'Message trace', 'en')),
     };
     if (subject) rec.text = [{ field: csv.header[c.find('message_subject', 'Subject')]!, value: subject }];
     const date = isoDate(val(c.find('origin_timestamp_utc', 'date_time_utc', 'Received')));

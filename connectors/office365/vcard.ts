@@ -32,7 +32,7 @@
  * person's.
  */
 import iconv from 'iconv-lite';
-import type { HolderInfo, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { readLines } from '../../src/io/lines.ts';
@@ -433,11 +433,11 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
       identifiers: ids,
       holders: organisation ? { ...holders, self: { scope: 'organisation', role: kind === 'group' ? 'group' : 'organisation' } } : holders,
       category: 'mail-contact',
-      label: `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
-      labels: {
-        sv: `${organisation ? 'Organisation' : 'Kontakt'} i vCard${card.version ? ` (vCard ${card.version})` : ''}`,
-        en: `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
-      },
+      ...bilingualLabel(
+        `${organisation ? 'Organisation' : 'Kontakt'} i vCard${card.version ? ` (vCard ${card.version})` : ''}`,
+        `vCard ${organisation ? 'organisation' : 'contact'}${card.version ? ` (vCard ${card.version})` : ''}`,
+        'en',
+      ),
     };
     if (notes.length > 0) rec.text = notes;
     yield rec;

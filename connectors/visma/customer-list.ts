@@ -11,7 +11,7 @@
  * matter; extra columns are kept in the record's fields.
  */
 import { z } from 'zod';
-import type { SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { ColumnMap, fieldsOf, readTable } from '../../src/io/table.ts';
@@ -156,8 +156,7 @@ function listRecord(header: string[], values: string[], locator: SourceRecord['l
       self: { scope: kind === 'organisation' ? 'organisation' : 'person', role: kind === 'sole-trader' ? 'customer (sole trader)' : 'customer' },
       contact: { scope: 'person', role: 'contact person' },
     },
-    label: `Kund ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(),
-    labels: { sv: `Kund ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(), en: `Customer ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim() },
+    ...bilingualLabel(`Kund ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(), `Customer ${val('customerNo')}${val('name') ? ` ${val('name')}` : ''}`.trim(), 'sv'),
   };
   if (text.list.length > 0) rec.text = text.list;
   return rec;

@@ -15,7 +15,7 @@
  * flagged (`deleted: true`): an erasure must not take "deleted" for "gone".
  */
 import iconv from 'iconv-lite';
-import type { SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readChunks, type SourceFile } from '../../src/io/files.ts';
 import type { ReadContext } from '../../src/sources/contract.ts';
@@ -189,11 +189,11 @@ function dbfRecord(file: SourceFile, h: DbfHeader, table: 'customer' | 'contact'
         self: { scope: kind === 'organisation' ? 'organisation' : 'person', role: kind === 'sole-trader' ? 'customer (sole trader)' : 'customer' },
         contact: { scope: 'person', role: 'contact person' },
       },
-      label: `Kund ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-      labels: {
-        sv: `Kund ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-        en: `Customer ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-      },
+      ...bilingualLabel(
+        `Kund ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+        `Customer ${v.KUNDNR ?? ''}${v.NAMN ? ` ${v.NAMN}` : ''} (Visma Administration)`.replace(/\s+/gu, ' '),
+        'sv',
+      ),
     };
     if (text.list.length > 0) r.text = text.list;
     const date = isoDate(v.FKTDAT);
@@ -216,11 +216,7 @@ function dbfRecord(file: SourceFile, h: DbfHeader, table: 'customer' | 'contact'
     fields,
     identifiers: ids.list,
     holders: { self: { scope: 'person', role: 'contact person' }, company: { scope: 'organisation', role: 'company' } },
-    label: `Kontakt ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-    labels: {
-      sv: `Kontakt ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-      en: `Contact ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '),
-    },
+    ...bilingualLabel(`Kontakt ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '), `Contact ${v.NAMN ?? ''} (Visma Administration)`.replace(/\s+/gu, ' '), 'sv'),
   };
   if (text.list.length > 0) r.text = text.list;
   return r;

@@ -16,7 +16,7 @@
  * be taken for the company's and so stop being followed elsewhere, while a
  * role address (faktura@) is never followed anyway.
  */
-import type { HolderInfo, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readHead, type SourceFile } from '../../src/io/files.ts';
 import { JSON_IN_MEMORY_LIMIT, readJsonDocument, selectItems, streamJsonItems, type JsonItem } from '../../src/io/json.ts';
@@ -192,8 +192,7 @@ export function customerRecord(c: Item, locator: SourceRecord['locator'], opts: 
       self: { scope: kind === 'organisation' ? 'organisation' : 'person', role: kind === 'sole-trader' ? 'customer (sole trader)' : 'customer' },
       contact: { scope: 'person', role: 'contact person' },
     },
-    label: `Kund ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(),
-    labels: { sv: `Kund ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(), en: `Customer ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim() },
+    ...bilingualLabel(`Kund ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(), `Customer ${no}${str(c.Name) ? ` ${str(c.Name)}` : ''}`.trim(), 'sv'),
   };
   if (text.list.length > 0) rec.text = text.list;
   // The customer relation's last business event: the last invoice, else the last change.
@@ -246,11 +245,7 @@ export function invoiceRecord(inv: Item, locator: SourceRecord['locator'], opts:
     fields: inv,
     identifiers: ids.list,
     holders,
-    label: `${inv.IsCreditInvoice === true ? 'Kreditfaktura' : 'Faktura'} ${no}`.trim(),
-    labels: {
-      sv: `${inv.IsCreditInvoice === true ? 'Kreditfaktura' : 'Faktura'} ${no}`.trim(),
-      en: `${inv.IsCreditInvoice === true ? 'Credit invoice' : 'Invoice'} ${no}`.trim(),
-    },
+    ...bilingualLabel(`${inv.IsCreditInvoice === true ? 'Kreditfaktura' : 'Faktura'} ${no}`.trim(), `${inv.IsCreditInvoice === true ? 'Credit invoice' : 'Invoice'} ${no}`.trim(), 'sv'),
   };
   if (text.list.length > 0) rec.text = text.list;
   const date = isoDate(inv.InvoiceDate);
@@ -271,8 +266,7 @@ export function ledgerRecord(l: Item, locator: SourceRecord['locator'], opts: Ap
     fields: l,
     identifiers: ids.list,
     holders: { customer: { scope: 'person', role: 'customer' } },
-    label: `Kundreskontra faktura ${str(l.InvoiceNumber)}`.trim(),
-    labels: { sv: `Kundreskontra faktura ${str(l.InvoiceNumber)}`.trim(), en: `Accounts receivable, invoice ${str(l.InvoiceNumber)}`.trim() },
+    ...bilingualLabel(`Kundreskontra faktura ${str(l.InvoiceNumber)}`.trim(), `Accounts receivable, invoice ${str(l.InvoiceNumber)}`.trim(), 'sv'),
   };
   if (l.Voucher && typeof l.Voucher === 'object') {
     const text = new TextList();
@@ -314,8 +308,7 @@ export function voucherRecord(v: Item, locator: SourceRecord['locator'], opts: A
     locator,
     fields: v,
     identifiers: ids.list,
-    label: `Verifikation ${str(v.NumberAndNumberSeries)}`.trim(),
-    labels: { sv: `Verifikation ${str(v.NumberAndNumberSeries)}`.trim(), en: `Voucher ${str(v.NumberAndNumberSeries)}`.trim() },
+    ...bilingualLabel(`Verifikation ${str(v.NumberAndNumberSeries)}`.trim(), `Voucher ${str(v.NumberAndNumberSeries)}`.trim(), 'sv'),
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.list.length > 0) rec.text = text.list;

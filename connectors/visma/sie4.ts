@@ -32,7 +32,7 @@
  * content may have been changed after export and a DSAR answer built on it
  * must say so.
  */
-import type { HolderInfo, SourceRecord } from '../../src/core/record.ts';
+import { bilingualLabel, type HolderInfo, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { readSie, type SieField, type SieObjectRef, type SiePost, type SieReadResult, type SieVoucher } from '../../src/io/sie.ts';
@@ -222,8 +222,7 @@ function* companyRecord(file: SourceFile, st: SieState): Generator<SourceRecord>
     identifiers: ids.list,
     // The #ADRESS phone is the company's (spec: the company's address data); a sole trader is a person.
     holders: { self: { scope: soleTrader ? 'person' : 'organisation', role: 'bookkeeping company' }, contact: { scope: 'person', role: 'contact person' } },
-    label: `Företagsuppgifter i SIE${c.companyName ? ` (${c.companyName})` : ''}`,
-    labels: { sv: `Företagsuppgifter i SIE${c.companyName ? ` (${c.companyName})` : ''}`, en: `Company details in SIE${c.companyName ? ` (${c.companyName})` : ''}` },
+    ...bilingualLabel(`Företagsuppgifter i SIE${c.companyName ? ` (${c.companyName})` : ''}`, `Company details in SIE${c.companyName ? ` (${c.companyName})` : ''}`, 'sv'),
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
@@ -281,8 +280,7 @@ function objectRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord 
     fields: { dimension: dim, number: no, name },
     identifiers: ids.list,
     holders: { self: holder },
-    label,
-    labels: { sv: label, en },
+    ...bilingualLabel(label, en, 'sv'),
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
@@ -349,8 +347,7 @@ function voucherRecord(file: SourceFile, st: SieState, v: SieVoucher): SourceRec
     locator: { file: file.rel, line: v.line },
     fields,
     identifiers: ids.list,
-    label: `Verifikation ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(),
-    labels: { sv: `Verifikation ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(), en: `Voucher ${[v.series, v.number].filter(Boolean).join(' ')}`.trim() },
+    ...bilingualLabel(`Verifikation ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(), `Voucher ${[v.series, v.number].filter(Boolean).join(' ')}`.trim(), 'sv'),
   };
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.list.length > 0) rec.text = text.list;
@@ -394,8 +391,7 @@ function balanceRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord
     fields,
     identifiers: ids.list,
     holders,
-    label: `${p.label} konto ${fields.account as string}`,
-    labels: { sv: `${p.label} konto ${fields.account as string}`, en: `${p.label} account ${fields.account as string}` },
+    ...bilingualLabel(`${p.label} konto ${fields.account as string}`, `${p.label} account ${fields.account as string}`, 'sv'),
   };
   const date = withPeriod ? periodEnd(s(f[1])) : st.years.get(year)?.end;
   if (date) rec.date = date;

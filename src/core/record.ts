@@ -77,6 +77,15 @@ export interface SourceRecord {
   category?: string;
 }
 
+/**
+ * `label` and `labels` of a record whose label holds the connector's own
+ * words: `label` (find, plans) in the language the connector has always
+ * written it in, `labels` both, for the extract of each language.
+ */
+export function bilingualLabel(sv: string, en: string, label: 'sv' | 'en'): Pick<SourceRecord, 'label' | 'labels'> {
+  return { label: label === 'sv' ? sv : en, labels: { sv, en } };
+}
+
 export function holderOf(record: SourceRecord, holder: string | undefined): HolderInfo {
   const h = holder ?? 'self';
   if (h === 'mention') return { scope: 'mention' };
