@@ -212,7 +212,11 @@ export async function trySource(p: ProposedSource, connector: AnyConnector, base
     const note = `only partly readable: ${where}; the records before that are searched, and check, find and export report the file (exit 1, 3) until it is exported again`;
     if (n > 0 && p.files.length === 1) {
       if (!p.notes.includes(note)) p.notes.push(note);
-    } else p.problem = where;
+    } else {
+      // The list of left-out files names the file already: its line is enough.
+      const same = f.file !== undefined && path.resolve(baseDir, f.file) === path.resolve(p.abs);
+      p.problem = same ? `${f.line ? `line ${f.line}: ` : ''}${f.message}` : where;
+    }
   } else if (n === 0) {
     p.problem = 'no records';
   }

@@ -20,6 +20,9 @@ describe('ojco-dsar init', () => {
     // The damaged files of the fixtures are left out, each with its reason.
     expect(r.json.leftOut.length).toBeGreaterThan(5);
     expect(r.json.leftOut.every((l: { reason: string }) => l.reason.length > 0)).toBe(true);
+    // The reason does not repeat the path it stands beside; a cut-off file's says the line.
+    for (const l of r.json.leftOut as { path: string; reason: string }[]) expect(l.reason, l.path).not.toContain(l.path);
+    expect(r.json.leftOut.find((l: { path: string }) => l.path.endsWith('lime/broken/api/history-cut.json')).reason).toMatch(/^lime: line \d+: /u);
     expect(statSync(config).mode & 0o777).toBe(0o600);
     // A damaged file that still gave records is kept, with a note, so that they are searched; check names it.
     const text = readFileSync(config, 'utf8');
