@@ -158,7 +158,9 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
 
 /** A first guess of a column's data category (and identifier kind) from its name; `init` marks every guess for review. */
 export function guessCategory(field: string): { category: string; identifier?: 'email' | 'phone' | 'pnr' | 'customerNo' } {
-  const f = field.toLowerCase();
+  // A custom property's or attribute's prefix says nothing of what it holds: vCard's `X-PERSONNUMMER`,
+  // an Entra directory extension's `extension_<app id>_kundnr`.
+  const f = field.toLowerCase().replace(/^(?:x-|extension_[a-z0-9]+_)/u, '');
   if (/(e-?post|e-?mail|mail)/u.test(f) && /(samtycke|consent|nyhetsbrev|newsletter|sms|opt)/u.test(f)) return { category: 'consent' };
   if (/(samtycke|consent|opt.?in|opt.?out|prenumer|subscri|avreg|unsub)/u.test(f)) return { category: 'consent' };
   if (/^(e-?post|e-?mail|email ?address|epost(adress)?)$/u.test(f)) return { category: 'contact', identifier: 'email' };

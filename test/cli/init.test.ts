@@ -98,6 +98,18 @@ describe('ojco-dsar init', () => {
     expect(cut.json.skipped).toEqual([expect.objectContaining({ file: 'kontakter-kapad.vcf', line: 7, code: 'vcard.unterminated' })]);
   });
 
+  it("guesses an export's own identifier behind a custom property's prefix (a vCard's X-PERSONNUMMER), so find reaches it", () => {
+    const dir = tempDir('ojco-dsar-init-');
+    // A synthetic person; the personnummer is a valid test number.
+    const card = ['BEGIN:VCARD', 'VERSION:3.0', 'N:Hogblad;Lars;;;', 'FN:Lars Hogblad', 'EMAIL;TYPE=INTERNET:lars@example.org', 'X-PERSONNUMMER:19530220-9977', 'END:VCARD', ''];
+    writeFileSync(path.join(dir, 'kontakt.vcf'), card.join('\r\n'));
+    expect(cli(['init', '.', '--yes'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toContain('"X-PERSONNUMMER": { category: identity, identifier: pnr }  # guess, review');
+    const found = cli(['find', '--pnr', '530220-9977', '--json'], { cwd: dir });
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.json.summary.exact).toBe(1);
+  });
+
   it('refuses a folder that does not exist (exit 2)', () => {
     const r = cli(['init', 'no-such-folder', '--yes'], { cwd: tempDir('ojco-dsar-init-') });
     expect(r.code).toBe(2);
