@@ -124,6 +124,17 @@ describe('find with another person\'s identifier among those given', () => {
     expect(mixed.stderr).not.toMatch(/174 ?06 ?47|1740647/u);
     expect(alone.stderr).not.toMatch(/you gave is also another person's/u);
   });
+
+  it("keeps the subject when the other person's phone sits only on cards without a personnummer (Åsa's, next to Märta's e-mail)", () => {
+    const alone = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']);
+    const mixed = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--phone', '070-174 06 05', '--json']);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const exact = (r: typeof alone) => (r.json.records as { source: string; locator: object; confidence: string }[]).filter((x) => x.confidence === 'exact').map((x) => `${x.source} ${JSON.stringify(x.locator)}`).sort();
+    expect(exact(mixed)).toEqual(exact(alone));
+    expect(mixed.json.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
+    expect(mixed.stderr).toMatch(/the phone you gave is also another person's/u);
+    expect(mixed.stderr).not.toMatch(/the email you gave/u);
+  });
 });
 
 describe('a terminal that reports no width', () => {

@@ -714,30 +714,48 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
  * The given keys that belong to another person than the rest: a phone typed
  * from the wrong card next to the subject's e-mail. Each given key is tied
  * to the personnummer seen on the person holders that carry it (a given
- * personnummer to itself); keys whose personnummer overlap are one person.
- * When the given keys make more than one person, those of the person most
- * of them lead to are the subject's (a given personnummer weighs most; on a
- * tie, the person the first given identifier leads to), and the others'
- * keys are returned. Keys seen with no personnummer are never returned:
- * nothing says whose they are.
+ * personnummer to itself), and to their names. Two keys are one person when
+ * their personnummer overlap; when one of them was seen with no
+ * personnummer, when their names are compatible (a name-only CRM card with
+ * that phone is the person whose e-mail sits on a card with a personnummer
+ * and the same name), or when nothing can be compared. When the given keys
+ * make more than one person, those of the person most of them lead to are
+ * the subject's (a given personnummer weighs most; on a tie, the person the
+ * first given identifier leads to), and the others' keys are returned. Keys
+ * seen with neither a personnummer nor one person's name are never
+ * returned: nothing says whose they are.
  */
 function givenOfOthers(givenKeys: readonly string[], records: readonly { ids: NormalisedId[] }[]): string[] {
   if (givenKeys.length < 2) return [];
-  const pnrsOf = new Map<string, Set<string>>(givenKeys.map((k) => [k, new Set(k.startsWith('pnr:') ? [k.slice(4)] : [])]));
+  const seen = new Map<string, { pnrs: Set<string>; names: string[][] }>(
+    givenKeys.map((k) => [k, { pnrs: new Set(k.startsWith('pnr:') ? [k.slice(4)] : []), names: [] }]),
+  );
   for (const r of records) {
     for (const id of r.ids) {
-      const set = pnrsOf.get(id.key);
-      if (!set || id.kind === 'pnr' || id.scope !== 'person') continue;
-      for (const p of r.ids) if (p.kind === 'pnr' && p.holder === id.holder) set.add(p.key.slice(4));
+      const s = seen.get(id.key);
+      if (!s || id.kind === 'pnr' || id.scope !== 'person') continue;
+      for (const p of r.ids) if (p.kind === 'pnr' && p.holder === id.holder) s.pnrs.add(p.key.slice(4));
+      for (const n of holderNames(r.ids, id.holder)) if (!s.names.some((m) => m.join(' ') === n.join(' '))) s.names.push(n);
     }
   }
-  const people: { keys: string[]; pnrs: Set<string>; weight: number }[] = [];
+  type Person = { keys: string[]; pnrs: Set<string>; names: string[][]; weight: number };
+  const compatible = (a: string[][], b: string[][]): boolean => a.length === 0 || b.length === 0 || a.some((n) => b.some((t) => namesCompatible(n, t)));
+  const samePerson = (g: Person, s: { pnrs: Set<string>; names: string[][] }): boolean =>
+    g.pnrs.size > 0 && s.pnrs.size > 0 ? [...s.pnrs].some((p) => g.pnrs.has(p)) : compatible(g.names, s.names);
+  const people: Person[] = [];
   for (const k of givenKeys) {
-    const ps = pnrsOf.get(k)!;
-    if (ps.size === 0) continue;
-    // Every person this key's personnummer overlap with is one person with it.
-    const same = people.filter((g) => [...ps].some((p) => g.pnrs.has(p)));
-    const merged = { keys: [...same.flatMap((g) => g.keys), k], pnrs: new Set([...same.flatMap((g) => [...g.pnrs]), ...ps]), weight: same.reduce((w, g) => w + g.weight, 0) + (k.startsWith('pnr:') ? 1.5 : 1) };
+    const s = seen.get(k)!;
+    // Seen with no personnummer, on cards of people whose names do not agree (a family's shared
+    // address): nothing says whose it is.
+    const onePerson = s.names.every((n) => s.names.every((m) => namesCompatible(n, m)));
+    if (s.pnrs.size === 0 && (s.names.length === 0 || !onePerson)) continue;
+    const same = people.filter((g) => samePerson(g, s));
+    const merged: Person = {
+      keys: [...same.flatMap((g) => g.keys), k],
+      pnrs: new Set([...same.flatMap((g) => [...g.pnrs]), ...s.pnrs]),
+      names: [...same.flatMap((g) => g.names), ...s.names],
+      weight: same.reduce((w, g) => w + g.weight, 0) + (k.startsWith('pnr:') ? 1.5 : 1),
+    };
     const first = same.length > 0 ? people.indexOf(same[0]!) : people.length;
     for (const g of same) people.splice(people.indexOf(g), 1);
     people.splice(Math.min(first, people.length), 0, merged);

@@ -184,4 +184,28 @@ describe('another person\'s identifier among the given ones', () => {
       expect(r.shared).toContainEqual(expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true }));
     }
   });
+
+  it('knows the wrong phone by the name on its card when that card has no personnummer, whichever record comes first', () => {
+    // Åsa's CRM card: her name and phone, no personnummer. Read before Märta's, it once taught the subject
+    // Åsa's name, and Märta's own e-mail was then taken for another person's.
+    const asa = () => rec('person', [id('phone', '070-174 06 05'), id('name', 'Åsa Lindqvist')]);
+    const mixed: SubjectQuery['identifiers'] = [
+      { kind: 'email', value: 'marta@x.example' },
+      { kind: 'phone', value: '070-174 06 05' },
+    ];
+    for (const order of [[asa(), marta(), invoice()], [marta(), invoice(), asa()]]) {
+      const r = one(mixed, order, 2);
+      expect(graded(r)).toEqual(['invoice:exact', 'person:exact', 'person:possible']);
+      const person = r.records.find((x) => x.confidence === 'exact' && x.record.entity === 'person')!;
+      expect(person.record.identifiers.map((i) => i.value)).toContain('marta@x.example');
+      expect(r.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
+    }
+  });
+
+  it('claims no conflict when the card without a personnummer bears the subject\'s name', () => {
+    const hers = () => rec('person', [id('phone', '070-174 06 05'), id('name', 'Marta Oberg')]);
+    const r = one([{ kind: 'email', value: 'marta@x.example' }, { kind: 'phone', value: '070-174 06 05' }], [hers(), marta(), invoice()], 2);
+    expect(graded(r)).toEqual(['invoice:exact', 'person:exact', 'person:exact']);
+    expect(r.shared).toEqual([]);
+  });
 });
