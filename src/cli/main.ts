@@ -4,6 +4,7 @@
  * `--help` starts fast (issue #7). Errors map to the documented exit codes
  * here and nowhere else.
  */
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isUserError, type Problem } from '../errors.ts';
 import { err, log } from './io.ts';
@@ -327,6 +328,35 @@ function wantsJson(argv: string[]): boolean {
   return argv.includes('--json');
 }
 
+/**
+ * A path the user gave that the system refused (a folder where a file was
+ * wanted, a file where a folder was, no permission, a full disk): the user
+ * can fix that, so it is an error with the path, not a bug with a trace.
+ * Paths name files, never values.
+ */
+const FS_REASONS: Record<string, string> = {
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of this path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+function fileSystemProblem(e: unknown): Problem | undefined {
+  const x = e as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
+  if (!x || typeof x.code !== 'string' || typeof x.syscall !== 'string') return undefined;
+  const reason = FS_REASONS[x.code];
+  if (!reason) return undefined;
+  // A read through a file handle does not say its path.
+  if (typeof x.path !== 'string') return { code: `fs.${x.code.toLowerCase()}`, message: `a path given: ${reason} (${x.syscall})` };
+  const rel = path.relative(process.cwd(), x.path) || x.path;
+  return { code: `fs.${x.code.toLowerCase()}`, message: `${rel}: ${reason} (${x.syscall})`, file: rel };
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   guardUsageErrors(program);
@@ -351,6 +381,13 @@ export async function main(argv: string[]): Promise<void> {
       printProblems(e.problems);
       if (e.hint) log(e.hint);
       process.exitCode = e.exitCode;
+      return;
+    }
+    const fsProblem = fileSystemProblem(e);
+    if (fsProblem) {
+      if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: { code: fsProblem.code, message: fsProblem.message, problems: [fsProblem] } }, null, 2) + '\n');
+      log(`${err.red('error:')} ${fsProblem.message}`);
+      process.exitCode = ExitCode.Usage;
       return;
     }
     log(`${err.red('internal error:')} ${(e as Error)?.message ?? String(e)}`);

@@ -4,7 +4,7 @@
  * failing (wrangler's diagnostics, changesets' validateConfig), so a user
  * fixes them all in one go. Exit code 2.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -120,6 +120,16 @@ export function findConfigFile(explicit: string | undefined, cwd: string): strin
     const abs = path.resolve(cwd, explicit);
     if (!existsSync(abs)) {
       throw new ConfigError(`config file not found: ${explicit}`, [{ code: 'config.missing', message: `no file at ${explicit}`, file: explicit }]);
+    }
+    // The folder that holds the config (where `init` wrote it): its config file.
+    if (statSync(abs).isDirectory()) {
+      for (const name of CONFIG_FILE_NAMES) {
+        const inside = path.join(abs, name);
+        if (existsSync(inside) && statSync(inside).isFile()) return inside;
+      }
+      throw new ConfigError(`--config names a folder with no config file in it`, [
+        { code: 'config.missing', message: `a folder, and none of ${CONFIG_FILE_NAMES.join(', ')} is in it`, file: explicit },
+      ], 'Pass the config file itself with --config PATH, or run `ojco-dsar init` to write one.');
     }
     return abs;
   }

@@ -290,5 +290,12 @@ describe('ojco-dsar batch', () => {
     const damaged = cli(args('cut', true), { cwd: dir, env });
     expect(damaged.code).toBe(2);
     expect(damaged.json.error.problems[0]).toMatchObject({ code: 'batch.state', message: 'the batch journal is damaged at line 1' });
+
+    // A state file damaged by something else: refused with its name, not a crash.
+    writeFileSync(path.join(dir, 'cut/.batch/state.json'), '{"version": 1, "done": {"R-00');
+    const broken = cli(args('cut', true), { cwd: dir, env });
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.json.error.problems[0]).toMatchObject({ code: 'batch.state', file: path.join('cut', '.batch', 'state.json') });
+    expect(broken.stderr).not.toContain('internal error');
   });
 });

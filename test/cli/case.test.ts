@@ -186,6 +186,14 @@ describe('the evidence manifest and case verify', () => {
     const att = run(['case', 'attach', id, 'extract.html', '--kind', 'extract', '--json'], cwd);
     expect(att.code).toBe(0);
     expect(att.json.attachment).toMatchObject({ kind: 'extract', size: 20, copied: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/u) });
+    // The same file again (a command run twice): nothing added, no second event (the manifest's events below).
+    const twice = run(['case', 'attach', id, 'extract.html', '--kind', 'extract', '--json'], cwd);
+    expect(twice.code).toBe(0);
+    expect(twice.json).toMatchObject({ existing: true, attachment: { id: att.json.attachment.id } });
+    // A folder is not a file: said so, exit 2, no trace.
+    const folder = run(['case', 'attach', id, 'exports', '--json'], cwd);
+    expect(folder.code).toBe(2);
+    expect(folder.json.error.problems[0].message).toContain('is a folder');
 
     const answered = run(['case', 'answer', id, '--on', '2026-02-25', '--json'], cwd);
     expect(answered.code).toBe(0);

@@ -56,6 +56,19 @@ describe('ojco-dsar find', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no config file');
     expect(r.stderr).toContain('ojco-dsar init');
+    // --config naming the folder that holds the config reads it; a folder without one is exit 2, not a crash.
+    const folder = run(['find', '--config', path.dirname(CONFIG), '--email', 'marta.oberg@mail.example', '--json']);
+    expect(folder.code, folder.stderr).toBe(0);
+    expect(folder.json.summary.exact).toBeGreaterThan(30);
+    const empty = cli(['find', '--config', '.', '--email', 'a@b.example', '--json'], { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.json.error.problems[0]).toMatchObject({ code: 'config.missing', message: expect.stringContaining('none of ojco-dsar.config.yaml') });
+    // A path the system refuses (--out below a file) is exit 2 with the path, not a trace.
+    writeFileSync(path.join(dir, 'a-file'), 'x');
+    const out = cli(['export', '--config', path.join(ROOT, CONFIG), '--email', 'marta.oberg@mail.example', '--out', 'a-file/extract', '--home', path.join(dir, 'home'), '--json'], { cwd: dir });
+    expect(out.code).toBe(2);
+    expect(out.json.error.code).toBe('fs.enotdir');
+    expect(out.stderr).not.toContain('internal error');
   });
 
   it('reports every problem of a bad config at once (exit 2)', () => {

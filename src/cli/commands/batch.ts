@@ -445,7 +445,17 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const configSha256 = sha256(config.bytes);
   let state: BatchState;
   if (await exists(statePath(s.outDir))) {
-    const prev = JSON.parse(await readFile(statePath(s.outDir), 'utf8')) as BatchState;
+    let prev: BatchState;
+    try {
+      prev = JSON.parse(await readFile(statePath(s.outDir), 'utf8')) as BatchState;
+      if (typeof prev !== 'object' || prev === null || typeof prev.done !== 'object' || prev.done === null) throw new Error('not a batch state');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code) throw e;
+      // Written atomically by the tool: damaged by something else. What is done cannot be told from it.
+      throw new UsageError('cannot read the state of the batch in this folder', [
+        { code: 'batch.state', message: 'the batch state is damaged (not the JSON the tool wrote); choose another --out to run the batch again', file: path.relative(cwd, statePath(s.outDir)) },
+      ]);
+    }
     if (!s.resume) {
       throw new UsageError('a batch was already run into this folder', [
         { code: 'batch.exists', message: `${path.relative(cwd, s.outDir) || '.'} holds a batch; pass --resume to complete it, or choose another --out` },

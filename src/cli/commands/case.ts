@@ -6,7 +6,7 @@
  * stdout carries data (the case, with identifiers for `open`/`show`); stderr
  * carries only ids, dates, counts and file names, never subject identifiers.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { computeDeadline, daysLeft } from '../../core/law/deadline.ts';
 import { ExitCode, UsageError, type Problem } from '../../errors.ts';
@@ -339,6 +339,7 @@ async function attach(opts: Opts): Promise<number> {
   const abs = fileArg ? path.resolve(process.cwd(), fileArg) : '';
   if (!fileArg) problems.push({ code: 'usage.file', message: 'give the file to attach' });
   else if (!existsSync(abs)) problems.push({ code: 'usage.file', message: `no file at ${fileArg}`, file: fileArg });
+  else if (!statSync(abs).isFile()) problems.push({ code: 'usage.file', message: `${fileArg} is a folder, not a file: attach its files one by one`, file: fileArg });
   throwIf(problems);
   const { copyFileAtomic, digestFile, ensurePrivateDir } = await import('../../store/fs-safe.ts');
   const s = await openSession(opts);
@@ -358,7 +359,15 @@ async function attach(opts: Opts): Promise<number> {
       // Copied atomically (temp file 0600, then rename). A file there that no attachment names was left by
       // an attach killed before it recorded it: it is replaced, so running the command again completes it.
       d = await copyFileAtomic(abs, stored, { overwrite: true });
-    } else d = await digestFile(stored);
+    } else {
+      d = await digestFile(stored);
+      // The same file, unchanged, attached again (a command run twice): it is there already.
+      const same = s.store.attachmentsOf(id).find((x) => x.path === stored && x.sha256 === d!.sha256);
+      if (same) {
+        print(opts, { id, attachment: same, existing: true }, () => `Already attached to ${id} as #${same.id}, unchanged (sha256 ${same.sha256.slice(0, 16)}…); nothing added.`);
+        return ExitCode.Ok;
+      }
+    }
     const a = s.store.attach(id, { kind: String(opts.kind ?? 'other'), path: stored, sha256: d.sha256, size: d.size, copied: !!opts.copy }, s.ctx());
     print(opts, { id, attachment: a }, () => `Attached to ${id} as #${a.id} (${a.kind}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 16)}…)${a.copied ? ', copied into the case folder' : ''}.`);
     return ExitCode.Ok;
