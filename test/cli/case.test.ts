@@ -451,14 +451,23 @@ describe('case details found while documenting (eve warning, late extension, dat
     expect(far.json.due.map((c: { id: string }) => c.id)).toEqual([id]);
     expect(far.stderr).toContain('is after today');
   });
-  it('warns when a date recorded as done lies after today', () => {
+  it('refuses a date recorded as done that lies after today, and changes nothing', () => {
     const { cwd } = project('future-on');
     const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-05', '--json'], cwd).json.id;
+    const future = run(['case', 'verify-identity', id, '--method', 'bankid', '--on', '2199-01-10', '--json'], cwd);
+    expect(future.code).toBe(2);
+    expect(future.json.error.problems[0]).toMatchObject({ code: 'case.date-future', message: expect.stringContaining('--on 2199-01-10 is after today') });
     const v = run(['case', 'verify-identity', id, '--method', 'bankid'], cwd);
     expect(v.code).toBe(0);
     expect(v.stderr).not.toContain('after today');
-    const a = run(['case', 'answer', id, '--on', '2199-01-20', '--json'], cwd);
-    expect(a.code).toBe(0);
-    expect(a.stderr).toContain('--on 2199-01-20 is after today');
+    for (const cmd of [['answer'], ['refuse', '--ground', 'manifestly-unfounded', '--reason', 'x'], ['close']]) {
+      const r = run(['case', ...cmd.slice(0, 1), id, ...cmd.slice(1), '--on', '2199-01-20', '--json'], cwd);
+      expect(r.code, cmd[0]).toBe(2);
+      expect(r.json.error.problems[0].code).toBe('case.date-future');
+    }
+    // Nothing was recorded: the case answers today as usual.
+    const log = run(['case', 'log', id, '--json'], cwd).json.events.map((e: { type: string }) => e.type);
+    expect(log).toEqual(['case-opened', 'identity-verified']);
+    expect(run(['case', 'answer', id, '--json'], cwd).code).toBe(0);
   });
 });

@@ -281,8 +281,18 @@ async function extend(opts: Opts): Promise<number> {
 }
 
 /** A date recorded as having happened that is after today is most likely a typo: said, as `case open` says of --received. */
-function warnIfFuture(flag: string, date: string | undefined, today: string): void {
-  if (date && date > today) warn(`${flag} ${date} is after today (${today}); check it`);
+/**
+ * The audit trail records what has happened: a reply, a refusal, a closing or
+ * a verification dated after today is a typo (2072 for 2027), and once
+ * appended it cannot be taken back (a reply dated next year would also keep
+ * the case from closing until then). Refused before anything changes.
+ */
+function refuseFuture(flag: string, date: string | undefined, today: string): void {
+  if (date && date > today) {
+    throw new UsageError(`${flag} is after today`, [
+      { code: 'case.date-future', message: `${flag} ${date} is after today (${today}): the audit trail records what has happened; give the date it happened` },
+    ]);
+  }
 }
 
 async function verifyIdentity(opts: Opts): Promise<number> {
@@ -294,7 +304,7 @@ async function verifyIdentity(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
-    warnIfFuture('--on', on, s.today);
+    refuseFuture('--on', on, s.today);
     const by = typeof opts.by === 'string' && opts.by.trim() ? opts.by.trim() : s.actor;
     const c = s.store.verifyIdentity(id, { method: opts.method as VerificationMethod, by, on: on ?? s.today, note }, s.ctx());
     const doc = withClock(c, s.today);
@@ -460,7 +470,7 @@ async function answer(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
-    warnIfFuture('--on', on, s.today);
+    refuseFuture('--on', on, s.today);
     const pre = s.store.getCase(id);
     if (!(await interrupted(s, pre, 'answered', on))) precheck(pre, 'answered', false, on ?? s.today);
     if (!pre.identity && OPEN_STATUSES.has(pre.status)) warn(`case ${id}: the identity was never recorded as verified (Art. 12(6)); answering anyway`);
@@ -483,7 +493,7 @@ async function refuse(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
-    warnIfFuture('--on', on, s.today);
+    refuseFuture('--on', on, s.today);
     const { c, manifest } = await withManifest(opts, s, id, 'refused', on ?? s.today, () => s.store.refuse(id, { on: on ?? s.today, grounds, reason: reason! }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
     print(opts, doc, () =>
@@ -513,7 +523,7 @@ async function close(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
-    warnIfFuture('--on', on, s.today);
+    refuseFuture('--on', on, s.today);
     const retentionMonths = months ?? s.settings.retentionMonths ?? DEFAULT_CASE_RETENTION_MONTHS;
     const { c, manifest } = await withManifest(opts, s, id, 'closed', on ?? s.today, () => s.store.closeCase(id, { on: on ?? s.today, withdrawn: !!opts.withdrawn, retentionMonths }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
