@@ -411,6 +411,12 @@ describe('rectify, restrict, withdraw-consent', () => {
       expect(plan.actions.some((a) => a.action === 'notify-recipient')).toBe(true);
       // No store is needed for a rectification without --case.
       expect(readdirSync(cwd)).toEqual([]);
+      // A field name none of her records holds (a typo) writes no plan: exit 2, the name quoted, not the value.
+      const typo = run(['rectify', '--config', CONFIG, '--email', PERSONAS[2].email, '--set', 'emial=marta.ny@mail.example', '--as-of', AS_OF, '--out', 'plan.json'], cwd);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('No record of the subject has a field named "emial"');
+      expect(typo.stderr).not.toContain('marta.ny@mail.example');
+      expect(readdirSync(cwd)).toEqual([]);
     },
     T,
   );

@@ -531,6 +531,12 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     } catch (e) {
       planInputError(e);
     }
+    // A field name none of the subject's records holds is a typo (`emial`): a plan that changes nothing
+    // for it is not written. (With a source unread, the field may be there: the warning stays.)
+    const noField = plan.warnings.filter((w) => w.code === 'rectify.no-field');
+    if (noField.length > 0 && result.skipped.length === 0) {
+      throw new UsageError('a field to set is in none of the records found', noField.map((w) => ({ code: w.code, message: w.message })));
+    }
 
     let shown = false;
     if (interactive) {
