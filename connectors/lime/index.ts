@@ -175,7 +175,9 @@ const connector: Connector<Options> = defineConnector<Options>({
       if (looksLikeHeader(cells, aliases)) {
         // Columns only Lime's lists have (the buying status, the web address, a visiting address) make it surer.
         const limeOnly = cells.some((c) => /^(kundstatus|buying ?status|webbplats|besöksadress|visiting ?address|befattning)$/iu.test(c.trim()));
-        return { format: 'client-export', confidence: limeOnly ? 0.6 : 0.5 };
+        // A customer number and nothing only Lime's lists have: more likely an accounting system's customer list.
+        const customerNo = cells.some((c) => /^(kundnummer|kundnr|customer ?number|customernumber)$/iu.test(c.trim()));
+        return { format: 'client-export', confidence: limeOnly ? 0.6 : customerNo ? 0.4 : 0.5 };
       }
     }
     return undefined;

@@ -22,7 +22,12 @@ export interface DetectedExport {
   connector?: string;
   format?: string;
   confidence: number;
+  /** Another connector nearly as sure of the file: which one is right decides purposes and retention. */
+  alternative?: { connector: string; format: string };
 }
+
+/** Within this much of the most confident detection, another connector's is a close call. */
+const CLOSE_CALL = 0.1;
 
 export async function findFiles(root: string, baseDir: string): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
@@ -47,7 +52,7 @@ export async function findFiles(root: string, baseDir: string): Promise<SourceFi
 /** The connector and format whose detect() is most confident about the file. */
 export async function detectFile(file: SourceFile, connectors: AnyConnector[]): Promise<DetectedExport> {
   const head = await readHead(file.abs, 65536, file.rel);
-  let best: { c: AnyConnector; d: Detection } | undefined;
+  const found: { c: AnyConnector; d: Detection }[] = [];
   for (const c of connectors) {
     let d: Detection | undefined;
     try {
@@ -55,9 +60,20 @@ export async function detectFile(file: SourceFile, connectors: AnyConnector[]): 
     } catch {
       d = undefined;
     }
-    if (d && (!best || d.confidence > best.d.confidence)) best = { c, d };
+    if (d) found.push({ c, d });
   }
-  return best ? { file, connector: best.c.id, format: best.d.format, confidence: best.d.confidence } : { file, confidence: 0 };
+  // The most confident; on a tie the first connector.
+  const best = found.reduce<(typeof found)[number] | undefined>((b, x) => (!b || x.d.confidence > b.d.confidence ? x : b), undefined);
+  if (!best) return { file, confidence: 0 };
+  const runnerUp = found.filter((x) => x !== best && x.c.id !== best.c.id).sort((a, b) => b.d.confidence - a.d.confidence)[0];
+  const close = runnerUp && runnerUp.d.confidence >= best.d.confidence - CLOSE_CALL;
+  return {
+    file,
+    connector: best.c.id,
+    format: best.d.format,
+    confidence: best.d.confidence,
+    ...(close ? { alternative: { connector: runnerUp.c.id, format: runnerUp.d.format } } : {}),
+  };
 }
 
 export interface ProposedSource {
@@ -135,7 +151,7 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
         files,
         options: {},
         unclassified: [],
-        notes: [],
+        notes: closeCalls(files),
       });
     } else {
       for (const f of files) {
@@ -148,12 +164,23 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
           files: [f],
           options: {},
           unclassified: [],
-          notes: [],
+          notes: closeCalls([f]),
         });
       }
     }
   }
   return out.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
+}
+
+/**
+ * A note for each other connector that was nearly as sure of these files:
+ * the connector decides what the register says of the records (a Visma
+ * customer list is kept under Bokföringslagen, a CRM list is not), so a
+ * close call is a guess to review.
+ */
+function closeCalls(files: DetectedExport[]): string[] {
+  const alternatives = new Set(files.flatMap((f) => (f.alternative ? [`${f.alternative.connector} (${f.alternative.format})`] : [])));
+  return [...alternatives].map((a) => `guess, review: the files also look like ${a}; the connector decides the purposes and retention the register gives their records`);
 }
 
 /** A first guess of a column's data category (and identifier kind) from its name; `init` marks every guess for review. */

@@ -98,6 +98,22 @@ describe('ojco-dsar init', () => {
     expect(cut.json.skipped).toEqual([expect.objectContaining({ file: 'kontakter-kapad.vcf', line: 7, code: 'vcard.unterminated' })]);
   });
 
+  it('takes a bare customer list with a customer number for the accounting system, and marks the close call for review', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    // Kundnummer;Namn;E-post: a Lime list and a Visma customer list both fit. Which one decides whether
+    // erase keeps the records under Bokföringslagen.
+    copyFileSync(path.join(ROOT, 'fixtures/visma/broken/customer-list/kunder-ok.csv'), path.join(dir, 'kunder.csv'));
+    const r = cli(['init', '.', '--yes', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.sources).toEqual([expect.objectContaining({ connector: 'visma', path: 'kunder.csv' })]);
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toMatch(/# guess, review: the files also look like lime \(client-export\)/u);
+    // A Lime list with Lime's own columns is no close call.
+    copyFileSync(path.join(ROOT, 'fixtures/lime/client-export/foretag.csv'), path.join(dir, 'foretag.csv'));
+    const both = cli(['init', '.', '--yes', '--force', '--json'], { cwd: dir });
+    expect(both.json.sources).toContainEqual(expect.objectContaining({ connector: 'lime', path: 'foretag.csv' }));
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8').match(/also look like/gu)).toHaveLength(1);
+  });
+
   it("guesses an export's own identifier behind a custom property's prefix (a vCard's X-PERSONNUMMER), so find reaches it", () => {
     const dir = tempDir('ojco-dsar-init-');
     // A synthetic person; the personnummer is a valid test number.
