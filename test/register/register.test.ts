@@ -27,6 +27,18 @@ describe('the processing register', () => {
     expect(register.processing['newsletter-member']!.erasure).toBe('M');
   });
 
+  it('cites the Bookkeeping Act only for accounting records; a consent record is kept to show the consent (Art. 7(1))', async () => {
+    const { register } = await loadRegister();
+    expect(register.legalBases['legal-obligation']!.sv).toContain('bokföringslagen');
+    for (const [cat, p] of Object.entries(register.processing)) {
+      if (p.legalBases.includes('legal-obligation') || p.purposes.includes('legal-obligation')) expect(['R', 'S'], cat).toContain(p.erasure);
+    }
+    const consent = register.processing['crm-consent']!;
+    expect(consent.legalBases).toEqual(['consent', 'consent-proof']);
+    expect(register.legalBases['consent-proof']).toMatchObject({ article: expect.stringContaining('7.1') });
+    expect(register.legalBases['consent-proof']!.sv).not.toContain('bokföringslagen');
+  });
+
   it('describes every right the extract must mention, in both languages', async () => {
     const { register } = await loadRegister();
     const ids = register.rights.map((r) => r.id);
