@@ -195,6 +195,8 @@ export async function openCsvFor(file: SourceFile, ctx: ReadContext, opts: CsvOp
   }
 }
 
+const NO_DATE = /^0[./-]0[./-]0{2,4}$/u;
+
 function blank(values: string[]): boolean {
   return values.every((v) => v.trim() === '');
 }
@@ -310,6 +312,8 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     add('name', 'Manager\'s Name', 'manager');
     add('name', 'Spouse', 'spouse');
     const fields: Record<string, unknown> = fieldsOf(csv.header, r.values);
+    // Outlook writes an unset date (Birthday, Anniversary) as 0/0/00, or 0.0.00 in a Swedish export: no date.
+    for (const [k, v] of Object.entries(fields)) if (typeof v === 'string' && NO_DATE.test(v)) fields[k] = '';
     ids.push(...extraIdentifiers(fields, opts.fields));
     const rec: SourceRecord = {
       entity: 'contact',

@@ -116,10 +116,13 @@ function headerRow(cells: string[]): string {
 function notReadTable(x: Extract): string {
   const lang = x.language;
   const withFile = x.notRead.some((f) => f.file);
-  const head = [tr(lang, 'colSource'), ...(withFile ? [tr(lang, 'colFile')] : []), tr(lang, 'colReason')];
-  const rows = x.notRead.map((f) => {
+  // The reason is the officer's (an English technical message, with config advice: the JSON keeps it);
+  // the person is told which system may be incomplete.
+  const systemOf = new Map(x.searched.map((s) => [s.source, s.system]));
+  const head = [tr(lang, 'colSystem'), tr(lang, 'colSource'), ...(withFile ? [tr(lang, 'colFile')] : [])];
+  const rows = [...new Map(x.notRead.map((f) => [`${f.source}\u0000${withFile ? `${f.file ?? ''}:${f.line ?? ''}` : ''}`, f])).values()].map((f) => {
     const file = withFile ? `<td>${esc(f.file ?? '')}${f.line ? `:${f.line}` : ''}</td>` : '';
-    return `<tr><td>${esc(f.source)}</td>${file}<td>${esc(f.reason)}</td></tr>`;
+    return `<tr><td>${esc(systemOf.get(f.source) ?? '')}</td><td>${esc(f.source)}</td>${file}</tr>`;
   });
   return `<p class="warning">${esc(tr(lang, 'notReadIntro'))}</p><table>${headerRow(head)}<tbody>${rows.join('')}</tbody></table>`;
 }
@@ -277,7 +280,8 @@ export function extractHtml(x: Extract): Buffer {
       n++;
       const body = recs
         .map((r) => {
-          const leaves = flattenFields(r.fields);
+          // An empty field holds nothing of the person: the letter shows what is held (the JSON, CSV and XLSX keep every field).
+          const leaves = flattenFields(r.fields).filter(([, v]) => v !== null && !(typeof v === 'string' && v.trim() === ''));
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';

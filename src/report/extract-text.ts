@@ -128,7 +128,6 @@ export const TEXT = {
   colRedactions: { sv: 'Borttagna uppgifter (art. 15.4)', en: 'Removed data (Art. 15(4))' },
   colRecords: { sv: 'Antal poster', en: 'Records' },
   colFile: { sv: 'Fil', en: 'File' },
-  colReason: { sv: 'Orsak', en: 'Reason' },
 } as const satisfies Record<string, Text>;
 
 export type TextKey = keyof typeof TEXT;

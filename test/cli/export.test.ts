@@ -299,3 +299,20 @@ describe('export with a file it cannot read', () => {
     expect(r.stderr).toMatch(/✖ nl: .*subscribed_members_export_5c0e2f\.csv:\d+ — /u);
   });
 });
+
+describe('export: the letter', () => {
+  it("shows the fields that hold something: no empty Outlook columns, no Outlook's 0.0.00 for an unset birthday", () => {
+    const dir = tmp();
+    const r = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'karin.holm@mail.example', '--out', dir, '--home', path.join(dir, 'home'), '--format', 'html,json', '--as-of', AS_OF, '--json']);
+    expect([0, 3], r.stderr).toContain(r.code);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    // Her Outlook contacts (classic and Swedish layouts) are in it, each with a value cell per field shown.
+    expect(x.records.filter((rec) => rec.connector === 'office365').length).toBeGreaterThan(1);
+    expect(html).toContain('<td class="value">');
+    expect(html).not.toMatch(/<td class="value"><\/td>/u);
+    expect(html).not.toMatch(/0[./]0[./]00/u);
+    expect(JSON.stringify(x.records)).not.toMatch(/"0[./]0[./]00"/u);
+  });
+});
