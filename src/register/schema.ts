@@ -60,7 +60,11 @@ export const RegisterSchema = z
         kind: z.enum(['criterion', 'fixed', 'bookkeeping', 'bookkeeping-linked']),
         rule: z.literal('BF-1').optional(),
         months: z.number().int().positive().optional(),
-      }).strict(),
+        /** fixed: a period in days instead (Microsoft's message trace: 90 days, which is not three months). */
+        days: z.number().int().positive().optional(),
+      })
+        .strict()
+        .refine((r) => r.kind !== 'fixed' || (r.months === undefined) !== (r.days === undefined), { message: 'a fixed retention has months or days (one of them)' }),
     ),
     sources: z.record(z.string(), Text),
     profiling: z

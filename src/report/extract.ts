@@ -9,7 +9,7 @@
  */
 import type { MatchedRecord } from '../core/match/matcher.ts';
 import { holderOf, type SourceRecord } from '../core/record.ts';
-import { addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
+import { addDays, addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
 import { bookkeepingRetention, type FiscalYearSetup } from '../core/law/retention.ts';
 import { normaliseEmail } from '../core/identity/normalise.ts';
 import type { ConnectorDescription } from '../sources/contract.ts';
@@ -190,8 +190,9 @@ export function buildExtract(input: ExtractInput): Extract {
       const b = bookkeepingRetention([date], input.fiscalYear);
       return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom };
     }
-    if (r.kind === 'fixed' && r.months && date) {
-      return { ...base, retainUntil: formatIsoDate(addMonths(parseIsoDate(date)!, r.months)) };
+    if (r.kind === 'fixed' && date) {
+      if (r.months) return { ...base, retainUntil: formatIsoDate(addMonths(parseIsoDate(date)!, r.months)) };
+      if (r.days) return { ...base, retainUntil: formatIsoDate(addDays(parseIsoDate(date)!, r.days)) };
     }
     return base;
   };

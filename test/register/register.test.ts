@@ -27,6 +27,18 @@ describe('the processing register', () => {
     expect(register.processing['newsletter-member']!.erasure).toBe('M');
   });
 
+  it("keeps the message trace Microsoft's 90 days, not three months, and takes a fixed period in months or days, not both", async () => {
+    const { register } = await loadRegister();
+    expect(register.retention['mail-trace']).toMatchObject({ kind: 'fixed', days: 90 });
+    expect(register.retention['mail-trace']).not.toHaveProperty('months');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reg-'));
+    const file = path.join(dir, 'register.yaml');
+    writeFileSync(file, readFileSync(DEFAULT_REGISTER(), 'utf8').replace('    kind: fixed\n    days: 90\n', '    kind: fixed\n    days: 90\n    months: 3\n'));
+    const err = await loadRegister(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.map((p) => p.message).join('\n')).toContain('a fixed retention has months or days');
+  });
+
   it('cites the Bookkeeping Act only for accounting records; a consent record is kept to show the consent (Art. 7(1))', async () => {
     const { register } = await loadRegister();
     expect(register.legalBases['legal-obligation']!.sv).toContain('bokföringslagen');
