@@ -14,7 +14,7 @@
  * it never reads the clock for case data.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, rmSync, chmodSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -242,6 +242,8 @@ export class CaseStore {
   readonly file: string;
   /** Things the caller may want to tell the user (e.g. a home folder others can read). */
   readonly warnings: string[];
+  /** Opened with `ifExists` where no database was: an empty store in memory, nothing on disk. */
+  missing = false;
 
   private constructor(db: Db, home: string, file: string, warnings: string[]) {
     this.db = db;
@@ -255,7 +257,25 @@ export class CaseStore {
    * the file 0600 (SQLite gives the -wal and -shm files the database file's
    * mode). `now` is the ISO instant recorded for applied migrations.
    */
-  static open(home: string, opts: { now: string }): CaseStore {
+  /**
+   * With `ifExists`, a home that holds no case database yet is not created:
+   * an empty store in memory answers instead (`missing`), so that a command
+   * that only reads (case list, ledger list, sweep --dry-run) leaves no
+   * database behind a mistyped --home.
+   */
+  static open(home: string, opts: { now: string; ifExists?: boolean }): CaseStore {
+    if (existsSync(home) && !statSync(home).isDirectory()) {
+      throw new UsageError(`the home ${home} is not a folder`, [{ code: 'store.unavailable', message: `${home} is a file: the case register lives in a folder (<home>/cases.db)`, file: home }]);
+    }
+    if (opts.ifExists && !existsSync(path.join(home, DB_FILE_NAME))) {
+      const db = new Database(':memory:');
+      db.pragma('foreign_keys = ON');
+      migrate(db, opts.now);
+      keepPrepared(db);
+      const store = new CaseStore(db, home, path.join(home, DB_FILE_NAME), []);
+      store.missing = true;
+      return store;
+    }
     const warnings: string[] = [];
     const created = ensurePrivateDir(home);
     if (!created && isTooOpen(home)) warnings.push(`the case folder ${home} can be read by other users; consider chmod 700`);

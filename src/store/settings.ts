@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
-import { ConfigError, type Problem } from '../errors.ts';
+import { ConfigError, UsageError, type Problem } from '../errors.ts';
 
 export type HomeSource = 'flag' | 'env' | 'config' | 'beside-config' | 'cwd';
 
@@ -92,6 +92,10 @@ export async function resolveCaseSettings(input: SettingsInput): Promise<CaseSet
   const keys = configFile ? await readCaseKeys(configFile, input.cwd) : {};
   let home: string;
   let homeSource: HomeSource;
+  // `--home ""` (an unset shell variable) would fall through to another home without a word.
+  if (input.home !== undefined && input.home.trim() === '') {
+    throw new UsageError('--home is empty', [{ code: 'usage.home', message: '--home names no folder; give the folder of the case register, or leave the flag out' }]);
+  }
   if (input.home) {
     home = path.resolve(input.cwd, input.home);
     homeSource = 'flag';

@@ -384,7 +384,7 @@ describe('home, actor and help', () => {
 
   it('refuses a database from a newer version with a clear error (exit 2)', () => {
     const { cwd, home } = project('newer');
-    run(['case', 'list'], cwd);
+    run(['case', 'open', '--type', 'access', '--email', SUBJECT.email], cwd);
     const db = new Database(path.join(home, 'cases.db'));
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01')").run();
     db.close();
@@ -451,6 +451,22 @@ describe('case details found while documenting (eve warning, late extension, dat
     expect(far.json.due.map((c: { id: string }) => c.id)).toEqual([id]);
     expect(far.stderr).toContain('is after today');
   });
+  it('creates nothing for a command that only reads, in a home without a register (a mistyped --home), and says so', () => {
+    const { cwd } = project('mistyped-home');
+    const home = path.join(cwd, 'no-such-home');
+    for (const args of [['case', 'list'], ['case', 'verify'], ['case', 'purge', '--dry-run'], ['ledger', 'list'], ['sweep', '--dry-run']]) {
+      const r = run([...args, '--home', home], cwd);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr).toContain('no case register in no-such-home yet');
+    }
+    expect(run(['case', 'show', 'DSAR-2026-0001', '--home', home], cwd).code).toBe(2);
+    expect(existsSync(home)).toBe(false);
+    // An empty --home (an unset shell variable) is not quietly another home.
+    const empty = run(['case', 'list', '--home', '', '--json'], cwd);
+    expect(empty.code).toBe(2);
+    expect(empty.json.error.problems[0].code).toBe('usage.home');
+  });
+
   it('refuses a date recorded as done that lies after today, and changes nothing', () => {
     const { cwd } = project('future-on');
     const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-05', '--json'], cwd).json.id;

@@ -3,6 +3,7 @@
  * and nowhere in src/core or src/store), date flags, Swedish date wording,
  * and opening the case store with its settings.
  */
+import path from 'node:path';
 import type { IdentifierKind } from '../../core/identity/kinds.ts';
 import { canonical } from '../../core/identity/normalise.ts';
 import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
@@ -105,12 +106,22 @@ export interface StoreSession {
 }
 
 /** Resolves home, actor and today, and opens the store (better-sqlite3 is imported only here). */
-export async function openSession(opts: Record<string, unknown>): Promise<StoreSession> {
+/**
+ * Opens the case store of the home the flags, environment and config name.
+ * `readOnly`: for a command that only reads (or changes only what must
+ * already be there), a home without a database is not created: it is said,
+ * and the command sees an empty store.
+ */
+export async function openSession(opts: Record<string, unknown>, how: { readOnly?: boolean } = {}): Promise<StoreSession> {
   const [{ resolveCaseSettings, resolveActor }, { CaseStore }] = await Promise.all([import('../../store/settings.ts'), import('../../store/cases.ts')]);
   const settings = await resolveCaseSettings({ home: opts.home as string | undefined, config: opts.config as string | undefined, cwd: process.cwd(), env: process.env });
   const actor = resolveActor(opts.actor as string | undefined, settings.configActor, process.env);
   const today = dateFlag('--as-of', opts.asOf) ?? todayInStockholm();
-  const store = CaseStore.open(settings.home, { now: nowIso() });
+  const store = CaseStore.open(settings.home, { now: nowIso(), ifExists: how.readOnly === true });
+  if (store.missing) {
+    const rel = path.relative(process.cwd(), settings.home) || '.';
+    warn(`no case register in ${rel} yet: nothing has been recorded there, and nothing was created (check --home or OJCO_DSAR_HOME)`);
+  }
   for (const w of store.warnings) warn(w);
   return { store, settings, actor, today, ctx: () => ({ actor, at: nowIso() }) };
 }

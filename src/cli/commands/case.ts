@@ -203,7 +203,7 @@ interface ListEntry {
 }
 
 async function list(opts: Opts): Promise<number> {
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     let cases = s.store.listCases({ includePurged: !!opts.includePurged || opts.status === 'purged' });
     if (opts.open) cases = cases.filter((c) => OPEN_STATUSES.has(c.status));
@@ -251,7 +251,7 @@ async function list(opts: Opts): Promise<number> {
 
 async function show(opts: Opts): Promise<number> {
   const id = caseId(opts);
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     const doc = { ...withClock(s.store.getCase(id, { withSubject: true }), s.today), references: s.store.referencesByCase().get(id) ?? [] };
     print(opts, doc, () => renderCase(doc, { subject: true }) + notes(doc));
@@ -578,7 +578,7 @@ function eventSummary(e: AuditEvent): string {
 
 async function logCmd(opts: Opts): Promise<number> {
   const id = caseId(opts);
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     const events = s.store.events(id);
     print(opts, { id, events }, () => table(events.map((e) => [`#${e.seq}`, e.at.replace('T', ' ').replace(/\.\d+Z$/u, 'Z'), e.actor, out.bold(e.type), eventSummary(e)]), { indent: 0 }));
@@ -591,7 +591,7 @@ async function logCmd(opts: Opts): Promise<number> {
 async function verify(opts: Opts): Promise<number> {
   const raw = (opts.args as string[] | undefined)?.[0];
   const only = raw ? normaliseCaseId(raw) : undefined;
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     if (only) s.store.getCase(only);
     const { verifyManifests } = await import('../../store/manifest.ts');
@@ -622,7 +622,7 @@ async function verify(opts: Opts): Promise<number> {
 }
 
 async function purge(opts: Opts): Promise<number> {
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     // A purge killed after it committed and before it removed the case folder: finish it.
     const finished = opts.dryRun ? [] : s.store.finishPurges();
@@ -681,7 +681,7 @@ async function exportRegister(opts: Opts): Promise<number> {
   checkDate('--as-of', opts.asOf, problems);
   if (outFile && existsSync(outFile) && !opts.force) problems.push({ code: 'usage.exists', message: `${opts.out as string} already exists; pass --force to replace it` });
   throwIf(problems);
-  const s = await openSession(opts);
+  const s = await openSession(opts, { readOnly: true });
   try {
     const { registerRows, writeRegisterCsv, writeRegisterXlsx } = await import('../../store/register-export.ts');
     const rows = registerRows(s.store.listCases({ includePurged: true }), s.today);

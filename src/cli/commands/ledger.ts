@@ -23,7 +23,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   if (problems.length > 0) throw new UsageError(problems[0]!.message, problems);
 
   const { openSession } = await import('./case-common.ts');
-  const session = await openSession(opts);
+  // hold and release act on an entry that must be there: no home is created for them either.
+  const session = await openSession(opts, { readOnly: true });
   try {
     const { ledgerRows, setHold, suppressionCount } = await import('../../store/plans.ts');
     if (sub === 'list') {

@@ -240,10 +240,10 @@ async function homeExists(opts: Record<string, unknown>): Promise<boolean> {
 }
 
 /** Opens the store; a home that cannot be created or opened is a clear usage error (exit 2), not a crash. */
-async function openStore(opts: Record<string, unknown>): Promise<StoreSession> {
+async function openStore(opts: Record<string, unknown>, how: { readOnly?: boolean } = {}): Promise<StoreSession> {
   const { openSession } = await import('./case-common.ts');
   try {
-    return await openSession(opts);
+    return await openSession(opts, how);
   } catch (e) {
     if (isUserError(e)) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -568,7 +568,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
 }
 
 async function runSweep(s: PlanSettings, opts: Record<string, unknown>, cwd: string): Promise<number> {
-  const session = await openStore(opts);
+  // A home without a ledger has nothing due: nothing is created for it.
+  const session = await openStore(opts, { readOnly: true });
   try {
     let caseId: string | undefined;
     if (s.caseRaw !== undefined) {
