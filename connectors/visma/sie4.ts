@@ -92,6 +92,14 @@ class SieState {
     return this.years.get('0')?.end;
   }
 
+  private yearList: { start: string; end: string }[] | undefined;
+  /** The financial years the file states (#RAR), one array shared by its records. */
+  get fiscalYears(): { start: string; end: string }[] | undefined {
+    if (this.years.size === 0) return undefined;
+    if (!this.yearList || this.yearList.length !== this.years.size) this.yearList = [...this.years.values()];
+    return this.yearList;
+  }
+
   customerScope(no: string, textName?: string): HolderInfo {
     const name = this.customers.get(no) ?? textName;
     // A customer without an #OBJEKT post or a name is unknown: a person, so that its number can be followed.
@@ -226,7 +234,19 @@ function* companyRecord(file: SourceFile, st: SieState): Generator<SourceRecord>
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
+  withYears(rec, st);
   yield rec;
+}
+
+/**
+ * The file's own financial years go with its records: BF-1 counts from the
+ * end of the year a record belongs to, and the file knows its years better
+ * than the config's fiscalYearStart (a company that changed its year, or a
+ * config that says 07-01 for books kept by calendar year).
+ */
+function withYears(rec: SourceRecord, st: SieState): void {
+  const years = st.fiscalYears;
+  if (years) rec.fiscalYears = years;
 }
 
 /** `252 25 HELSINGBORG` → street + postcode + city for the core's address key. */
@@ -284,6 +304,7 @@ function objectRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord 
   };
   if (text.list.length > 0) rec.text = text.list;
   if (st.yearEnd) rec.date = st.yearEnd;
+  withYears(rec, st);
   return rec;
 }
 
@@ -352,6 +373,7 @@ function voucherRecord(file: SourceFile, st: SieState, v: SieVoucher): SourceRec
   if (Object.keys(holders).length > 0) rec.holders = holders;
   if (text.list.length > 0) rec.text = text.list;
   if (date) rec.date = date;
+  withYears(rec, st);
   return rec;
 }
 
@@ -395,5 +417,6 @@ function balanceRecord(file: SourceFile, st: SieState, p: SiePost): SourceRecord
   };
   const date = withPeriod ? periodEnd(s(f[1])) : st.years.get(year)?.end;
   if (date) rec.date = date;
+  withYears(rec, st);
   return rec;
 }

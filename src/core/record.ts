@@ -56,6 +56,12 @@ export interface SourceRecord {
   text?: { field: string; value: string }[];
   /** ISO date (YYYY-MM-DD) of the business event, for retention rules. */
   date?: string;
+  /**
+   * The financial years the export itself states (an SIE file's #RAR), as
+   * ISO [start, end] periods: BF-1 anchors a bookkeeping record at the end
+   * of its year, and these win over the config's fiscalYearStart.
+   */
+  fiscalYears?: { start: string; end: string }[];
   /** A few words that tell a person which record this is: `Faktura 2025041`, `Åsa Lindqvist`. */
   label?: string;
   /**

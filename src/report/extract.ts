@@ -10,7 +10,7 @@
 import type { MatchedRecord } from '../core/match/matcher.ts';
 import { holderOf, type SourceRecord } from '../core/record.ts';
 import { addDays, addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
-import { bookkeepingRetention, type FiscalYearSetup } from '../core/law/retention.ts';
+import { bookkeepingRetention, withOwnYears, type FiscalYearSetup } from '../core/law/retention.ts';
 import { normaliseEmail } from '../core/identity/normalise.ts';
 import type { ConnectorDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
@@ -187,7 +187,7 @@ export function buildExtract(input: ExtractInput): Extract {
     const base = { id: entry.retention, text: r[lang], ...(r.rule ? { rule: r.rule } : {}) };
     const date = m.record.date && parseIsoDate(m.record.date) ? m.record.date : undefined;
     if (r.kind === 'bookkeeping' && date) {
-      const b = bookkeepingRetention([date], input.fiscalYear);
+      const b = bookkeepingRetention([date], withOwnYears(input.fiscalYear, m.record.fiscalYears));
       return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom };
     }
     if (r.kind === 'fixed' && date) {

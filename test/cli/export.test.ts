@@ -316,3 +316,18 @@ describe('export: the letter', () => {
     expect(JSON.stringify(x.records)).not.toMatch(/"0[./]0[./]00"/u);
   });
 });
+
+describe('export: BF-1 from the books\' own financial years', () => {
+  it("dates an SIE file's records by its #RAR years, whatever the config's fiscalYearStart says: its #OBJEKT and its vouchers alike", () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `fiscalYearStart: "07-01"\nsources:\n  - name: sie\n    connector: visma\n    path: ${path.join(FIXTURES, 'visma/sie')}\n`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--customer-no', '1043', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const x = JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    const of2019 = x.records.filter((rec) => (rec.locator as { file: string }).file.endsWith('ojco-2019.se'));
+    // #RAR 0 20190101 20191231: a calendar year, so 2026-12-31 (a July-June year would give the object, dated at
+    // the year's end, 2027-12-31 and the vouchers 2026-12-31).
+    expect(new Set(of2019.map((rec) => rec.entity))).toEqual(new Set(['sie-object', 'voucher']));
+    expect(new Set(of2019.map((rec) => rec.retention.retainUntil))).toEqual(new Set(['2026-12-31']));
+  });
+});

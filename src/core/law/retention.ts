@@ -59,6 +59,17 @@ export function fiscalYearEnd(date: CivilDate, setup: FiscalYearSetup = CALENDAR
 }
 
 /**
+ * The setup for a record whose export states its own financial years (an
+ * SIE file's #RAR): those periods first, then the config's rule. The books'
+ * own years are what BF-1 counts from.
+ */
+export function withOwnYears(setup: FiscalYearSetup | undefined, own: readonly { start: string; end: string }[] | undefined): FiscalYearSetup {
+  const base = setup ?? CALENDAR_YEAR;
+  if (!own || own.length === 0) return base;
+  return { ...base, periods: [...own, ...(base.periods ?? [])] };
+}
+
+/**
  * BF-1 for a record with one or more booking dates. With several (an
  * invoice booked in one year and paid in the next, kontantmetoden), the
  * latest financial year end wins (BF-1a [I]).

@@ -36,7 +36,7 @@
  *    subject is unlinked from it and removed from its texts.
  */
 import { addDays, formatIsoDate, parseIsoDate } from '../law/dates.ts';
-import { bookkeepingRetention } from '../law/retention.ts';
+import { bookkeepingRetention, withOwnYears } from '../law/retention.ts';
 import type { SourceRecord } from '../record.ts';
 import { canonical } from '../identity/normalise.ts';
 import { anonymiseFields, masterDataToClear } from './fields.ts';
@@ -144,7 +144,7 @@ export function planErasure(input: ErasureInput): Plan {
     if (dates.length === 0) {
       d = { kind: 'retain', reason: REASON.retainRNoDate, rule: 'BF-1', review: true };
     } else {
-      const ret = bookkeepingRetention(dates, fy);
+      const ret = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
       d = { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
     }
     decisions.set(p.key, d);

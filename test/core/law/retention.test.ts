@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookkeepingRetention, fiscalYearEnd } from '../../../src/core/law/retention.ts';
+import { bookkeepingRetention, fiscalYearEnd, withOwnYears } from '../../../src/core/law/retention.ts';
 import { formatIsoDate, parseIsoDate } from '../../../src/core/law/dates.ts';
 
 // legal-rules.md §12.1, worked examples R1-R6 (BF-1, BFL 7 kap. 2 §).
@@ -41,5 +41,20 @@ describe('BF-1 retention: the worked examples of legal-rules.md §12.1', () => {
   it('refuses what it cannot compute', () => {
     expect(() => bookkeepingRetention([])).toThrow(RangeError);
     expect(() => bookkeepingRetention(['2025-02-30'])).toThrow(RangeError);
+  });
+});
+
+describe("BF-1 from the books' own financial years (an SIE file's #RAR)", () => {
+  it('counts from the year the file states, over the config\'s fiscalYearStart', () => {
+    const config = { start: '07-01' };
+    // The config says July-June; the SIE file says its 2019 was a calendar year.
+    expect(bookkeepingRetention(['2019-12-31'], config).retainUntil).toBe('2027-12-31');
+    const own = withOwnYears(config, [{ start: '2019-01-01', end: '2019-12-31' }]);
+    expect(bookkeepingRetention(['2019-12-31'], own).retainUntil).toBe('2026-12-31');
+    expect(bookkeepingRetention(['2019-03-15'], own).retainUntil).toBe('2026-12-31');
+    // Dates outside the file's years follow the config's rule; no years, the config alone.
+    expect(bookkeepingRetention(['2020-08-01'], own).retainUntil).toBe('2028-12-31');
+    expect(withOwnYears(config, undefined)).toBe(config);
+    expect(withOwnYears(undefined, [])).toEqual({ start: '01-01' });
   });
 });
