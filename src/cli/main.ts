@@ -377,8 +377,15 @@ export async function main(argv: string[]): Promise<void> {
       if (wantsJson(argv)) {
         process.stdout.write(JSON.stringify({ error: { code: e.problems[0]?.code ?? 'error', message: e.message, problems: e.problems } }, null, 2) + '\n');
       }
-      log(`${err.red('error:')} ${e.message}`);
-      printProblems(e.problems);
+      // One problem that is the message itself: said once, with its file and line if it has them.
+      const only = e.problems.length === 1 ? e.problems[0]! : undefined;
+      if (only && only.message === e.message) {
+        const where = only.file ? `${only.file}${only.line ? `:${only.line}` : ''}: ` : '';
+        log(`${err.red('error:')} ${where}${e.message}`);
+      } else {
+        log(`${err.red('error:')} ${e.message}`);
+        printProblems(e.problems);
+      }
       if (e.hint) log(e.hint);
       process.exitCode = e.exitCode;
       return;

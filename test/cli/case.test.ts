@@ -474,6 +474,16 @@ describe('case details found while documenting (eve warning, late extension, dat
     expect(empty.json.error.problems[0].code).toBe('usage.home');
   });
 
+  it('lists every problem of case open at once, and refuses --open with a status that is not open', () => {
+    const { cwd } = project('all-at-once');
+    const r = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-02-30', '--channel', 'mail', '--json'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.json.error.problems.map((p: { code: string }) => p.code).sort()).toEqual(['usage.channel', 'usage.date']);
+    const both = run(['case', 'list', '--open', '--status', 'closed', '--json'], cwd);
+    expect(both.code).toBe(2);
+    expect(both.json.error.problems[0].code).toBe('usage.status');
+  });
+
   it('refuses a date recorded as done that lies after today, and changes nothing', () => {
     const { cwd } = project('future-on');
     const id = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-01-05', '--json'], cwd).json.id;

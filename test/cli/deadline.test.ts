@@ -68,12 +68,15 @@ describe('deadline --json: legal-rules.md §12.2', () => {
 });
 
 describe('deadline, for people', () => {
-  it('explains in plain words with Swedish dates', () => {
+  it('explains in plain English words, holidays by their names in the statute', () => {
     const r = cli(['deadline', '--received', '2026-01-31', '--as-of', '2026-02-01'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('lördag 31 januari 2026');
-    expect(r.stdout).toContain('2026-03-02 (måndag)');
-    expect(r.stdout).toMatch(/2026-02-28 is lördag; 2026-03-01 is söndag/u);
+    expect(r.stdout).toContain('Saturday 31 January 2026');
+    expect(r.stdout).toContain('2026-03-02 (Monday)');
+    expect(r.stdout).toMatch(/2026-02-28 is a Saturday; 2026-03-01 is a Sunday/u);
+    expect(r.stdout).not.toMatch(/lördag|söndag|måndag|januari/u);
+    const easter = cli(['deadline', '--received', '2026-03-05', '--as-of', '2026-03-10'], { cwd });
+    expect(easter.stdout).toMatch(/2026-04-05 is a Sunday, påskdagen; 2026-04-06 is annandag påsk/u);
     expect(r.stdout).toContain('29 days left');
     expect(r.stdout).toContain('DL-2');
   });

@@ -78,22 +78,23 @@ export function throwIf(problems: Problem[], message = 'invalid arguments'): voi
   if (problems.length > 0) throw new UsageError(message, problems);
 }
 
-const WEEKDAYS_SV = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'] as const;
-const MONTHS_SV = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'] as const;
+const WEEKDAYS_EN = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 
-export function weekdaySv(iso: string): string {
-  return WEEKDAYS_SV[weekday(toCivilDate(iso))]!;
+/** The terminal's text is English: its dates too (the JSON keeps ISO dates and the statute's Swedish names). */
+export function weekdayEn(iso: string): string {
+  return WEEKDAYS_EN[weekday(toCivilDate(iso))]!;
 }
 
-/** `lördag 31 januari 2026` */
-export function longDateSv(iso: string): string {
+/** `Saturday 31 January 2026` */
+export function longDateEn(iso: string): string {
   const d = toCivilDate(iso);
-  return `${weekdaySv(iso)} ${d.day} ${MONTHS_SV[d.month - 1]} ${d.year}`;
+  return `${weekdayEn(iso)} ${d.day} ${MONTHS_EN[d.month - 1]} ${d.year}`;
 }
 
-/** `2026-03-02 (måndag)` */
+/** `2026-03-02 (Monday)` */
 export function dateWithWeekday(iso: string): string {
-  return `${iso} (${weekdaySv(iso)})`;
+  return `${iso} (${weekdayEn(iso)})`;
 }
 
 export interface StoreSession {

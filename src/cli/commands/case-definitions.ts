@@ -99,7 +99,8 @@ ${CASE_EXIT_CODES}`,
             .description('open a case for a request: allocates its id and computes its deadline')
             .option('--type <types>', `request type(s), repeatable or comma-separated: ${REQUEST_TYPES.join(', ')}`, collect)
             .option('--received <date>', 'date the request was received, YYYY-MM-DD, Stockholm date (default: today)')
-            .addOption(new Option('--channel <channel>', 'how the request came in').choices([...CHANNELS]))
+            // Checked with the other flags (not by commander's choices), so that every problem is listed at once.
+            .addOption(new Option('--channel <channel>', `how the request came in: ${CHANNELS.join(', ')}`))
             .option('--reference <ref>', 'your own id of the request (a ticket number): opening the same reference again gives the case it opened, so a script can repeat the command safely'),
         ),
       ),

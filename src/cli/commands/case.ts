@@ -14,6 +14,7 @@ import { ExitCode, UsageError, type Problem } from '../../errors.ts';
 import type { AuditEvent } from '../../store/audit.ts';
 import type { CaseView } from '../../store/cases.ts';
 import {
+  CHANNELS,
   DEFAULT_CASE_RETENTION_MONTHS,
   OPEN_STATUSES,
   REFUSAL_GROUNDS,
@@ -124,7 +125,7 @@ function renderCase(c: ReturnType<typeof withClock> & { references?: string[] },
   if (c.outcome) {
     rows.push(['Outcome', `${c.outcome.type} on ${c.outcome.on}${c.outcome.late ? out.red(' (late)') : ''}${c.outcome.grounds?.length ? ` — grounds: ${c.outcome.grounds.join(', ')}` : ''}`]);
   }
-  if (c.closedOn) rows.push(['Closed', `${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} months)`]);
+  if (c.closedOn) rows.push(['Closed', `${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} month${c.retentionMonths === 1 ? '' : 's'})`]);
   if (c.purgedOn) rows.push(['Purged', c.purgedOn]);
   // The config whose input files the evidence manifest hashes: the one the case was opened with, or its first output's.
   rows.push(['Config', c.configFile ? displayPath(c.configFile) : 'none yet (the manifest lists the input files of the config an output or --config names)']);
@@ -164,6 +165,9 @@ async function open(opts: Opts): Promise<number> {
   const types = listFlag<RequestType>('--type', opts.type, REQUEST_TYPES, problems);
   if (types.length === 0 && !problems.some((p) => p.code === 'usage.type')) problems.push({ code: 'usage.type', message: `give the request type with --type (${REQUEST_TYPES.join(', ')})` });
   const received = checkDate('--received', opts.received, problems);
+  if (opts.channel !== undefined && !(CHANNELS as readonly string[]).includes(String(opts.channel))) {
+    problems.push({ code: 'usage.channel', message: `--channel must be one of ${CHANNELS.join(', ')}` });
+  }
   const reference = opts.reference as string | undefined;
   // Control characters would make the audit trail's text ambiguous; a reference is an id, not prose.
   if (reference !== undefined && (reference.trim() === '' || reference.length > 200 || /[\u0000-\u001f\u007f]/u.test(reference))) {
@@ -215,6 +219,12 @@ interface ListEntry {
 }
 
 async function list(opts: Opts): Promise<number> {
+  // --open with a status that is not open would list nothing whatever the register holds.
+  if (opts.open && typeof opts.status === 'string' && !OPEN_STATUSES.has(opts.status as never)) {
+    throw new UsageError('--open and --status contradict each other', [
+      { code: 'usage.status', message: `--open lists the open cases (${[...OPEN_STATUSES].join(', ')}), and --status ${opts.status} is not one; give one of the two` },
+    ]);
+  }
   const s = await openSession(opts, { readOnly: true });
   try {
     let cases = s.store.listCases({ includePurged: !!opts.includePurged || opts.status === 'purged' });
@@ -539,7 +549,7 @@ async function close(opts: Opts): Promise<number> {
     const retentionMonths = months ?? s.settings.retentionMonths ?? DEFAULT_CASE_RETENTION_MONTHS;
     const { c, manifest } = await withManifest(opts, s, id, 'closed', on ?? s.today, () => s.store.closeCase(id, { on: on ?? s.today, withdrawn: !!opts.withdrawn, retentionMonths }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
-    print(opts, doc, () => `${id} closed on ${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} months), then case purge removes its personal data.\nEvidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`);
+    print(opts, doc, () => `${id} closed on ${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} month${c.retentionMonths === 1 ? '' : 's'}), then case purge removes its personal data.\nEvidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`);
     return ExitCode.Ok;
   } finally {
     s.store.close();

@@ -7,7 +7,7 @@ import { computeDeadline, daysLeft, type Deadline } from '../../core/law/deadlin
 import { eveName, swedishHolidays } from '../../core/law/holidays.ts';
 import { ExitCode, UsageError, type Problem } from '../../errors.ts';
 import { out, writeJson, writeOut, table } from '../io.ts';
-import { checkDate, dateWithWeekday, longDateSv, todayInStockholm } from './case-common.ts';
+import { checkDate, dateWithWeekday, longDateEn, todayInStockholm } from './case-common.ts';
 
 export interface SkippedDay {
   date: string;
@@ -56,13 +56,15 @@ function explainRoll(nominal: string, due: string, skipped: SkippedDay[]): strin
     const eve = eveName(nominal);
     return eve ? `a working day (${eve} is not an allmän helgdag, DL-4)` : 'a working day, so it stands';
   }
-  return `${skipped.map((s) => `${s.date} is ${s.why}`).join('; ')}: moved to the next working day (DL-2)`;
+  // A weekend day by its English name; a holiday by its name in the statute (Lag 1989:253).
+  const why = (s: SkippedDay): string => s.why.replace(/^lördag/u, 'a Saturday').replace(/^söndag/u, 'a Sunday');
+  return `${skipped.map((s) => `${s.date} is ${why(s)}`).join('; ')}: moved to the next working day (DL-2)`;
 }
 
 export function renderDeadline(doc: DeadlineJson): string {
   const lines: string[] = [];
   const period = doc.extended ? 'three calendar months (one month + an extension of two, DL-3)' : 'one calendar month (DL-1)';
-  lines.push(out.bold(`Request received ${longDateSv(doc.receivedDate)}`) + ` (${doc.receivedDate})`);
+  lines.push(out.bold(`Request received ${longDateEn(doc.receivedDate)}`) + ` (${doc.receivedDate})`);
   lines.push('');
   const rows: string[][] = [
     ['Nominal date', dateWithWeekday(doc.nominalDate), `${period}: same day-number${doc.nominalDate.slice(8) !== doc.receivedDate.slice(8) ? ', clamped to the last day of a shorter month' : ''}`],

@@ -66,7 +66,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       session.store.logEvent(row.caseId, sub === 'hold' ? 'ledger-hold' : 'ledger-release', { ledgerEntry: id, planHash: row.planHash }, session.ctx());
     }
     if (opts.json) writeJson({ id: row.id, status: row.status });
-    else writeOut(`Ledger entry #${row.id} is now ${row.status}${sub === 'hold' ? ': sweep leaves it until it is released' : ''}.`);
+    else writeOut(`Ledger entry #${row.id} is now ${row.status === 'hold' ? 'on hold' : row.status}${sub === 'hold' ? ': sweep leaves it until it is released' : ''}.`);
     return ExitCode.Ok;
   } finally {
     session.store.close();
