@@ -124,12 +124,14 @@ describe('ojco-dsar find', () => {
 });
 
 describe('find with another person\'s identifier among those given', () => {
+  /** The exact records of a `find --json`, by source and place. */
+  const exact = (r: { json: { records: { source: string; locator: object; confidence: string }[] } }): string[] =>
+    r.json.records.filter((x) => x.confidence === 'exact').map((x) => `${x.source} ${JSON.stringify(x.locator)}`).sort();
   it("finds all of the subject's records, grades his as possible, and warns without naming the value", () => {
     const alone = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']);
     // Jörgen's mobile (docs/fixture-world.md), typed next to her e-mail.
     const mixed = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--phone', '070-174 06 47', '--json']);
     expect(mixed.code, mixed.stderr).toBe(0);
-    const exact = (r: typeof alone) => (r.json.records as { source: string; locator: object; confidence: string }[]).filter((x) => x.confidence === 'exact').map((x) => `${x.source} ${JSON.stringify(x.locator)}`).sort();
     expect(exact(mixed)).toEqual(exact(alone));
     expect(exact(alone).length).toBeGreaterThan(30);
     expect(mixed.json.shared).toContainEqual(expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true }));
@@ -142,7 +144,6 @@ describe('find with another person\'s identifier among those given', () => {
     const alone = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']);
     const mixed = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--phone', '070-174 06 05', '--json']);
     expect(mixed.code, mixed.stderr).toBe(0);
-    const exact = (r: typeof alone) => (r.json.records as { source: string; locator: object; confidence: string }[]).filter((x) => x.confidence === 'exact').map((x) => `${x.source} ${JSON.stringify(x.locator)}`).sort();
     expect(exact(mixed)).toEqual(exact(alone));
     expect(mixed.json.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
     expect(mixed.stderr).toMatch(/the phone you gave is also another person's/u);
