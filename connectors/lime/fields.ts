@@ -43,7 +43,7 @@ export const SYSTEM_FIELDS: FieldDescription[] = [
   f('_createduser', 'system-id', true, undefined, 'The Lime user who created the object (staff)'),
   f('_updateduser', 'system-id', true, undefined, 'The Lime user who last changed the object (staff)'),
   f('_descriptive', 'identity', true, undefined, 'Display string (the name, for persons)'),
-  f('_links', 'system-id', false, undefined, 'HAL links to the object, its limetype and its relations'),
+  f('_links', 'none', false, undefined, 'HAL links to the object, its limetype and its relations: the API\'s plumbing'),
 ];
 
 /**

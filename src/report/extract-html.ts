@@ -281,7 +281,10 @@ export function extractHtml(x: Extract): Buffer {
       const body = recs
         .map((r) => {
           // An empty field holds nothing of the person: the letter shows what is held (the JSON, CSV and XLSX keep every field).
-          const leaves = flattenFields(r.fields).filter(([, v]) => v !== null && !(typeof v === 'string' && v.trim() === ''));
+          // Nor a field that holds no personal data (a system's links).
+          const technical = new Set(r.technicalFields ?? []);
+          const shown = Object.fromEntries(Object.entries(r.fields).filter(([k]) => !technical.has(k)));
+          const leaves = flattenFields(shown).filter(([, v]) => v !== null && !(typeof v === 'string' && v.trim() === ''));
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';

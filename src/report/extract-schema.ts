@@ -38,6 +38,10 @@ export const ExtractRecordSchema = z.object({
   locator: Locator,
   date: z.string().optional(),
   fields: z.record(z.string(), z.unknown()).describe("The record's data as the system holds it, other people's data redacted"),
+  technicalFields: z
+    .array(z.string())
+    .optional()
+    .describe('Keys of `fields` that its connector describes as plumbing, with no personal data and no data category (a system\'s links, an etag): in the data files, left out of the letter'),
   dataCategories: z.array(Labelled).describe('Art. 15(1)(b)'),
   purposes: z.array(Labelled).describe('Art. 15(1)(a)'),
   legalBasis: z.array(Labelled.extend({ article: z.string() })).describe('Art. 6 basis of each purpose'),

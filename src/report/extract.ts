@@ -143,6 +143,21 @@ function dataCategoriesOf(rec: SourceRecord, description: ConnectorDescription, 
   return [...ids].sort().map((id) => ({ id, text: DATA_CATEGORIES[id as keyof typeof DATA_CATEGORIES][lang] }));
 }
 
+/**
+ * The record's fields its connector describes as plumbing: no personal data
+ * and no data category (Lime's HAL `_links`, Outlook's sensitivity flag, an
+ * OData etag). A voucher's series or a consent's type hold no personal data
+ * either, but tell the person what the record is: they stay.
+ */
+function technicalFieldsOf(rec: SourceRecord, description: ConnectorDescription): string[] {
+  const entity = description.entities.find((e) => e.entity === rec.entity);
+  if (!entity) return [];
+  return Object.keys(rec.fields).filter((key) => {
+    const f = entity.fields.find((x) => x.name === key);
+    return f !== undefined && !f.personal && f.category === 'none';
+  });
+}
+
 /** Builds the extract; throws a UserError (exit 2) when a record has no register entry. */
 export function buildExtract(input: ExtractInput): Extract {
   const { register: reg, lang } = input;
@@ -241,6 +256,8 @@ export function buildExtract(input: ExtractInput): Extract {
     const label = m.record.labels?.[lang] ?? m.record.label;
     if (label) out.label = label;
     if (m.record.date) out.date = m.record.date;
+    const technical = technicalFieldsOf(m.record, src.description);
+    if (technical.length > 0) out.technicalFields = technical;
     if (m.confidence === 'possible' && input.confirmed?.has(i)) out.confirmed = true;
     return out;
   });

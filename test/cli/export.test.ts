@@ -315,6 +315,23 @@ describe('export: the letter', () => {
     expect(html).not.toMatch(/0[./]0[./]00/u);
     expect(JSON.stringify(x.records)).not.toMatch(/"0[./]0[./]00"/u);
   });
+
+  it("leaves a system's plumbing out of the letter (Lime's HAL _links, OData etags), and keeps it in the data files", () => {
+    const dir = tmp();
+    const r = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'marta.oberg@mail.example', '--out', dir, '--home', path.join(dir, 'home'), '--format', 'html,json', '--as-of', AS_OF, '--json']);
+    expect([0, 3], r.stderr).toContain(r.code);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    const lime = x.records.filter((rec) => rec.connector === 'lime' && '_links' in rec.fields);
+    expect(lime.length).toBeGreaterThan(2);
+    for (const rec of lime) expect(rec.technicalFields).toContain('_links');
+    expect(x.records.some((rec) => rec.technicalFields?.includes('@odata.etag'))).toBe(true);
+    expect(html).not.toContain('_links');
+    expect(html).not.toContain('@odata.etag');
+    // A voucher's series and a consent's type tell the person what the record is: shown.
+    expect(x.records.flatMap((rec) => rec.technicalFields ?? [])).not.toContain('series');
+  });
 });
 
 describe('export: BF-1 from the books\' own financial years', () => {
