@@ -163,7 +163,10 @@ function memberRecord(row: TableRow, status: string | undefined, tool: string, o
     ...memberLabel(tool, status),
   };
   if (notes) rec.text = [{ field: 'NOTES', value: notes }];
-  const d = dateOf(c.get(row.values, 'OPTIN_TIME'), c.get(row.values, 'CONFIRM_TIME'), c.get(row.values, 'LAST_CHANGED'));
+  // The date of the member's present state: an unsubscription or a cleaning ends the consent, and what is kept
+  // after it (a minimal record against re-sending) is dated from then.
+  const ended = status === 'unsubscribed' ? c.get(row.values, 'UNSUB_TIME') : status === 'cleaned' ? c.get(row.values, 'CLEAN_TIME') : '';
+  const d = dateOf(ended, c.get(row.values, 'OPTIN_TIME'), c.get(row.values, 'CONFIRM_TIME'), c.get(row.values, 'LAST_CHANGED'));
   if (d) rec.date = d;
   return rec;
 }

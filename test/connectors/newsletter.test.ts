@@ -38,6 +38,8 @@ describe('newsletter connector: real pipeline on its fixtures', () => {
     const r = d.records.filter((x) => x.confidence === 'exact');
     expect(r).toHaveLength(1);
     expect(r[0]!.fields).toMatchObject({ status: 'unsubscribed', UNSUB_REASON: 'I no longer want to receive these emails' });
+    // Dated by the unsubscription (UNSUB_TIME), not the opt-in of 2021: what is kept after it counts from then.
+    expect(r[0]!.date).toBe('2024-09-10');
   });
 
   it('finds P4 by any phone notation, in the APSIS export (Windows-1252, ;) and in the ZIP', async () => {
