@@ -51,12 +51,13 @@ export interface ExtractInput {
 const REDACTED = { sv: '[uppgift om annan person borttagen]', en: "[another person's data removed]" } as const;
 
 /** Record categories that hold e-mail correspondence, where other people's data is redacted (AC-9). */
-const MAIL_CATEGORIES = new Set(['mail-message', 'mail-trace']);
+// A contact card holds other people too: the assistant's, the manager's and the spouse's entries (Art. 15(4)).
+const MAIL_CATEGORIES = new Set(['mail-message', 'mail-trace', 'mail-contact']);
 
 const T = {
   redactionPolicy: {
-    sv: 'Uppgifter om andra personer (namn och e-postadresser i e-post) har tagits bort enligt artikel 15.4 dataskyddsförordningen. Uppgifter om OJCOs egna medarbetare visas.',
-    en: "Other people's data (names and e-mail addresses in e-mail) has been removed under Article 15(4) GDPR. Data about OJCO's own staff is shown.",
+    sv: 'Uppgifter om andra personer (namn och e-postadresser i e-post, och i kontaktkort andra personers namn och nummer, såsom assistentens, chefens eller makens) har tagits bort enligt artikel 15.4 dataskyddsförordningen. Uppgifter om OJCOs egna medarbetare visas.',
+    en: "Other people's data (names and e-mail addresses in e-mail, and in contact cards other people's names and numbers, such as the assistant's, the manager's or the spouse's) has been removed under Article 15(4) GDPR. Data about OJCO's own staff is shown.",
   },
   redactionOff: {
     sv: 'Uppgifter om andra personer har inte tagits bort (utdraget gjordes med --include-third-parties).',

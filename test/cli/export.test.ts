@@ -348,3 +348,41 @@ describe('export: BF-1 from the books\' own financial years', () => {
     expect(new Set(of2019.map((rec) => rec.retention.retainUntil))).toEqual(new Set(['2026-12-31']));
   });
 });
+
+describe("export: other people's data in a contact card (Art. 15(4))", () => {
+  it("removes the assistant's, manager's and spouse's names and numbers from the subject's card, and says where", () => {
+    const dir = tmp();
+    // A synthetic Outlook card; the others are made-up people.
+    const card = [
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'N:Öberg;Märta',
+      'FN:Märta Öberg',
+      'EMAIL;PREF;INTERNET:marta.oberg@mail.example',
+      'TEL;CELL:070-174 06 33',
+      'X-MS-SPOUSE:Nils Nordin',
+      'X-MS-MANAGER:Petra Pålsson',
+      'X-MS-ASSISTANT:Assar Ask',
+      'TEL;TYPE=X-ASSISTANT:08-555 123 45',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    mkdirSync(path.join(dir, 'contacts'));
+    writeFileSync(path.join(dir, 'contacts', 'kort.vcf'), card);
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: contacts\n    connector: office365\n    path: contacts\n');
+    const args = (extra: string[]) => ['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--home', path.join(dir, 'home'), '--format', 'json', '--as-of', AS_OF, '--json', ...extra];
+    const r = cli(args(['--out', path.join(dir, 'out')]));
+    expect(r.code, r.stderr).toBe(0);
+    const x = JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    expect(x.records).toHaveLength(1);
+    const text = JSON.stringify(x.records[0]!.fields);
+    for (const other of ['Nils Nordin', 'Petra Pålsson', 'Assar Ask', '08-555 123 45']) expect(text).not.toContain(other);
+    expect(text).toContain('Märta Öberg');
+    expect(text).toContain('070-174 06 33');
+    expect(x.records[0]!.redactions.map((d) => d.field)).toEqual(expect.arrayContaining(['X-MS-SPOUSE', 'X-MS-MANAGER', 'X-MS-ASSISTANT']));
+    // --include-third-parties shows them, and says so.
+    const all = cli(args(['--out', path.join(dir, 'all'), '--include-third-parties']));
+    const y = JSON.parse(readFileSync((JSON.parse(all.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    expect(JSON.stringify(y.records[0]!.fields)).toContain('Nils Nordin');
+  });
+});
