@@ -315,16 +315,22 @@ export function buildExtract(input: ExtractInput): Extract {
     },
     records,
     searched: input.sources.map((s) => {
-      // A source without records is named by the register's system for its entities, in the
-      // extract language (the connector's title is English only), and by its title as a last resort.
-      const registered = [
-        ...new Set(
-          s.description.entities
-            .map((e) => (isRecordCategory(e.category) ? reg.processing[e.category]?.system[lang] : undefined))
-            .filter((x): x is string => !!x),
-        ),
-      ];
-      const sys = records.find((r) => r.source === s.name)?.system ?? (registered.length > 0 ? registered.join(', ') : s.title);
+      // A source without records is named by the register's system that most of its connector's
+      // entities belong to, in the extract language (the connector's title is English only), and by its
+      // title as a last resort. Not every system its entities name: a CRM that describes its staff
+      // accounts would be said to be Office 365 too.
+      const counts = new Map<string, number>();
+      for (const e of s.description.entities) {
+        const system = isRecordCategory(e.category) ? reg.processing[e.category]?.system[lang] : undefined;
+        if (system) counts.set(system, (counts.get(system) ?? 0) + 1);
+      }
+      // Systems that differ only in their part (`Office 365 (mail)`, `Office 365 (user accounts)`) are that system.
+      const bases = new Set([...counts.keys()].map((x) => x.replace(/\s*\([^)]*\)$/u, '')));
+      const registered =
+        counts.size > 1 && bases.size === 1
+          ? [...bases][0]
+          : [...counts].reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined)?.[0];
+      const sys = records.find((r) => r.source === s.name)?.system ?? registered ?? s.title;
       return { source: s.name, connector: s.connector, system: sys, records: records.filter((r) => r.source === s.name).length };
     }),
     notRead: input.notRead,

@@ -386,3 +386,19 @@ describe("export: other people's data in a contact card (Art. 15(4))", () => {
     expect(JSON.stringify(y.records[0]!.fields)).toContain('Nils Nordin');
   });
 });
+
+describe('export: the systems searched', () => {
+  it('names a source without records by its own system, not every system its connector describes', () => {
+    const dir = tmp();
+    const r = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'nobody@nowhere.example', '--out', dir, '--home', path.join(dir, 'home'), '--format', 'json', '--lang', 'en', '--as-of', AS_OF, '--json']);
+    expect([0, 3], r.stderr).toContain(r.code);
+    const x = JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    expect(x.records).toEqual([]);
+    const systemOf = new Map(x.searched.map((s) => [s.source, s.system]));
+    // Lime describes its staff accounts (coworkers) too: the letter must not say Office 365 was searched there.
+    expect(systemOf.get('lime-api')).toBe('Lime CRM');
+    expect(systemOf.get('graph-messages')).toBe('Office 365');
+    expect(systemOf.get('sie')).toBe('Visma (accounting system)');
+    expect([...systemOf.values()].filter((v) => v.includes(','))).toEqual([]);
+  });
+});
