@@ -35,7 +35,7 @@
  * must widen it (the GA connector always reads lines with `%` or `\`).
  */
 import { foldBase } from '../core/identity/normalise.ts';
-import { PHONE_TAIL } from '../core/match/extract.ts';
+import { PHONE_TAIL, phoneTail } from '../core/match/extract.ts';
 import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
 import { LiteralScanner } from './literal-scan.ts';
@@ -697,8 +697,9 @@ export type KeyAnchor = { anchor: string; base?: string } | { tail: number } | '
 
 export function keyAnchor(k: AnchorKey): KeyAnchor {
   if (k.kind === 'phone') {
-    const digits = k.value.replace(/\D/gu, '');
-    return digits.length < PHONE_TAIL ? 'unfit' : { tail: Number(digits.slice(-PHONE_TAIL)) };
+    // A national number shorter than a tail (`12 34 56`): its renderings need not hold seven digits.
+    const tail = phoneTail(k.value);
+    return tail.length < PHONE_TAIL ? 'unfit' : { tail: Number(tail) };
   }
   if (k.kind === 'name') {
     // A name with no ASCII run to look for (Cyrillic, Greek, CJK) cannot be prefiltered.

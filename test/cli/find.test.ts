@@ -172,3 +172,20 @@ describe('find: what a read went past', () => {
     expect(r.stderr).not.toMatch(/marta|Märta|070/u);
   });
 });
+
+describe('find: a phone number shorter than seven digits', () => {
+  it('finds the card that holds it in any notation (an old local number), through the prefilter and the gates', () => {
+    const dir = tempDir('ojco-dsar-find-');
+    // Synthetic cards: Tora's six-digit number, and someone else's mobile.
+    const card = (n: string, given: string, tel: string) => ['BEGIN:VCARD', 'VERSION:3.0', `N:${n};${given};;;`, `FN:${given} ${n}`, `TEL;TYPE=CELL:${tel}`, 'END:VCARD'].join('\r\n');
+    writeFileSync(path.join(dir, 'kort.vcf'), [card('Test', 'Tora', '12 34 56'), card('Other', 'Olle', '070-123 45 67')].join('\r\n') + '\r\n');
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: c\n    connector: office365\n    path: kort.vcf\n');
+    for (const phone of ['12 34 56', '012-34 56', '+46 12 34 56']) {
+      const r = cli(['find', '--config', 'c.yaml', '--phone', phone, '--home', path.join(dir, 'home'), '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.summary.exact, phone).toBe(1);
+      expect(JSON.stringify(r.json.records)).toContain('Tora');
+      expect(JSON.stringify(r.json.records)).not.toContain('Olle');
+    }
+  });
+});

@@ -19,6 +19,7 @@ import {
   normaliseOrgnr,
   normalisePhone,
   normalisePnr,
+  phoneNationalDigits,
   normaliseUserId,
   nameTokens,
   foldText,
@@ -48,6 +49,8 @@ export interface NormalisedId {
 export interface ExtractionGate {
   /** Last 7 national digits of every phone of interest. */
   phoneTails: ReadonlySet<string>;
+  /** The whole national number of a phone of interest shorter than that (an old local number, `12 34 56`). */
+  shortPhones?: ReadonlySet<string>;
   /** Folded and base tokens of every name of interest. */
   nameTokens: ReadonlySet<string>;
   /** Extract every identifier regardless (for learning from a matched record). */
@@ -80,12 +83,29 @@ function phoneMayMatch(raw: string, gate: ExtractionGate): boolean {
   if (gate.all) return true;
   if (/[a-z]/iu.test(raw)) return true;
   const d = digitsOf(raw);
-  return d.length >= PHONE_TAIL && gate.phoneTails.has(d.slice(-PHONE_TAIL));
+  if (d.length >= PHONE_TAIL && gate.phoneTails.has(d.slice(-PHONE_TAIL))) return true;
+  if (gate.shortPhones) for (const n of gate.shortPhones) if (d.endsWith(n)) return true;
+  return false;
 }
 
+/**
+ * The digits every rendering of the number ends with, for the gates: its
+ * last seven, or its whole national number when that is shorter (a
+ * rendering of a six-digit number has fewer than seven digits, or the trunk
+ * 0 among them).
+ */
 export function phoneTail(e164: string): string {
-  return digitsOf(e164).slice(-PHONE_TAIL);
+  let tail = tails.get(e164);
+  if (tail === undefined) {
+    // Parsed once per number: the prefilter asks again for every key at every read of a batch.
+    const national = phoneNationalDigits(e164);
+    tail = national.length < PHONE_TAIL ? national : digitsOf(e164).slice(-PHONE_TAIL);
+    if (tails.size >= 100_000) tails.clear();
+    tails.set(e164, tail);
+  }
+  return tail;
 }
+const tails = new Map<string, string>();
 
 const NON_ASCII = /[^\x00-\x7f]/u;
 const ASCII_TOKEN_SEP = /[^a-z0-9']+/u;
@@ -209,7 +229,7 @@ export function scanText(text: string, field: string, gate: ExtractionGate): Nor
       if (p) push({ kind: 'pnr', key: `pnr:${p.canonical}`, field, holder: 'mention', scope: 'mention' });
     }
   }
-  if (gate.all || gate.phoneTails.size > 0) {
+  if (gate.all || gate.phoneTails.size > 0 || (gate.shortPhones?.size ?? 0) > 0) {
     for (const m of text.matchAll(PHONE_IN_TEXT)) {
       if (!phoneMayMatch(m[0], gate)) continue;
       const p = normalisePhone(m[0]);

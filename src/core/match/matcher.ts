@@ -20,7 +20,7 @@
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
 import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
 import { compareLocators, holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
-import { extractIds, phoneTail, type ExtractionGate, type NormalisedId } from './extract.ts';
+import { extractIds, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
 
 export type Confidence = 'exact' | 'probable' | 'possible';
 export const CONFIDENCE_ORDER: Record<Confidence, number> = { exact: 0, probable: 1, possible: 2 };
@@ -138,6 +138,7 @@ export class Matcher {
   /** key → subjects, for every fact kind; one map keeps the per-record cost flat. */
   private readonly index = new Map<string, number[]>();
   private readonly phoneTails = new Set<string>();
+  private readonly shortPhones = new Set<string>();
   private readonly nameTokens = new Set<string>();
   private readonly gate: ExtractionGate;
   private readonly fullGate: ExtractionGate = { phoneTails: new Set(), nameTokens: new Set(), all: true };
@@ -156,7 +157,7 @@ export class Matcher {
     this.subjects = subjects;
     this.online = subjects.map(() => new Facts());
     this.contextOnly = subjects.map(() => []);
-    this.gate = { phoneTails: this.phoneTails, nameTokens: this.nameTokens };
+    this.gate = { phoneTails: this.phoneTails, shortPhones: this.shortPhones, nameTokens: this.nameTokens };
     subjects.forEach((s, i) => {
       for (const g of s.identifiers) this.addGiven(i, g.kind, g.value);
     });
@@ -272,7 +273,10 @@ export class Matcher {
     f.keys.set(key, origin);
     if (kind === 'pnr') f.pnrs.add(key.slice(4));
     if (kind === 'pnr' && origin.type === 'given') f.givenPnrs.add(key.slice(4));
-    if (kind === 'phone') this.phoneTails.add(phoneTail(key.slice(6)));
+    if (kind === 'phone') {
+      const tail = phoneTail(key.slice(6));
+      (tail.length < PHONE_TAIL ? this.shortPhones : this.phoneTails).add(tail);
+    }
     this.indexKey(key, s);
     this.bump(kind);
   }
