@@ -121,6 +121,9 @@ const connector: Connector<Options> = defineConnector<Options>({
     const cells = headerCells(nl >= 0 ? text.slice(0, nl) : text);
     if (isTraceHeader(cells)) return { format: 'message-trace-csv', confidence: 0.95 };
     if (isGoogleHeader(cells)) return { format: 'google-contacts-csv', confidence: 0.9 };
+    // A Mailchimp audience file shares First Name, Last Name, Company and the like with Outlook's layout;
+    // its own columns say it is not a contact export.
+    if (cells.some((c) => /^(MEMBER_RATING|OPTIN_TIME|CONFIRM_TIME|LEID|EUID)$/u.test(c.trim()))) return undefined;
     const h = mapOutlookHeader(cells);
     const personal = ['First Name', 'Last Name', 'E-mail Address'].some((c) => h.index.has(c));
     if (h.known >= 5 && personal) return { format: 'outlook-csv', confidence: 0.9 };

@@ -214,6 +214,8 @@ Exit codes:
   program.addCommand(
     common(new Command('check'))
       .description('CI check: the config is valid, every source readable, every field classified, every record explained, expectations met')
+      // Scripts pass the same flags to every command; check reads no case register.
+      .option('--home <dir>', 'accepted as the other commands accept it; check reads no case register')
       .addHelpText(
         'after',
         `

@@ -284,7 +284,8 @@ export function extractHtml(x: Extract): Buffer {
           // Nor a field that holds no personal data (a system's links).
           const technical = new Set(r.technicalFields ?? []);
           const shown = Object.fromEntries(Object.entries(r.fields).filter(([k]) => !technical.has(k)));
-          const leaves = flattenFields(shown).filter(([, v]) => v !== null && !(typeof v === 'string' && v.trim() === ''));
+          // An empty list or object (no cc recipients, no categories) holds nothing either.
+          const leaves = flattenFields(shown).filter(([, v]) => v !== null && !(typeof v === 'string' && (v.trim() === '' || v === '[]' || v === '{}')));
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';

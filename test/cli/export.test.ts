@@ -312,6 +312,7 @@ describe('export: the letter', () => {
     expect(x.records.filter((rec) => rec.connector === 'office365').length).toBeGreaterThan(1);
     expect(html).toContain('<td class="value">');
     expect(html).not.toMatch(/<td class="value"><\/td>/u);
+    expect(html).not.toMatch(/<td class="value">(?:\[\]|\{\})<\/td>/u);
     expect(html).not.toMatch(/0[./]0[./]00/u);
     expect(JSON.stringify(x.records)).not.toMatch(/"0[./]0[./]00"/u);
   });

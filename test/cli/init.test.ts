@@ -107,6 +107,15 @@ describe('ojco-dsar init', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.sources).toEqual([expect.objectContaining({ connector: 'visma', path: 'kunder.csv' })]);
     expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).toMatch(/# guess, review: the files also look like lime \(client-export\)/u);
+    // A Mailchimp audience file with Outlook-like columns (Company, Position, ZIP Code) is no close call either.
+    writeFileSync(
+      path.join(dir, 'subscribed_members_export_0a1b2c3d4e.csv'),
+      'Email Address,First Name,Last Name,Company,Position,ZIP Code,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n' +
+        'tora.test@mail.example,Tora,Test,,,,2,2024-01-02 10:00:00,,2024-01-02 10:00:00,,,,,,,,,2024-01-02 10:00:00,1,abc,,\n',
+    );
+    const mc = cli(['init', '.', '--yes', '--force', '--json'], { cwd: dir });
+    expect(mc.json.sources).toContainEqual(expect.objectContaining({ connector: 'newsletter', path: 'subscribed_members_export_0a1b2c3d4e.csv' }));
+    expect(readFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'utf8')).not.toContain('also look like office365');
     // A Lime list with Lime's own columns is no close call.
     copyFileSync(path.join(ROOT, 'fixtures/lime/client-export/foretag.csv'), path.join(dir, 'foretag.csv'));
     const both = cli(['init', '.', '--yes', '--force', '--json'], { cwd: dir });
