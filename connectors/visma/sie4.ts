@@ -163,7 +163,8 @@ function identification(st: SieState, p: SiePost): void {
   const f = p.fields;
   switch (p.label) {
     case '#FNAMN':
-      c.companyName = s(f[0]);
+      // One field by the spec; a name written without its quotes (BL Administration's) is the rest of the line.
+      c.companyName = f.map((x) => s(x)).filter(Boolean).join(' ');
       c.line ??= p.line;
       break;
     case '#ORGNR':

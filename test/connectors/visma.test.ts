@@ -302,6 +302,16 @@ describe('visma connector: real pipeline on its fixtures', () => {
     expect(staff.records.find((r) => r.entity === 'sie-company')!.text).toContainEqual({ field: 'generatedBy', value: 'Karin Ek' });
   });
 
+  it('reads a company name written without its quotes whole (#FNAMN Bolaget Bygg AB)', async () => {
+    const file = path.join(tmp, 'unquoted.se');
+    // A contact in #ADRESS makes the company a record (a person is named).
+    const lines = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#FNAMN Lindqvist Bygg AB', '#ORGNR 556987-6542', '#ADRESS "Per Lindqvist" "Storgatan 14" "252 21 Helsingborg" "040-628 04 10"', '#RAR 0 20250101 20251231'];
+    writeFileSync(file, iconv.encode(lines.join('\r\n') + '\r\n', 'cp437'));
+    const { records, failed } = await readAll(file);
+    expect(failed).toEqual([]);
+    expect(records.find((r) => r.entity === 'sie-company')!.fields.companyName).toBe('Lindqvist Bygg AB');
+  });
+
   it('reads a CP437 SIE file with a valid #KSUMMA without problems', async () => {
     const { records, warnings, failed } = await readAll(path.join(FIXTURES, 'visma/sie/ojco-2025.se'));
     expect(failed).toEqual([]);
