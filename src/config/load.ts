@@ -115,6 +115,15 @@ export interface LoadedConfig {
   bytes: Buffer;
 }
 
+/** The first of CONFIG_FILE_NAMES that is a file in `dir`. */
+export function configFileIn(dir: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const abs = path.join(dir, name);
+    if (existsSync(abs) && statSync(abs).isFile()) return abs;
+  }
+  return undefined;
+}
+
 export function findConfigFile(explicit: string | undefined, cwd: string): string {
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
@@ -123,20 +132,16 @@ export function findConfigFile(explicit: string | undefined, cwd: string): strin
     }
     // The folder that holds the config (where `init` wrote it): its config file.
     if (statSync(abs).isDirectory()) {
-      for (const name of CONFIG_FILE_NAMES) {
-        const inside = path.join(abs, name);
-        if (existsSync(inside) && statSync(inside).isFile()) return inside;
-      }
+      const inside = configFileIn(abs);
+      if (inside) return inside;
       throw new ConfigError(`--config names a folder with no config file in it`, [
         { code: 'config.missing', message: `a folder, and none of ${CONFIG_FILE_NAMES.join(', ')} is in it`, file: explicit },
       ], 'Pass the config file itself with --config PATH, or run `ojco-dsar init` to write one.');
     }
     return abs;
   }
-  for (const name of CONFIG_FILE_NAMES) {
-    const abs = path.join(cwd, name);
-    if (existsSync(abs)) return abs;
-  }
+  const found = configFileIn(cwd);
+  if (found) return found;
   throw new ConfigError('no config file', [
     {
       code: 'config.missing',

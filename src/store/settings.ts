@@ -12,11 +12,10 @@
  *   4. `.ojco-dsar/` beside the config file (`--config`, or the default names in the cwd)
  *   5. `.ojco-dsar/` in the cwd when there is no config file
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_FILE_NAMES } from '../config/load.ts';
+import { configFileIn, findConfigFile } from '../config/load.ts';
 import { ConfigError, UsageError, type Problem } from '../errors.ts';
 
 export type HomeSource = 'flag' | 'env' | 'config' | 'beside-config' | 'cwd';
@@ -40,17 +39,9 @@ export interface SettingsInput {
   env: NodeJS.ProcessEnv;
 }
 
+/** The config as the source-reading commands find it (a folder names the config in it); none is fine here. */
 function configFileFor(explicit: string | undefined, cwd: string): string | undefined {
-  if (explicit) {
-    const abs = path.resolve(cwd, explicit);
-    if (!existsSync(abs)) throw new ConfigError(`config file not found: ${explicit}`, [{ code: 'config.missing', message: `no file at ${explicit}`, file: explicit }]);
-    return abs;
-  }
-  for (const name of CONFIG_FILE_NAMES) {
-    const abs = path.join(cwd, name);
-    if (existsSync(abs)) return abs;
-  }
-  return undefined;
+  return explicit ? findConfigFile(explicit, cwd) : configFileIn(cwd);
 }
 
 async function readCaseKeys(file: string, cwd: string): Promise<{ home?: string; actor?: string; caseRetentionMonths?: number }> {

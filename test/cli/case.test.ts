@@ -474,6 +474,14 @@ describe('case details found while documenting (eve warning, late extension, dat
     expect(empty.json.error.problems[0].code).toBe('usage.home');
   });
 
+  it('takes --config naming the folder of the config, as the commands that read sources do', () => {
+    const { cwd } = project('config-folder');
+    const opened = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--config', '.', '--json'], cwd);
+    expect(opened.code, opened.stderr).toBe(0);
+    // The config's actor, read from the config in the folder.
+    expect(run(['case', 'log', opened.json.id, '--config', '.', '--json'], cwd).json.events[0].actor).toBe('Privacy Officer');
+  });
+
   it('lists every problem of case open at once, and refuses --open with a status that is not open', () => {
     const { cwd } = project('all-at-once');
     const r = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--received', '2026-02-30', '--channel', 'mail', '--json'], cwd);
