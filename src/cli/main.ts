@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isUserError, type Problem } from '../errors.ts';
+import { ExitCode, UsageError, isUserError, type Problem } from '../errors.ts';
 import { err, log } from './io.ts';
 import { addIdentifierOptions } from './identifier-flags.ts';
 import { VERSION } from '../version.ts';
@@ -348,15 +348,16 @@ const FS_REASONS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
-function fileSystemProblem(e: unknown): Problem | undefined {
+/** The user error a system error on a path is, or undefined for any other error. */
+function fileSystemError(e: unknown): UsageError | undefined {
   const x = e as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
   if (!x || typeof x.code !== 'string' || typeof x.syscall !== 'string') return undefined;
   const reason = FS_REASONS[x.code];
   if (!reason) return undefined;
   // A read through a file handle does not say its path.
-  if (typeof x.path !== 'string') return { code: `fs.${x.code.toLowerCase()}`, message: `a path given: ${reason} (${x.syscall})` };
-  const rel = path.relative(process.cwd(), x.path) || x.path;
-  return { code: `fs.${x.code.toLowerCase()}`, message: `${rel}: ${reason} (${x.syscall})`, file: rel };
+  const file = typeof x.path === 'string' ? path.relative(process.cwd(), x.path) || x.path : undefined;
+  const message = file ? `${file}: ${reason} (${x.syscall})` : `a path given: ${reason} (${x.syscall})`;
+  return new UsageError(message, [{ code: `fs.${x.code.toLowerCase()}`, message, ...(file ? { file } : {}) }]);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -375,28 +376,23 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = ExitCode.Usage;
       return;
     }
-    if (isUserError(e)) {
+    const user = isUserError(e) ? e : fileSystemError(e);
+    if (user) {
       if (wantsJson(argv)) {
-        process.stdout.write(JSON.stringify({ error: { code: e.problems[0]?.code ?? 'error', message: e.message, problems: e.problems } }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ error: { code: user.problems[0]?.code ?? 'error', message: user.message, problems: user.problems } }, null, 2) + '\n');
       }
-      // One problem that is the message itself: said once, with its file and line if it has them.
-      const only = e.problems.length === 1 ? e.problems[0]! : undefined;
-      if (only && only.message === e.message) {
-        const where = only.file ? `${only.file}${only.line ? `:${only.line}` : ''}: ` : '';
-        log(`${err.red('error:')} ${where}${e.message}`);
+      // One problem that is the message itself: said once, with its file and line if it has them (and
+      // does not start with them already).
+      const only = user.problems.length === 1 ? user.problems[0]! : undefined;
+      if (only && only.message === user.message) {
+        const where = only.file && !user.message.startsWith(`${only.file}:`) ? `${only.file}${only.line ? `:${only.line}` : ''}: ` : '';
+        log(`${err.red('error:')} ${where}${user.message}`);
       } else {
-        log(`${err.red('error:')} ${e.message}`);
-        printProblems(e.problems);
+        log(`${err.red('error:')} ${user.message}`);
+        printProblems(user.problems);
       }
-      if (e.hint) log(e.hint);
-      process.exitCode = e.exitCode;
-      return;
-    }
-    const fsProblem = fileSystemProblem(e);
-    if (fsProblem) {
-      if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: { code: fsProblem.code, message: fsProblem.message, problems: [fsProblem] } }, null, 2) + '\n');
-      log(`${err.red('error:')} ${fsProblem.message}`);
-      process.exitCode = ExitCode.Usage;
+      if (user.hint) log(user.hint);
+      process.exitCode = user.exitCode;
       return;
     }
     log(`${err.red('internal error:')} ${(e as Error)?.message ?? String(e)}`);

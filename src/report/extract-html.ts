@@ -280,11 +280,10 @@ export function extractHtml(x: Extract): Buffer {
       n++;
       const body = recs
         .map((r) => {
-          // An empty field holds nothing of the person: the letter shows what is held (the JSON, CSV and XLSX keep every field).
-          // Nor a field that holds no personal data (a system's links).
+          // The letter shows what is held (the JSON, CSV and XLSX keep every field): not a system's plumbing
+          // (technicalFields), nor an empty value, list or object (no cc recipients, no categories).
           const technical = new Set(r.technicalFields ?? []);
           const shown = Object.fromEntries(Object.entries(r.fields).filter(([k]) => !technical.has(k)));
-          // An empty list or object (no cc recipients, no categories) holds nothing either.
           const leaves = flattenFields(shown).filter(([, v]) => v !== null && !(typeof v === 'string' && (v.trim() === '' || v === '[]' || v === '{}')));
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`

@@ -12,7 +12,7 @@ import { holderOf, type SourceRecord } from '../core/record.ts';
 import { addDays, addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
 import { bookkeepingRetention, withOwnYears, type FiscalYearSetup } from '../core/law/retention.ts';
 import { normaliseEmail } from '../core/identity/normalise.ts';
-import type { ConnectorDescription } from '../sources/contract.ts';
+import type { ConnectorDescription, FieldDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
 import { localised } from '../core/localised.ts';
 import type { Register } from '../register/schema.ts';
@@ -134,13 +134,15 @@ function redact(m: MatchedRecord, lang: ExtractLang, staffDomains: string[], sub
   return { fields, redactions };
 }
 
-function dataCategoriesOf(rec: SourceRecord, description: ConnectorDescription, lang: ExtractLang): { id: string; text: string }[] {
+/** Each field of the record with its connector's description of it (undefined for a field it does not describe). */
+function describedFields(rec: SourceRecord, description: ConnectorDescription): [string, FieldDescription | undefined][] {
   const entity = description.entities.find((e) => e.entity === rec.entity);
+  return Object.keys(rec.fields).map((key) => [key, entity?.fields.find((x) => x.name === key)]);
+}
+
+function dataCategoriesOf(fields: [string, FieldDescription | undefined][], lang: ExtractLang): { id: string; text: string }[] {
   const ids = new Set<string>();
-  for (const key of Object.keys(rec.fields)) {
-    const f = entity?.fields.find((x) => x.name === key);
-    if (f && f.personal && isDataCategory(f.category) && f.category !== 'none') ids.add(f.category);
-  }
+  for (const [, f] of fields) if (f && f.personal && isDataCategory(f.category) && f.category !== 'none') ids.add(f.category);
   return [...ids].sort().map((id) => ({ id, text: DATA_CATEGORIES[id as keyof typeof DATA_CATEGORIES][lang] }));
 }
 
@@ -150,13 +152,8 @@ function dataCategoriesOf(rec: SourceRecord, description: ConnectorDescription, 
  * OData etag). A voucher's series or a consent's type hold no personal data
  * either, but tell the person what the record is: they stay.
  */
-function technicalFieldsOf(rec: SourceRecord, description: ConnectorDescription): string[] {
-  const entity = description.entities.find((e) => e.entity === rec.entity);
-  if (!entity) return [];
-  return Object.keys(rec.fields).filter((key) => {
-    const f = entity.fields.find((x) => x.name === key);
-    return f !== undefined && !f.personal && f.category === 'none';
-  });
+function technicalFieldsOf(fields: [string, FieldDescription | undefined][]): string[] {
+  return fields.filter(([, f]) => f !== undefined && !f.personal && f.category === 'none').map(([key]) => key);
 }
 
 /** Builds the extract; throws a UserError (exit 2) when a record has no register entry. */
@@ -233,6 +230,7 @@ export function buildExtract(input: ExtractInput): Extract {
     }
     // Still held after its last day (Art. 5(1)(e)): the extract tells the truth, and says the data is due for deletion.
     if (retention.retainUntil && retention.retainUntil < input.asOf) retention = { ...retention, overdue: true };
+    const described = describedFields(m.record, src.description);
     const red = MAIL_CATEGORIES.has(cat) && !input.includeThirdParties ? redact(m, lang, staff, subjectEmails) : { fields: deepClone(m.record.fields), redactions: [] };
     const out: ExtractRecord = {
       source: src.name,
@@ -244,7 +242,7 @@ export function buildExtract(input: ExtractInput): Extract {
       confidence: m.confidence,
       locator: m.record.locator,
       fields: red.fields,
-      dataCategories: dataCategoriesOf(m.record, src.description, lang),
+      dataCategories: dataCategoriesOf(described, lang),
       purposes: entry.purposes.map((id) => ({ id, text: reg.purposes[id]![lang] })),
       legalBasis: entry.legalBases.map((id) => ({ id, article: reg.legalBases[id]!.article, text: reg.legalBases[id]![lang] })),
       recipients: entry.recipients.map(recipientOf),
@@ -257,7 +255,7 @@ export function buildExtract(input: ExtractInput): Extract {
     const label = m.record.labels?.[lang] ?? m.record.label;
     if (label) out.label = label;
     if (m.record.date) out.date = m.record.date;
-    const technical = technicalFieldsOf(m.record, src.description);
+    const technical = technicalFieldsOf(described);
     if (technical.length > 0) out.technicalFields = technical;
     if (m.confidence === 'possible' && input.confirmed?.has(i)) out.confirmed = true;
     return out;

@@ -223,6 +223,13 @@ export interface CaseProblem extends Problem {
   seq?: number;
 }
 
+/** The schema migrated and the statements prepared, with foreign keys enforced: for the file and for an empty store in memory. */
+function ready(db: Db, now: string): void {
+  db.pragma('foreign_keys = ON');
+  migrate(db, now);
+  keepPrepared(db);
+}
+
 function notFound(id: string): UsageError {
   return new UsageError(`no case ${id}`, [{ code: 'case.not-found', message: `there is no case ${id} in this case register` }], 'Run `ojco-dsar case list` to see the cases, or check --home.');
 }
@@ -256,8 +263,6 @@ export class CaseStore {
    * Opens (creating if needed) `<home>/cases.db`. The folder is made 0700 and
    * the file 0600 (SQLite gives the -wal and -shm files the database file's
    * mode). `now` is the ISO instant recorded for applied migrations.
-   */
-  /**
    * With `ifExists`, a home that holds no case database yet is not created:
    * an empty store in memory answers instead (`missing`), so that a command
    * that only reads (case list, ledger list, sweep --dry-run) leaves no
@@ -269,9 +274,7 @@ export class CaseStore {
     }
     if (opts.ifExists && !existsSync(path.join(home, DB_FILE_NAME))) {
       const db = new Database(':memory:');
-      db.pragma('foreign_keys = ON');
-      migrate(db, opts.now);
-      keepPrepared(db);
+      ready(db, opts.now);
       const store = new CaseStore(db, home, path.join(home, DB_FILE_NAME), []);
       store.missing = true;
       return store;
@@ -294,11 +297,9 @@ export class CaseStore {
     try {
       db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
       // FULL in WAL mode: a committed audit event survives a power cut too.
       db.pragma('synchronous = FULL');
-      migrate(db, opts.now);
-      keepPrepared(db);
+      ready(db, opts.now);
     } catch (e) {
       if (e instanceof UserError) throw e;
       if (isBusy(e)) throw busyError();

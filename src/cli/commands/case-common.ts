@@ -106,9 +106,9 @@ export interface StoreSession {
   ctx: () => { actor: string; at: string };
 }
 
-/** Resolves home, actor and today, and opens the store (better-sqlite3 is imported only here). */
 /**
- * Opens the case store of the home the flags, environment and config name.
+ * Resolves home, actor and today, and opens the case store of the home the
+ * flags, environment and config name (better-sqlite3 is imported only here).
  * `readOnly`: for a command that only reads (or changes only what must
  * already be there), a home without a database is not created: it is said,
  * and the command sees an empty store.

@@ -302,7 +302,6 @@ async function extend(opts: Opts): Promise<number> {
   }
 }
 
-/** A date recorded as having happened that is after today is most likely a typo: said, as `case open` says of --received. */
 /**
  * The audit trail records what has happened: a reply, a refusal, a closing or
  * a verification dated after today is a typo (2072 for 2027), and once
