@@ -42,6 +42,7 @@ import { LiteralScanner } from './literal-scan.ts';
 import { TailScanner } from './tail-scan.ts';
 import { WasmScanner } from './automaton-scan.ts';
 import type { Prefilter } from './prefilter.ts';
+import { withSpan } from './wasm.ts';
 
 export interface AnchorKey {
   kind: string;
@@ -347,13 +348,16 @@ export class RegexPrefilter implements HitFinder {
       }
       a = b;
     }
-    for (const scanner of [this.literals, this.tails]) {
-      if (!scanner) continue;
-      const found: number[] = [];
-      scanner.hits(buf, start, end, found, true);
-      if (found.length > 0) return true;
-    }
-    return this.decorated !== undefined && decoratedHits(this.decorated, buf, start, end, true).length > 0;
+    // One copy of the span for every WebAssembly scan (wasm.ts).
+    return withSpan(buf, start, end, () => {
+      for (const scanner of [this.literals, this.tails]) {
+        if (!scanner) continue;
+        const found: number[] = [];
+        scanner.hits(buf, start, end, found, true);
+        if (found.length > 0) return true;
+      }
+      return this.decorated !== undefined && decoratedHits(this.decorated, buf, start, end, true).length > 0;
+    });
   }
   hits(buf: Uint8Array, start: number, end: number): number[] {
     const all: number[] = [];
@@ -375,14 +379,17 @@ export class RegexPrefilter implements HitFinder {
       a = b;
     }
     // Neither a tail nor a word spans a piece's end (a line break or a quote), so the whole span is scanned at once.
-    let merged = all;
-    for (const scanner of [this.literals, this.tails]) {
-      if (!scanner) continue;
-      const found: number[] = [];
-      scanner.hits(buf, start, end, found);
-      merged = mergeSorted(merged, found);
-    }
-    return this.decorated ? mergeSorted(merged, decoratedHits(this.decorated, buf, start, end, false)) : merged;
+    // One copy of the span for every WebAssembly scan (wasm.ts).
+    return withSpan(buf, start, end, () => {
+      let merged = all;
+      for (const scanner of [this.literals, this.tails]) {
+        if (!scanner) continue;
+        const found: number[] = [];
+        scanner.hits(buf, start, end, found);
+        merged = mergeSorted(merged, found);
+      }
+      return this.decorated ? mergeSorted(merged, decoratedHits(this.decorated, buf, start, end, false)) : merged;
+    });
   }
 }
 

@@ -52,7 +52,7 @@ export class RecordSkimmer {
    */
   skim(owner: object, buf: Uint8Array, pos: number, limit: number, delimiter: number, crlf: boolean): Skimmed {
     // The instance's owner is the buffer whose bytes it holds.
-    if (this.s.owner !== owner) {
+    if (this.s.held.owner !== owner) {
       ensureMemory(this.s.memory, buf.length + SLACK);
       loadSpan(this.s, owner, NO_TABLES, buf, 0, buf.length, 0);
     }

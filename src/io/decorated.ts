@@ -22,7 +22,7 @@
 import iconv from 'iconv-lite';
 import { foldBase, foldText, nameTokens } from '../core/identity/normalise.ts';
 import { DECORATED_WASM } from './decorated-wasm.ts';
-import { loadSpan, sharedInstance, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
+import { loadSpan, scanInstance, SCAN_INPUT, wasmModule, type SharedInstance, type WasmGlobal } from './wasm.ts';
 
 /** Bytes that belong to a word: ASCII letters, digits, the apostrophe and everything above 0x7F. */
 const WORD = new Uint8Array(256);
@@ -57,9 +57,10 @@ interface ScanExports {
 const OUT = 512;
 /** Words given back per call; the scan goes on from where it stopped. */
 const CAP = 4096;
-const IN = OUT + CAP * 8;
+/** The scanned bytes: where every one-subject scan puts them, so that they are copied in once for all (wasm.ts). */
+const IN = SCAN_INPUT;
 
-/** decorated.wat with its word and weight tables, over the thread's one instance of it (wasm.ts). */
+/** decorated.wat with its word and weight tables, over the thread's one memory of the one-subject scans (wasm.ts, scanInstance). */
 class WordScanner {
   private constructor(
     private readonly instance: SharedInstance<ScanExports>,
@@ -80,7 +81,7 @@ class WordScanner {
       t[256 + c] = c >= 0x80 ? MAX_CHARS_PER_BYTE : WORD[c] && chars.has(String.fromCharCode(c).toLowerCase()) ? 1 : 0;
     }
     try {
-      return new WordScanner(sharedInstance<ScanExports>(mod, Math.ceil((IN + 65536) / 65536)), t, Number.isFinite(min) ? min : 0);
+      return new WordScanner(scanInstance<ScanExports>(mod), t, Number.isFinite(min) ? min : 0);
     } catch {
       return undefined;
     }

@@ -44,11 +44,11 @@ export class JsonRows {
   isRow(buf: Uint8Array, start: number, end: number): boolean {
     const s = this.shared;
     // Another validator (a check of another file in this thread) may have used the memory since.
-    if (buf !== this.loaded || s.owner !== this) {
+    if (buf !== this.loaded || s.held.owner !== this) {
       ensureMemory(s.memory, BASE + buf.length);
       new Uint8Array(s.memory.buffer, BASE, buf.length).set(buf);
       this.loaded = buf;
-      s.owner = this;
+      s.held.owner = this;
     }
     return s.exports.row(BASE + start, BASE + end) === 1;
   }

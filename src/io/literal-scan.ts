@@ -7,7 +7,7 @@
  * reference and the path for anchors this scan does not take.
  */
 import { LITERALS_WASM } from './literals-wasm.ts';
-import { scanPositions, sharedInstance, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
+import { scanPositions, scanInstance, SCAN_INPUT, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
 
 /** What the scan takes: more anchors share buckets and are compared more often; the regular expressions take the rest. */
 export const MAX_SCANNED_ANCHORS = 24;
@@ -22,7 +22,8 @@ export interface ScannedAnchor {
 
 const OUT = 4096;
 const CAP = 4096;
-const IN = OUT + CAP * 4;
+/** The scanned bytes: where every one-subject scan puts them, so that they are copied in once for all (wasm.ts). */
+const IN = SCAN_INPUT;
 
 const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
@@ -42,7 +43,7 @@ export class LiteralScanner {
     const mod = wasmModule(LITERALS_WASM);
     if (!mod) return undefined;
     try {
-      // The tables, loaded into the thread's one instance (wasm.ts) when this scanner runs.
+      // The tables, loaded into the thread's one memory of the one-subject scans (wasm.ts, scanInstance) when this scanner runs.
       const m = new Uint8Array(2304);
       const v = new DataView(m.buffer);
       for (let c = 0; c < 256; c++) m[2048 + c] = fold(c);
@@ -62,7 +63,7 @@ export class LiteralScanner {
         v.setInt32(rec + 8, bit, true);
         v.setInt32(rec + 12, at, true);
       });
-      return new LiteralScanner(sharedInstance<PositionScan>(mod, Math.ceil((IN + 65536) / 65536)), m, anchors.length);
+      return new LiteralScanner(scanInstance<PositionScan>(mod), m, anchors.length);
     } catch {
       return undefined;
     }

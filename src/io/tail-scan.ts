@@ -6,7 +6,7 @@
  * reference and the path without WebAssembly.
  */
 import { TAILS_WASM } from './tails-wasm.ts';
-import { scanPositions, sharedInstance, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
+import { scanPositions, scanInstance, SCAN_INPUT, wasmModule, type PositionScan, type SharedInstance } from './wasm.ts';
 
 /** More tails than this are one regular expression (a trie) instead: each tail costs the scan a compare per 16 bytes. */
 export const MAX_SCANNED_TAILS = 8;
@@ -28,7 +28,8 @@ const HIGH = new Uint8Array(16);
 
 const OUT = 1024;
 const CAP = 4096;
-const IN = OUT + CAP * 4;
+/** The scanned bytes: where every one-subject scan puts them, so that they are copied in once for all (wasm.ts). */
+const IN = SCAN_INPUT;
 
 export class TailScanner {
   private constructor(
@@ -43,7 +44,7 @@ export class TailScanner {
     const mod = wasmModule(TAILS_WASM);
     if (!mod) return undefined;
     try {
-      // The tables, loaded into the thread's one instance (wasm.ts) when this scanner runs.
+      // The tables, loaded into the thread's one memory of the one-subject scans (wasm.ts, scanInstance) when this scanner runs.
       const m = new Uint8Array(1024);
       m.set(LOW, 0);
       m.set(HIGH, 16);
@@ -54,7 +55,7 @@ export class TailScanner {
         m.fill(t.charCodeAt(1), at + 16, at + 32);
         for (let j = 0; j < 7; j++) m[at + 32 + j] = t.charCodeAt(j);
       });
-      return new TailScanner(sharedInstance<PositionScan>(mod, Math.ceil((IN + 65536) / 65536)), m, tails.length);
+      return new TailScanner(scanInstance<PositionScan>(mod), m, tails.length);
     } catch {
       return undefined;
     }

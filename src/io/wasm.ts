@@ -55,13 +55,27 @@ export function ensureMemory(memory: WasmMemory, bytes: number): void {
  * of times per source, and an instance of its own per rebuild kept a memory
  * grown to the largest span scanned until the garbage collector came by. The
  * scans are synchronous, so a scanner copies its tables in (`tables` at
- * offset 0) when another one used the instance last.
+ * offset 0) when another one used the memory last.
  */
 export interface SharedInstance<E> {
   exports: E;
   memory: WasmMemory;
-  /** The tables loaded now. */
+  /** What the memory holds now; shared by the instances of one memory. */
+  held: Held;
+}
+
+interface Held {
+  /** Whose tables are loaded now. */
   owner: object | undefined;
+  /** The span loaded at `spanAt` in the current `withSpan` scope, if any. */
+  span: SpanScope | undefined;
+  spanAt: number;
+}
+
+interface SpanScope {
+  buf: Uint8Array;
+  start: number;
+  end: number;
 }
 
 const shared = new Map<object, SharedInstance<unknown>>();
@@ -69,24 +83,74 @@ const shared = new Map<object, SharedInstance<unknown>>();
 export function sharedInstance<E>(mod: object, pages: number): SharedInstance<E> {
   let s = shared.get(mod) as SharedInstance<E> | undefined;
   if (!s) {
-    s = { ...instantiate<E>(mod, pages), owner: undefined };
+    s = { ...instantiate<E>(mod, pages), held: { owner: undefined, span: undefined, spanAt: -1 } };
     shared.set(mod, s);
   }
   return s;
 }
 
+/**
+ * Where the one-subject scans (literals, tails, decorated names) put the
+ * bytes they scan: above every table and result area of theirs.
+ */
+export const SCAN_INPUT = 65536;
+let scanMemory: { memory: WasmMemory; held: Held } | undefined;
+const scanInstances = new Map<object, SharedInstance<unknown>>();
+
+/**
+ * The thread's instance of `mod` over the one memory of the one-subject
+ * scans (issue #7). A prefilter runs up to three of them over the same
+ * span; in a `withSpan` scope the span is copied in once for all of them,
+ * where a memory each took three copies of every byte read.
+ */
+export function scanInstance<E>(mod: object): SharedInstance<E> {
+  let s = scanInstances.get(mod) as SharedInstance<E> | undefined;
+  if (!s) {
+    scanMemory ??= { memory: new Wasm!.Memory({ initial: SCAN_INPUT / WASM_PAGE + 1 }), held: { owner: undefined, span: undefined, spanAt: -1 } };
+    const exports = new Wasm!.Instance(mod, { env: { memory: scanMemory.memory } }).exports as E;
+    s = { exports, memory: scanMemory.memory, held: scanMemory.held };
+    scanInstances.set(mod, s);
+  }
+  return s;
+}
+
+let scope: SpanScope | undefined;
+
+/**
+ * Runs `fn`, in which scans of `buf[start, end)` at the same place of the
+ * same memory share one copy of the bytes. The bytes cannot change within
+ * (the scans are synchronous); outside a scope every scan copies them anew,
+ * since readers fill the same buffer again (readChunksReused).
+ */
+export function withSpan<T>(buf: Uint8Array, start: number, end: number, fn: () => T): T {
+  // A scope in a scope of the same span (a prefilter of two finders) keeps the copy of the outer one.
+  if (scope !== undefined && scope.buf === buf && scope.start === start && scope.end === end) return fn();
+  const outer = scope;
+  scope = { buf, start, end };
+  try {
+    return fn();
+  } finally {
+    scope = outer;
+  }
+}
+
 /** Loads `tables` at offset 0 unless `owner`'s are there already. */
 export function useTables(s: SharedInstance<unknown>, owner: object, tables: Uint8Array): void {
-  if (s.owner === owner) return;
+  if (s.held.owner === owner) return;
   new Uint8Array(s.memory.buffer, 0, tables.length).set(tables);
-  s.owner = owner;
+  s.held.owner = owner;
 }
 
 /** Copies `buf[start, end)` to `at` in the instance's memory (grown as needed), with `owner`'s tables loaded. */
 export function loadSpan(s: SharedInstance<unknown>, owner: object, tables: Uint8Array, buf: Uint8Array, start: number, end: number, at: number): void {
   ensureMemory(s.memory, at + end - start);
   useTables(s, owner, tables);
+  const held = s.held;
+  const inScope = scope !== undefined && scope.buf === buf && scope.start === start && scope.end === end;
+  if (inScope && held.span === scope && held.spanAt === at) return;
   new Uint8Array(s.memory.buffer).set(buf.subarray(start, end), at);
+  held.span = inScope ? scope : undefined;
+  held.spanAt = at;
 }
 
 /** A scan that stores positions (i32, relative to `input`) and stops after `cap` of them, to go on from `next`. */

@@ -32,6 +32,7 @@ import { listSourceFiles } from '../io/files.ts';
 import { keyAnchor, planOf, planPrefilter, REGEX_LIMIT, type AnchorKey, type HitFinder, type PrefilterPlan } from '../io/anchors.ts';
 import type { ResolvedSource } from '../config/load.ts';
 import type { IdentifierScope, ReadContext } from '../sources/contract.ts';
+import { withSpan } from '../io/wasm.ts';
 
 /**
  * Memory for the records a read let through (the candidates), which later
@@ -386,14 +387,17 @@ class LivePrefilter implements HitFinder {
   }
   hits(buf: Uint8Array, start: number, end: number): number[] {
     this.sync();
-    const a = this.fixed ? this.fixed.hits(buf, start, end) : [];
-    if (!this.live) return a;
-    const b = this.live.hits(buf, start, end);
-    return b.length === 0 ? a : a.length === 0 ? b : [...a, ...b].sort((x, y) => x - y);
+    if (!this.live) return this.fixed ? this.fixed.hits(buf, start, end) : [];
+    // Both finders' WebAssembly scans share one copy of the span (wasm.ts).
+    return withSpan(buf, start, end, () => {
+      const a = this.fixed ? this.fixed.hits(buf, start, end) : [];
+      const b = this.live!.hits(buf, start, end);
+      return b.length === 0 ? a : a.length === 0 ? b : [...a, ...b].sort((x, y) => x - y);
+    });
   }
   mayMatch(buf: Uint8Array, start: number, end: number): boolean {
     this.sync();
-    return (this.fixed?.mayMatch(buf, start, end) ?? false) || (this.live?.mayMatch(buf, start, end) ?? false);
+    return withSpan(buf, start, end, () => (this.fixed?.mayMatch(buf, start, end) ?? false) || (this.live?.mayMatch(buf, start, end) ?? false));
   }
   mayMatchText(text: string): boolean {
     this.sync();
