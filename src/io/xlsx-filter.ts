@@ -128,12 +128,53 @@ export class SharedStringsScanner {
 }
 
 /**
+ * What a filtered read learned of a sheet's rows, by their place in it: the
+ * rows that go to exceljs or not by the prefilter's hits alone (plain,
+ * after the header, no number a style may make a date, no shared string).
+ * What else a row holds is the same at every read of the same bytes, so a
+ * later read of the sheet (a search's next round; issue #7) leaves them out
+ * or takes them by their hits without looking at them again.
+ */
+export interface SheetRows {
+  /** 1 at a row that goes by its hits alone. */
+  hitOnly: Uint8Array;
+  rows: number;
+  /** Every row of the sheet was classified (the read went to its end). */
+  complete: boolean;
+}
+
+/** At most this many rows are classified: a byte each. */
+const MAX_CLASSIFIED_ROWS = 1 << 24;
+
+/** The classification of sheets read in this process, by file, its size and time of change, and sheet. */
+const classified = new Map<string, SheetRows>();
+
+/** The rows of the sheet `key` as an earlier complete read classified them, or a fresh record that this read fills. */
+export function sheetRowsFor(key: string): { known: SheetRows | undefined; record: SheetRows } {
+  const known = classified.get(key);
+  if (known?.complete) return { known, record: known };
+  const record: SheetRows = { hitOnly: new Uint8Array(1024), rows: 0, complete: false };
+  classified.set(key, record);
+  return { known: undefined, record };
+}
+
+/**
  * A sheet's XML as exceljs should read it: decoded, and without the plain
  * rows that cannot match. `shared()` gives the shared strings table as
  * scanned so far (exceljs reads it before any sheet, or keeps the sheets
- * for after it).
+ * for after it). `rows`: what earlier reads learned of the rows, or what
+ * this one should record (SheetRows).
  */
-export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: Prefilter, shared: () => SharedStrings | undefined): AsyncGenerator<string> {
+export async function* filteredSheet(
+  chunks: AsyncIterable<Buffer>,
+  prefilter: Prefilter,
+  shared: () => SharedStrings | undefined,
+  rows?: { known: SheetRows | undefined; record: SheetRows },
+): AsyncGenerator<string> {
+  const known = rows?.known;
+  // Filled only by a read that knows nothing yet; it is complete once the rows' end is reached.
+  const record = known ? undefined : rows?.record;
+  let rowNo = 0;
   const decoder = new TextDecoder('utf-8');
   let carry: Buffer | undefined;
   let state: 'before' | 'rows' | 'after' = 'before';
@@ -182,6 +223,7 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
         continue;
       }
       if (state === 'after') {
+        if (record && record.rows === rowNo && rowNo <= MAX_CLASSIFIED_ROWS) record.complete = true;
         emit(buf, pos, buf.length);
         pos = buf.length;
         break;
@@ -237,20 +279,40 @@ export async function* filteredSheet(chunks: AsyncIterable<Buffer>, prefilter: P
     return hi < hits.length && hits[hi]! < e;
   }
 
+  /** Notes whether row `i` goes by its hits alone. */
+  function classify(i: number, hitOnly: boolean): void {
+    if (!record || record.rows !== i || i >= MAX_CLASSIFIED_ROWS) return;
+    if (i === record.hitOnly.length) {
+      const grown = new Uint8Array(2 * i);
+      grown.set(record.hitOnly);
+      record.hitOnly = grown;
+    }
+    record.hitOnly[i] = hitOnly ? 1 : 0;
+    record.rows = i + 1;
+  }
+
   function keepRow(buf: Buffer, s: number, e: number): boolean {
+    const i = rowNo++;
+    if (known && i < known.rows && known.hitOnly[i] === 1) return rowHit(buf, s, e);
     const row = buf.toString('latin1', s, e);
     const plain = PLAIN_ROW.test(row);
     if (certain < HEADER_ROWS) {
       if (plain && TEXT_CELL.test(row)) certain++;
+      classify(i, false);
       return true;
     }
-    if (!plain) return true;
-    if (rowHit(buf, s, e)) return true;
+    if (!plain) {
+      classify(i, false);
+      return true;
+    }
     // A number that a style may make a date: exceljs decides. (Strings and shared strings are never dates.)
     const styled = row.includes(' s="');
-    if (styled && STYLED_NUMBER.test(row)) return true;
-    if ((columnStyles || (styled && / s="/u.test(row.slice(0, row.indexOf('>'))))) && NUMBER_CELL.test(row)) return true;
-    if (row.includes(' t="s"')) {
+    const dated = (styled && STYLED_NUMBER.test(row)) || ((columnStyles || (styled && / s="/u.test(row.slice(0, row.indexOf('>'))))) && NUMBER_CELL.test(row));
+    const sharing = row.includes(' t="s"');
+    classify(i, !dated && !sharing);
+    if (rowHit(buf, s, e)) return true;
+    if (dated) return true;
+    if (sharing) {
       const table = shared();
       if (!table) return true;
       SHARED.lastIndex = 0;

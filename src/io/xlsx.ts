@@ -8,7 +8,7 @@ import Module, { createRequire } from 'node:module';
 import { SourceReadError } from '../errors.ts';
 import type { SourceFile } from './files.ts';
 import type { Prefilter } from './prefilter.ts';
-import { decodedStream, filteredSheet, SharedStringsScanner, decodedChunks } from './xlsx-filter.ts';
+import { decodedStream, filteredSheet, SharedStringsScanner, decodedChunks, sheetRowsFor } from './xlsx-filter.ts';
 import { inspectZip, openZipArchive, verifyZip } from './zip.ts';
 
 export interface XlsxRow {
@@ -78,16 +78,19 @@ function partRank(name: string): number {
  * - with a prefilter, the plain rows that cannot match are left out.
  * Built on exceljs 4.4.0, lib/stream/xlsx/workbook-reader.js (EXCELJS_INTERNALS).
  */
-function readerClass(Base: WorkbookReaderClass): new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass> {
+function readerClass(Base: WorkbookReaderClass): new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter, stamp?: string) => InstanceType<WorkbookReaderClass> {
   const base = Base.prototype as unknown as ReaderInternals;
   class Reader extends (Base as unknown as new (input: string, options: Record<string, unknown>) => object) {
     private readonly file: SourceFile;
     private readonly prefilter: Prefilter | undefined;
     private shared: SharedStringsScanner | undefined;
-    constructor(file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) {
+    /** The file as it is now (stampOf), for what earlier reads learned of its sheets' rows. */
+    private readonly stamp: string | undefined;
+    constructor(file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter, stamp?: string) {
       super(file.abs, options);
       this.file = file;
       this.prefilter = prefilter;
+      this.stamp = stamp;
     }
     async *parse(): AsyncGenerator<unknown> {
       const self = this as unknown as ReaderInternals;
@@ -119,11 +122,13 @@ function readerClass(Base: WorkbookReaderClass): new (file: SourceFile, options:
     }
     _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown> {
       const prefilter = this.prefilter;
-      const text = prefilter ? filteredSheet(iterator as AsyncIterable<Buffer>, prefilter, () => this.shared?.result) : decodedChunks(iterator);
+      if (!prefilter) return base._parseWorksheet.call(this, decodedChunks(iterator), sheetNo);
+      const rows = this.stamp === undefined ? undefined : sheetRowsFor(`${this.file.abs}\u0000${this.stamp}\u0000${sheetNo}`);
+      const text = filteredSheet(iterator as AsyncIterable<Buffer>, prefilter, () => this.shared?.result, rows);
       return base._parseWorksheet.call(this, text, sheetNo);
     }
   }
-  return Reader as unknown as new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter) => InstanceType<WorkbookReaderClass>;
+  return Reader as unknown as new (file: SourceFile, options: Record<string, unknown>, prefilter?: Prefilter, stamp?: string) => InstanceType<WorkbookReaderClass>;
 }
 
 let Reader: ReturnType<typeof readerClass> | undefined;
@@ -219,6 +224,7 @@ export async function* readXlsxRows(
         entries: 'emit',
       },
       opts.prefilter,
+      stamp,
     );
     let given = 0;
     try {

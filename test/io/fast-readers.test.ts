@@ -4,7 +4,7 @@
  * exceljs (and exceljs's split characters), SIE vouchers skipped unparsed.
  * test/pipeline/fast-paths.test.ts runs them all through the search.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -142,6 +142,54 @@ describe('XLSX rows before exceljs', () => {
     // Every planted hit is kept (4 kinds of it in each of 27 blocks of 731 rows), and not much else.
     expect(once.length).toBeGreaterThanOrEqual(4 * 27);
     expect(once.length).toBeLessThan(4 * 28 + 60);
+  }, 60_000);
+});
+
+describe('XLSX rows classified by an earlier read of the same sheet', () => {
+  // A later round reads a sheet again with other keys, and takes the plain rows by their hits alone, as the
+  // first read classified them (xlsx-filter.ts, SheetRows): it must keep exactly the rows a first read does.
+  it.each([false, true])('keeps the same rows for new keys as a sheet read for the first time (shared strings: %s)', async (useSharedStrings) => {
+    const { default: ExcelJS } = await import('exceljs');
+    const abs = path.join(dir, `classified-${useSharedStrings}.xlsx`);
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: abs, useSharedStrings });
+    const ws = wb.addWorksheet('Kunder');
+    ws.addRow(['Kundnummer', 'Namn', 'E-post', 'Telefon', 'Skapad']).commit();
+    for (let i = 0; i < 6000; i++) {
+      const m = i % 997;
+      ws.addRow([
+        100000 + i,
+        // An entity makes a row one exceljs must judge; so does a number a style makes a date.
+        m === 7 ? 'Åsa & Co' : m === 8 ? 'Märta Öberg' : `Person ${i}`,
+        m === 1 ? 'MARTA.OBERG@MAIL.EXAMPLE' : m === 2 ? 'asa.lind@mail.example' : `person${i}@mail.example`,
+        m === 3 ? '070-174 06 47' : `08-${i}`,
+        m === 4 ? new Date(Date.UTC(2024, 0, 1)) : '',
+      ]).commit();
+    }
+    ws.commit();
+    await wb.commit();
+    const copy = path.join(dir, `classified-${useSharedStrings}-copy.xlsx`);
+    writeFileSync(copy, readFileSync(abs));
+    const rows = async (f: string, prefilter: Prefilter): Promise<{ row: number; values: string[] }[]> => {
+      const out: { row: number; values: string[] }[] = [];
+      for await (const r of readXlsxRows({ abs: f, rel: path.basename(f), size: statSync(f).size }, { prefilter })) out.push({ row: r.row, values: r.values });
+      return out;
+    };
+    const first = prefilterFor([{ kind: 'email', value: 'marta.oberg@mail.example' }])!;
+    const later = prefilterFor([
+      { kind: 'phone', value: '+46701740647' },
+      { kind: 'name', value: 'marta oberg' },
+      { kind: 'email', value: 'asa.lind@mail.example' },
+    ])!;
+    const firstRows = await rows(abs, first);
+    expect(firstRows.some((r) => r.values[2] === 'MARTA.OBERG@MAIL.EXAMPLE')).toBe(true);
+    // The same file again (classified), and its copy read for the first time.
+    const again = await rows(abs, later);
+    const fresh = await rows(copy, later);
+    expect(again).toEqual(fresh);
+    for (const want of ['070-174 06 47', 'Märta Öberg', 'asa.lind@mail.example', 'Åsa & Co']) expect(again.some((r) => r.values.includes(want)), want).toBe(true);
+    expect(again.some((r) => r.values[4] !== '')).toBe(true);
+    // A third read with the first keys gives the first read's rows.
+    expect(await rows(abs, first)).toEqual(firstRows);
   }, 60_000);
 });
 
