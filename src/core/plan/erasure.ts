@@ -61,6 +61,10 @@ const REASON = {
     "Customer master data needed to read retained räkenskapsinformation (class S): no linked accounting record is among the searched exports, so the retention date follows from the customer's last invoice date (BF-1 [I]); access is restricted (ER-3); notes and marketing labels are cleared now (ER-1).",
   anonymiseContactOnCard:
     "The customer card belongs to an organisation and stays for its accounting records (class S); the subject is only its contact person and none of the subject's details appears on a retained document, so they are removed now (Art. 17(1), ER-1) while the row stays.",
+  deleteRExpired:
+    'Räkenskapsinformation whose retention date (BF-1) has passed: the Bookkeeping Act no longer requires it, so Art. 17(3)(b) no longer refuses its erasure (BF-2), and it is erased (ER-5, Art. 17(1)(a)), unless a legal hold applies (class L, Art. 17(3)(e)).',
+  deleteSExpired:
+    'Customer master data (class S) kept only to read räkenskapsinformation whose retention dates (BF-1) have all passed: it is erased with them (ER-5, Art. 17(1)(a)), unless a legal hold applies (class L, Art. 17(3)(e)).',
   deleteSNoLinks:
     'Customer master data (class S) is kept only to read retained räkenskapsinformation; none was found for this customer in the searched exports, so it is erased (Art. 17(1)(a), ER-1). Check in the accounting system that no document refers to it before deleting.',
   deleteM:
@@ -136,20 +140,26 @@ export function planErasure(input: ErasureInput): Plan {
   const decisions = new Map<string, Decision>();
 
   // R first: the S records take their date from them.
-  const retainedR = new Map<string, { p: Prepared; retainUntil?: string }[]>();
+  const retainedR = new Map<string, { p: Prepared; retainUntil?: string; expired?: boolean; lastDay?: string }[]>();
   for (const p of included) {
     if (p.cls !== 'R') continue;
     const dates = bookingDates(p.record);
     let d: Decision;
+    let expiredOn: string | undefined;
     if (dates.length === 0) {
       d = { kind: 'retain', reason: REASON.retainRNoDate, rule: 'BF-1', review: true };
     } else {
       const ret = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
-      d = { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
+      // ER-5: after its last day to keep (retainUntil is inclusive, BF-1) nothing refuses the erasure any more.
+      if (ret.retainUntil < input.asOf) expiredOn = ret.retainUntil;
+      d =
+        ret.retainUntil < input.asOf
+          ? { kind: 'delete', reason: `${REASON.deleteRExpired} Its last day to keep was ${ret.retainUntil}.`, rule: 'ER-5' }
+          : { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
     }
     decisions.set(p.key, d);
     const list = retainedR.get(p.connector) ?? [];
-    list.push({ p, ...(d.retainUntil ? { retainUntil: d.retainUntil } : {}) });
+    list.push({ p, ...(d.kind === 'retain' && d.retainUntil ? { retainUntil: d.retainUntil } : {}), ...(d.kind === 'delete' ? { expired: true, lastDay: expiredOn } : {}) });
     retainedR.set(p.connector, list);
   }
 
@@ -299,13 +309,20 @@ export function planErasure(input: ErasureInput): Plan {
   });
 }
 
-function decideMaster(p: Prepared, linkedR: readonly { p: Prepared; retainUntil?: string }[], input: ErasureInput): Decision {
+function decideMaster(p: Prepared, allLinkedR: readonly { p: Prepared; retainUntil?: string; expired?: boolean; lastDay?: string }[], input: ErasureInput): Decision {
+  const linkedR = allLinkedR.filter((l) => !l.expired);
+  const expired = allLinkedR.length - linkedR.length;
   const dates = linkedR.map((l) => l.retainUntil).filter((d): d is string => !!d);
   // The card's own last invoice date is evidence of a document the exports may lack (BF-1 [I]).
   const lastInvoice = valueAt(p.record.fields, 'LastInvoiceDate');
   const own = typeof lastInvoice === 'string' && /^\d{4}-\d{2}-\d{2}/u.test(lastInvoice) ? bookkeepingRetention([lastInvoice.slice(0, 10)], input.fiscalYear) : undefined;
   if (own) dates.push(own.retainUntil);
   if (dates.length === 0) {
+    // Every linked document's retention has passed (ER-5): the card goes with them.
+    if (expired > 0 && linkedR.length === 0) {
+      const last = allLinkedR.map((l) => l.lastDay).filter((d): d is string => !!d).sort().at(-1);
+      return { kind: 'delete', reason: `${REASON.deleteSExpired}${last ? ` Its last day to keep was ${last}.` : ''}`, rule: 'ER-5' };
+    }
     if (linkedR.length > 0) {
       // Linked documents without dates: keep the card until they are dated by hand.
       return { kind: 'retain', reason: REASON.retainS, rule: 'BF-1', review: true, clear: masterDataToClear(p, linkedR.map((l) => l.p.record)).clear, linkedKnown: true };
@@ -313,6 +330,8 @@ function decideMaster(p: Prepared, linkedR: readonly { p: Prepared; retainUntil?
     return { kind: 'delete', reason: REASON.deleteSNoLinks, rule: 'ER-1', review: true };
   }
   const retainUntil = dates.sort().at(-1)!;
+  // Dated by the card's own last invoice alone, and that date has passed too (ER-5).
+  if (retainUntil < input.asOf && linkedR.length === 0) return { kind: 'delete', reason: `${REASON.deleteSExpired} Its last day to keep was ${retainUntil}.`, rule: 'ER-5' };
   const deletableFrom = formatIsoDate(addDays(parseIsoDate(retainUntil)!, 1));
   const linked = linkedR.map((l) => l.p.record);
   const { clear, kept } = masterDataToClear(p, linked);

@@ -161,6 +161,48 @@ describe('legal-rules.md §12.3: Anna asks to be erased on 2026-01-31', () => {
   });
 });
 
+describe('ER-5: räkenskapsinformation whose retention date has passed is erased, not refused', () => {
+  const records = (): MatchedRecord[] => [
+    match(SRC.visma, vismaInvoice(anna, '2019017', '2019-03-15', 0), { holders: ['customer'] }),
+    match(SRC.visma, vismaCustomer(anna, 0)),
+  ];
+
+  it('on its last day to keep (BF-1 is inclusive) the invoice and the card are still retained', async () => {
+    const plan = await erase(records(), { asOf: '2026-12-31' });
+    expect(primaryOf(plan, 'Faktura 2019017')).toMatchObject({ action: 'retain', retainUntil: '2026-12-31' });
+    expect(primaryOf(plan, 'Kund 1050')).toMatchObject({ action: 'retain', retainUntil: '2026-12-31' });
+  });
+
+  it('the day after, both are deleted under ER-5, and nothing cites Art. 17(3)(b) for them', async () => {
+    const plan = await erase(records(), { asOf: '2027-01-01' });
+    const invoice = primaryOf(plan, 'Faktura 2019017');
+    expect(invoice).toMatchObject({ action: 'delete', rule: 'ER-5' });
+    expect(invoice.retainUntil).toBeUndefined();
+    expect(invoice.reason).toMatch(/last day to keep was 2026-12-31/u);
+    const card = primaryOf(plan, 'Kund 1050');
+    expect(card).toMatchObject({ action: 'delete', rule: 'ER-5' });
+    expect(card.review).toBeUndefined();
+    expect(plan.actions.filter((a) => a.action === 'retain')).toEqual([]);
+    // Deleting in Visma is an erasure there: Visma is told (Art. 19).
+    expect(plan.actions.filter((a) => a.action === 'notify-recipient').map((a) => a.recipient!.id)).toContain('visma');
+  });
+
+  it('a card with one expired and one retained invoice is kept for the retained one', async () => {
+    const plan = await erase([...records(), match(SRC.visma, vismaInvoice(anna, '2024033', '2024-05-10', 1), { holders: ['customer'] })], { asOf: '2027-06-01' });
+    expect(primaryOf(plan, 'Faktura 2019017')).toMatchObject({ action: 'delete', rule: 'ER-5' });
+    expect(primaryOf(plan, 'Faktura 2024033')).toMatchObject({ action: 'retain', retainUntil: '2031-12-31' });
+    expect(primaryOf(plan, 'Kund 1050')).toMatchObject({ action: 'retain', retainUntil: '2031-12-31' });
+  });
+
+  it("a card dated only by its own last invoice date is deleted once that date's retention has passed", async () => {
+    const card = (): MatchedRecord => match(SRC.visma, vismaCustomer({ ...anna, lastInvoiceDate: '2018-06-01' }, 0));
+    expect(primaryOf(await erase([card()], { asOf: '2025-12-31' }), 'Kund 1050')).toMatchObject({ action: 'retain', retainUntil: '2025-12-31' });
+    const plan = await erase([card()], { asOf: '2026-01-31' });
+    expect(primaryOf(plan, 'Kund 1050')).toMatchObject({ action: 'delete', rule: 'ER-5' });
+    expect(primaryOf(plan, 'Kund 1050').reason).toMatch(/last day to keep was 2025-12-31/u);
+  });
+});
+
 describe('every record gets exactly one primary action; bookkeeping is never deleted and nothing else is kept', () => {
   const p3: Customer = { guid: 'c-1044', no: '1044', name: 'Märta Öberg', email: 'marta.oberg@mail.example', mobile: '0701740633', street: 'Södra Storgatan 7', postcode: '252 23', city: 'Helsingborg', note: 'Vill ha faktura per post' };
   function all(): MatchedRecord[] {
