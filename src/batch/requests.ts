@@ -10,9 +10,10 @@ import { UsageError, SourceReadError, type Problem } from '../errors.ts';
 import { readTable } from '../io/table.ts';
 import { openCsv } from '../io/csv.ts';
 import type { SourceFile } from '../io/files.ts';
-import { canonical, normaliseOrgnr, normalisePnr } from '../core/identity/normalise.ts';
+import { canonical, looksLikePersonalId, normaliseOrgnr, normalisePnr } from '../core/identity/normalise.ts';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
 import { parseIsoDate } from '../core/law/dates.ts';
+import { FIRST_MODELLED_YEAR, LAST_MODELLED_YEAR } from '../core/law/holidays.ts';
 import { formatLocator } from '../core/record.ts';
 
 export const REQUEST_COLUMNS = ['id', 'type', 'received', 'email', 'phone', 'pnr', 'orgnr', 'name', 'customer_no', 'ga_client_id'] as const;
@@ -40,9 +41,17 @@ export interface BatchRequest {
 
 /** An id becomes a folder name: letters, digits, dot, dash and underscore. */
 const RowSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/u, 'id must be 1-64 letters, digits, ".", "-" or "_" (it names the output folder)'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/u, 'id must be 1-64 letters, digits, ".", "-" or "_" (it names the output folder)')
+    // The id becomes the case's reference, kept after the purge, and a folder name: never the person's own number.
+    .refine((s) => !looksLikePersonalId(s), 'id looks like or holds a phone number or personnummer: give the request\'s ticket or letter number instead (the id names the case after it is purged)'),
   type: z.enum(REQUEST_TYPES, { message: `type must be one of ${REQUEST_TYPES.join(', ')}` }),
-  received: z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/u.test(s) && !!parseIsoDate(s), 'received must be a date YYYY-MM-DD'),
+  received: z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}$/u.test(s) && !!parseIsoDate(s), 'received must be a date YYYY-MM-DD')
+    // The deadline law is modelled for these years (holidays.ts); a typo such as 20266 stops here.
+    .refine((s) => !parseIsoDate(s) || (parseIsoDate(s)!.year >= FIRST_MODELLED_YEAR && parseIsoDate(s)!.year <= LAST_MODELLED_YEAR), `received must be a date in the years ${FIRST_MODELLED_YEAR}-${LAST_MODELLED_YEAR}`),
 });
 
 function valid(kind: IdentifierKind, v: string): boolean {

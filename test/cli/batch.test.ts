@@ -221,6 +221,62 @@ describe('ojco-dsar batch', () => {
     expect(human.stderr).not.toContain('shifted.csv:2: shifted.csv:2');
   });
 
+  it('never puts a request into another request\'s case: a reused id, a case of someone else, a case id that does not exist', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'a.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);
+    const first = cli(['batch', 'a.csv', '--config', CONFIG, '--out', 'o1', '--home', 'home', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(first.json.requests[0]).toMatchObject({ status: 'done', case: 'DSAR-2026-0001' });
+    writeFileSync(
+      path.join(dir, 'b.csv'),
+      [
+        HEADER,
+        // Short ids are reused from batch to batch: another person's erasure under Märta's old id.
+        'R-1,erasure,2026-11-23,jorgen.akesson@mail.example,,,,,,',
+        // The same request again (type and date of receipt) is the same case, as on a resumed run.
+        'R-1B,access,2026-11-20,marta.oberg@mail.example,,,,,,',
+        'DSAR-2026-0001,access,2026-11-23,jorgen.akesson@mail.example,,,,,,',
+        'DSAR-2026-0099,access,2026-11-23,jorgen.akesson@mail.example,,,,,,',
+      ].join('\n') + '\n',
+    );
+    const r = cli(['batch', 'b.csv', '--config', CONFIG, '--out', 'o2', '--home', 'home', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    const rows: { id: string; type: string; status: string; case?: string; note?: string; outputs: unknown[] }[] = r.json.requests;
+    const reused = rows.find((x) => x.id === 'R-1')!;
+    expect(reused).toMatchObject({ status: 'failed', outputs: [] });
+    expect(reused.case).toBeUndefined();
+    expect(reused.note).toMatch(/already names case DSAR-2026-0001.*give it an id of its own/u);
+    expect(rows.find((x) => x.id === 'R-1B')).toMatchObject({ status: 'done', case: 'DSAR-2026-0002' });
+    const someoneElse = rows.find((x) => x.id === 'DSAR-2026-0001' && x.type === 'access')!;
+    expect(someoneElse).toMatchObject({ status: 'failed', outputs: [] });
+    expect(someoneElse.note).toMatch(/none of the identifiers case DSAR-2026-0001 was opened with/u);
+    expect(rows.find((x) => x.id === 'DSAR-2026-0099')!.note).toMatch(/not in the case register/u);
+    // No folder of the failed requests, and no third case.
+    expect(readdirSync(path.join(dir, 'o2')).filter((f) => f !== '.batch').sort()).toEqual(['R-1B', 'summary.csv', 'summary.json']);
+    expect(cli(['case', 'list', '--home', 'home', '--json'], { cwd: dir }).json.cases).toHaveLength(2);
+    // Her own case takes her erasure plan, with a note that the case was opened for access.
+    writeFileSync(path.join(dir, 'c.csv'), `${HEADER}\nDSAR-2026-0001,erasure,2026-11-23,MARTA.OBERG@MAIL.EXAMPLE,,,,,,\n`);
+    const c = cli(['batch', 'c.csv', '--config', CONFIG, '--out', 'o3', '--home', 'home', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(c.json.requests[0]).toMatchObject({ status: 'done', case: 'DSAR-2026-0001' });
+    expect(c.json.requests[0].note).toMatch(/a request of type access, and this row is erasure/u);
+  }, 120_000);
+
+  it('refuses a date of receipt outside the modelled years and an id that is a phone number or personnummer, with their lines', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(
+      path.join(dir, 'c.csv'),
+      [HEADER, 'R-9,access,1900-01-01,a@b.example,,,,,,', '199207289969,access,2026-11-20,a@b.example,,,,,,', '0701740633,access,2026-11-20,a@b.example,,,,,,', 'T-199207289969,access,2026-11-20,a@b.example,,,,,,', 'T-2026-0042,access,2026-11-20,a@b.example,,,,,,'].join('\n') + '\n',
+    );
+    const r = cli(['batch', 'c.csv', '--config', CONFIG, '--out', 'out', '--home', 'home', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const problems: { message: string; line: number }[] = r.json.error.problems;
+    expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5]);
+    expect(problems[0]!.message).toMatch(/received must be a date in the years 1953-2199/u);
+    for (const p of problems.slice(1)) expect(p.message).toMatch(/id looks like or holds a phone number or personnummer/u);
+    expect(r.stderr + r.stdout).not.toMatch(/199207289969|0701740633/u);
+    // Nothing was started: the folder is free for the corrected file.
+    expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
+    expect(cli(['batch', 'c.csv', '--config', CONFIG, '--out', 'out', '--as-of', '1900-01-01', '--json'], { cwd: dir }).json.error.problems[0].code).toBe('usage.date-range');
+  });
+
   it("says in an access request's note how many possible matches the extract left out", () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);

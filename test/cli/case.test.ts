@@ -109,7 +109,7 @@ describe('case open --reference', () => {
     expect(other.stderr).toContain('already names case DSAR-2026-0001, received 2026-01-31 for access; it was not changed');
     expect(run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--reference', 'ticket-4712', '--json'], cwd).json.id).toBe('DSAR-2026-0002');
     // The reference outlives the purge: the person's e-mail, phone or personnummer is refused as one (exit 2), unechoed.
-    for (const personal of [SUBJECT.email, '070-174 06 33', '19920728-9969']) {
+    for (const personal of [SUBJECT.email, '070-174 06 33', '19920728-9969', 'T-199207289969']) {
       const r = run(['case', 'open', '--type', 'access', '--email', SUBJECT.email, '--reference', personal, '--json'], cwd);
       expect(r.code).toBe(2);
       expect(r.json.error.problems[0].code).toBe('usage.reference');

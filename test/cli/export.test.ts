@@ -27,8 +27,8 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 60_000 });
+function cli(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -142,6 +142,19 @@ describe('ojco-dsar export', () => {
     // The bad format is named by its place, not repeated.
     expect(r.stderr).toContain('--format: the first format is not one of json, xlsx, csv, html');
     expect(r.stderr).not.toContain('pdf');
+  });
+
+  it("takes today from OJCO_DSAR_TODAY as every command does, and refuses a bad one, or an --as-of outside the modelled years (exit 2)", () => {
+    const out = tmp();
+    const r = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', out, '--format', 'json', '--json'], { OJCO_DSAR_TODAY: '2027-01-10' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).asOf).toBe('2027-01-10');
+    expect(readdirSync(out)).toEqual(['registerutdrag-2027-01-10.json']);
+    const bogus = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', tmp(), '--json'], { OJCO_DSAR_TODAY: 'bogus' });
+    expect(bogus.code).toBe(2);
+    const early = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', tmp(), '--as-of', '1900-01-01', '--json']);
+    expect(early.code).toBe(2);
+    expect(JSON.parse(early.stdout).error.problems.map((p: { code: string }) => p.code)).toEqual(['usage.date-range']);
   });
 
   it('exits 3 when a source cannot be read, and still writes the extract, which names the file (register from the config)', () => {

@@ -44,7 +44,7 @@ import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
 import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
-import { dateFlag, TODAY_ENV, todayInStockholm, type StoreSession } from './case-common.ts';
+import { caseIsAbout, dateFlag, inModelledYears, MAX_YEAR, MIN_YEAR, TODAY_ENV, todayInStockholm, type StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
 
@@ -98,6 +98,7 @@ function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
   let asOf: string | undefined;
   if (opts.asOf !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/u.test(String(opts.asOf)) || !parseIsoDate(String(opts.asOf))) problems.push({ code: 'usage.as-of', message: '--as-of must be a date YYYY-MM-DD' });
+    else if (!inModelledYears(String(opts.asOf))) problems.push({ code: 'usage.date-range', message: `--as-of must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
     else asOf = String(opts.asOf);
   }
   const lang = String(opts.lang ?? 'sv');
@@ -221,26 +222,52 @@ interface CaseLink {
 
 /**
  * The request's case: the case named by the request id itself (a case id
- * such as DSAR-2026-0001 that exists), else the one this request id opened
- * before, else a new one. Identifiers go to the case's subject record only.
+ * such as DSAR-2026-0001, which must exist), else the one this request id
+ * opened before (the same request: its type and date of receipt), else a
+ * new one. Identifiers go to the case's subject record only. A case about
+ * someone else, or a request id used before for another request, fails the
+ * request (UsageError): its outputs would land in another request's
+ * evidence, and the request would have no deadline of its own.
  */
-async function caseFor(req: BatchRequest, session: StoreSession, configFile: string): Promise<CaseLink> {
+async function caseFor(req: BatchRequest, subject: SubjectResult, session: StoreSession, configFile: string): Promise<CaseLink> {
   const { normaliseCaseId } = await import('../../store/rules.ts');
+  const store = session.store;
   let id: string | undefined;
-  try {
+  let note: string | undefined;
+  if (/^DSAR-\d{4}-\d+$/iu.test(req.id)) {
     const named = normaliseCaseId(req.id);
-    if (session.store.hasCase(named)) id = named;
-  } catch {
-    // Not a case id: the request id is a reference.
+    if (!store.hasCase(named)) {
+      throw new UsageError(`no case ${named}`, [{ code: 'batch.no-case', message: `the request id names case ${named}, which is not in the case register: a request id that is a case id adds to that case; give a new request an id of its own` }]);
+    }
+    id = named;
+    const c = store.getCase(id);
+    if (!c.types.includes(req.type)) note = `case ${id} is a request of type ${c.types.join(', ')}, and this row is ${req.type}: check that the case is the right one`;
+  } else {
+    id = store.caseByReference(req.id);
+    if (id) {
+      const c = store.getCase(id);
+      if (!c.types.includes(req.type) || c.receivedDate !== req.received) {
+        throw new UsageError(`request id ${req.id} was used before`, [
+          {
+            code: 'batch.id-reused',
+            message: `request id ${req.id} already names case ${id}, a request of type ${c.types.join(', ')} received ${c.receivedDate}: this row is another request; give it an id of its own`,
+          },
+        ]);
+      }
+    }
   }
-  id ??= session.store.caseByReference(req.id);
+  if (id && !caseIsAbout(store, id, subject)) {
+    throw new UsageError(`case ${id} is about someone else`, [
+      { code: 'case.subject', message: `none of the identifiers case ${id} was opened with is one this person was found by: nothing was written or attached; check the request id` },
+    ]);
+  }
   if (!id) {
     const identifiers = req.identifiers.map((i) => ({ kind: i.kind, value: i.value, canonical: canonical(i.kind, i.value) ?? i.value }));
     id = session.store.openCase({ types: [req.type], receivedDate: req.received, identifiers, configFile, reference: req.id }, session.ctx()).id;
   }
   const c = session.store.getCase(id);
-  if (c.purgedOn || c.status === 'closed') return { id, writable: false, note: `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}, so the outputs were not attached to it` };
-  return { id, writable: true };
+  if (c.purgedOn || c.status === 'closed') return { id, writable: false, note: [note, `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}, so the outputs were not attached to it`].filter(Boolean).join('; ') };
+  return { id, writable: true, ...(note ? { note } : {}) };
 }
 
 /**
@@ -262,11 +289,12 @@ async function attachOnce(session: StoreSession, link: CaseLink, files: string[]
  * done); returns its state. Pure of side effects beyond its own folder and its case.
  */
 async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): Promise<RequestState> {
+  // The case first: a request that cannot have one fails before anything of it is written.
+  const link = ctx.session ? await caseFor(req, subject, ctx.session, ctx.config.file) : undefined;
   const dir = path.join(ctx.outDir, req.id);
   await ensureDir(dir);
   const records = counts(subject);
   const rel = (p: string): string => path.relative(ctx.outDir, p).split(path.sep).join('/');
-  const link = ctx.session ? await caseFor(req, ctx.session, ctx.config.file) : undefined;
   const withCase = (st: RequestState): RequestState => {
     if (!link) return st;
     const note = [st.note, link.note].filter(Boolean).join('; ');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { IdentifierKind } from '../../core/identity/kinds.ts';
 import { canonical } from '../../core/identity/normalise.ts';
 import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
+import { FIRST_MODELLED_YEAR, LAST_MODELLED_YEAR } from '../../core/law/holidays.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
 import { UsageError, type Problem } from '../../errors.ts';
 import type { CaseStore } from '../../store/cases.ts';
@@ -19,10 +20,10 @@ import { warn } from '../io.ts';
  * holidays.ts FIRST_MODELLED_YEAR); the upper bound only catches typos such
  * as 20266 or 3026 before they become a case.
  */
-export const MIN_YEAR = 1953;
+export const MIN_YEAR = FIRST_MODELLED_YEAR;
 /** The environment variable that sets today's date (YYYY-MM-DD) instead of the machine's clock. */
 export const TODAY_ENV = 'OJCO_DSAR_TODAY';
-export const MAX_YEAR = 2199;
+export const MAX_YEAR = LAST_MODELLED_YEAR;
 
 /**
  * Today's date in Sweden. The receipt date of a request is the local date in
@@ -43,6 +44,12 @@ export function todayInStockholm(now?: Date): string {
 
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** Is this `YYYY-MM-DD` date in the years the law is modelled for? */
+export function inModelledYears(iso: string): boolean {
+  const y = Number(iso.slice(0, 4));
+  return y >= MIN_YEAR && y <= MAX_YEAR;
 }
 
 /** Validates a `YYYY-MM-DD` flag; collects the problem into `problems` and returns undefined when bad. */
@@ -142,6 +149,22 @@ export async function requireCaseForOutputs(store: CaseStore, raw: unknown): Pro
 }
 
 /**
+ * Could the case be about this person? Yes when it was opened with one of
+ * the identifiers the person was found by (given or learned), or with only
+ * a name or an address, which cannot tell two people apart.
+ */
+export function caseIsAbout(store: CaseStore, caseId: string, subject: Pick<SubjectResult, 'knownBy'>): boolean {
+  const c = store.getCase(caseId, { withSubject: true });
+  const known = new Set(subject.knownBy.map((k) => `${k.kind}:${k.value}`));
+  const strong = (c.subject?.identifiers ?? []).filter((i) => i.kind !== 'name' && i.kind !== 'address');
+  const isTheirs = (i: { kind: string; value: string }): boolean => {
+    const v = canonical(i.kind as IdentifierKind, i.value);
+    return v !== undefined && known.has(`${i.kind}:${v}`);
+  };
+  return strong.length === 0 || strong.some(isTheirs);
+}
+
+/**
  * Before outputs go into a case (`--case`), after the search: the case must
  * be about this person, or the file would land in someone else's evidence
  * (exit 2, nothing written). A case opened with one of the identifiers this
@@ -151,13 +174,7 @@ export async function requireCaseForOutputs(store: CaseStore, raw: unknown): Pro
  */
 export function checkCaseFits(store: CaseStore, caseId: string, subject: Pick<SubjectResult, 'knownBy'>, expected: readonly RequestType[], what: string): void {
   const c = store.getCase(caseId, { withSubject: true });
-  const known = new Set(subject.knownBy.map((k) => `${k.kind}:${k.value}`));
-  const strong = (c.subject?.identifiers ?? []).filter((i) => i.kind !== 'name' && i.kind !== 'address');
-  const isTheirs = (i: { kind: string; value: string }): boolean => {
-    const v = canonical(i.kind as IdentifierKind, i.value);
-    return v !== undefined && known.has(`${i.kind}:${v}`);
-  };
-  if (strong.length > 0 && !strong.some(isTheirs)) {
+  if (!caseIsAbout(store, caseId, subject)) {
     throw new UsageError(`case ${caseId} is about someone else`, [
       {
         code: 'case.subject',

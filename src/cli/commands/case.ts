@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseEmail, normalisePhone, normalisePnr } from '../../core/identity/normalise.ts';
+import { looksLikePersonalId } from '../../core/identity/normalise.ts';
 import { computeDeadline, daysLeft } from '../../core/law/deadline.ts';
 import { ExitCode, UsageError, type Problem } from '../../errors.ts';
 import type { AuditEvent } from '../../store/audit.ts';
@@ -95,14 +95,6 @@ function daysText(c: { daysLeft: number | null; overdue: boolean; status: string
   return `${c.daysLeft} left`;
 }
 
-/** An e-mail address, personnummer or phone number, as the whole of a text. */
-function looksPersonal(v: string): boolean {
-  if (v.includes('@') && normaliseEmail(v) !== undefined) return true;
-  if (normalisePnr(v) !== undefined) return true;
-  // As a phone is written (+46…, 07…, 08-…); a reference such as 2026-0042 is not one.
-  return /^(?:\+|0)[\d\s()./-]{7,}$/u.test(v) && normalisePhone(v) !== undefined;
-}
-
 function renderCase(c: ReturnType<typeof withClock> & { references?: string[] }, opts: { subject?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(`${out.bold(c.id)}  ${c.types.join(', ')}  ${out.bold(c.purgedOn ? 'purged' : c.status)}`);
@@ -172,9 +164,9 @@ async function open(opts: Opts): Promise<number> {
   // Control characters would make the audit trail's text ambiguous; a reference is an id, not prose.
   if (reference !== undefined && (reference.trim() === '' || reference.length > 200 || /[\u0000-\u001f\u007f]/u.test(reference))) {
     problems.push({ code: 'usage.reference', message: '--reference must be 1 to 200 characters, without line breaks or control characters' });
-  } else if (reference !== undefined && looksPersonal(reference.trim())) {
+  } else if (reference !== undefined && looksLikePersonalId(reference)) {
     // The reference outlives the purge (it keeps `case open` from opening a request twice): a ticket number, not the person.
-    problems.push({ code: 'usage.reference', message: '--reference looks like an e-mail address, phone number or personnummer; give the request\'s ticket or letter number instead: the reference is kept after the case is purged' });
+    problems.push({ code: 'usage.reference', message: '--reference looks like or holds an e-mail address, phone number or personnummer; give the request\'s ticket or letter number instead: the reference is kept after the case is purged' });
   }
   throwIf(problems);
   const s = await openSession(opts);

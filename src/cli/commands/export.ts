@@ -35,7 +35,7 @@ import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../su
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
 import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
-import type { StoreSession } from './case-common.ts';
+import { inModelledYears, MAX_YEAR, MIN_YEAR, todayInStockholm, type StoreSession } from './case-common.ts';
 import { normaliseCaseId } from '../../store/rules.ts';
 
 export interface ExportSettings {
@@ -51,11 +51,6 @@ export interface ExportSettings {
 }
 
 /** Today's date on this machine's calendar, YYYY-MM-DD. */
-function localDate(now: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
-}
-
 function problemsOf(e: unknown): Problem[] {
   if (isUserError(e)) return e.problems.length > 0 ? e.problems : [{ code: 'usage', message: e.message }];
   throw e;
@@ -88,12 +83,15 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
   const lang = String(opts.lang ?? 'sv');
   if (lang !== 'sv' && lang !== 'en') problems.push({ code: 'usage.lang', message: '--lang: must be sv or en' });
 
-  let asOf = localDate(now);
+  let asOf: string | undefined;
   if (opts.asOf !== undefined) {
     const s = String(opts.asOf);
     if (!/^\d{4}-\d{2}-\d{2}$/u.test(s) || !parseIsoDate(s)) problems.push({ code: 'usage.as-of', message: '--as-of: must be a date YYYY-MM-DD, e.g. 2025-05-16' });
+    else if (!inModelledYears(s)) problems.push({ code: 'usage.date-range', message: `--as-of must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
     else asOf = s;
   }
+  // Today in Sweden, or OJCO_DSAR_TODAY as every other command takes it (a bad value is exit 2).
+  asOf ??= todayInStockholm();
 
   let cacheBytes = 0;
   try {

@@ -409,3 +409,21 @@ export function canonical(kind: IdentifierKind, raw: string): string | undefined
 export function key(kind: IdentifierKind, canonicalValue: string): string {
   return `${kind}:${canonicalValue}`;
 }
+
+/**
+ * Does a reference or request id hold a person's identifier: an e-mail
+ * address, a phone number or a personnummer as the whole of it, or a
+ * personnummer inside it (`T-199207289969`)? Such ids outlive the purge of
+ * a case (they keep a request from being opened twice), so they must not
+ * name the person. A ticket number of ten or twelve digits is refused only
+ * when it is a valid personnummer (a real date and check digit).
+ */
+export function looksLikePersonalId(v: string): boolean {
+  const t = v.trim();
+  if (t.includes('@') && normaliseEmail(t) !== undefined) return true;
+  if (normalisePnr(t) !== undefined) return true;
+  // As a phone is written (+46…, 07…, 08-…); a reference such as 2026-0042 is not one.
+  if (/^(?:\+|0)[\d\s()./-]{7,}$/u.test(t) && normalisePhone(t) !== undefined) return true;
+  for (const m of t.matchAll(/(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)/gu)) if (normalisePnr(m[0]) !== undefined) return true;
+  return false;
+}

@@ -53,6 +53,8 @@ export const EVE_NAMES_EN: Readonly<Record<EveName, string>> = {
  * are refused rather than answered wrongly (GDPR requests start in 2018).
  */
 export const FIRST_MODELLED_YEAR = 1953;
+/** The last year a date given to the tool may have: the bound only catches typos such as 20266 or 3026 before they become a case. */
+export const LAST_MODELLED_YEAR = 2199;
 
 /** The 2004 amendment (SFS 2004:1320) took effect on 1 January 2005. */
 const NATIONALDAGEN_FROM = 2005;
