@@ -145,6 +145,9 @@ export function extensionProblems(c: {
   const received = toCivilDate(c.receivedDate);
   if (compareDates(toCivilDate(c.noticeDate), received) < 0 || compareDates(toCivilDate(c.asOf), received) < 0) {
     problems.push({ code: 'case.date-before-receipt', message: `the extension cannot be dated before the request was received (${c.receivedDate})` });
+  } else if (compareDates(toCivilDate(c.noticeDate), toCivilDate(c.asOf)) < 0) {
+    // The notice tells the subject of an extension already decided, with its reasons (Art. 12(3)).
+    problems.push({ code: 'case.notice-before-decision', message: `the notice date ${c.noticeDate} is before the decision (${c.asOf}): the notice with the reasons can only be sent once the extension is decided` });
   }
   if (c.reason.trim().length === 0) {
     problems.push({ code: 'case.extension-reason', message: 'give the reasons for the delay with --reason (Art. 12(3): "together with the reasons")' });

@@ -84,6 +84,15 @@ describe('extension (DL-3, Art. 12(3))', () => {
     s.close();
   });
 
+  it('is refused when the notice is dated before the decision it tells of', () => {
+    const s = openStore();
+    const { id } = s.openCase({ types: ['access'], receivedDate: '2026-01-31', identifiers: [] }, ctx());
+    expect(refusal(() => s.extend(id, { reason: 'complex', asOf: '2026-02-25', noticeDate: '2026-02-20' }, ctx())).problems.map((p) => p.code)).toEqual(['case.notice-before-decision']);
+    // On the day of the decision, or after it within the first month, it is fine.
+    expect(s.extend(id, { reason: 'complex', asOf: '2026-02-20', noticeDate: '2026-02-20' }, ctx()).extension?.noticeDate).toBe('2026-02-20');
+    s.close();
+  });
+
   it('is refused a second time', () => {
     const s = openStore();
     const { id } = s.openCase({ types: ['access'], receivedDate: '2026-01-31', identifiers: [] }, ctx());

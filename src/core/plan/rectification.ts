@@ -52,6 +52,8 @@ const REASON = {
 interface Target {
   kind: IdentifierKind | 'field';
   request: RectificationSet;
+  /** Its place among the --set values, from 1: how a field name the tool does not know is named in messages. */
+  at: number;
 }
 
 function parseAddress(v: string): { street: string; postcode?: string; city?: string } {
@@ -180,21 +182,23 @@ function checkSet(set: readonly RectificationSet[]): { targets: Target[]; proble
   const problems: { code: string; message: string }[] = [];
   const targets: Target[] = [];
   if (set.length === 0) problems.push({ code: 'rectify.empty', message: 'give at least one FIELD=VALUE to set' });
-  for (const s of set) {
+  for (const [i, s] of set.entries()) {
     const field = s.field.trim();
     const kind = USER_FIELDS[field.toLowerCase()];
+    // A name the tool knows is safe to repeat; any other is named by its place (it may be a value pasted by mistake).
+    const named = kind ? field : `the field of --set number ${i + 1}`;
     if (!field) {
       problems.push({ code: 'rectify.field', message: 'a field name is empty' });
       continue;
     }
     if (!s.value.trim()) {
-      problems.push({ code: 'rectify.value', message: `the new value of ${field} is empty (to remove data, use erase)` });
+      problems.push({ code: 'rectify.value', message: `the new value of ${named} is empty (to remove data, use erase)` });
       continue;
     }
     if (kind === 'email' && !canonical('email', s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not an e-mail address` });
     else if (kind === 'phone' && !normalisePhone(s.value)?.valid) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid phone number` });
     else if (kind === 'pnr' && !normalisePnr(s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid personnummer (check digit)` });
-    else targets.push({ kind: kind ?? 'field', request: { field, value: s.value } });
+    else targets.push({ kind: kind ?? 'field', request: { field, value: s.value }, at: i + 1 });
   }
   return { targets, problems };
 }
@@ -249,7 +253,8 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
     if (!included.some((p) => namedField(p.record, t.request.field) !== undefined)) {
       warnings.push({
         code: 'rectify.no-field',
-        message: `No record of the subject has a field named "${t.request.field}": nothing is changed for it. Use email, phone, name, address or pnr, or a record's exact field name (see find --json).`,
+        // The name typed is not repeated: a value pasted in its place (a personnummer) would reach logs and plans.
+        message: `No record of the subject has the field of --set number ${t.at}: nothing is changed for it. Use email, phone, name, address or pnr, or a record's exact field name (see find --json).`,
       });
     }
   }
