@@ -11,6 +11,7 @@
  * columns follow formats.md §3.4.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
+import { withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 
 const f = (name: string, category: string, personal: boolean, identifier?: FieldDescription['identifier'], description?: string): FieldDescription => ({
   name,
@@ -343,12 +344,86 @@ export function outlookFields(extraHeaders: Record<string, string> = {}): FieldD
 // ------------------------------------------------------------ vCard
 
 /**
+ * What the letter to the person calls each vCard property: the data files
+ * keep the property names (`FN`, `N`), which mean nothing to most people.
+ * Dates are written as in the card: `19800131` in vCard 2.1, `1980-01-31`
+ * in 3.0 and 4.0, REV as a UTC time (`20250114T101500Z`).
+ */
+export const VCARD_LABELS: FieldLabels = {
+  FN: ['Fullständigt namn', 'Full name'],
+  N: ['Namn (efternamn, förnamn och övriga delar)', 'Name (family, given and other names)'],
+  NICKNAME: ['Smeknamn', 'Nickname'],
+  BDAY: ['Födelsedag', 'Birthday', 'date'],
+  ANNIVERSARY: ['Årsdag', 'Anniversary', 'date'],
+  GENDER: ['Kön', 'Gender'],
+  PHOTO: ['Foto', 'Photo'],
+  LANG: ['Språk', 'Language'],
+  EMAIL: ['E-post', 'E-mail'],
+  TEL: ['Telefon', 'Phone'],
+  ADR: ['Adress', 'Address'],
+  LABEL: ['Adress som den skrivs ut', 'Address as printed'],
+  IMPP: ['Chattadress', 'Instant messaging address'],
+  URL: ['Webbadress', 'Web address'],
+  FBURL: ['Kalender för ledig/upptagen', 'Free/busy calendar'],
+  CALURI: ['Kalender', 'Calendar'],
+  CALADRURI: ['Adress för kalenderinbjudningar', 'Address for calendar invitations'],
+  GEO: ['Geografisk position', 'Geographic position'],
+  TZ: ['Tidszon', 'Time zone'],
+  ORG: ['Organisation', 'Organisation'],
+  TITLE: ['Befattning', 'Job title'],
+  ROLE: ['Roll', 'Role'],
+  LOGO: ['Logotyp', 'Logo'],
+  NOTE: ['Anteckning', 'Note'],
+  CATEGORIES: ['Kategorier', 'Categories'],
+  RELATED: ['Närstående person', 'Related person'],
+  MEMBER: ['Gruppmedlem', 'Group member'],
+  SOURCE: ['Kortets källa', 'Source of the card'],
+  UID: ['Kortets id', 'Card id'],
+  REV: ['Senast ändrat', 'Last changed', 'date'],
+  'SORT-STRING': ['Namn för sortering', 'Name for sorting'],
+  MAILER: ['E-postprogram', 'E-mail program'],
+  KEY: ['Nyckel eller certifikat', 'Key or certificate'],
+  SOUND: ['Ljudinspelning', 'Sound recording'],
+  AGENT: ['Ombud', 'Agent'],
+  CLIENTPIDMAP: ['Synkroniserings-id', 'Synchronisation id'],
+  'X-MS-TEL': ['Telefon', 'Phone'],
+  'X-MS-ANNIVERSARY': ['Årsdag', 'Anniversary', 'date'],
+  'X-MS-IMADDRESS': ['Chattadress', 'Instant messaging address'],
+  'X-MS-CARDPICTURE': ['Bild på visitkortet', 'Business card picture'],
+  'X-MS-MANAGER': ['Chef', 'Manager'],
+  'X-MS-ASSISTANT': ['Assistent', 'Assistant'],
+  'X-MS-SPOUSE': ['Make eller maka', 'Spouse'],
+  'X-MS-CHILD': ['Barn', 'Child'],
+  'X-ABADR': ['Adressformat', 'Address format'],
+  'X-ABUID': ['Kortets id', 'Card id'],
+  'X-ABDATE': ['Datum', 'Date', 'date'],
+  'X-ABRELATEDNAMES': ['Närstående person', 'Related person'],
+  'X-SOCIALPROFILE': ['Profil i sociala medier', 'Social media profile'],
+  'X-PHONETIC-FIRST-NAME': ['Förnamn (uttal)', 'First name (pronunciation)'],
+  'X-PHONETIC-LAST-NAME': ['Efternamn (uttal)', 'Last name (pronunciation)'],
+  'X-PHONETIC-ORG': ['Organisation (uttal)', 'Organisation (pronunciation)'],
+  'X-ANDROID-CUSTOM': ['Övrig uppgift', 'Other detail'],
+  'X-ASSISTANT': ['Assistent', 'Assistant'],
+  'X-MANAGER': ['Chef', 'Manager'],
+  'X-SPOUSE': ['Make eller maka', 'Spouse'],
+  'X-AIM': ['Chattadress (AIM)', 'Chat address (AIM)'],
+  'X-ICQ': ['Chattadress (ICQ)', 'Chat address (ICQ)'],
+  'X-JABBER': ['Chattadress (Jabber)', 'Chat address (Jabber)'],
+  'X-MSN': ['Chattadress (MSN)', 'Chat address (MSN)'],
+  'X-SKYPE': ['Skype', 'Skype'],
+  'X-SKYPE-USERNAME': ['Skype-namn', 'Skype name'],
+  'X-GOOGLE-TALK': ['Chattadress (Google Talk)', 'Chat address (Google Talk)'],
+  'X-YAHOO': ['Chattadress (Yahoo)', 'Chat address (Yahoo)'],
+  'X-GENDER': ['Kön', 'Gender'],
+};
+
+/**
  * vCard properties (RFC 6350, vCard 3.0 RFC 2426 and 2.1), as vcard.ts
  * names the fields: the property name in upper case, without its group. The
  * X- properties are those Outlook, iOS and Android write (the real samples'
  * outlook-2007.vcf, John_Doe_IPHONE.vcf and John_Doe_ANDROID.vcf).
  */
-export const VCARD_FIELDS: FieldDescription[] = [
+export const VCARD_FIELDS: FieldDescription[] = withLabels([
   f('FN', 'identity', true, 'name'),
   f('N', 'identity', true, 'name', 'Family name; given name; additional names; prefixes; suffixes'),
   f('NICKNAME', 'identity', true),
@@ -425,7 +500,7 @@ export const VCARD_FIELDS: FieldDescription[] = [
   f('X-GOOGLE-TALK', 'contact', true),
   f('X-YAHOO', 'contact', true),
   f('X-GENDER', 'identity', true),
-];
+], VCARD_LABELS);
 
 /** Numbered column groups of Google Contacts' CSV ("E-mail 1 - Value"); exports hold as many as the widest contact needs. */
 export const GOOGLE_MAX_GROUP = 9;

@@ -6,6 +6,7 @@
  * are listed in customer-list.ts and classified here by what they hold.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
+import { withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 
 type Identifier = FieldDescription['identifier'];
 
@@ -285,8 +286,105 @@ export const SIE_BALANCE_FIELDS: FieldDescription[] = [
 
 // ---------------------------------------------------------------- Visma Administration dBase registers
 
+/**
+ * What the letter to the person calls the dBase fields, whose names are
+ * codes of at most ten letters (`KUNDNR`, `LEVPOSTNR`). Meanings from the
+ * names and Visma Administration's customer card [U]; a field whose meaning
+ * the name does not make clear (`BTID_F`, `F1`) keeps its code rather than a
+ * guess. Dates: type D fields are `YYYYMMDD`; LASTCHANGE and TIMESTAMP are
+ * numbers, seconds since 1970 (in the real Visma demo register, LASTCHANGE
+ * of consecutive customers lies seconds apart on one day of 2007, and every
+ * row has the same TIMESTAMP, a few days before the latest invoice date).
+ */
+export const DBF_LABELS: FieldLabels = {
+  KUNDNR: ['Kundnummer', 'Customer number'],
+  NAMN: ['Namn', 'Name'],
+  FOERNAMN: ['Förnamn', 'First name'],
+  KORTNAMN: ['Kortnamn', 'Short name'],
+  ORGNR: ['Organisationsnummer eller personnummer', 'Organisation or personal identity number'],
+  MOMSREGNR: ['Momsregistreringsnummer', 'VAT number'],
+  ORGNRMOT: ['Organisationsnummer för e-faktura', 'Organisation number for e-invoices'],
+  SEX: ['Kön', 'Gender'],
+  POSTADR: ['Postadress', 'Postal address'],
+  POSTADR2: ['Postadress, rad 2', 'Postal address, line 2'],
+  BESOEK: ['Besöksadress', 'Visiting address'],
+  POSTNR: ['Postnummer', 'Postcode'],
+  ORT: ['Ort', 'City'],
+  LAND: ['Land', 'Country'],
+  LANDKOD: ['Landskod', 'Country code'],
+  TEL: ['Telefon', 'Phone'],
+  TEL2: ['Telefon 2', 'Phone 2'],
+  TEL3: ['Telefon 3', 'Phone 3'],
+  FAX: ['Fax', 'Fax'],
+  MBTEL: ['Mobiltelefon', 'Mobile phone'],
+  EPOST: ['E-post', 'E-mail'],
+  REF: ['Kontaktperson (er referens)', 'Contact person (your reference)'],
+  LEVNAMN: ['Leveransnamn', 'Delivery name'],
+  LEVADR: ['Leveransadress', 'Delivery address'],
+  LEVADR2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
+  LEVBESOEK: ['Besöksadress för leverans', 'Visiting address for delivery'],
+  LEVPOSTNR: ['Postnummer för leverans', 'Delivery postcode'],
+  LEVORT: ['Ort för leverans', 'Delivery city'],
+  LEVLAND: ['Land för leverans', 'Delivery country'],
+  LEVLANDKOD: ['Landskod för leverans', 'Delivery country code'],
+  LEVTEL: ['Telefon för leverans', 'Delivery phone'],
+  LEVTEL2: ['Telefon 2 för leverans', 'Delivery phone 2'],
+  LEVTEL3: ['Telefon 3 för leverans', 'Delivery phone 3'],
+  LEVFAX: ['Fax för leverans', 'Delivery fax'],
+  ANM1: ['Anmärkning 1', 'Remark 1'],
+  ANM2: ['Anmärkning 2', 'Remark 2'],
+  ANTECK_1: ['Anteckning 1', 'Note 1'],
+  ANTECK_2: ['Anteckning 2', 'Note 2'],
+  ANTECK_3: ['Anteckning 3', 'Note 3'],
+  ANTECK_4: ['Anteckning 4', 'Note 4'],
+  REKL_EPOST: ['Godkänner reklam via e-post', 'Accepts marketing by e-mail'],
+  REKL_SMS: ['Godkänner reklam via sms', 'Accepts marketing by text message'],
+  BGIRO: ['Bankgiro', 'Bankgiro'],
+  PGIRO: ['Plusgiro', 'Plusgiro'],
+  FKTDAT: ['Senaste fakturadatum', 'Last invoice date', 'date'],
+  FORDRAN: ['Fordran', 'Amount receivable'],
+  ACKOMS: ['Ackumulerad omsättning', 'Accumulated sales'],
+  TBBEL: ['Täckningsbidrag', 'Contribution margin'],
+  KREDITLIM: ['Kreditgräns', 'Credit limit'],
+  LAST_CC_DT: ['Senaste kreditupplysning', 'Last credit check', 'date'],
+  WEBSHOPREF: ['Referens i webbutiken', 'Web shop reference'],
+  WSKUND: ['Kund i webbutiken', 'Web shop customer'],
+  MEDLEM: ['Medlem', 'Member'],
+  KUNDKAT: ['Kundkategori', 'Customer category'],
+  DISTRIKT: ['Distrikt', 'District'],
+  SAELJARE: ['Säljare', 'Salesperson'],
+  LEVVILLK: ['Leveransvillkor', 'Terms of delivery'],
+  BETVILLK: ['Betalningsvillkor', 'Terms of payment'],
+  LEVSAETT: ['Leveranssätt', 'Delivery method'],
+  KRAVBREV: ['Kravbrev', 'Payment reminders'],
+  KRAVAVG: ['Kravavgift', 'Reminder fee'],
+  RAENTEFKT: ['Räntefaktura', 'Interest invoice'],
+  EXPAVG: ['Expeditionsavgift', 'Handling fee'],
+  FRAKT: ['Frakt', 'Freight'],
+  VALUTAKOD: ['Valuta', 'Currency'],
+  SPRAAKKOD: ['Språk', 'Language'],
+  PRISL: ['Prislista', 'Price list'],
+  FKTRBT: ['Fakturarabatt', 'Invoice discount'],
+  RADRBT: ['Radrabatt', 'Line discount'],
+  SAMLFAKT: ['Samlingsfaktura', 'Collective invoice'],
+  EU_KUND: ['Kund i annat EU-land', 'Customer in another EU country'],
+  EXPORT: ['Export', 'Export'],
+  FACTORING: ['Factoring', 'Factoring'],
+  PROJEKT: ['Projekt', 'Project'],
+  BYGGTJANST: ['Byggtjänster (omvänd moms)', 'Construction services (reverse charge VAT)'],
+  LASTCHANGE: ['Senast ändrad', 'Last changed', 'unix-seconds'],
+  TIMESTAMP: ['Tidsstämpel', 'Timestamp', 'unix-seconds'],
+  deleted: ['Markerad som borttagen', 'Marked as deleted'],
+  // KONTAKT.DBF
+  KONTAKTID: ['Kontaktens nummer', 'Contact number'],
+  TITELID: ['Titel (nummer)', 'Title (number)'],
+  LEVNR: ['Leverantörsnummer', 'Supplier number'],
+  FTGNAMN: ['Företag', 'Company'],
+  SIGN: ['Ansvarig hos oss (signatur)', 'Responsible at our company (initials)'],
+};
+
 /** KUND.DBF (the customer register of Visma Administration 500-2000). Field meanings from the field names [U]. */
-export const DBF_CUSTOMER_FIELDS: FieldDescription[] = [
+export const DBF_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
   f('KUNDNR', 'customer-account', true, 'customerNo'),
   f('NAMN', 'identity', true, 'name', 'A company\'s or sole trader\'s name is read as kind company'),
   f('FOERNAMN', 'identity', true, 'name'),
@@ -367,10 +465,10 @@ export const DBF_CUSTOMER_FIELDS: FieldDescription[] = [
   ...['REFOFF_TYP', 'REFOFF_ID', 'REFORD_TYP', 'REFORD_ID', 'REFFLJ_TYP', 'REFFLJ_ID', 'REFXORDTYP', 'REFXORD_ID', 'REFFKT_TYP', 'REFFKT_ID',
     'REFXFKTTYP', 'REFXFKT_ID', 'REFKRV_TYP', 'REFKRV_ID', 'LEVADRID', 'TMP_DATE', 'TMP_FL', 'LASTCHANGE', 'TIMESTAMP'].map((n) => f(n, 'system-id', false)),
   f('deleted', 'system-id', false, undefined, 'Added by the connector: the row is marked deleted in the dBase file but its data is still there'),
-];
+], DBF_LABELS);
 
 /** KONTAKT.DBF (contact persons of customers and suppliers). */
-export const DBF_CONTACT_FIELDS: FieldDescription[] = [
+export const DBF_CONTACT_FIELDS: FieldDescription[] = withLabels([
   f('KONTAKTID', 'system-id', true),
   f('NAMN', 'identity', true, 'name'),
   f('TITELID', 'professional', true),
@@ -397,4 +495,4 @@ export const DBF_CONTACT_FIELDS: FieldDescription[] = [
   f('SIGN', 'professional', true, undefined, 'Initials of the OJCO user responsible'),
   f('TIMESTAMP', 'system-id', false),
   f('deleted', 'system-id', false, undefined, 'Added by the connector: the row is marked deleted in the dBase file but its data is still there'),
-];
+], DBF_LABELS);

@@ -17,10 +17,16 @@
  *   be read, and the redaction note (15(4), AC-9).
  * - Every value is HTML-escaped: the data comes from exports anyone could
  *   have typed into.
+ * - A field the system names by a code (`KUNDNR`, vCard's `FN`) is named by
+ *   its connector's label, with the code beside it to find it in the data
+ *   files; a date in a system's own notation (`19800131`, seconds since
+ *   1970) is written as the letter writes dates (letter-fields.ts). The data
+ *   files keep both as exported.
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
-import { flattenFields, groupBySystem, redactionPath, type Cell } from './extract-table.ts';
+import { flattenField, groupBySystem, redactionPath, type Cell } from './extract-table.ts';
 import { confidenceText, identifierKindText, locatorText, longDate, tr } from './extract-text.ts';
+import { fieldLabel, letterDate, type FieldLookup } from './letter-fields.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -46,6 +52,7 @@ th,td{border:1px solid #c8d3df;padding:.2rem .45rem;text-align:left;vertical-ali
 th{background:#eef2f7;font-weight:600}
 td.value{white-space:pre-wrap;overflow-wrap:anywhere}
 td.key{width:32%;overflow-wrap:anywhere;color:#333}
+td.key .field-key{color:#666;font-size:.85em}
 td ul{margin:0;padding-left:1.1rem}
 .record-meta{color:#444;font-size:.92em;margin:.1rem 0 .3rem}
 .note{background:#f6f6f6;border-left:3px solid #999;padding:.4rem .7rem}
@@ -85,6 +92,31 @@ function groupsOf(records: ExtractRecord[]): Group[] {
 function cellText(v: Cell): string {
   if (v === null) return '';
   return typeof v === 'string' ? v : String(v);
+}
+
+/** Nothing to show: an empty value, list or object (no cc recipients, no categories). */
+function isEmptyLeaf(v: Cell): boolean {
+  return v === null || (typeof v === 'string' && (v.trim() === '' || v === '[]' || v === '{}'));
+}
+
+/**
+ * The rows of a record's field table: each leaf by its connector's label
+ * (the system's path beside it, as the data files name the column) and a
+ * date in the letter's notation; a field without either as exported.
+ */
+function fieldRows(lang: ExtractLang, r: ExtractRecord, fields: Record<string, unknown>, lookup: FieldLookup | undefined): string {
+  const rows: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    const d = lookup?.(r, key);
+    const label = fieldLabel(d, lang);
+    for (const [path, v] of flattenField(key, value)) {
+      if (isEmptyLeaf(v)) continue;
+      const name = label && label !== path ? `${esc(label)} <span class="field-key">${esc(path)}</span>` : esc(path);
+      const shown = (d?.dateFormat ? letterDate(v, d.dateFormat) : undefined) ?? cellText(v);
+      rows.push(`<tr><td class="key">${name}</td><td class="value">${esc(shown)}</td></tr>`);
+    }
+  }
+  return rows.join('');
 }
 
 function list(items: string[]): string {
@@ -127,7 +159,12 @@ function notReadTable(x: Extract): string {
   return `<p class="warning">${esc(tr(lang, 'notReadIntro'))}</p><table>${headerRow(head)}<tbody>${rows.join('')}</tbody></table>`;
 }
 
-export function extractHtml(x: Extract): Buffer {
+/**
+ * `fields` looks up how the connectors describe each record's fields (their
+ * labels and date formats); without it the letter names and shows every
+ * field as exported.
+ */
+export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
   const lang = x.language;
   const t = (k: Parameters<typeof tr>[1]): string => esc(tr(lang, k));
   const c = x.controller;
@@ -281,10 +318,9 @@ export function extractHtml(x: Extract): Buffer {
       const body = recs
         .map((r) => {
           // The letter shows what is held (the JSON, CSV and XLSX keep every field): not a system's plumbing
-          // (technicalFields), nor an empty value, list or object (no cc recipients, no categories).
+          // (technicalFields), nor an empty value, list or object.
           const technical = new Set(r.technicalFields ?? []);
           const shown = Object.fromEntries(Object.entries(r.fields).filter(([k]) => !technical.has(k)));
-          const leaves = flattenFields(shown).filter(([, v]) => v !== null && !(typeof v === 'string' && (v.trim() === '' || v === '[]' || v === '{}')));
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';
@@ -292,9 +328,7 @@ export function extractHtml(x: Extract): Buffer {
           return `<article class="record">
 <h3>${esc(recordName(lang, r))}</h3>
 <p class="record-meta">${esc(r.categoryText)} · ${esc(confidenceText(lang, r.confidence))} · ${esc(locatorText(lang, r.locator))}${retain}</p>
-<table class="fields">${headerRow([tr(lang, 'field'), tr(lang, 'value')])}<tbody>${leaves
-            .map(([k, v]) => `<tr><td class="key">${esc(k)}</td><td class="value">${esc(cellText(v))}</td></tr>`)
-            .join('')}</tbody></table>${redacted}
+<table class="fields">${headerRow([tr(lang, 'field'), tr(lang, 'value')])}<tbody>${fieldRows(lang, r, shown, fields)}</tbody></table>${redacted}
 </article>`;
         })
         .join('\n');

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
-import type { FieldDescription, IdentifierScope } from './contract.ts';
+import type { FieldDateFormat, FieldDescription, IdentifierScope } from './contract.ts';
 import type { RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
@@ -38,21 +38,40 @@ export function field(name: string, category: string, personal: boolean, identif
   return { name, category, personal, ...(identifier ? { identifier } : {}), ...(description ? { description } : {}) };
 }
 
-/** The connector's own field list plus the source's classified extra fields (which win). */
+/**
+ * The connector's own field list plus the source's classified extra fields
+ * (which win). A field the config classifies anew keeps the connector's
+ * label and date format: they say what the field is, not how it is treated.
+ */
 export function withExtraFields(fields: FieldDescription[], extra: FieldClassification | undefined): FieldDescription[] {
   if (!extra) return fields;
   const out = new Map(fields.map((f) => [f.name, f]));
   for (const [name, c] of Object.entries(extra)) {
     const o = typeof c === 'string' ? { category: c } : c;
+    const own = out.get(name);
     out.set(name, {
       name,
       category: o.category,
       personal: o.personal ?? o.category !== 'none',
       ...(o.identifier ? { identifier: o.identifier } : {}),
       ...(o.description ? { description: o.description } : {}),
+      ...(own?.label ? { label: own.label } : {}),
+      ...(own?.dateFormat ? { dateFormat: own.dateFormat } : {}),
     });
   }
   return [...out.values()];
+}
+
+/** Swedish and English label of a field, and its date format if it holds a date: `['Födelsedag', 'Birthday', 'date']`. */
+export type FieldLabels = Record<string, readonly [sv: string, en: string, dateFormat?: FieldDateFormat]>;
+
+/** The fields with the letter's label (and date format) of those `labels` names; the others as they were. */
+export function withLabels(fields: FieldDescription[], labels: FieldLabels): FieldDescription[] {
+  return fields.map((f) => {
+    if (!Object.hasOwn(labels, f.name)) return f;
+    const [sv, en, dateFormat] = labels[f.name]!;
+    return { ...f, label: { sv, en }, ...(dateFormat ? { dateFormat } : {}) };
+  });
 }
 
 

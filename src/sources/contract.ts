@@ -27,7 +27,22 @@ export interface FieldDescription {
   /** The identifier kind the field carries, if any. */
   identifier?: IdentifierKind;
   description?: string;
+  /**
+   * What the letter to the person calls the field, in each language of an
+   * extract, where the system's name for it is a code (`KUNDNR`, vCard's
+   * `FN`). The data files keep the system's name: scripts read them.
+   */
+  label?: { sv: string; en: string };
+  /** The field holds a date or a time in the system's own notation, which the letter shows as a date. */
+  dateFormat?: FieldDateFormat;
 }
+
+/**
+ * How a field writes a date or a time: `date` ISO 8601, basic or extended,
+ * with or without a time (`19800131`, `1980-01-31`, `20250114T101500Z`);
+ * `unix-seconds` seconds since 1970-01-01 UTC.
+ */
+export type FieldDateFormat = 'date' | 'unix-seconds';
 
 export interface EntityDescription {
   /** `SourceRecord.entity`. */

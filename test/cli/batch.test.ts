@@ -287,6 +287,18 @@ describe('ojco-dsar batch', () => {
     expect(req.note).toBe(`${req.records.possible} possible match(es) were left out of the extract: check them with \`ojco-dsar find\` at a terminal, and add them with \`ojco-dsar export --include-possible\` if they are this person`);
   });
 
+  it("names a system's coded fields in an access request's letter and writes its dates as dates, as export does", () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,,,19761105-9978,,,,\n`);
+    const r = cli(['batch', 'access.csv', '--config', CONFIG, '--out', 'out', '--home', 'home', '--format', 'html', '--json'], { cwd: dir, env: { SOURCE_DATE_EPOCH: '1795000000' } });
+    expect(r.code, r.stderr).toBe(0);
+    const letter = r.json.requests[0].outputs.find((o: { format: string }) => o.format === 'html');
+    const html = readFileSync(path.join(dir, 'out', letter.path), 'utf8');
+    // Visma Administration's KUND.DBF row of customer 1043.
+    expect(html).toContain('<td class="key">Kundnummer <span class="field-key">KUNDNR</span></td><td class="value">1043</td>');
+    expect(html).toContain('<td class="key">Senaste fakturadatum <span class="field-key">FKTDAT</span></td><td class="value">2019-03-15</td>');
+  });
+
   it('warns about a request received after today, as case open does', () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'future.csv'), `${HEADER}\nR-1,access,2026-12-30,marta.oberg@mail.example,,,,,,\n`);

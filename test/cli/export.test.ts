@@ -348,6 +348,37 @@ describe('export: the letter', () => {
   });
 });
 
+describe("export: a system's coded fields and its own dates in the letter", () => {
+  it('names vCard and Visma Administration fields and writes their dates as dates; the JSON and CSV keep them as exported', () => {
+    const dir = tmp();
+    writeFileSync(
+      path.join(dir, 'c.yaml'),
+      `sources:\n  - name: vcard\n    connector: office365\n    path: ${path.join(FIXTURES, 'office365/vcard')}\n  - name: administration\n    connector: visma\n    path: ${path.join(FIXTURES, 'visma/administration')}\n`,
+    );
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'orjan@backstromkonsult.example', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json,csv,html', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
+    // Outlook's vCard 2.1: a birthday of eight digits, a revision time in UTC.
+    expect(html).toContain(row('Fullständigt namn', 'FN', 'Örjan Bäckström'));
+    expect(html).toContain(row('Födelsedag', 'BDAY', '1976-11-05'));
+    expect(html).toContain(row('Senast ändrat', 'REV', '2025-01-14 10:15:00 UTC'));
+    // KUND.DBF: a type D date, and a number of seconds since 1970.
+    expect(html).toContain(row('Kundnummer', 'KUNDNR', '1043'));
+    expect(html).toContain(row('Senaste fakturadatum', 'FKTDAT', '2019-03-15'));
+    expect(html).toContain(row('Senast ändrad', 'LASTCHANGE', '2019-03-15 09:00:00 UTC'));
+    expect(html).not.toMatch(/<td class="value">(?:19761105|20190315|1552640400)<\/td>/u);
+
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    expect(x.records.find((rec) => rec.locator.file.endsWith('orjan-backstrom.vcf'))!.fields).toMatchObject({ FN: 'Örjan Bäckström', BDAY: '19761105', REV: '20250114T101500Z' });
+    expect(x.records.find((rec) => rec.connector === 'visma')!.fields).toMatchObject({ KUNDNR: '1043', FKTDAT: '20190315', LASTCHANGE: '1552640400' });
+    const csv = files.filter((f) => f.format === 'csv').map((f) => readFileSync(f.path, 'utf8')).join('\n');
+    for (const raw of [';BDAY;', '19761105', ';KUNDNR;', '20190315', '1552640400']) expect(csv).toContain(raw);
+    for (const shown of ['Födelsedag', 'Kundnummer', '1976-11-05', '2019-03-15 09:00']) expect(csv).not.toContain(shown);
+  });
+});
+
 describe('export: BF-1 from the books\' own financial years', () => {
   it("dates an SIE file's records by its #RAR years, whatever the config's fiscalYearStart says: its #OBJEKT and its vouchers alike", () => {
     const dir = tmp();

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { DBF_CUSTOMER_FIELDS } from '../../connectors/visma/fields.ts';
+import { VCARD_FIELDS } from '../../connectors/office365/fields.ts';
+import type { MatchedRecord } from '../../src/core/match/matcher.ts';
+import { loadRegister } from '../../src/register/load.ts';
+import { extractCsvFiles } from '../../src/report/extract-csv.ts';
 import { esc, extractHtml } from '../../src/report/extract-html.ts';
+import { extractJson } from '../../src/report/extract-json.ts';
+import { buildExtract, type ExtractSource } from '../../src/report/extract.ts';
+import type { ExtractLang } from '../../src/report/extract-schema.ts';
+import { fieldLookup } from '../../src/report/letter-fields.ts';
 import { FORMULA, SCRIPT, SUBJECT_EMAIL, THIRD_PARTY, sampleExtract } from './sample-extract.ts';
 
 const SECTION_IDS = ['confirmation', 'art15-1-a', 'art15-1-b', 'art15-1-c', 'art15-1-d', 'art15-1-e', 'art15-1-f', 'art15-1-g', 'art15-1-h', 'art15-2'];
@@ -115,5 +124,99 @@ describe('a record held past its retention', () => {
     const overdue = later.records.filter((r) => r.retention.overdue);
     expect(overdue.map((r) => r.retention.retainUntil)).toEqual(later.records.filter((r) => r.retention.retainUntil === last).map(() => last));
     expect(String(extractHtml(later))).toContain('the retention period has ended and the data is due for deletion');
+  });
+});
+
+describe("the letter names a system's coded fields and writes its dates as dates", () => {
+  // Synthetic records as the vCard and Visma Administration readers give them, described by the connectors' own field lists.
+  const SOURCES: ExtractSource[] = [
+    { name: 'kontakter', connector: 'office365', title: 'Office 365', records: 1, description: { entities: [{ entity: 'contact', title: 'Contact', category: 'mail-contact', fields: VCARD_FIELDS }] } },
+    { name: 'administration', connector: 'visma', title: 'Visma', records: 1, description: { entities: [{ entity: 'customer', title: 'Customer', category: 'customer', fields: DBF_CUSTOMER_FIELDS }] } },
+  ];
+  const matched = (source: number, record: MatchedRecord['record']): MatchedRecord => ({
+    subject: 'subject',
+    source,
+    record,
+    confidence: 'exact',
+    evidence: [{ kind: 'email', field: 'EMAIL', holder: 'self', via: 'given', key: `email:${SUBJECT_EMAIL}` }],
+    path: [],
+    conflicts: [],
+  });
+  const RECORDS: MatchedRecord[] = [
+    matched(0, {
+      entity: 'contact',
+      category: 'mail-contact',
+      locator: { file: 'kontakter/marta.vcf', line: 1, row: 1 },
+      fields: { N: 'Märta Öberg', FN: 'Märta Öberg', BDAY: '19920728', EMAIL: SUBJECT_EMAIL, TEL: ['070-174 06 33 (cell)'], REV: '20250114T101500Z', 'X-UNKNOWN': '19920728' },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'EMAIL' }],
+    }),
+    matched(1, {
+      entity: 'customer',
+      category: 'customer',
+      date: '2025-02-03',
+      locator: { file: 'administration/KUND.DBF', row: 3 },
+      fields: { KUNDNR: '1044', NAMN: 'Märta Öberg', EPOST: SUBJECT_EMAIL, FKTDAT: '20250203', LASTCHANGE: '1738573200', BTID_F: '34' },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'EPOST' }],
+    }),
+  ];
+  const extract = async (lang: ExtractLang) =>
+    buildExtract({
+      register: (await loadRegister()).register,
+      lang,
+      generatedAt: '2025-05-16T08:30:00.000Z',
+      asOf: '2025-05-16',
+      fiscalYear: { start: '01-01' },
+      subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
+      records: RECORDS,
+      sources: SOURCES,
+      notRead: [],
+    });
+  const rows = (html: string): [string, string][] =>
+    [...html.matchAll(/<td class="key">(.*?)<\/td><td class="value">(.*?)<\/td>/gu)].map((m) => [m[1]!.replace(/<[^>]+>/gu, '|'), m[2]!]);
+
+  it('in Swedish: the label with the system\'s name beside it, dates as YYYY-MM-DD and times in UTC', async () => {
+    const x = await extract('sv');
+    const r = rows(extractHtml(x, fieldLookup(SOURCES)).toString('utf8'));
+    expect(r).toEqual([
+      ['Namn (efternamn, förnamn och övriga delar) |N|', 'Märta Öberg'],
+      ['Fullständigt namn |FN|', 'Märta Öberg'],
+      ['Födelsedag |BDAY|', '1992-07-28'],
+      ['E-post |EMAIL|', SUBJECT_EMAIL],
+      ['Telefon |TEL[0]|', '070-174 06 33 (cell)'],
+      ['Senast ändrat |REV|', '2025-01-14 10:15:00 UTC'],
+      // A field the connector does not describe: as exported, its value too.
+      ['X-UNKNOWN', '19920728'],
+      ['Kundnummer |KUNDNR|', '1044'],
+      ['Namn |NAMN|', 'Märta Öberg'],
+      ['E-post |EPOST|', SUBJECT_EMAIL],
+      ['Senaste fakturadatum |FKTDAT|', '2025-02-03'],
+      ['Senast ändrad |LASTCHANGE|', '2025-02-03 09:00:00 UTC'],
+      // A code the connector does not venture a meaning for keeps its name.
+      ['BTID_F', '34'],
+    ]);
+  });
+
+  it('in English, with English labels', async () => {
+    const h = extractHtml(await extract('en'), fieldLookup(SOURCES)).toString('utf8');
+    expect(h).toContain('<td class="key">Customer number <span class="field-key">KUNDNR</span></td><td class="value">1044</td>');
+    expect(h).toContain('<td class="key">Birthday <span class="field-key">BDAY</span></td><td class="value">1992-07-28</td>');
+    expect(h).toContain('<td class="key">Full name <span class="field-key">FN</span></td>');
+  });
+
+  it('without the descriptions, shows every field as exported', async () => {
+    const r = rows(extractHtml(await extract('sv')).toString('utf8'));
+    expect(r).toContainEqual(['KUNDNR', '1044']);
+    expect(r).toContainEqual(['BDAY', '19920728']);
+    expect(r).toContainEqual(['LASTCHANGE', '1738573200']);
+  });
+
+  it('leaves the JSON and the CSV as the system has them: its names and its values', async () => {
+    const x = await extract('sv');
+    const json = JSON.parse(extractJson(x).toString('utf8')) as { records: { fields: Record<string, unknown> }[] };
+    expect(json.records[0]!.fields).toMatchObject({ N: 'Märta Öberg', FN: 'Märta Öberg', BDAY: '19920728', REV: '20250114T101500Z' });
+    expect(json.records[1]!.fields).toMatchObject({ KUNDNR: '1044', FKTDAT: '20250203', LASTCHANGE: '1738573200' });
+    const csv = extractCsvFiles(x, 'registerutdrag-2025-05-16').map((f) => f.data.toString('utf8')).join('\n');
+    for (const raw of ['BDAY', '19920728', 'KUNDNR', '20250203', 'LASTCHANGE', '1738573200']) expect(csv).toContain(raw);
+    for (const label of ['Födelsedag', 'Kundnummer', '1992-07-28', '2025-02-03 09:00']) expect(csv).not.toContain(label);
   });
 });

@@ -40,6 +40,7 @@ import { neutraliseFormula } from '../../io/output.ts';
 import { log, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
 import { renderExtract } from './export.ts';
+import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
 import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
@@ -211,6 +212,8 @@ interface Context {
   secret: Buffer | undefined;
   /** The sources' descriptions, made once for all requests (describe() is pure; a batch of a thousand made them a thousand times). */
   descriptions?: ConnectorDescription[];
+  /** The letter's lookup of the same descriptions, made once as well. */
+  fields?: FieldLookup;
 }
 
 /** A case that cannot take outputs (closed, purged) still gets its files written; the note says why they are not attached. */
@@ -327,7 +330,7 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
     validateExtract(extract);
     const outputs: OutputRef[] = [];
     const files: string[] = [];
-    for (const r of await renderExtract(extract, ctx.state.formats, dir)) {
+    for (const r of await renderExtract(extract, ctx.state.formats, dir, (ctx.fields ??= fieldLookup(sources)))) {
       const w = await writeFileAtomic(r.file, r.data, { force: true, sync: false });
       outputs.push({ path: rel(w.path), format: r.format, sha256: w.sha256 });
       files.push(w.path);

@@ -28,6 +28,7 @@ import type { Extract, ExtractLang } from '../../report/extract-schema.ts';
 import { extractCsvFiles } from '../../report/extract-csv.ts';
 import { EXTRACT_FORMATS, extractBaseName, isExtractFormat, type ExtractFormat } from '../../report/extract-files.ts';
 import { extractHtml } from '../../report/extract-html.ts';
+import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
 import { canPrompt, displayPath, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
@@ -127,8 +128,12 @@ interface Rendered {
   system?: string;
 }
 
-/** Every file of the extract, rendered in memory (nothing is written yet). */
-export async function renderExtract(extract: Extract, formats: ExtractFormat[], outDir: string): Promise<Rendered[]> {
+/**
+ * Every file of the extract, rendered in memory (nothing is written yet).
+ * `fields` gives the letter the connectors' labels and date formats; the
+ * data files are the extract as it is.
+ */
+export async function renderExtract(extract: Extract, formats: ExtractFormat[], outDir: string, fields?: FieldLookup): Promise<Rendered[]> {
   const base = extractBaseName(extract.language, extract.asOf);
   const files: Rendered[] = [];
   for (const format of formats) {
@@ -137,7 +142,7 @@ export async function renderExtract(extract: Extract, formats: ExtractFormat[], 
     if (format === 'csv') {
       for (const f of extractCsvFiles(extract, base)) files.push({ format, file: path.join(outDir, f.name), data: f.data, system: f.system });
     }
-    if (format === 'html') files.push({ format, file: path.join(outDir, `${base}.html`), data: extractHtml(extract) });
+    if (format === 'html') files.push({ format, file: path.join(outDir, `${base}.html`), data: extractHtml(extract, fields) });
   }
   return files;
 }
@@ -272,7 +277,7 @@ async function exportWith(
     warn(`${overdue} record(s) are still held after their retention ended (retainUntil before ${extract.asOf}): the extract says so, and they are due for deletion (erase; sweep for what a plan kept)`);
   }
 
-  const rendered = await renderExtract(extract, s.formats, s.outDir);
+  const rendered = await renderExtract(extract, s.formats, s.outDir, fieldLookup(sources));
   await assertWritable(rendered.map((r) => r.file), s.force, cwd);
   await ensureDir(s.outDir);
   const written: { path: string; format: ExtractFormat; sha256: string; bytes: number; system?: string }[] = [];

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { DBF_CONTACT_FIELDS, DBF_CUSTOMER_FIELDS, DBF_LABELS } from '../../connectors/visma/fields.ts';
+import { VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
+import { fieldLabel, fieldLookup, letterDate } from '../../src/report/letter-fields.ts';
+import { withExtraFields, withLabels } from '../../src/sources/classify.ts';
+import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
+
+describe('letterDate', () => {
+  const valid: [string | number, FieldDateFormat, string][] = [
+    // vCard 2.1 and dBase type D: basic notation.
+    ['19800131', 'date', '1980-01-31'],
+    ['1980-01-31', 'date', '1980-01-31'],
+    [' 19800131 ', 'date', '1980-01-31'],
+    ['20000229', 'date', '2000-02-29'],
+    // vCard REV: a UTC time, basic or extended.
+    ['20250114T101500Z', 'date', '2025-01-14 10:15:00 UTC'],
+    ['2025-01-14T10:15:00Z', 'date', '2025-01-14 10:15:00 UTC'],
+    ['2025-01-14T10:15:00.5570000Z', 'date', '2025-01-14 10:15:00 UTC'],
+    ['2025-01-14T10:15+0100', 'date', '2025-01-14 10:15 +01:00'],
+    ['2025-01-14 10:15:00', 'date', '2025-01-14 10:15:00'],
+    [19800131, 'date', '1980-01-31'],
+    // dBase numbers: seconds since 1970 (Visma Administration's LASTCHANGE, TIMESTAMP).
+    ['1303193119', 'unix-seconds', '2011-04-19 06:05:19 UTC'],
+    [1552640400, 'unix-seconds', '2019-03-15 09:00:00 UTC'],
+    ['951782400', 'unix-seconds', '2000-02-29 00:00:00 UTC'],
+  ];
+  it.each(valid)('%j (%s) is %s', (value, format, shown) => {
+    expect(letterDate(value, format)).toBe(shown);
+  });
+
+  // Not a date in that format: the letter shows the value as it is.
+  const invalid: [string | number | boolean | null, FieldDateFormat][] = [
+    ['19800231', 'date'],
+    ['19801301', 'date'],
+    ['1980-0131', 'date'],
+    ['--0131', 'date'],
+    ['1/31/1980', 'date'],
+    ['0.0.00', 'date'],
+    ['20250114T251500Z', 'date'],
+    ['070-1740612', 'date'],
+    ['', 'date'],
+    [true, 'date'],
+    [null, 'date'],
+    ['0', 'unix-seconds'],
+    [0, 'unix-seconds'],
+    ['-5', 'unix-seconds'],
+    ['12.5', 'unix-seconds'],
+    ['abc', 'unix-seconds'],
+  ];
+  it.each(invalid)('%j (%s) is not shown as a date', (value, format) => {
+    expect(letterDate(value, format)).toBeUndefined();
+  });
+});
+
+describe('the connectors name their coded fields for the letter', () => {
+  const labelled = (fields: FieldDescription[], name: string): FieldDescription => {
+    const f = fields.find((x) => x.name === name);
+    expect(f, name).toBeDefined();
+    return f!;
+  };
+
+  it('label only fields they describe (a misspelt name would label nothing)', () => {
+    const vcard = new Set(VCARD_FIELDS.map((f) => f.name));
+    for (const name of Object.keys(VCARD_LABELS)) expect(vcard, name).toContain(name);
+    const dbf = new Set([...DBF_CUSTOMER_FIELDS, ...DBF_CONTACT_FIELDS].map((f) => f.name));
+    for (const name of Object.keys(DBF_LABELS)) expect(dbf, name).toContain(name);
+  });
+
+  it('vCard: FN, N and the dates of a card', () => {
+    expect(fieldLabel(labelled(VCARD_FIELDS, 'FN'), 'sv')).toBe('Fullständigt namn');
+    expect(fieldLabel(labelled(VCARD_FIELDS, 'N'), 'en')).toBe('Name (family, given and other names)');
+    expect(labelled(VCARD_FIELDS, 'BDAY')).toMatchObject({ label: { sv: 'Födelsedag', en: 'Birthday' }, dateFormat: 'date' });
+    expect(labelled(VCARD_FIELDS, 'REV').dateFormat).toBe('date');
+    // The classification is as it was.
+    expect(labelled(VCARD_FIELDS, 'FN')).toMatchObject({ category: 'identity', personal: true, identifier: 'name' });
+  });
+
+  it('Visma Administration: KUNDNR and its dates, YYYYMMDD and seconds since 1970', () => {
+    expect(fieldLabel(labelled(DBF_CUSTOMER_FIELDS, 'KUNDNR'), 'sv')).toBe('Kundnummer');
+    expect(fieldLabel(labelled(DBF_CONTACT_FIELDS, 'KUNDNR'), 'en')).toBe('Customer number');
+    expect(labelled(DBF_CUSTOMER_FIELDS, 'FKTDAT').dateFormat).toBe('date');
+    expect(labelled(DBF_CUSTOMER_FIELDS, 'LASTCHANGE').dateFormat).toBe('unix-seconds');
+    expect(labelled(DBF_CONTACT_FIELDS, 'TIMESTAMP').dateFormat).toBe('unix-seconds');
+  });
+});
+
+describe('withLabels and withExtraFields', () => {
+  const fields: FieldDescription[] = [
+    { name: 'KNR', category: 'customer-account', personal: true, identifier: 'customerNo' },
+    { name: 'DAT', category: 'billing', personal: true },
+  ];
+
+  it('label the fields named, and leave the others alone', () => {
+    // A field named like an object's own property is no label's.
+    const constructor: FieldDescription = { name: 'constructor', category: 'none', personal: false };
+    const out = withLabels([...fields, constructor], { DAT: ['Datum', 'Date', 'date'] });
+    expect(out[0]).toEqual(fields[0]);
+    expect(out[1]).toEqual({ ...fields[1], label: { sv: 'Datum', en: 'Date' }, dateFormat: 'date' });
+    expect(out[2]).toEqual(constructor);
+  });
+
+  it("keep the connector's label when the config classifies the field anew", () => {
+    const out = withExtraFields(withLabels(fields, { KNR: ['Kundnummer', 'Customer number'] }), { KNR: 'identity', Egen: 'interest' });
+    expect(out.find((f) => f.name === 'KNR')).toEqual({ name: 'KNR', category: 'identity', personal: true, label: { sv: 'Kundnummer', en: 'Customer number' } });
+    expect(out.find((f) => f.name === 'Egen')).toEqual({ name: 'Egen', category: 'interest', personal: true });
+  });
+});
+
+describe('fieldLookup', () => {
+  const first: FieldDescription = { name: 'A', category: 'contact', personal: true, label: { sv: 'Först', en: 'First' } };
+  const later: FieldDescription = { name: 'A', category: 'contact', personal: true, label: { sv: 'Sedan', en: 'Later' } };
+  const lookup = fieldLookup([
+    { name: 's', description: { entities: [{ entity: 'e', title: 'E', category: 'customer', fields: [first, later] }, { entity: 'e', title: 'E2', category: 'customer', fields: [later] }] } },
+    { name: 't', description: { entities: [{ entity: 'e', title: 'E', category: 'customer', fields: [later] }] } },
+  ]);
+
+  it("finds a record's field by its source and entity; the first description of a name wins, as in the extract", () => {
+    expect(lookup({ source: 's', entity: 'e' }, 'A')).toBe(first);
+    expect(lookup({ source: 't', entity: 'e' }, 'A')).toBe(later);
+    expect(lookup({ source: 's', entity: 'other' }, 'A')).toBeUndefined();
+    expect(lookup({ source: 'u', entity: 'e' }, 'A')).toBeUndefined();
+    expect(lookup({ source: 's', entity: 'e' }, 'B')).toBeUndefined();
+  });
+
+  it("takes a label only when it is text in the letter's language (a company's module may describe anything)", () => {
+    expect(fieldLabel(first, 'en')).toBe('First');
+    expect(fieldLabel({ ...first, label: { sv: ' ', en: 'x' } }, 'sv')).toBeUndefined();
+    expect(fieldLabel({ ...first, label: 'Kund' as unknown as FieldDescription['label'] }, 'sv')).toBeUndefined();
+    expect(fieldLabel(undefined, 'sv')).toBeUndefined();
+  });
+});
