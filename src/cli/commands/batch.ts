@@ -342,10 +342,15 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       }, ctx.config.file);
     }
     // As for a plan: no one here confirms a possible match, so the request's note says how many were left out.
-    const note =
+    const unread = ctx.result.skipped.length;
+    const note = [
+      unread > 0 ? `${unread} file(s) could not be read: the extract names them and says their data is missing; export again once they are readable` : undefined,
       records.possible > 0
         ? `${records.possible} possible match(es) were left out of the extract: check them with \`ojco-dsar find\` at a terminal, and add them with \`ojco-dsar export --include-possible\` if they are this person`
-        : undefined;
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
     return withCase({ status: 'done', outputs, records, ...(note ? { note } : {}) });
   }
   if (req.type === 'erasure' || req.type === 'objection') return withCase(await planRequest(req, subject, ctx, dir, link, records));
@@ -381,6 +386,7 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
     fiscalYear: { start: ctx.config.raw.fiscalYearStart ?? '01-01' },
     subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),
     ...(link ? { caseId: link.id } : {}),
+    ...(ctx.result.skipped.length > 0 ? { notRead: ctx.result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) })) } : {}),
     suppressionSecret: ctx.secret!,
     ...(gaPropertyId ? { gaPropertyId } : {}),
   };
@@ -427,7 +433,13 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
     }, ctx.config.file);
   }
   const excluded = records.possible;
-  const note = excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined;
+  const unread = ctx.result.skipped.length;
+  const note = [
+    unread > 0 ? `${unread} file(s) could not be read and the plan does not cover them (its warnings name them): plan again once they are readable` : undefined,
+    excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { status: 'done', outputs, records, planHash: plan.planHash, ...(note ? { note } : {}) };
 }
 

@@ -505,6 +505,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       fiscalYear: { start: config.raw.fiscalYearStart ?? '01-01' },
       subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),
       ...(caseId ? { caseId } : {}),
+      ...(result.skipped.length > 0 ? { notRead: result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) })) } : {}),
     };
     const subjectInput = { ...input, suppressionSecret: secret ?? new Uint8Array(0), ...(gaPropertyId ? { gaPropertyId } : {}) };
     let plan: Plan;

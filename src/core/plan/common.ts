@@ -264,7 +264,7 @@ const byRecord = (a: { source: string; locator: Locator }, b: { source: string; 
 
 export interface PlanParts {
   kind: PlanKind;
-  input: Pick<PlanInput, 'asOf' | 'caseId' | 'fiscalYear'>;
+  input: Pick<PlanInput, 'asOf' | 'caseId' | 'fiscalYear' | 'notRead'>;
   parameters?: Plan['parameters'];
   actions: PlanAction[];
   excluded: PlanRecordNote[];
@@ -289,7 +289,11 @@ export function finalisePlan(parts: PlanParts): Plan {
     ...(fy?.periods && fy.periods.length > 0 ? { fiscalYearPeriods: fy.periods.map((p) => ({ start: p.start, end: p.end })) } : {}),
     ...(parts.parameters ?? {}),
   };
-  const warnings = [...parts.warnings].sort((a, b) => cmp(a.code, b.code) || cmp(a.actionId, b.actionId) || cmp(a.message, b.message));
+  const unread = (parts.input.notRead ?? []).map((n): PlanWarning => ({
+    code: 'source.not-read',
+    message: `${n.file ? `${n.file}${n.line ? `:${n.line}` : ''} (source ${n.source})` : `Source ${n.source}`} could not be read: this plan does not cover what it holds. Make it readable and plan again before acting on the plan.`,
+  }));
+  const warnings = [...parts.warnings, ...unread].sort((a, b) => cmp(a.code, b.code) || cmp(a.actionId, b.actionId) || cmp(a.message, b.message));
   const body: Omit<Plan, 'planHash'> = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: parts.kind,

@@ -207,6 +207,12 @@ export interface PlanInput {
    */
   subjectIdentifiers?: readonly { kind: IdentifierKind; value: string }[];
   caseId?: string;
+  /**
+   * Files the search could not read: the plan does not cover what they hold,
+   * and says so in its warnings (`source.not-read`), so that the plan, read
+   * on its own later or attached to a case, never looks complete.
+   */
+  notRead?: readonly { source: string; file?: string; line?: number }[];
 }
 
 /** Plans that put the subject on the suppression list and may ask Google to delete. */

@@ -203,6 +203,22 @@ describe('ER-5: räkenskapsinformation whose retention date has passed is erased
   });
 });
 
+describe('a plan made without some files', () => {
+  it('names every file the search could not read in its warnings, so that it never looks complete', async () => {
+    const records = (): MatchedRecord[] => [match(SRC.visma, vismaCustomer(anna, 0))];
+    const whole = await erase(records());
+    const partial = await erase(records(), { notRead: [{ source: 'ga4-bigquery', file: 'bigquery/events_20250513.json', line: 3 }, { source: 'lime' }] });
+    const unread = partial.warnings.filter((w) => w.code === 'source.not-read').map((w) => w.message);
+    expect(unread).toHaveLength(2);
+    expect(unread.some((m) => m.startsWith('bigquery/events_20250513.json:3 (source ga4-bigquery) could not be read'))).toBe(true);
+    expect(unread.some((m) => m.startsWith('Source lime could not be read'))).toBe(true);
+    expect(whole.warnings.some((w) => w.code === 'source.not-read')).toBe(false);
+    // The same actions, but not the same plan.
+    expect(partial.actions).toEqual(whole.actions);
+    expect(partial.planHash).not.toBe(whole.planHash);
+  });
+});
+
 describe('every record gets exactly one primary action; bookkeeping is never deleted and nothing else is kept', () => {
   const p3: Customer = { guid: 'c-1044', no: '1044', name: 'Märta Öberg', email: 'marta.oberg@mail.example', mobile: '0701740633', street: 'Södra Storgatan 7', postcode: '252 23', city: 'Helsingborg', note: 'Vill ha faktura per post' };
   function all(): MatchedRecord[] {

@@ -153,10 +153,13 @@ describe('rectification touches only what is the subject\'s own', () => {
 });
 
 describe('a field name no record has', () => {
-  it('changes nothing and says which name matched no field (rectify.no-field)', async () => {
-    const plan = planRectification(await input(), [{ field: 'foo', value: 'bar' }]);
-    expect(plan.actions.filter((a) => a.action === 'rectify')).toEqual([]);
-    expect(plan.warnings.find((w) => w.code === 'rectify.no-field')?.message).toContain('"foo"');
+  it('changes nothing and says which --set matched no field, by its place (rectify.no-field)', async () => {
+    const plan = planRectification(await input(), [{ field: 'email', value: 'ny@mail.example' }, { field: 'foo', value: 'bar' }]);
+    expect(plan.actions.filter((a) => a.action === 'rectify').every((a) => !('foo' in (a.fields ?? {})))).toBe(true);
+    const message = plan.warnings.find((w) => w.code === 'rectify.no-field')?.message;
+    expect(message).toContain('the field of --set number 2');
+    // What was typed is not repeated: it may be a value pasted in the field's place.
+    expect(message).not.toContain('foo');
     // An exact field name of one of the records is not warned about.
     const named = planRectification(await input(), [{ field: 'MobilePhone', value: '070-174 06 99' }]);
     expect(named.warnings.map((w) => w.code)).not.toContain('rectify.no-field');
