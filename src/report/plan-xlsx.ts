@@ -16,7 +16,7 @@ import type { Cell as ExcelCell, Worksheet } from 'exceljs';
 import type { Plan, PlanAction } from '../core/plan/index.ts';
 import { formatLocator } from '../core/record.ts';
 import { sheetNames } from './extract-files.ts';
-import { COLUMN_WIDTH_MAX, COLUMN_WIDTH_MIN, excelText } from './extract-xlsx.ts';
+import { COLUMN_WIDTH_MAX, COLUMN_WIDTH_MIN, excelText, stampZipEntries } from './extract-xlsx.ts';
 import { fieldsText, notActedOn, planGroups, planSummary, PLAN_KIND_TITLE, recordText } from './plan-table.ts';
 
 const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } } as const;
@@ -126,35 +126,3 @@ export async function planXlsx(plan: Plan, titles: ReadonlyMap<string, string> =
   return stampZipEntries(Buffer.from(buf as ArrayBuffer), date);
 }
 
-/**
- * Sets the modification time of every entry of a zip (its local header and
- * its central directory record) to `date` (UTC), in place. A buffer that is
- * not a zip as expected is returned unchanged.
- */
-export function stampZipEntries(zip: Buffer, date: Date): Buffer {
-  const dosTime = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2);
-  const dosDate = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
-  // The end of central directory record: at least 22 bytes from the end (more with a comment).
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return zip;
-  const entries = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
-  for (let n = 0; n < entries; n++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) return zip;
-    zip.writeUInt16LE(dosTime, at + 12);
-    zip.writeUInt16LE(dosDate, at + 14);
-    const local = zip.readUInt32LE(at + 42);
-    if (local + 30 <= zip.length && zip.readUInt32LE(local) === 0x04034b50) {
-      zip.writeUInt16LE(dosTime, local + 10);
-      zip.writeUInt16LE(dosDate, local + 12);
-    }
-    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-  }
-  return zip;
-}

@@ -21,6 +21,20 @@ function rowsOf(ws: ExcelJS.Worksheet): { headers: string[]; rows: ExcelJS.Cell[
 }
 
 describe('the XLSX extract', () => {
+  it("stamps every zip entry with the extract's own time, not the clock, so that the same extract is the same bytes", async () => {
+    const x = { ...(await sampleExtract()), generatedAt: '2025-05-16T10:20:30.000Z' };
+    const buf = await extractXlsx(x);
+    // Local file headers: DOS time at +10 and date at +12.
+    const stamps = new Set<string>();
+    for (let at = buf.indexOf('PK\u0003\u0004', 0, 'latin1'); at >= 0; at = buf.indexOf('PK\u0003\u0004', at + 4, 'latin1')) {
+      stamps.add(`${buf.readUInt16LE(at + 12)}/${buf.readUInt16LE(at + 10)}`);
+    }
+    const dosDate = ((2025 - 1980) << 9) | (5 << 5) | 16;
+    const dosTime = (10 << 11) | (20 << 5) | 15;
+    expect([...stamps]).toEqual([`${dosDate}/${dosTime}`]);
+    expect((await extractXlsx(x)).equals(buf)).toBe(true);
+  });
+
   it('has a summary sheet first, then one sheet per system', async () => {
     const wb = await load(await sampleExtract('sv'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Sammanfattning', 'Nyhetsbrevsverktyget', 'Visma (ekonomisystem)', 'Office 365 (e-post)', 'Google Analytics']);
