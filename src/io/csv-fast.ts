@@ -110,6 +110,12 @@ function fieldsIn(buf: Buffer, s: number, e: number, delim: number, quoted: bool
   return n;
 }
 
+/** A CR in `buf[s, e)` that is not followed by an LF. */
+function hasBareCr(buf: Buffer, s: number, e: number): boolean {
+  for (let i = buf.indexOf(CR, s); i >= 0 && i < e; i = buf.indexOf(CR, i + 1)) if (buf[i + 1] !== LF) return true;
+  return false;
+}
+
 function decode(buf: Buffer, s: number, e: number, enc: Encoding | undefined): string {
   if (!enc || enc === 'utf8') return buf.toString('utf8', s, e);
   return iconv.decode(buf.subarray(s, e), enc === 'utf16le' ? 'utf-16le' : enc === 'utf16be' ? 'utf-16be' : enc);
@@ -249,6 +255,9 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
         keep = hi < hits.length && hits[hi]! < end;
       } else keep = o.prefilter.mayMatch(buf, recStart, end);
       if (!keep && given) continue;
+      // A bare CR within the record (in a value; not one of a quoted CRLF): parseSync alone would take it for the
+      // record's end, where the reference reads it as data.
+      if (hasBareCr(buf, recStart, e)) throw new Irregular(state.row - 1);
       const text = decode(buf, recStart, e, enc);
       const rec = parseSync(text, { delimiter: o.delimiter, relax_column_count: true, bom: false }) as string[][];
       const values = rec[0] ?? [];
@@ -296,8 +305,9 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     // The last record has no line break after it.
     const recLine = line;
     let e = carry.length;
-    // A CR at the very end: in CRLF mode the reference drops it only before an LF, so let it decide.
-    if (carry[e - 1] === CR) throw new Irregular(state.row);
+    // A CR at the very end (in CRLF mode the reference drops it only before an LF) or a bare one within
+    // (parseSync would take it for the record's end): the reference decides.
+    if (carry[e - 1] === CR || hasBareCr(carry, 0, e)) throw new Irregular(state.row);
     if (e === 0) return;
     // An unclosed quote at the end of the file: the reference reports it.
     let quotes = 0;

@@ -262,18 +262,19 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
   const decoder = new SniffingDecoder(opts.legacyEncoding ?? 'cp1252', opts.encoding);
   const ending = { endsWithBreak: true };
   const text = wholeLines(decodedText(chunks, decoder), file, MAX_LINE_CHARS, ending);
-  let delimiter = opts.delimiter;
-  let firstChunk: string | undefined;
-  if (!delimiter) {
-    let r;
-    try {
-      r = await text.next();
-    } catch (err) {
-      throw csvFailure(file, err, 1);
-    }
-    firstChunk = r.done ? '' : r.value;
-    delimiter = sniffDelimiter(firstChunk);
+  let r;
+  try {
+    r = await text.next();
+  } catch (err) {
+    throw csvFailure(file, err, 1);
   }
+  const firstChunk: string = r.done ? '' : r.value;
+  const delimiter = opts.delimiter ?? sniffDelimiter(firstChunk);
+  // csv-parse takes the first line's break for every record: a header ending in CRLF over rows
+  // ending in LF (a file edited by hand) became one record of every row. Both are taken as
+  // breaks, unless the file breaks its lines with a bare CR (classic Mac), which csv-parse finds.
+  const nl = firstChunk.search(/[\r\n]/u);
+  const bareCr = nl >= 0 && firstChunk[nl] === '\r' && firstChunk[nl + 1] !== '\n';
   const source = Readable.from(
     (async function* () {
       // In pieces, so that a reader that only wants the header (the fast path, csv-fast.ts)
@@ -298,6 +299,7 @@ export async function openCsvChunks(file: { rel: string }, chunks: AsyncIterable
   };
   const parser = parse({
     delimiter,
+    ...(bareCr ? {} : { record_delimiter: ['\r\n', '\n'] }),
     bom: true,
     info: true,
     relax_column_count: true,

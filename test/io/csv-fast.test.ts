@@ -137,6 +137,31 @@ describe('the CSV fast path', () => {
     }
   });
 
+  it('reads a file whose header ends in CRLF and whose rows end in LF (edited by hand) row by row, with their lines, on both paths', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-csv-mixed-'));
+    try {
+      const cases: [string, string, string[][], number[]][] = [
+        ['mixed.csv', 'Email Address;First Name\r\na@b.example;Ann\nmarta.oberg@mail.example;Märta\r\n"c@d.example";"Two\nlines"\nE@F.EXAMPLE;Eve\n', [['a@b.example', 'Ann'], ['marta.oberg@mail.example', 'Märta'], ['c@d.example', 'Two\nlines'], ['E@F.EXAMPLE', 'Eve']], [2, 3, 4, 6]],
+        // A bare CR inside a value of a CRLF file stays in the value, as before (and counts as a line, as editors
+        // show it); classic Mac files still split on CR.
+        ['cr-in-value.csv', 'a;b\r\nx\ry;2\r\n3;4\r\n', [['x\ry', '2'], ['3', '4']], [2, 4]],
+        ['mac.csv', 'a;b\r1;2\r3;4\r', [['1', '2'], ['3', '4']], [2, 3]],
+      ];
+      for (const [name, text, values, lines] of cases) {
+        const abs = path.join(dir, name);
+        writeFileSync(abs, text);
+        const file = sourceFileAt(abs);
+        const ref = await rows(file);
+        expect(ref.error, name).toBeUndefined();
+        expect(ref.rows.map((r) => r.values), name).toEqual(values);
+        expect(ref.rows.map((r) => r.line), name).toEqual(lines);
+        expect(await rows(file, all), name).toEqual(ref);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('settles a legacy encoding where the first high bytes only look like UTF-8 (overlong and surrogate forms), as the reference does', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'csvfast-enc-'));
     try {
