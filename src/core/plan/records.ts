@@ -183,20 +183,30 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
   return out;
 }
 
+const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street)$/iu;
+
 /**
  * Postal-code and city fields that go with an address field
  * (`InvoiceAddress1` → `InvoicePostalCode`, `InvoiceCity`; Lime
- * `postaladdress1` → `postalzipcode`, `postalcity`), when the record has them.
+ * `postaladdress1` → `postalzipcode`, `postalcity`; Outlook's `Home Street`
+ * → `Home Postal Code`, `Home City`), when the record has them.
  */
 export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string } {
   const fields = record.fields;
-  const m = /^(.*?)(address1?|adress1?|street)$/iu.exec(field);
+  const m = ADDRESS_FIELD.exec(field);
   if (!m) return {};
-  const prefix = m[1] ?? '';
+  // Compared without case, spaces, `_` and `-`: Outlook's `Home Street` has `Home Postal Code`.
+  const squash = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
+  const prefix = squash(m[1] ?? '');
+  const keys = Object.keys(fields);
   const find = (names: string[]): string | undefined => {
     for (const n of names) {
-      for (const k of Object.keys(fields)) if (k.toLowerCase() === (prefix + n).toLowerCase()) return k;
+      for (const k of keys) if (squash(k) === prefix + squash(n)) return k;
     }
+    // A prefix that only names the address (Visma's `Fakturaadress` beside `Postnummer` and `Ort`), when it
+    // is the record's one postal address: beside a second one (`Leveransadress`) the plain fields are not known
+    // to be its. (`E-mail Address` is no postal address.)
+    if (prefix && keys.filter((k) => ADDRESS_FIELD.test(k) && !/e-?mail|e-?post/iu.test(k)).length === 1) for (const n of names) for (const k of keys) if (squash(k) === squash(n)) return k;
     return undefined;
   };
   const postcode = find(['PostalCode', 'ZipCode', 'Postcode', 'PostNr', 'Postnummer']);

@@ -63,6 +63,9 @@ function parseAddress(v: string): { street: string; postcode?: string; city?: st
   return { street: m[1].trim(), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
 }
 
+/** A field name as address parts are compared: case, spaces, `_` and `-` aside (`Home Postal Code`, `postalCode`). */
+const squash = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
+
 function splitName(v: string): { first: string; last: string } {
   const tokens = v.trim().split(/\s+/u);
   if (tokens.length < 2) return { first: v.trim(), last: '' };
@@ -153,10 +156,28 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
         }
         case 'address': {
           const a = parseAddress(value);
-          out[f] = a.street;
+          const held = valueAt(r.fields, f);
+          if (held !== null && typeof held === 'object' && !Array.isArray(held)) {
+            // A structured address (Graph's homeAddress): its parts are set, the object stays an object.
+            const parts = Object.keys(held);
+            const part = (names: readonly string[], fallback: string): string => parts.find((k) => names.includes(squash(k))) ?? fallback;
+            out[`${f}/${part(['street', 'streetaddress', 'address', 'address1', 'gatuadress'], 'street')}`] = a.street;
+            if (a.postcode) out[`${f}/${part(['postalcode', 'postcode', 'zipcode', 'zip', 'postnummer'], 'postalCode')}`] = a.postcode;
+            if (a.city) out[`${f}/${part(['city', 'ort', 'postort', 'locality'], 'city')}`] = a.city;
+            break;
+          }
           const s = addressSiblings(r, f);
+          // No field of its own for the postcode, and the field holds a whole address line: the new line, whole.
+          if (!s.postcode && a.postcode && current !== null && parseAddress(current).postcode) {
+            out[f] = value;
+            break;
+          }
+          out[f] = a.street;
           if (s.postcode && a.postcode) out[s.postcode] = a.postcode;
           if (s.city && a.city) out[s.city] = a.city;
+          if ((a.postcode && !s.postcode) || (a.city && !s.city)) {
+            warnings.push({ code: 'rectify.address-part', message: 'Some records have no field of their own for the postcode or the city of an address: only the street was set there; check the rest of those addresses by hand.' });
+          }
           break;
         }
         default:

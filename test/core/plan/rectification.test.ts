@@ -152,6 +152,59 @@ describe('rectification touches only what is the subject\'s own', () => {
   });
 });
 
+describe('rectify --set address: the whole address, in the shape each system keeps it', () => {
+  const email = marta.email!;
+  const contact = (fields: Record<string, unknown>, field: string, line: string, row: number): MatchedRecord =>
+    match(SRC.o365, {
+      entity: 'contact',
+      locator: { file: 'o365/contacts.csv', line: row + 1, row },
+      fields: { 'E-mail Address': email, ...fields },
+      identifiers: [
+        { kind: 'email', field: 'E-mail Address', value: email },
+        { kind: 'address', field, value: line },
+      ],
+      category: 'mail-contact',
+      label: `contact row ${row}`,
+    });
+  const old = 'Södra Storgatan 7, 252 23 Helsingborg';
+  const shapes = (): MatchedRecord[] => [
+    // Graph: an object.
+    contact({ homeAddress: { street: 'Södra Storgatan 7', city: 'Helsingborg', postalCode: '252 23', countryOrRegion: 'Sverige' } }, 'homeAddress', old, 1),
+    // Outlook's CSV: columns with spaces.
+    contact({ 'Home Street': 'Södra Storgatan 7', 'Home City': 'Helsingborg', 'Home Postal Code': '252 23' }, 'Home Street', old, 2),
+    // A Swedish customer list: the address named by its use, the postcode and city plain.
+    contact({ Fakturaadress: 'Södra Storgatan 7', Postnummer: '252 23', Ort: 'Helsingborg' }, 'Fakturaadress', old, 3),
+    // One field with the whole line.
+    contact({ Adress: old }, 'Adress', old, 4),
+  ];
+
+  it('sets street, postcode and city, and keeps a structured address an object', async () => {
+    const plan = planRectification(await input(shapes()), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    const fieldsOf = (row: number): Record<string, FieldDiff> => byLabel(plan, `contact row ${row}`, 'rectify')[0]!.fields as Record<string, FieldDiff>;
+    const to = (row: number): Record<string, string | null> => Object.fromEntries(Object.entries(fieldsOf(row)).map(([k, d]) => [k, d.to]));
+    expect(to(1)).toEqual({ 'homeAddress/street': 'Nygatan 1', 'homeAddress/postalCode': '211 22', 'homeAddress/city': 'Malmö' });
+    expect(fieldsOf(1)['homeAddress/postalCode']!.from).toBe('252 23');
+    expect(to(2)).toEqual({ 'Home Street': 'Nygatan 1', 'Home Postal Code': '211 22', 'Home City': 'Malmö' });
+    expect(to(3)).toEqual({ Fakturaadress: 'Nygatan 1', Postnummer: '211 22', Ort: 'Malmö' });
+    expect(to(4)).toEqual({ Adress: 'Nygatan 1, 211 22 Malmö' });
+    expect(plan.warnings.map((w) => w.code)).not.toContain('rectify.address-part');
+  });
+
+  it('says so where a record has no field for the postcode or city, and sets only the street there', async () => {
+    const plan = planRectification(await input([contact({ Gatuadress: 'Södra Storgatan 7' }, 'Gatuadress', 'Södra Storgatan 7', 5)]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    expect(byLabel(plan, 'contact row 5', 'rectify')[0]!.fields).toEqual({ Gatuadress: { from: 'Södra Storgatan 7', to: 'Nygatan 1' } });
+    expect(plan.warnings.map((w) => w.code)).toContain('rectify.address-part');
+  });
+
+  it("leaves the plain postcode and city alone beside a second address: they may be the other one's", async () => {
+    const plan = planRectification(
+      await input([contact({ Fakturaadress: 'Box 12', Leveransadress: 'Södra Storgatan 7', Postnummer: '252 20', Ort: 'Helsingborg' }, 'Leveransadress', old, 6)]),
+      [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }],
+    );
+    expect(Object.keys(byLabel(plan, 'contact row 6', 'rectify')[0]!.fields!)).toEqual(['Leveransadress']);
+  });
+});
+
 describe('a field name no record has', () => {
   it('changes nothing and says which --set matched no field, by its place (rectify.no-field)', async () => {
     const plan = planRectification(await input(), [{ field: 'email', value: 'ny@mail.example' }, { field: 'foo', value: 'bar' }]);
