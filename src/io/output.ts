@@ -97,7 +97,11 @@ export async function syncFile(file: string): Promise<void> {
 export async function replaceViaTemp(file: string, mode: number, fill: (fh: FileHandle) => Promise<void>, sync = true): Promise<void> {
   await removeStaleTempFilesOf(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode).catch((err: NodeJS.ErrnoException) => {
+    // The error is about the file asked for: the temp file's name would only puzzle (a folder missing, a file in the way).
+    if (err.path === tmp) err.path = file;
+    throw err;
+  });
   try {
     await fill(fh);
     if (sync) await fh.sync();

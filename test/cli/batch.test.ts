@@ -275,6 +275,11 @@ describe('ojco-dsar batch', () => {
     // Nothing was started: the folder is free for the corrected file.
     expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
     expect(cli(['batch', 'c.csv', '--config', CONFIG, '--out', 'out', '--as-of', '1900-01-01', '--json'], { cwd: dir }).json.error.problems[0].code).toBe('usage.date-range');
+    // A folder named for the requests file is called a folder.
+    mkdirSync(path.join(dir, 'requests'));
+    const folder = cli(['batch', 'requests', '--config', CONFIG, '--out', 'out', '--json'], { cwd: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.json.error.problems[0].message).toBe('requests is a folder: name the requests file (CSV or XLSX) in it');
   });
 
   it("says in an access request's note how many possible matches the extract left out", () => {

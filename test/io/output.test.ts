@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sha256, syncFile, writeFileAtomic } from '../../src/io/output.ts';
+import { replaceViaTemp, sha256, syncFile, writeFileAtomic } from '../../src/io/output.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +31,12 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(file, 'utf8')).toBe('old');
     await writeFileAtomic(file, 'new', { force: true, sync: false });
     expect(readFileSync(file, 'utf8')).toBe('new');
+  });
+
+  it('names the file asked for, not its temp file, when the place cannot take it (a file where a folder should be)', async () => {
+    writeFileSync(path.join(dir, 'plain'), 'x');
+    const file = path.join(dir, 'plain', 'export.csv');
+    await expect(replaceViaTemp(file, 0o600, async (fh) => void (await fh.write('a')))).rejects.toMatchObject({ code: 'ENOTDIR', path: file });
   });
 
   it('syncFile fails for a file that is not there, so a batch never journals a request whose file is gone', async () => {

@@ -473,8 +473,11 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const cwd = process.cwd();
   const now = runClock();
   const s = settings(opts, cwd);
-  const requestsBytes = await readFile(s.requestsFile).catch(() => {
-    throw new UsageError('requests file not found', [{ code: 'usage.requests', message: `no file at ${path.relative(cwd, s.requestsFile)}` }]);
+  const requestsBytes = await readFile(s.requestsFile).catch((err: NodeJS.ErrnoException) => {
+    const rel = path.relative(cwd, s.requestsFile) || '.';
+    if (err.code === 'EISDIR') throw new UsageError('the requests file is a folder', [{ code: 'usage.requests', message: `${rel} is a folder: name the requests file (CSV or XLSX) in it` }]);
+    if (err.code === 'ENOENT') throw new UsageError('requests file not found', [{ code: 'usage.requests', message: `no file at ${rel}` }]);
+    throw new UsageError('the requests file cannot be read', [{ code: `fs.${err.code ?? 'error'}`, message: `${rel} cannot be read (${err.code ?? 'error'})` }]);
   });
   const reqFile = { abs: s.requestsFile, rel: path.relative(cwd, s.requestsFile) || path.basename(s.requestsFile), size: requestsBytes.length };
   const requests = await readRequests(reqFile);
