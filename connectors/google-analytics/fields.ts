@@ -11,6 +11,7 @@
  */
 import type { IdentifierKind } from '../../src/core/identity/kinds.ts';
 import type { FieldDescription } from '../../src/sources/contract.ts';
+import { withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 
 const f = (name: string, category: string, personal: boolean, identifier?: IdentifierKind, description?: string): FieldDescription => ({
   name,
@@ -32,14 +33,39 @@ const USER_ID_CATEGORY: Record<UserIdKind, string> = {
 };
 
 export function userIdField(kind: UserIdKind): FieldDescription {
-  return f('user_id', USER_ID_CATEGORY[kind], true, kind, `The id the site gives a logged-in visitor (read as ${kind})`);
+  return withLabels([f('user_id', USER_ID_CATEGORY[kind], true, kind, `The id the site gives a logged-in visitor (read as ${kind})`)], GA_LABELS)[0]!;
 }
 
 export const PSEUDO_ID_DESCRIPTION =
   'The GA client id (the last two parts of the _ga cookie) on the web; the app instance id in apps, which is read as a GA4 system id';
 
+/**
+ * What the letter to the person calls GA4's columns, and the dates among
+ * them: BigQuery's event_date is `20250512`, its timestamps microseconds
+ * since 1970 (Google's event schema); Fivetran's `date` and `timestamp`
+ * are the same without the prefix.
+ */
+export const GA_LABELS: FieldLabels = {
+  event_date: ['Datum för händelsen', 'Date of the event', 'date'],
+  event_timestamp: ['Tidpunkt för händelsen', 'Time of the event', 'unix-micros'],
+  event_previous_timestamp: ['Tidpunkt för föregående händelse', 'Time of the previous event', 'unix-micros'],
+  event_name: ['Händelse', 'Event'],
+  event_params: ['Händelsens parametrar (sida, rubrik, hänvisning m.m.)', 'Parameters of the event (page, title, referrer etc.)'],
+  user_pseudo_id: ['Klient-id (kakan _ga)', 'Client id (the _ga cookie)'],
+  user_id: ['Användar-id på webbplatsen', 'User id on the site'],
+  user_first_touch_timestamp: ['Första besöket', 'First visit', 'unix-micros'],
+  user_properties: ['Egenskaper som webbplatsen satt', 'Properties the site set'],
+  privacy_info: ['Samtycke när händelsen samlades in', 'Consent when the event was collected'],
+  device: ['Enhet', 'Device'],
+  geo: ['Ort, region och land (från IP-adressen)', 'City, region and country (from the IP address)'],
+  traffic_source: ['Hur användaren först kom till webbplatsen', 'How the user first came to the site'],
+  date: ['Datum för händelsen', 'Date of the event', 'date'],
+  timestamp: ['Tidpunkt för händelsen', 'Time of the event', 'unix-micros'],
+  name: ['Händelse', 'Event'],
+};
+
 /** Columns of the BigQuery `events_*` tables. `user_id` is added by `describe()` with the configured kind. */
-export const BIGQUERY_FIELDS: FieldDescription[] = [
+export const BIGQUERY_FIELDS: FieldDescription[] = withLabels([
   f('event_date', 'web-behaviour', true, undefined, 'Date of the event (YYYYMMDD, in the property time zone)'),
   f('event_timestamp', 'web-behaviour', true, undefined, 'When the event happened, microseconds since 1970 UTC'),
   f('event_previous_timestamp', 'web-behaviour', true),
@@ -75,7 +101,7 @@ export const BIGQUERY_FIELDS: FieldDescription[] = [
   f('ecommerce', 'order-history', true),
   f('items', 'order-history', true),
   f('publisher', 'web-behaviour', true, undefined, 'Ads shown with the event'),
-];
+], GA_LABELS);
 
 /** Sub-fields of the BigQuery records, as Fivetran flattens them into columns. */
 const RECORDS: Record<string, { category: string; fields: string[] }> = {
@@ -131,7 +157,7 @@ export const STANDARD_PARAMS = [
 export const DEFAULT_TEXT_PARAMS = ['page_location', 'page_referrer', 'page_title', 'link_url', 'link_text', 'search_term'];
 
 /** Columns of Fivetran's flattened GA4 Export EVENT table. `user_id` is added by `describe()`. */
-export const FIVETRAN_FIELDS: FieldDescription[] = [
+export const FIVETRAN_FIELDS: FieldDescription[] = withLabels([
   f('_fivetran_id', 'system-id', true, undefined, 'Fivetran id of the event row'),
   f('_fivetran_synced', 'none', false),
   f('date', 'web-behaviour', true, undefined, 'Date of the event'),
@@ -152,4 +178,4 @@ export const FIVETRAN_FIELDS: FieldDescription[] = [
   f('platform', 'none', false),
   ...Object.entries(RECORDS).flatMap(([record, r]) => r.fields.map((sub) => f(`${record}_${sub}`, r.category, true))),
   ...STANDARD_PARAMS.map((p) => f(`param_${p}`, 'web-behaviour', true, undefined, DEFAULT_TEXT_PARAMS.includes(p) ? 'Scanned as free text' : undefined)),
-];
+], GA_LABELS);

@@ -67,8 +67,13 @@ function isoDateTime(s: string): string | undefined {
 
 const SECONDS_PER_DAY = 86_400;
 
-function unixSeconds(v: string | number): string | undefined {
-  const s = String(v).trim();
+function unixSeconds(v: string | number, micros = false): string | undefined {
+  let s = String(v).trim();
+  if (micros) {
+    // Whole seconds of a count of microseconds (16 digits today); the letter shows no fractions.
+    if (!/^\d{7,17}$/u.test(s)) return undefined;
+    s = s.slice(0, -6);
+  }
   // Zero is how a numeric dBase field says "never": not 1970.
   if (!/^\d{1,11}$/u.test(s) || Number(s) === 0) return undefined;
   const n = Number(s);
@@ -88,5 +93,6 @@ function unixSeconds(v: string | number): string | undefined {
 export function letterDate(value: string | number | boolean | null, format: FieldDateFormat): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   if (format === 'unix-seconds') return unixSeconds(value);
+  if (format === 'unix-micros') return unixSeconds(value, true);
   return isoDateTime(String(value).trim());
 }

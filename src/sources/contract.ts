@@ -40,9 +40,10 @@ export interface FieldDescription {
 /**
  * How a field writes a date or a time: `date` ISO 8601, basic or extended,
  * with or without a time (`19800131`, `1980-01-31`, `20250114T101500Z`);
- * `unix-seconds` seconds since 1970-01-01 UTC.
+ * `unix-seconds` seconds since 1970-01-01 UTC; `unix-micros` microseconds
+ * since then (GA4's event_timestamp).
  */
-export type FieldDateFormat = 'date' | 'unix-seconds';
+export type FieldDateFormat = 'date' | 'unix-seconds' | 'unix-micros';
 
 export interface EntityDescription {
   /** `SourceRecord.entity`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DBF_CONTACT_FIELDS, DBF_CUSTOMER_FIELDS, DBF_LABELS } from '../../connectors/visma/fields.ts';
 import { VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
+import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
 import { fieldLabel, fieldLookup, letterDate } from '../../src/report/letter-fields.ts';
 import { withExtraFields, withLabels } from '../../src/sources/classify.ts';
 import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
@@ -23,6 +24,10 @@ describe('letterDate', () => {
     ['1303193119', 'unix-seconds', '2011-04-19 06:05:19 UTC'],
     [1552640400, 'unix-seconds', '2019-03-15 09:00:00 UTC'],
     ['951782400', 'unix-seconds', '2000-02-29 00:00:00 UTC'],
+    // GA4 BigQuery: event_date and microseconds since 1970.
+    ['20250512', 'date', '2025-05-12'],
+    ['1747045200123456', 'unix-micros', '2025-05-12 10:20:00 UTC'],
+    [1747045200123456, 'unix-micros', '2025-05-12 10:20:00 UTC'],
   ];
   it.each(valid)('%j (%s) is %s', (value, format, shown) => {
     expect(letterDate(value, format)).toBe(shown);
@@ -46,6 +51,9 @@ describe('letterDate', () => {
     ['-5', 'unix-seconds'],
     ['12.5', 'unix-seconds'],
     ['abc', 'unix-seconds'],
+    ['0', 'unix-micros'],
+    ['12.5', 'unix-micros'],
+    ['2025-05-12 10:20:00 UTC', 'unix-micros'],
   ];
   it.each(invalid)('%j (%s) is not shown as a date', (value, format) => {
     expect(letterDate(value, format)).toBeUndefined();
@@ -64,6 +72,11 @@ describe('the connectors name their coded fields for the letter', () => {
     for (const name of Object.keys(VCARD_LABELS)) expect(vcard, name).toContain(name);
     const dbf = new Set([...DBF_CUSTOMER_FIELDS, ...DBF_CONTACT_FIELDS].map((f) => f.name));
     for (const name of Object.keys(DBF_LABELS)) expect(dbf, name).toContain(name);
+    const ga = new Set([...BIGQUERY_FIELDS, ...FIVETRAN_FIELDS, userIdField('userId')].map((f) => f.name));
+    for (const name of Object.keys(GA_LABELS)) expect(ga, name).toContain(name);
+    expect(labelled(BIGQUERY_FIELDS, 'event_timestamp').dateFormat).toBe('unix-micros');
+    expect(fieldLabel(labelled(BIGQUERY_FIELDS, 'event_date'), 'sv')).toBe('Datum för händelsen');
+    expect(fieldLabel(userIdField('customerNo'), 'en')).toBe('User id on the site');
   });
 
   it('vCard: FN, N and the dates of a card', () => {
