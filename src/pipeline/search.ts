@@ -577,7 +577,51 @@ export async function search(opts: SearchOptions): Promise<SearchResult> {
   };
   await flatten(reports);
   const subjects = matcher.finish();
+  warnings.push(...replacementWarnings(subjects, opts.sources));
   return { subjects, skipped, warnings, sources: states.map((s) => s.stats), rounds: round };
+}
+
+/** Does a value hold U+FFFD, the character a decoder writes for one it could not read? */
+function holdsReplacement(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\uFFFD');
+  if (Array.isArray(v)) return v.some(holdsReplacement);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(holdsReplacement);
+  return false;
+}
+
+/**
+ * Found records whose values hold U+FFFD: characters lost before or while
+ * the file was exported (a UTF-8 export of text already damaged, a system
+ * that wrote another encoding as UTF-8). The person would get `F�retag` in
+ * the letter, and a name written with such characters is not found by a
+ * name search: the officer should export the file again. One warning per
+ * file, at the first such record; both read paths find the same records,
+ * so they warn the same.
+ */
+function replacementWarnings(subjects: readonly SubjectResult[], sources: readonly ResolvedSource[]): (Problem & { source: string })[] {
+  const byFile = new Map<string, { source: string; file: string; line?: number; count: number }>();
+  for (const s of subjects) {
+    for (const m of s.records) {
+      const r = m.record;
+      if (!holdsReplacement(r.fields)) continue;
+      const source = sources[m.source]?.name ?? String(m.source);
+      const key = `${source}\u0000${r.locator.file}`;
+      const at = byFile.get(key);
+      const line = r.locator.line;
+      if (!at) byFile.set(key, { source, file: r.locator.file, ...(line !== undefined ? { line } : {}), count: 1 });
+      else {
+        at.count++;
+        if (line !== undefined && (at.line === undefined || line < at.line)) at.line = line;
+      }
+    }
+  }
+  return [...byFile.values()].map((w) => ({
+    source: w.source,
+    code: 'record.replacement-char',
+    file: w.file,
+    ...(w.line !== undefined ? { line: w.line } : {}),
+    message: `${w.count} found record(s) hold the character U+FFFD (�) in place of characters lost before or during the export: the letter shows them so, and a name written with them is not found by name; export the file again in UTF-8 and search again`,
+  }));
 }
 
 interface ReadIo {

@@ -2,7 +2,7 @@
  * `find` as users and scripts meet it: the built CLI, its JSON contract,
  * exit codes, and what goes to stdout and stderr.
  */
-import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -187,5 +187,27 @@ describe('find: a phone number shorter than seven digits', () => {
       expect(JSON.stringify(r.json.records)).toContain('Tora');
       expect(JSON.stringify(r.json.records)).not.toContain('Olle');
     }
+  });
+
+  it('warns, by source, file and line, about found records that hold U+FFFD (characters lost before the export), on both read paths', () => {
+    const dir = tempDir('ojco-dsar-fffd-');
+    const src = path.join(ROOT, 'fixtures/newsletter/nyhetsbrev');
+    mkdirSync(path.join(dir, 'nyhetsbrev'));
+    for (const f of ['subscribed_members_export_4f2a9c81d0.csv', 'unsubscribed_members_export_4f2a9c81d0.csv']) copyFileSync(path.join(src, f), path.join(dir, 'nyhetsbrev', f));
+    // Märta's row with a city of an export that lost its å ä ö, as UTF-8 files of damaged text hold them.
+    const file = path.join(dir, 'nyhetsbrev', 'subscribed_members_export_4f2a9c81d0.csv');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('""Helsingborg""', '""H\uFFFDlsingborg""'));
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - { name: nyhetsbrev, connector: newsletter, path: nyhetsbrev }\n');
+    for (const extra of [[], ['--no-prefilter']]) {
+      const r = run(['find', '--config', 'c.yaml', '--email', 'marta.oberg@mail.example', '--json', ...extra], dir);
+      expect(r.code).toBe(0);
+      expect(r.json.warnings).toEqual([
+        expect.objectContaining({ source: 'nyhetsbrev', code: 'record.replacement-char', file: 'nyhetsbrev/subscribed_members_export_4f2a9c81d0.csv', line: 2 }),
+      ]);
+      const human = run(['find', '--config', 'c.yaml', '--email', 'marta.oberg@mail.example', ...extra], dir);
+      expect(human.stderr).toMatch(/nyhetsbrev: nyhetsbrev\/subscribed_members_export_4f2a9c81d0\.csv:2 — 1 found record\(s\) hold the character U\+FFFD/u);
+    }
+    // Without it, no warning.
+    expect(run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']).json.warnings.some((w: { code: string }) => w.code === 'record.replacement-char')).toBe(false);
   });
 });
