@@ -328,6 +328,10 @@ describe('ojco-dsar batch', () => {
     const again = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--resume');
+    // Resumed on another day: the batch keeps its own date, and says so.
+    const later = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--resume', '--json'], { cwd: dir, env: { OJCO_DSAR_TODAY: '2099-01-02' } });
+    expect(later.code).toBe(0);
+    expect(later.stderr).toMatch(/the batch keeps the date it started with, \d{4}-\d{2}-\d{2} \(today is 2099-01-02 by OJCO_DSAR_TODAY\)/u);
     writeFileSync(path.join(dir, 'requests.csv'), requests(4));
     const changed = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--resume'], { cwd: dir });
     expect(changed.code).toBe(2);

@@ -513,6 +513,12 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     if (prev.configSha256 !== configSha256) problems.push({ code: 'batch.changed', message: 'the config changed since the batch started' });
     if (s.asOf && s.asOf !== prev.asOf) problems.push({ code: 'batch.changed', message: `--as-of differs from the batch's ${prev.asOf}` });
     if (problems.length) throw new UsageError('cannot resume this batch', problems);
+    // The batch keeps the date it started with, so that its outputs are those of one run; a today set
+    // otherwise now (OJCO_DSAR_TODAY, or the next day) is worth a word, not a refusal.
+    const todayNow = s.asOf === undefined ? todayInStockholm(now) : undefined;
+    if (todayNow !== undefined && todayNow !== prev.asOf) {
+      warn(`the batch keeps the date it started with, ${prev.asOf} (today is ${todayNow}${process.env[TODAY_ENV] ? ` by ${TODAY_ENV}` : ''}): its outputs are dated as an uninterrupted run's`);
+    }
     state = prev;
     await replayJournal(s.outDir, state, cwd);
     // A kill mid-write leaves a temp file beside the file it was writing; the request is redone.
