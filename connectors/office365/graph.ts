@@ -543,6 +543,8 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
   if (str(c.spouseName)) ids.push({ kind: 'name', field: 'spouseName', value: str(c.spouseName), holder: 'spouse' });
   if (str(c.manager)) ids.push({ kind: 'name', field: 'manager', value: str(c.manager), holder: 'manager' });
   if (str(c.assistantName)) ids.push({ kind: 'name', field: 'assistantName', value: str(c.assistantName), holder: 'assistant' });
+  // Other people on the subject's card, whose names the letter must not show (Art. 15(4)).
+  if (Array.isArray(c.children)) c.children.forEach((child, i) => str(child) && ids.push({ kind: 'name', field: `children/${i}`, value: str(child), holder: 'children' }));
   ids.push(...extraIdentifiers(c, opts.fields));
   const rec: SourceRecord = {
     entity: 'contact',
@@ -554,6 +556,7 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
       spouse: { scope: 'person', role: 'spouse' },
       manager: { scope: 'person', role: 'manager' },
       assistant: { scope: 'person', role: 'assistant' },
+      children: { scope: 'person', role: 'child' },
     },
     category: 'mail-contact',
     ...bilingualLabel('Outlook-kontakt (Graph)', 'Outlook contact (Graph)', 'en'),

@@ -269,6 +269,7 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     assistant: { scope: 'person', role: 'assistant' },
     manager: { scope: 'person', role: 'manager' },
     spouse: { scope: 'person', role: 'spouse' },
+    children: { scope: 'person', role: 'child' },
   };
   for await (const r of csv.rows) {
     if (blank(r.values)) continue;
@@ -311,6 +312,8 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     add('phone', 'Assistant\'s Phone', 'assistant');
     add('name', 'Manager\'s Name', 'manager');
     add('name', 'Spouse', 'spouse');
+    // Other people on the subject's card, whose names the letter must not show (Art. 15(4)).
+    add('name', 'Children', 'children');
     const fields: Record<string, unknown> = fieldsOf(csv.header, r.values);
     // Outlook writes an unset date (Birthday, Anniversary) as 0/0/00, or 0.0.00 in a Swedish export: no date.
     for (const [k, v] of Object.entries(fields)) if (typeof v === 'string' && NO_DATE.test(v)) fields[k] = '';

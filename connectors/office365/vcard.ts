@@ -309,7 +309,9 @@ function otherParty(card: VcardCard, p: VcardProperty): 'assistant' | 'manager' 
   return undefined;
 }
 
-const OTHER_NAMES: Record<string, 'assistant' | 'manager' | 'spouse'> = {
+const OTHER_NAMES: Record<string, 'assistant' | 'manager' | 'spouse' | 'children'> = {
+  'X-MS-CHILD': 'children',
+  'X-CHILD': 'children',
   'X-MS-ASSISTANT': 'assistant',
   'X-ASSISTANT': 'assistant',
   'X-MS-MANAGER': 'manager',
@@ -364,6 +366,7 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
     assistant: { scope: 'person', role: 'assistant' },
     manager: { scope: 'person', role: 'manager' },
     spouse: { scope: 'person', role: 'spouse' },
+    children: { scope: 'person', role: 'child' },
   };
   let n = 0;
   for await (const card of vcardCards(readLines(file), file, ctx)) {

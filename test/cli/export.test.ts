@@ -395,7 +395,7 @@ describe('export: BF-1 from the books\' own financial years', () => {
 });
 
 describe("export: other people's data in a contact card (Art. 15(4))", () => {
-  it("removes the assistant's, manager's and spouse's names and numbers from the subject's card, and says where", () => {
+  it("removes the assistant's, manager's, spouse's and children's names and numbers from the subject's card, and says where", () => {
     const dir = tmp();
     // A synthetic Outlook card; the others are made-up people.
     const card = [
@@ -409,6 +409,7 @@ describe("export: other people's data in a contact card (Art. 15(4))", () => {
       'X-MS-MANAGER:Petra Pålsson',
       'X-MS-ASSISTANT:Assar Ask',
       'TEL;TYPE=X-ASSISTANT:08-555 123 45',
+      'X-MS-CHILD:Ella Öberg',
       'END:VCARD',
       '',
     ].join('\r\n');
@@ -421,10 +422,24 @@ describe("export: other people's data in a contact card (Art. 15(4))", () => {
     const x = JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
     expect(x.records).toHaveLength(1);
     const text = JSON.stringify(x.records[0]!.fields);
-    for (const other of ['Nils Nordin', 'Petra Pålsson', 'Assar Ask', '08-555 123 45']) expect(text).not.toContain(other);
+    for (const other of ['Nils Nordin', 'Petra Pålsson', 'Assar Ask', '08-555 123 45', 'Ella Öberg']) expect(text).not.toContain(other);
     expect(text).toContain('Märta Öberg');
     expect(text).toContain('070-174 06 33');
-    expect(x.records[0]!.redactions.map((d) => d.field)).toEqual(expect.arrayContaining(['X-MS-SPOUSE', 'X-MS-MANAGER', 'X-MS-ASSISTANT']));
+    expect(x.records[0]!.redactions.map((d) => d.field)).toEqual(expect.arrayContaining(['X-MS-SPOUSE', 'X-MS-MANAGER', 'X-MS-ASSISTANT', 'X-MS-CHILD']));
+    // The Outlook CSV's Children and Graph's children are other people too.
+    mkdirSync(path.join(dir, 'csv'));
+    writeFileSync(path.join(dir, 'csv', 'contacts.csv'), 'First Name,Last Name,E-mail Address,Children\r\nMärta,Öberg,marta.oberg@mail.example,"Ella Öberg, Noah Öberg"\r\n');
+    mkdirSync(path.join(dir, 'graph'));
+    writeFileSync(
+      path.join(dir, 'graph', 'contacts.json'),
+      JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(\'x\')/contacts', value: [{ id: 'AAMk1', displayName: 'Märta Öberg', givenName: 'Märta', surname: 'Öberg', emailAddresses: [{ name: 'Märta Öberg', address: 'marta.oberg@mail.example' }], children: ['Ella Öberg', 'Noah Öberg'] }] }),
+    );
+    writeFileSync(path.join(dir, 'c2.yaml'), 'sources:\n  - { name: csv, connector: office365, path: csv }\n  - { name: graph, connector: office365, path: graph }\n');
+    const both = cli(['export', '--config', path.join(dir, 'c2.yaml'), '--email', 'marta.oberg@mail.example', '--home', path.join(dir, 'home'), '--format', 'json', '--as-of', AS_OF, '--json', '--out', path.join(dir, 'out2')]);
+    expect(both.code, both.stderr).toBe(0);
+    const z = JSON.parse(readFileSync((JSON.parse(both.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    expect(z.records).toHaveLength(2);
+    expect(JSON.stringify(z.records.map((r) => r.fields))).not.toMatch(/Ella|Noah/u);
     // --include-third-parties shows them, and says so.
     const all = cli(args(['--out', path.join(dir, 'all'), '--include-third-parties']));
     const y = JSON.parse(readFileSync((JSON.parse(all.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
