@@ -327,7 +327,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
           const retain = r.retention.retainUntil ? ` · ${t('retainUntil')} ${esc(r.retention.retainUntil)}${r.retention.overdue ? ` (${t('overdue')})` : ''}` : '';
           return `<article class="record">
 <h3>${esc(recordName(lang, r))}</h3>
-<p class="record-meta">${esc(r.categoryText)} · ${esc(confidenceText(lang, r.confidence))} · ${esc(locatorText(lang, r.locator))}${retain}</p>
+<p class="record-meta">${esc([r.categoryText, confidenceText(lang, r.confidence), locatorText(lang, r.locator, false)].filter(Boolean).join(' · '))}${retain}</p>
 <table class="fields">${headerRow([tr(lang, 'field'), tr(lang, 'value')])}<tbody>${fieldRows(lang, r, shown, fields)}</tbody></table>${redacted}
 </article>`;
         })

@@ -177,8 +177,8 @@ export function longDate(lang: ExtractLang, iso: string): string {
 const LONG_DATE: Partial<Record<ExtractLang, Intl.DateTimeFormat>> = {};
 
 /** Locator as people read it: `nyhetsbrev/x.csv, rad 3`, `kurser.zip › members.csv, line 2`. */
-export function locatorText(lang: ExtractLang, l: ExtractRecord['locator']): string {
-  const parts = [l.entry ? `${l.file} › ${l.entry}` : l.file];
+export function locatorText(lang: ExtractLang, l: ExtractRecord['locator'], withFile = true): string {
+  const parts = withFile ? [l.entry ? `${l.file} › ${l.entry}` : l.file] : [];
   if (l.sheet !== undefined) parts.push(`${lang === 'sv' ? 'flik' : 'sheet'} ${l.sheet}`);
   if (l.pointer !== undefined) parts.push(l.pointer);
   if (l.line !== undefined) parts.push(`${lang === 'sv' ? 'rad' : 'line'} ${l.line}`);

@@ -48,6 +48,16 @@ describe('the HTML letter', () => {
     expect(notRead).toMatch(/<td>crm<\/td>/u);
   });
 
+  it("gives a record's place in its system without the file's name, which can name another person (a phone's vCard file); the data files keep it", async () => {
+    const x = await sampleExtract();
+    const r = x.records[0]!;
+    const renamed = { ...x, records: [{ ...r, locator: { ...r.locator, file: 'contacts/John_Doe_ANDROID.vcf', line: 71 } }, ...x.records.slice(1)] };
+    const letter = extractHtml(renamed).toString('utf8');
+    expect(letter).not.toContain('John_Doe');
+    expect(letter).toMatch(/rad 71/u);
+    expect(extractJson(renamed).toString('utf8')).toContain('John_Doe_ANDROID.vcf');
+  });
+
   it('escapes every value: a <script> in a field stays text', async () => {
     const h = await html('sv');
     expect(h).not.toMatch(/<script/iu);
