@@ -27,6 +27,17 @@ describe('the processing register', () => {
     expect(register.processing['newsletter-member']!.erasure).toBe('M');
   });
 
+  it("cites policy §6.3's legitimate interest (offers and segmentation) only where the purposes are offers, marketing or analysis", async () => {
+    const { register } = await loadRegister();
+    const marketing = new Set(['direct-marketing', 'personalisation', 'market-analysis', 'web-analytics', 'service-development']);
+    for (const [cat, p] of Object.entries(register.processing)) {
+      if (!p.legalBases.includes('legitimate-interest')) continue;
+      expect(p.purposes.some((x) => marketing.has(x)), cat).toBe(true);
+    }
+    for (const cat of ['mail-trace', 'directory-user']) expect(register.processing[cat]!.legalBases).toEqual(['legitimate-interest-operations']);
+    for (const cat of ['mail-message', 'mail-contact']) expect(register.processing[cat]!.legalBases).toContain('legitimate-interest-relationship');
+  });
+
   it("keeps the message trace Microsoft's 90 days, not three months, and takes a fixed period in months or days, not both", async () => {
     const { register } = await loadRegister();
     expect(register.retention['mail-trace']).toMatchObject({ kind: 'fixed', days: 90 });
