@@ -134,7 +134,14 @@ export async function checkExpectations(config: LoadedConfig, expectations: Expe
   const problems: CheckProblem[] = [];
   const subjects: SubjectQuery[] = [];
   const valid: Expectation[] = [];
+  const names = new Set(config.sources.map((s) => s.name));
   for (const [i, e] of expectations.entries()) {
+    // A misspelt source name would make `notSources` pass whatever is found, and `sources` fail for the wrong reason.
+    const unknown = [...(e.sources ?? []), ...(e.notSources ?? [])].filter((n) => !names.has(n));
+    if (unknown.length > 0) {
+      problems.push({ code: 'check.expectation-invalid', message: `expectation "${e.name}": no source named ${unknown.map((n) => `"${n}"`).join(', ')} in the config (sources: ${[...names].join(', ')})` });
+      continue;
+    }
     try {
       subjects.push(subjectFromFlags(e.find as Record<string, unknown>, `expectation-${i}`).query);
       valid.push(e);

@@ -88,4 +88,15 @@ describe('ojco-dsar check', () => {
     expect(cfg.code).toBe(1);
     expect(cfg.json.problems.length).toBe(2);
   });
+
+  it('refuses an expectation that names a source the config does not have, instead of passing it vacuously (exit 1)', () => {
+    const dir = fixtureCopy();
+    const cfg = path.join(dir, 'ojco-dsar.config.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('notSources: [visma-administration, apsis, graph-users]', 'notSources: [Sie, apsis, graph-users]'));
+    const r = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const bad = r.json.problems.filter((p: { code: string }) => p.code === 'check.expectation-invalid');
+    expect(bad).toHaveLength(1);
+    expect(bad[0].message).toMatch(/no source named "Sie" in the config/u);
+  });
 });
