@@ -29,7 +29,15 @@ export interface DetectedExport {
 /** Within this much of the most confident detection, another connector's is a close call. */
 const CLOSE_CALL = 0.1;
 
-export async function findFiles(root: string, baseDir: string): Promise<SourceFile[]> {
+/** Of NOT_EXPORTS, the kinds a system's data may come in (Lime API answers saved as `.js`, recordings as `.yml`): listed as left out, never silently passed over. */
+const MAYBE_DATA = new Set(['js', 'mjs', 'yml', 'yaml']);
+
+/**
+ * The files under `root` that may be exports. Files of the kinds in
+ * MAYBE_DATA go to `passedOver` (when given), so that `init` can say why
+ * it did not read them; a config of the tool's own is neither.
+ */
+export async function findFiles(root: string, baseDir: string, passedOver?: SourceFile[]): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -42,6 +50,9 @@ export async function findFiles(root: string, baseDir: string): Promise<SourceFi
       } else if (e.isFile() && !NOT_EXPORTS.has(extOf(e.name)) && e.name !== 'README') {
         const s = await stat(abs);
         if (s.size > 0) out.push({ abs, rel: relPath(baseDir, abs), size: s.size });
+      } else if (passedOver && e.isFile() && MAYBE_DATA.has(extOf(e.name)) && !/\.config\.ya?ml$/iu.test(e.name)) {
+        const s = await stat(abs);
+        if (s.size > 0) passedOver.push({ abs, rel: relPath(baseDir, abs), size: s.size });
       }
     }
   };

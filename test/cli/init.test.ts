@@ -1,5 +1,5 @@
 /** `init` (issue #6): detects the exports and writes a config that `check` accepts. */
-import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
@@ -23,6 +23,9 @@ describe('ojco-dsar init', () => {
     // The reason does not repeat the path it stands beside; a cut-off file's says the line.
     for (const l of r.json.leftOut as { path: string; reason: string }[]) expect(l.reason, l.path).not.toContain(l.path);
     expect(r.json.leftOut.find((l: { path: string }) => l.path.endsWith('lime/broken/api/history-cut.json')).reason).toMatch(/^lime: line \d+: /u);
+    // A saved Lime API mock (.js) is named with its reason, not passed over in silence; the config beside it is not listed.
+    expect(r.json.leftOut.find((l: { path: string }) => l.path.endsWith('lime/broken/api/api_response_lime_core_person.js')).reason).toMatch(/^not read: a \.js file/u);
+    expect(r.json.leftOut.some((l: { path: string }) => l.path.endsWith('ojco-dsar.config.yaml'))).toBe(false);
     expect(statSync(config).mode & 0o777).toBe(0o600);
     // A damaged file that still gave records is kept, with a note, so that they are searched; check names it.
     const text = readFileSync(config, 'utf8');
@@ -138,5 +141,21 @@ describe('ojco-dsar init', () => {
   it('refuses a folder that does not exist (exit 2)', () => {
     const r = cli(['init', 'no-such-folder', '--yes'], { cwd: tempDir('ojco-dsar-init-') });
     expect(r.code).toBe(2);
+  });
+
+  it('writes no config when nothing in the folder can be read, and says why for each file (exit 2)', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    mkdirSync(path.join(dir, 'api'));
+    writeFileSync(path.join(dir, 'api', 'fortnox_customers_all.yml'), '---\nhttp_interactions:\n- request:\n    method: get\n');
+    writeFileSync(path.join(dir, 'api', 'notes.bin'), Buffer.from([0, 1, 2, 3, 250, 251]));
+    const r = cli(['init', 'api', '--yes', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const problems: { code: string; file: string; message: string }[] = r.json.error.problems;
+    expect(problems.map((p) => [p.code, p.file])).toEqual([
+      ['init.no-exports', 'api/notes.bin'],
+      ['init.no-exports', 'api/fortnox_customers_all.yml'],
+    ]);
+    expect(problems[1]!.message).toMatch(/a \.yml file is a script, a config or a recording/u);
+    expect(existsSync(path.join(dir, 'api', 'ojco-dsar.config.yaml'))).toBe(false);
   });
 });

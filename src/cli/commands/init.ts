@@ -12,7 +12,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { loadAllBuiltins } from '../../sources/registry.ts';
 import { detectFile, findFiles, groupSources, trySource, type DetectedExport, type ProposedSource } from '../../pipeline/discover.ts';
 import { assertWritable, writeFileAtomic } from '../../io/output.ts';
-import { readHead, relPath } from '../../io/files.ts';
+import { extOf, readHead, relPath, type SourceFile } from '../../io/files.ts';
 import { decodeBuffer } from '../../io/encoding.ts';
 import { sniffDelimiter } from '../../io/csv.ts';
 import { DATA_CATEGORIES } from '../../register/categories.ts';
@@ -108,7 +108,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const byId = new Map<string, AnyConnector>(connectors.map((c) => [c.id, c]));
 
   const spin = await spinner('Looking for export files…', true);
-  const files = await findFiles(dir, configDir);
+  const passedOver: SourceFile[] = [];
+  const files = await findFiles(dir, configDir, passedOver);
   const detected: DetectedExport[] = [];
   for (const f of files) {
     spin.update(`Detecting ${detected.length + 1}/${files.length}…`);
@@ -134,6 +135,10 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       }
     }
     skipped.push({ rel: relPath(configDir, d.file.abs), why: 'no connector recognises it' });
+  }
+
+  for (const f of passedOver) {
+    skipped.push({ rel: relPath(configDir, f.abs), why: `not read: a .${extOf(f.abs)} file is a script, a config or a recording, not an export; export the data as CSV, XLSX, JSON or SIE` });
   }
 
   let proposals = groupSources(detected, configDir, dir);
@@ -235,6 +240,14 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   }
   for (const p of proposals) if (p.unclassified.length) p.options.fields = Object.fromEntries(p.unclassified.map((u) => [u.field, u.guess.identifier ? u.guess : u.guess.category]));
 
+  // A config without a source is one every command refuses: nothing is written, and the officer learns why.
+  if (!proposals.some((p) => !p.problem)) {
+    // Named from where the officer stands, not from the config that was not written.
+    const left = [...proposals.map((p) => ({ file: relPath(cwd, p.abs), why: `${p.connector}: ${p.problem}` })), ...skipped.map((x) => ({ file: relPath(cwd, path.resolve(configDir, x.rel)), why: x.why }))];
+    throw new UsageError(`no export the tool can read was found in ${relPath(cwd, dir) || '.'}; no config was written`, [
+      ...(left.length === 0 ? [{ code: 'init.no-exports', message: 'the folder holds no files that could be exports' }] : left.map((l) => ({ code: 'init.no-exports', message: l.why, file: l.file }))),
+    ]);
+  }
   const text = renderConfig(proposals, skipped, configDir, dir);
   const written = await writeFileAtomic(outFile, text, { force: !!opts.force });
   const included = proposals.filter((p) => !p.problem);
@@ -254,6 +267,5 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
     writeOut(`\nNext: review the guesses, then run ${out.bold(`ojco-dsar check --config ${summary.config}`)}`);
   }
-  if (included.length === 0) log('No source could be read; the config lists none.');
   return ExitCode.Ok;
 }
