@@ -139,8 +139,11 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
     const dir = path.dirname(d.file.abs);
     byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
   }
-  const allInDir = new Map<string, number>();
-  for (const d of detected) allInDir.set(path.dirname(d.file.abs), (allInDir.get(path.dirname(d.file.abs)) ?? 0) + 1);
+  // A source that names a folder reads everything below it (listSourceFiles), so a folder is one source
+  // only when every file below it is of one connector; its subfolders then get no sources of their own,
+  // or their records would be read twice.
+  const under = (file: string, dir: string): boolean => file.startsWith(dir + path.sep);
+  const covered = new Set<DetectedExport>();
   const out: ProposedSource[] = [];
   const names = new Set<string>();
   const uniqueName = (n: string): string => {
@@ -149,23 +152,30 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
     names.add(name);
     return name;
   };
-  for (const [dir, files] of byDir) {
-    const connectors = new Set(files.map((f) => f.connector!));
-    const formats = new Set(files.map((f) => f.format!));
-    if (connectors.size === 1 && files.length === allInDir.get(dir) && files.length > 1) {
+  // Shallow folders first, so that a folder source covers the folders below it.
+  for (const dir of [...byDir.keys()].sort((x, y) => x.split(path.sep).length - y.split(path.sep).length || (x < y ? -1 : 1))) {
+    const subtree = detected.filter((d) => under(d.file.abs, dir));
+    const files = byDir.get(dir)!.filter((d) => !covered.has(d));
+    if (files.length === 0) continue;
+    const below = subtree.filter((d) => d.connector !== undefined);
+    const connectors = new Set(below.map((f) => f.connector!));
+    const formats = new Set(below.map((f) => f.format!));
+    if (connectors.size === 1 && below.length === subtree.length && below.length > 1 && !below.some((d) => covered.has(d))) {
+      for (const d of below) covered.add(d);
       const connector = [...connectors][0]!;
       out.push({
         name: uniqueName(slugName(relPath(namesFrom, dir), connector)),
         connector,
         abs: dir,
-        ...(formats.size === 1 && files.every((f) => f.confidence < 0.5) ? { format: [...formats][0]! } : {}),
-        files,
+        ...(formats.size === 1 && below.every((f) => f.confidence < 0.5) ? { format: [...formats][0]! } : {}),
+        files: below,
         options: {},
         unclassified: [],
-        notes: closeCalls(files),
+        notes: closeCalls(below),
       });
     } else {
       for (const f of files) {
+        covered.add(f);
         out.push({
           name: uniqueName(sourceNameOf(f, relPath(namesFrom, f.file.abs))),
           connector: f.connector!,

@@ -27,6 +27,13 @@ describe('ojco-dsar init', () => {
     expect(r.json.leftOut.find((l: { path: string }) => l.path.endsWith('lime/broken/api/api_response_lime_core_person.js')).reason).toMatch(/^not read: a \.js file/u);
     expect(r.json.leftOut.some((l: { path: string }) => l.path.endsWith('ojco-dsar.config.yaml'))).toBe(false);
     expect(statSync(config).mode & 0o777).toBe(0o600);
+    // A source that names a folder reads all below it: no other source lies below it, or its records would be read twice.
+    const paths: string[] = r.json.sources.map((s: { path: string }) => path.resolve(dir, s.path));
+    for (const a of paths) for (const b of paths) if (a !== b) expect(b.startsWith(a + path.sep), `${b} under ${a}`).toBe(false);
+    const sven = cli(['find', '--config', config, '--email', 'sven.svensson@mail.example', '--json'], { cwd: ROOT });
+    const places = (sven.json.records as { source: string; locator: { file: string; line?: number; row?: number } }[]).map((x) => `${x.locator.file}:${x.locator.line ?? x.locator.row}`);
+    expect(places.length).toBeGreaterThan(0);
+    expect(new Set(places).size).toBe(places.length);
     // A damaged file that still gave records is kept, with a note, so that they are searched; check names it.
     const text = readFileSync(config, 'utf8');
     expect(text).toMatch(/# only partly readable: .*KUND\.DBF/u);
