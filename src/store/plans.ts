@@ -221,15 +221,21 @@ export function markSwept(store: CaseStore, plan: Plan, ctx: Pick<ActionContext,
   });
 }
 
-/** Puts a ledger row under a legal hold (Art. 17(3)(e)) or releases it back to pending. */
-export function setHold(store: CaseStore, id: number, hold: boolean, ctx: Pick<ActionContext, 'at'>): LedgerRow {
+/**
+ * Puts a ledger row under a legal hold (Art. 17(3)(e)) or releases it back
+ * to pending. `changed` is false when it already was so (a hold of a held
+ * entry, a release of one not held): nothing is written, and the caller
+ * logs no event.
+ */
+export function setHold(store: CaseStore, id: number, hold: boolean, ctx: Pick<ActionContext, 'at'>): LedgerRow & { changed: boolean } {
   return store.write(() => {
     const row = store.db.prepare('SELECT * FROM ledger WHERE id = ?').get(id) as LedgerDbRow | undefined;
     if (!row) throw new UsageError(`no ledger entry ${id}`, [{ code: 'ledger.not-found', message: `there is no ledger entry #${id} in this home` }]);
     if (row.status === 'swept') throw new UsageError(`ledger entry ${id} was swept`, [{ code: 'ledger.swept', message: `ledger entry #${id} was already listed for erasure by sweep plan ${row.swept_plan?.slice(0, 12) ?? ''}` }]);
+    if ((row.status === 'hold') === hold) return { ...toLedgerRow(row), changed: false };
     const status: LedgerStatus = hold ? 'hold' : 'pending';
     store.db.prepare('UPDATE ledger SET status = ?, updated_at = ? WHERE id = ?').run(status, ctx.at, id);
-    return toLedgerRow({ ...row, status });
+    return { ...toLedgerRow({ ...row, status }), changed: true };
   });
 }
 

@@ -133,7 +133,11 @@ describe('sweep and holds', () => {
     const s = openStore();
     recordPlan(s, await erasure(suppressionSecret(s, ctx())), ctx());
     const id = ledgerRows(s).find((r) => r.retainUntil === '2026-12-31')!.id;
-    expect(setHold(s, id, true, ctx()).status).toBe('hold');
+    expect(setHold(s, id, true, ctx())).toMatchObject({ status: 'hold', changed: true });
+    // Held again, or another entry released that was never held: nothing changes, and the caller logs nothing.
+    expect(setHold(s, id, true, ctx())).toMatchObject({ status: 'hold', changed: false });
+    const other = ledgerRows(s).find((r) => r.id !== id)!.id;
+    expect(setHold(s, other, false, ctx())).toMatchObject({ status: 'pending', changed: false });
     const held = planSweep(ledgerForSweep(s), '2027-06-01');
     expect(held.actions).toHaveLength(0);
     expect(held.warnings.map((w) => w.code)).toEqual(['sweep.hold']);

@@ -62,10 +62,11 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       return ExitCode.Ok;
     }
     const row = setHold(session.store, id, sub === 'hold', session.ctx());
-    if (row.caseId && session.store.hasCase(row.caseId) && !session.store.getCase(row.caseId).purgedOn) {
+    if (row.changed && row.caseId && session.store.hasCase(row.caseId) && !session.store.getCase(row.caseId).purgedOn) {
       session.store.logEvent(row.caseId, sub === 'hold' ? 'ledger-hold' : 'ledger-release', { ledgerEntry: id, planHash: row.planHash }, session.ctx());
     }
-    if (opts.json) writeJson({ id: row.id, status: row.status });
+    if (opts.json) writeJson({ id: row.id, status: row.status, changed: row.changed });
+    else if (!row.changed) writeOut(`Ledger entry #${row.id} ${sub === 'hold' ? 'was on hold already' : 'was not on hold'}: nothing changed (it is ${row.status === 'hold' ? 'on hold' : row.status}).`);
     else writeOut(`Ledger entry #${row.id} is now ${row.status === 'hold' ? 'on hold' : row.status}${sub === 'hold' ? ': sweep leaves it until it is released' : ''}.`);
     return ExitCode.Ok;
   } finally {
