@@ -374,7 +374,7 @@ describe('sweep', () => {
       run(['erase', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
       const entries = run(['ledger', 'list', '--home', home, '--json'], cwd).json.entries as { id: number; retainUntil: string; locator: object }[];
       const id = entries.find((x) => x.retainUntil === '2026-12-31')!.id;
-      expect(run(['ledger', 'hold', String(id), '--home', home, '--json'], cwd).json).toEqual({ id, status: 'hold' });
+      expect(run(['ledger', 'hold', String(id), '--home', home, '--json'], cwd).json).toEqual({ id, status: 'hold', changed: true });
       const held = run(['sweep', '--home', home, '--as-of', '2027-01-01', '--json', '--dry-run'], cwd).json;
       expect((held.actions as Action[]).map((a) => a.locator)).not.toContainEqual(entries.find((x) => x.id === id)!.locator);
       expect(held.warnings.map((w: { code: string }) => w.code)).toContain('sweep.hold');
