@@ -185,6 +185,9 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
 
 const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street)$/iu;
 
+/** A field name as address parts are compared: case, spaces, `_` and `-` aside (Outlook's `Home Postal Code`, Graph's `postalCode`). */
+export const squashFieldName = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
+
 /**
  * Postal-code and city fields that go with an address field
  * (`InvoiceAddress1` → `InvoicePostalCode`, `InvoiceCity`; Lime
@@ -196,7 +199,7 @@ export function addressSiblings(record: SourceRecord, field: string): { postcode
   const m = ADDRESS_FIELD.exec(field);
   if (!m) return {};
   // Compared without case, spaces, `_` and `-`: Outlook's `Home Street` has `Home Postal Code`.
-  const squash = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
+  const squash = squashFieldName;
   const prefix = squash(m[1] ?? '');
   const keys = Object.keys(fields);
   const find = (names: string[]): string | undefined => {

@@ -22,7 +22,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import { formatPhoneLike, namePart } from './anonymise.ts';
 import { finalisePlan, notifyActions, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
-import { addressSiblings, asText, prepare, realFields, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
+import { addressSiblings, asText, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
 
 const USER_FIELDS: Record<string, IdentifierKind> = {
@@ -62,9 +62,6 @@ function parseAddress(v: string): { street: string; postcode?: string; city?: st
   const pc = m[2].replace(/\s/gu, '');
   return { street: m[1].trim(), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
 }
-
-/** A field name as address parts are compared: case, spaces, `_` and `-` aside (`Home Postal Code`, `postalCode`). */
-const squash = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
 
 function splitName(v: string): { first: string; last: string } {
   const tokens = v.trim().split(/\s+/u);
@@ -160,7 +157,7 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
           if (held !== null && typeof held === 'object' && !Array.isArray(held)) {
             // A structured address (Graph's homeAddress): its parts are set, the object stays an object.
             const parts = Object.keys(held);
-            const part = (names: readonly string[], fallback: string): string => parts.find((k) => names.includes(squash(k))) ?? fallback;
+            const part = (names: readonly string[], fallback: string): string => parts.find((k) => names.includes(squashFieldName(k))) ?? fallback;
             out[`${f}/${part(['street', 'streetaddress', 'address', 'address1', 'gatuadress'], 'street')}`] = a.street;
             if (a.postcode) out[`${f}/${part(['postalcode', 'postcode', 'zipcode', 'zip', 'postnummer'], 'postalCode')}`] = a.postcode;
             if (a.city) out[`${f}/${part(['city', 'ort', 'postort', 'locality'], 'city')}`] = a.city;
