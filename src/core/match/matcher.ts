@@ -664,7 +664,13 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
   const nameHolders = new Set<string>();
   const addressHolders = new Set<string>();
   for (const id of ids) {
-    if (UNIQUE_KINDS.has(id.kind) && f.keys.has(id.key)) {
+    if (UNIQUE_KINDS.has(id.kind) && id.scope === 'organisation' && f.keys.get(id.key)?.type === 'given') {
+      // A key the officer gave that an organisation holds here (a company's customer number) is the
+      // company's, not the person's: context, as a given org.nr is, so that the company's colleagues,
+      // invoices and vouchers are not the subject's.
+      ev.evidence.push({ kind: id.kind, field: id.field, holder: id.holder, via: 'context', key: id.key });
+      ev.context = true;
+    } else if (UNIQUE_KINDS.has(id.kind) && f.keys.has(id.key)) {
       const e: Evidence = { kind: id.kind, field: id.field, holder: id.holder, via: f.keys.get(id.key)!.type === 'given' ? 'given' : 'link', key: id.key };
       ev.evidence.push(e);
       ev.exactEvidence.push(e);

@@ -40,6 +40,20 @@ describe('matcher', () => {
     expect(graded(one([{ kind: 'email', value: 'marta@x.example' }], [invoice, customer], 2))).toEqual(['customer:exact', 'invoice:exact']);
   });
 
+  it("takes a given customer number that a company holds as context, as a given org.nr: the company's colleagues and invoices are not the subject's", () => {
+    const company = { holders: { self: { scope: 'organisation' as const } } };
+    const card = rec('customer', [id('customerNo', '1042'), id('company', 'Lindqvist Bygg AB'), id('name', 'Åsa Lindqvist', 'contact')], company);
+    const colleague = rec('contact', [id('customerNo', '1042', 'company'), id('name', 'Per Lindqvist')], { holders: { self: { scope: 'person' }, company: { scope: 'organisation' } } });
+    const otherInvoice = rec('invoice', [id('customerNo', '1042'), id('name', 'Per Lindqvist', 'reference')], company);
+    const r = one([{ kind: 'name', value: 'Åsa Lindqvist' }, { kind: 'customerNo', value: '1042' }], [card, colleague, otherInvoice]);
+    expect(r.records.filter((x) => x.confidence === 'exact')).toEqual([]);
+    // Her name on the card, with the company's number beside it: probable.
+    expect(graded(r)).toEqual(['customer:probable']);
+    // A private customer's number is hers: exact.
+    const own = rec('customer', [id('customerNo', '1044'), id('name', 'Märta Öberg')], { holders: { self: { scope: 'person' } } });
+    expect(graded(one([{ kind: 'customerNo', value: '1044' }], [own]))).toEqual(['customer:exact']);
+  });
+
   it("does not follow an organisation's identifiers; they confirm a name match as probable", () => {
     const contact = rec('customer', [id('company', 'Lindqvist Bygg AB'), id('customerNo', '1042'), id('email', 'asa@lb.example', 'contact'), id('name', 'Åsa Lindqvist', 'contact')], {
       holders: { self: { scope: 'organisation' } },
