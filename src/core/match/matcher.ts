@@ -113,6 +113,12 @@ class Facts {
   /** The personnummer and names the officer gave: what the online phase checks conflicts against. */
   readonly givenPnrs = new Set<string>();
   readonly givenNameTokenSets: string[][] = [];
+  /**
+   * Given keys that only organisations hold in the records found (a
+   * company's customer number; finish() fills it, the online phase cannot
+   * know yet): context for a name, and alone a possible match, never exact.
+   */
+  organisationKeys: ReadonlySet<string> = new Set();
 
   /** Adds a folded name (`name:` key) and its diacritic-free form; false if known. */
   addName(key: string, baseKey: string, origin: Origin): boolean {
@@ -416,7 +422,21 @@ export class Matcher {
       for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
       for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
       for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
+      facts.organisationKeys = new Set(organisationKeys);
     };
+    // A given unique key that every holder of it in the records found is an organisation: a company's customer
+    // number. One person holder (a private customer's card, a sole trader's, whom a SIE file can only call a
+    // company by its trade name) makes it the person's everywhere.
+    const holderScopes = new Map<string, Set<string>>();
+    for (const r of records) {
+      for (const id of r.ids) {
+        if (!UNIQUE_KINDS.has(id.kind) || this.online[s]!.keys.get(id.key)?.type !== 'given') continue;
+        let set = holderScopes.get(id.key);
+        if (!set) holderScopes.set(id.key, (set = new Set()));
+        set.add(id.scope);
+      }
+    }
+    const organisationKeys = [...holderScopes].filter(([, sc]) => sc.has('organisation') && !sc.has('person')).map(([k]) => k);
     rebuild();
     const markShared = (id: NormalisedId, reason: SharedIdentifier['reason']): boolean => {
       if (shared.has(id.key)) return false;
@@ -429,9 +449,13 @@ export class Matcher {
         given: origin?.type === 'given',
         occurrences: 0,
       });
-      // Only a learned key changes what was followed; a given one stays (its matches are downgraded).
-      return origin?.type === 'record';
+      // A key that was followed changes what was learned: a learned one is dropped, a given one stays (its
+      // matches are downgraded), and either way what was learned through it before it was known to be
+      // shared (the first card that holds a switchboard number) must be learned again without it.
+      return origin !== undefined;
     };
+    // A given key only organisations hold is an organisation's (evaluate: context, never exact), and is reported so.
+    for (const k of organisationKeys) markShared({ kind: k.slice(0, k.indexOf(':')) as IdentifierKind, key: k, field: '', holder: '', scope: 'organisation' }, 'organisation');
     // Role addresses the officer gave are reported as shared from the start.
     for (const [k, o] of this.online[s]!.keys) {
       if (o.type === 'given' && k.startsWith('email:') && isRoleEmail(k.slice(6))) {
@@ -544,7 +568,7 @@ export class Matcher {
           continue;
         }
         confidence = 'possible';
-      } else if (ev.ip) {
+      } else if (ev.ip || ev.organisationKey) {
         confidence = 'possible';
       }
       if (!confidence) continue;
@@ -621,6 +645,8 @@ interface Evaluation {
   context: boolean;
   address: boolean;
   ip: boolean;
+  /** A given key that only organisations hold matched (Facts.organisationKeys). */
+  organisationKey: boolean;
   conflicts: string[];
   evidence: Evidence[];
 }
@@ -658,18 +684,20 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
     context: false,
     address: false,
     ip: false,
+    organisationKey: false,
     conflicts: [],
     evidence: [],
   };
   const nameHolders = new Set<string>();
   const addressHolders = new Set<string>();
   for (const id of ids) {
-    if (UNIQUE_KINDS.has(id.kind) && id.scope === 'organisation' && f.keys.get(id.key)?.type === 'given') {
-      // A key the officer gave that an organisation holds here (a company's customer number) is the
-      // company's, not the person's: context, as a given org.nr is, so that the company's colleagues,
-      // invoices and vouchers are not the subject's.
+    if (f.organisationKeys.has(id.key)) {
+      // A company's customer number the officer gave: the company's, as a given org.nr is. It confirms a name
+      // as context; alone it is a possible match (a sole trader in a SIE file, which can only call the firm a
+      // company by its trade name), never an exact one that would put a colleague's data in the letter.
       ev.evidence.push({ kind: id.kind, field: id.field, holder: id.holder, via: 'context', key: id.key });
       ev.context = true;
+      ev.organisationKey = true;
     } else if (UNIQUE_KINDS.has(id.kind) && f.keys.has(id.key)) {
       const e: Evidence = { kind: id.kind, field: id.field, holder: id.holder, via: f.keys.get(id.key)!.type === 'given' ? 'given' : 'link', key: id.key };
       ev.evidence.push(e);
@@ -698,7 +726,7 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
     }
   }
   for (const h of addressHolders) if (nameHolders.has(h)) ev.address = true;
-  ev.any = ev.evidence.length > 0 && (ev.exact || ev.strongName || ev.weakName || ev.ip);
+  ev.any = ev.evidence.length > 0 && (ev.exact || ev.strongName || ev.weakName || ev.ip || ev.organisationKey);
   if (!ev.any) return ev;
   // Conflicts: the holder that matched carries another personnummer, or
   // (for an exact match) another person's full name.

@@ -40,18 +40,33 @@ describe('matcher', () => {
     expect(graded(one([{ kind: 'email', value: 'marta@x.example' }], [invoice, customer], 2))).toEqual(['customer:exact', 'invoice:exact']);
   });
 
-  it("takes a given customer number that a company holds as context, as a given org.nr: the company's colleagues and invoices are not the subject's", () => {
+  it("takes a given customer number that only a company holds as the company's, as a given org.nr: context for her name, and the company's colleagues and invoices at most possible", () => {
     const company = { holders: { self: { scope: 'organisation' as const } } };
     const card = rec('customer', [id('customerNo', '1042'), id('company', 'Lindqvist Bygg AB'), id('name', 'Åsa Lindqvist', 'contact')], company);
     const colleague = rec('contact', [id('customerNo', '1042', 'company'), id('name', 'Per Lindqvist')], { holders: { self: { scope: 'person' }, company: { scope: 'organisation' } } });
     const otherInvoice = rec('invoice', [id('customerNo', '1042'), id('name', 'Per Lindqvist', 'reference')], company);
     const r = one([{ kind: 'name', value: 'Åsa Lindqvist' }, { kind: 'customerNo', value: '1042' }], [card, colleague, otherInvoice]);
     expect(r.records.filter((x) => x.confidence === 'exact')).toEqual([]);
-    // Her name on the card, with the company's number beside it: probable.
-    expect(graded(r)).toEqual(['customer:probable']);
+    // Her name on the company's card, the number beside it: probable. A colleague's row and another invoice are left
+    // for the officer to confirm. The number is reported as an organisation's.
+    expect(graded(r).sort()).toEqual(['contact:possible', 'customer:probable', 'invoice:possible']);
+    expect(r.shared).toEqual([expect.objectContaining({ kind: 'customerNo', value: '1042', reason: 'organisation', given: true })]);
+    // One person holder of the number (a sole trader's card beside a SIE file that calls the firm a company): it is hers everywhere.
+    const soleTrader = rec('customer', [id('customerNo', '1042'), id('name', 'Åsa Lindqvist')], { holders: { self: { scope: 'person' } } });
+    expect(graded(one([{ kind: 'customerNo', value: '1042' }], [soleTrader, otherInvoice]))).toEqual(['customer:exact', 'invoice:exact']);
     // A private customer's number is hers: exact.
     const own = rec('customer', [id('customerNo', '1044'), id('name', 'Märta Öberg')], { holders: { self: { scope: 'person' } } });
     expect(graded(one([{ kind: 'customerNo', value: '1044' }], [own]))).toEqual(['customer:exact']);
+  });
+
+  it('learns nothing from the first card that holds a given number that turns out to be shared (a switchboard on two cards)', () => {
+    const karin = rec('contact', [id('phone', '012-13 20 00'), id('name', 'Karin Nilsson'), id('phone', '070-139 00 01')]);
+    const ake = rec('contact', [id('phone', '012-13 20 00'), id('name', 'Åke Pettersson')]);
+    const karinsMobile = rec('member', [id('phone', '070-139 00 01')]);
+    const r = one([{ kind: 'phone', value: '012-13 20 00' }], [karin, ake, karinsMobile]);
+    expect(r.records.filter((x) => x.confidence === 'exact')).toEqual([]);
+    expect(r.knownBy.map((k) => k.origin)).toEqual(['given']);
+    expect(r.records.some((x) => x.record === karinsMobile)).toBe(false);
   });
 
   it("does not follow an organisation's identifiers; they confirm a name match as probable", () => {
