@@ -25,7 +25,7 @@
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { flattenField, groupBySystem, redactionPath, type Cell } from './extract-table.ts';
-import { confidenceText, identifierKindText, locatorText, longDate, tr } from './extract-text.ts';
+import { confidenceText, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
 import { fieldLabel, letterDate, type FieldLookup } from './letter-fields.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -360,7 +360,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
   parts.push(section('redaction', tr(lang, 'sectionRedaction'), `<p>${esc(x.redactionPolicy)}</p>`, 'sources'));
 
   parts.push(`<footer><p>${esc(c.name)} · ${esc(c.address)} · <a href="mailto:${esc(c.email)}">${esc(c.email)}</a>${c.phone ? ` · ${esc(c.phone)}` : ''}</p>
-<p>${t('generatedAt')}: <time datetime="${esc(x.generatedAt)}">${esc(x.generatedAt)}</time></p></footer>`);
+<p>${t('generatedAt')}: <time datetime="${esc(x.generatedAt)}">${esc(longDateTime(lang, x.generatedAt))}</time></p></footer>`);
 
   const html = `<!DOCTYPE html>
 <html lang="${lang}">

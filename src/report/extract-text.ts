@@ -175,6 +175,15 @@ export function longDate(lang: ExtractLang, iso: string): string {
 
 // Made once per language: a new Intl.DateTimeFormat per date cost a 1,000-request batch a third of a second (issue #7).
 const LONG_DATE: Partial<Record<ExtractLang, Intl.DateTimeFormat>> = {};
+const LONG_DATE_TIME: Partial<Record<ExtractLang, Intl.DateTimeFormat>> = {};
+
+/** An instant (`2026-11-25T22:23:46.996Z`) as the letter's reader reads it, in Swedish time: `25 november 2026 23:23`. */
+export function longDateTime(lang: ExtractLang, iso: string): string {
+  const d = new Date(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/u.test(iso) || Number.isNaN(d.getTime())) return iso;
+  const f = (LONG_DATE_TIME[lang] ??= new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' }));
+  return `${f.format(d)}${lang === 'sv' ? ' (svensk tid)' : ' (Swedish time)'}`;
+}
 
 /** Locator as people read it: `nyhetsbrev/x.csv, rad 3`, `kurser.zip › members.csv, line 2`. */
 export function locatorText(lang: ExtractLang, l: ExtractRecord['locator'], withFile = true): string {

@@ -58,6 +58,14 @@ describe('the HTML letter', () => {
     expect(extractJson(renamed).toString('utf8')).toContain('John_Doe_ANDROID.vcf');
   });
 
+  it('dates itself in Swedish time as a reader writes a date, the instant kept in the markup', async () => {
+    const x = { ...(await sampleExtract()), generatedAt: '2026-11-25T22:23:46.996Z' };
+    const sv = extractHtml(x).toString('utf8');
+    expect(sv).toContain('<time datetime="2026-11-25T22:23:46.996Z">25 november 2026 kl. 23:23 (svensk tid)</time>');
+    const en = extractHtml({ ...(await sampleExtract('en')), generatedAt: '2026-07-01T10:00:00.000Z' }).toString('utf8');
+    expect(en).toContain('>1 July 2026 at 12:00 (Swedish time)</time>');
+  });
+
   it('escapes every value: a <script> in a field stays text', async () => {
     const h = await html('sv');
     expect(h).not.toMatch(/<script/iu);
