@@ -13,7 +13,7 @@ import type { SourceFile } from '../io/files.ts';
 import { canonical, looksLikePersonalId, normaliseOrgnr, normalisePnr } from '../core/identity/normalise.ts';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
 import { parseIsoDate } from '../core/law/dates.ts';
-import { FIRST_MODELLED_YEAR, LAST_MODELLED_YEAR } from '../core/law/holidays.ts';
+import { FIRST_MODELLED_YEAR, isModelledYear, LAST_MODELLED_YEAR } from '../core/law/holidays.ts';
 import { formatLocator } from '../core/record.ts';
 
 export const REQUEST_COLUMNS = ['id', 'type', 'received', 'email', 'phone', 'pnr', 'orgnr', 'name', 'customer_no', 'ga_client_id'] as const;
@@ -51,7 +51,11 @@ const RowSchema = z.object({
     .string()
     .refine((s) => /^\d{4}-\d{2}-\d{2}$/u.test(s) && !!parseIsoDate(s), 'received must be a date YYYY-MM-DD')
     // The deadline law is modelled for these years (holidays.ts); a typo such as 20266 stops here.
-    .refine((s) => !parseIsoDate(s) || (parseIsoDate(s)!.year >= FIRST_MODELLED_YEAR && parseIsoDate(s)!.year <= LAST_MODELLED_YEAR), `received must be a date in the years ${FIRST_MODELLED_YEAR}-${LAST_MODELLED_YEAR}`),
+    .refine((s) => {
+      // A date that is not one is the refinement above's to report.
+      const d = parseIsoDate(s);
+      return d === undefined || isModelledYear(d.year);
+    }, `received must be a date in the years ${FIRST_MODELLED_YEAR}-${LAST_MODELLED_YEAR}`),
 });
 
 function valid(kind: IdentifierKind, v: string): boolean {

@@ -305,9 +305,9 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     // The last record has no line break after it.
     const recLine = line;
     let e = carry.length;
-    // A CR at the very end (in CRLF mode the reference drops it only before an LF) or a bare one within
-    // (parseSync would take it for the record's end): the reference decides.
-    if (carry[e - 1] === CR || hasBareCr(carry, 0, e)) throw new Irregular(state.row);
+    // A bare CR, at the very end (in CRLF mode the reference drops it only before an LF; past the end there is
+    // no LF) or within (parseSync would take it for the record's end): the reference decides.
+    if (hasBareCr(carry, 0, e)) throw new Irregular(state.row);
     if (e === 0) return;
     // An unclosed quote at the end of the file: the reference reports it.
     let quotes = 0;

@@ -116,6 +116,11 @@ export function scanInstance<E>(mod: object): SharedInstance<E> {
 
 let scope: SpanScope | undefined;
 
+/** Is the current scope the one of `buf[start, end)`? */
+function inScopeOf(buf: Uint8Array, start: number, end: number): boolean {
+  return scope !== undefined && scope.buf === buf && scope.start === start && scope.end === end;
+}
+
 /**
  * Runs `fn`, in which scans of `buf[start, end)` at the same place of the
  * same memory share one copy of the bytes. The bytes cannot change within
@@ -124,7 +129,7 @@ let scope: SpanScope | undefined;
  */
 export function withSpan<T>(buf: Uint8Array, start: number, end: number, fn: () => T): T {
   // A scope in a scope of the same span (a prefilter of two finders) keeps the copy of the outer one.
-  if (scope !== undefined && scope.buf === buf && scope.start === start && scope.end === end) return fn();
+  if (inScopeOf(buf, start, end)) return fn();
   const outer = scope;
   scope = { buf, start, end };
   try {
@@ -146,7 +151,7 @@ export function loadSpan(s: SharedInstance<unknown>, owner: object, tables: Uint
   ensureMemory(s.memory, at + end - start);
   useTables(s, owner, tables);
   const held = s.held;
-  const inScope = scope !== undefined && scope.buf === buf && scope.start === start && scope.end === end;
+  const inScope = inScopeOf(buf, start, end);
   if (inScope && held.span === scope && held.spanAt === at) return;
   new Uint8Array(s.memory.buffer).set(buf.subarray(start, end), at);
   held.span = inScope ? scope : undefined;

@@ -47,12 +47,12 @@ export async function findFiles(root: string, baseDir: string, passedOver?: Sour
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) await walk(abs);
-      } else if (e.isFile() && !NOT_EXPORTS.has(extOf(e.name)) && e.name !== 'README') {
+      } else if (e.isFile()) {
+        const ext = extOf(e.name);
+        const into = !NOT_EXPORTS.has(ext) && e.name !== 'README' ? out : MAYBE_DATA.has(ext) && !/\.config\.ya?ml$/iu.test(e.name) ? passedOver : undefined;
+        if (!into) continue;
         const s = await stat(abs);
-        if (s.size > 0) out.push({ abs, rel: relPath(baseDir, abs), size: s.size });
-      } else if (passedOver && e.isFile() && MAYBE_DATA.has(extOf(e.name)) && !/\.config\.ya?ml$/iu.test(e.name)) {
-        const s = await stat(abs);
-        if (s.size > 0) passedOver.push({ abs, rel: relPath(baseDir, abs), size: s.size });
+        if (s.size > 0) into.push({ abs, rel: relPath(baseDir, abs), size: s.size });
       }
     }
   };
@@ -160,7 +160,8 @@ export function groupSources(detected: DetectedExport[], baseDir: string, namesF
     const below = subtree.filter((d) => d.connector !== undefined);
     const connectors = new Set(below.map((f) => f.connector!));
     const formats = new Set(below.map((f) => f.format!));
-    if (connectors.size === 1 && below.length === subtree.length && below.length > 1 && !below.some((d) => covered.has(d))) {
+    // Nothing below a folder is covered yet when its own files are not: a folder source above covers them all.
+    if (connectors.size === 1 && below.length === subtree.length && below.length > 1) {
       for (const d of below) covered.add(d);
       const connector = [...connectors][0]!;
       out.push({

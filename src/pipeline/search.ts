@@ -54,6 +54,11 @@ export interface SkippedFile {
   message: string;
 }
 
+/** The files a search could not read, as a plan names them (`PlanInput.notRead`): source, file and line. */
+export function unreadFiles(skipped: readonly SkippedFile[]): { source: string; file?: string; line?: number }[] {
+  return skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) }));
+}
+
 export interface SearchProgress {
   phase: 'listing' | 'reading' | 'matching';
   source?: string;

@@ -12,7 +12,7 @@ import { holderOf, type SourceRecord } from '../core/record.ts';
 import { addDays, addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
 import { bookkeepingRetention, withOwnYears, type FiscalYearSetup } from '../core/law/retention.ts';
 import { normaliseEmail } from '../core/identity/normalise.ts';
-import type { ConnectorDescription, FieldDescription } from '../sources/contract.ts';
+import { describedField, type ConnectorDescription, type FieldDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
 import { localised } from '../core/localised.ts';
 import type { Register } from '../register/schema.ts';
@@ -136,8 +136,7 @@ function redact(m: MatchedRecord, lang: ExtractLang, staffDomains: string[], sub
 
 /** Each field of the record with its connector's description of it (undefined for a field it does not describe). */
 function describedFields(rec: SourceRecord, description: ConnectorDescription): [string, FieldDescription | undefined][] {
-  const entity = description.entities.find((e) => e.entity === rec.entity);
-  return Object.keys(rec.fields).map((key) => [key, entity?.fields.find((x) => x.name === key)]);
+  return Object.keys(rec.fields).map((key) => [key, describedField(description, rec.entity, key)]);
 }
 
 function dataCategoriesOf(fields: [string, FieldDescription | undefined][], lang: ExtractLang): { id: string; text: string }[] {

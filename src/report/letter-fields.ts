@@ -9,31 +9,20 @@
  * names and values as exported: scripts read them (docs/extract.md).
  */
 import { fromDayNumber, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
-import type { ConnectorDescription, FieldDateFormat, FieldDescription } from '../sources/contract.ts';
+import { describedField, type ConnectorDescription, type FieldDateFormat, type FieldDescription } from '../sources/contract.ts';
 import type { ExtractLang, ExtractRecord } from './extract-schema.ts';
 
 /** A record's field as its connector describes it; undefined when it does not. */
 export type FieldLookup = (record: Pick<ExtractRecord, 'source' | 'entity'>, key: string) => FieldDescription | undefined;
 
-/**
- * The fields of every source, by source name, entity and field name. The
- * first entity and the first field of a name win, as the extract's data
- * categories take them (buildExtract's describedFields).
- */
+/** The fields of every source, by source name (the first source of a name wins), entity and field name (describedField). */
 export function fieldLookup(sources: { name: string; description: ConnectorDescription }[]): FieldLookup {
-  const bySource = new Map<string, Map<string, Map<string, FieldDescription>>>();
-  for (const s of sources) {
-    if (bySource.has(s.name)) continue;
-    const entities = new Map<string, Map<string, FieldDescription>>();
-    for (const e of s.description.entities) {
-      if (entities.has(e.entity)) continue;
-      const fields = new Map<string, FieldDescription>();
-      for (const f of e.fields) if (!fields.has(f.name)) fields.set(f.name, f);
-      entities.set(e.entity, fields);
-    }
-    bySource.set(s.name, entities);
-  }
-  return (record, key) => bySource.get(record.source)?.get(record.entity)?.get(key);
+  const bySource = new Map<string, ConnectorDescription>();
+  for (const s of sources) if (!bySource.has(s.name)) bySource.set(s.name, s.description);
+  return (record, key) => {
+    const d = bySource.get(record.source);
+    return d && describedField(d, record.entity, key);
+  };
 }
 
 /** The field's label in the letter's language; undefined when it has none (a company's module may give anything). */

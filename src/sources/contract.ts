@@ -63,6 +63,29 @@ export interface ConnectorDescription {
   entities: EntityDescription[];
 }
 
+/** The descriptions indexed by entity and field name, made once per description. */
+const indexed = new WeakMap<ConnectorDescription, Map<string, Map<string, FieldDescription>>>();
+
+/**
+ * How the connector describes the field `name` of its records of `entity`;
+ * undefined when it does not. The first entity and the first field of a
+ * name win (the extract's data categories and the letter's labels alike).
+ */
+export function describedField(description: ConnectorDescription, entity: string, name: string): FieldDescription | undefined {
+  let byEntity = indexed.get(description);
+  if (!byEntity) {
+    byEntity = new Map();
+    for (const e of description.entities) {
+      if (byEntity.has(e.entity)) continue;
+      const fields = new Map<string, FieldDescription>();
+      for (const f of e.fields) if (!fields.has(f.name)) fields.set(f.name, f);
+      byEntity.set(e.entity, fields);
+    }
+    indexed.set(description, byEntity);
+  }
+  return byEntity.get(entity)?.get(name);
+}
+
 export interface FormatDescription {
   id: string;
   title: string;

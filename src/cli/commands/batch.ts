@@ -26,7 +26,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts';
-import { search, type SearchResult } from '../../pipeline/search.ts';
+import { search, unreadFiles, type SearchResult } from '../../pipeline/search.ts';
 import { ensureDir, exists, removeStaleTempFiles, sha256, syncFile, writeFileAtomic } from '../../io/output.ts';
 import { loadConfigRegister } from '../../register/load.ts';
 import { buildExtract, type ExtractSource } from '../../report/extract.ts';
@@ -45,7 +45,7 @@ import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
 import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
-import { caseIsAbout, dateFlag, inModelledYears, MAX_YEAR, MIN_YEAR, TODAY_ENV, todayInStockholm, type StoreSession } from './case-common.ts';
+import { caseIsAbout, dateFlag, TODAY_ENV, todayInStockholm, yearRangeProblem, type StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
 
@@ -98,9 +98,12 @@ function settings(opts: Record<string, unknown>, cwd: string): BatchSettings {
   if (!out) problems.push({ code: 'usage.out', message: '--out: give the folder for the outputs' });
   let asOf: string | undefined;
   if (opts.asOf !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/u.test(String(opts.asOf)) || !parseIsoDate(String(opts.asOf))) problems.push({ code: 'usage.as-of', message: '--as-of must be a date YYYY-MM-DD' });
-    else if (!inModelledYears(String(opts.asOf))) problems.push({ code: 'usage.date-range', message: `--as-of must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
-    else asOf = String(opts.asOf);
+    const s = String(opts.asOf);
+    const d = /^\d{4}-\d{2}-\d{2}$/u.test(s) ? parseIsoDate(s) : undefined;
+    const range = d && yearRangeProblem('--as-of', d.year);
+    if (!d) problems.push({ code: 'usage.as-of', message: '--as-of must be a date YYYY-MM-DD' });
+    else if (range) problems.push(range);
+    else asOf = s;
   }
   const lang = String(opts.lang ?? 'sv');
   if (lang !== 'sv' && lang !== 'en') problems.push({ code: 'usage.lang', message: '--lang must be sv or en' });
@@ -216,6 +219,11 @@ interface Context {
   fields?: FieldLookup;
 }
 
+/** A request's note: the parts that apply, in order, one sentence each. */
+function notes(...parts: (string | undefined)[]): string {
+  return parts.filter(Boolean).join('; ');
+}
+
 /** A case that cannot take outputs (closed, purged) still gets its files written; the note says why they are not attached. */
 interface CaseLink {
   id: string;
@@ -266,10 +274,10 @@ async function caseFor(req: BatchRequest, subject: SubjectResult, session: Store
   }
   if (!id) {
     const identifiers = req.identifiers.map((i) => ({ kind: i.kind, value: i.value, canonical: canonical(i.kind, i.value) ?? i.value }));
-    id = session.store.openCase({ types: [req.type], receivedDate: req.received, identifiers, configFile, reference: req.id }, session.ctx()).id;
+    id = store.openCase({ types: [req.type], receivedDate: req.received, identifiers, configFile, reference: req.id }, session.ctx()).id;
   }
-  const c = session.store.getCase(id);
-  if (c.purgedOn || c.status === 'closed') return { id, writable: false, note: [note, `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}, so the outputs were not attached to it`].filter(Boolean).join('; ') };
+  const c = store.getCase(id);
+  if (c.purgedOn || c.status === 'closed') return { id, writable: false, note: notes(note, `case ${id} is ${c.purgedOn ? 'purged' : 'closed'}, so the outputs were not attached to it`) };
   return { id, writable: true, ...(note ? { note } : {}) };
 }
 
@@ -300,7 +308,7 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
   const rel = (p: string): string => path.relative(ctx.outDir, p).split(path.sep).join('/');
   const withCase = (st: RequestState): RequestState => {
     if (!link) return st;
-    const note = [st.note, link.note].filter(Boolean).join('; ');
+    const note = notes(st.note, link.note);
     return { ...st, case: link.id, ...(note ? { note } : {}) };
   };
   if (req.type === 'access') {
@@ -343,14 +351,12 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
     }
     // As for a plan: no one here confirms a possible match, so the request's note says how many were left out.
     const unread = ctx.result.skipped.length;
-    const note = [
+    const note = notes(
       unread > 0 ? `${unread} file(s) could not be read: the extract names them and says their data is missing; export again once they are readable` : undefined,
       records.possible > 0
         ? `${records.possible} possible match(es) were left out of the extract: check them with \`ojco-dsar find\` at a terminal, and add them with \`ojco-dsar export --include-possible\` if they are this person`
         : undefined,
-    ]
-      .filter(Boolean)
-      .join('; ');
+    );
     return withCase({ status: 'done', outputs, records, ...(note ? { note } : {}) });
   }
   if (req.type === 'erasure' || req.type === 'objection') return withCase(await planRequest(req, subject, ctx, dir, link, records));
@@ -386,7 +392,7 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
     fiscalYear: { start: ctx.config.raw.fiscalYearStart ?? '01-01' },
     subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),
     ...(link ? { caseId: link.id } : {}),
-    ...(ctx.result.skipped.length > 0 ? { notRead: ctx.result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) })) } : {}),
+    ...(ctx.result.skipped.length > 0 ? { notRead: unreadFiles(ctx.result.skipped) } : {}),
     suppressionSecret: ctx.secret!,
     ...(gaPropertyId ? { gaPropertyId } : {}),
   };
@@ -434,12 +440,10 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
   }
   const excluded = records.possible;
   const unread = ctx.result.skipped.length;
-  const note = [
+  const note = notes(
     unread > 0 ? `${unread} file(s) could not be read and the plan does not cover them (its warnings name them): plan again once they are readable` : undefined,
     excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined,
-  ]
-    .filter(Boolean)
-    .join('; ');
+  );
   return { status: 'done', outputs, records, planHash: plan.planHash, ...(note ? { note } : {}) };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { IdentifierKind } from '../../core/identity/kinds.ts';
 import { canonical } from '../../core/identity/normalise.ts';
 import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
-import { FIRST_MODELLED_YEAR, LAST_MODELLED_YEAR } from '../../core/law/holidays.ts';
+import { FIRST_MODELLED_YEAR, isModelledYear, LAST_MODELLED_YEAR } from '../../core/law/holidays.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
 import { UsageError, type Problem } from '../../errors.ts';
 import type { CaseStore } from '../../store/cases.ts';
@@ -46,10 +46,9 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Is this `YYYY-MM-DD` date in the years the law is modelled for? */
-export function inModelledYears(iso: string): boolean {
-  const y = Number(iso.slice(0, 4));
-  return y >= MIN_YEAR && y <= MAX_YEAR;
+/** The problem of a date whose year is outside the years the law is modelled for; undefined when it is inside. */
+export function yearRangeProblem(flag: string, year: number): Problem | undefined {
+  return isModelledYear(year) ? undefined : { code: 'usage.date-range', message: `${flag} must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` };
 }
 
 /** Validates a `YYYY-MM-DD` flag; collects the problem into `problems` and returns undefined when bad. */
@@ -66,8 +65,9 @@ export function checkDate(flag: string, value: unknown, problems: Problem[]): st
     problems.push({ code: 'usage.date', message: `${flag} must be a calendar date as YYYY-MM-DD, e.g. 2026-01-31` });
     return undefined;
   }
-  if (d.year < MIN_YEAR || d.year > MAX_YEAR) {
-    problems.push({ code: 'usage.date-range', message: `${flag} must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
+  const range = yearRangeProblem(flag, d.year);
+  if (range) {
+    problems.push(range);
     return undefined;
   }
   return formatIsoDate(d);

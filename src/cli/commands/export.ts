@@ -36,7 +36,7 @@ import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../su
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
 import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
-import { inModelledYears, MAX_YEAR, MIN_YEAR, todayInStockholm, type StoreSession } from './case-common.ts';
+import { todayInStockholm, yearRangeProblem, type StoreSession } from './case-common.ts';
 import { normaliseCaseId } from '../../store/rules.ts';
 
 export interface ExportSettings {
@@ -51,7 +51,6 @@ export interface ExportSettings {
   given: GivenIdentifier[];
 }
 
-/** Today's date on this machine's calendar, YYYY-MM-DD. */
 function problemsOf(e: unknown): Problem[] {
   if (isUserError(e)) return e.problems.length > 0 ? e.problems : [{ code: 'usage', message: e.message }];
   throw e;
@@ -88,8 +87,11 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
   if (opts.asOf !== undefined) {
     const s = String(opts.asOf);
     if (!/^\d{4}-\d{2}-\d{2}$/u.test(s) || !parseIsoDate(s)) problems.push({ code: 'usage.as-of', message: '--as-of: must be a date YYYY-MM-DD, e.g. 2025-05-16' });
-    else if (!inModelledYears(s)) problems.push({ code: 'usage.date-range', message: `--as-of must be a date in the years ${MIN_YEAR}-${MAX_YEAR}` });
-    else asOf = s;
+    else {
+      const range = yearRangeProblem('--as-of', parseIsoDate(s)!.year);
+      if (range) problems.push(range);
+      else asOf = s;
+    }
   }
   // Today in Sweden, or OJCO_DSAR_TODAY as every other command takes it (a bad value is exit 2).
   asOf ??= todayInStockholm();

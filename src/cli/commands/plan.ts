@@ -46,7 +46,7 @@ import {
 import { formatLocator } from '../../core/record.ts';
 import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts';
 import { assertWritable, sha256 } from '../../io/output.ts';
-import { search } from '../../pipeline/search.ts';
+import { search, unreadFiles } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { normaliseCaseId, type RequestType } from '../../store/rules.ts';
 import { resolveActor } from '../../store/settings.ts';
@@ -505,7 +505,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       fiscalYear: { start: config.raw.fiscalYearStart ?? '01-01' },
       subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),
       ...(caseId ? { caseId } : {}),
-      ...(result.skipped.length > 0 ? { notRead: result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) })) } : {}),
+      ...(result.skipped.length > 0 ? { notRead: unreadFiles(result.skipped) } : {}),
     };
     const subjectInput = { ...input, suppressionSecret: secret ?? new Uint8Array(0), ...(gaPropertyId ? { gaPropertyId } : {}) };
     let plan: Plan;

@@ -56,6 +56,11 @@ export const FIRST_MODELLED_YEAR = 1953;
 /** The last year a date given to the tool may have: the bound only catches typos such as 20266 or 3026 before they become a case. */
 export const LAST_MODELLED_YEAR = 2199;
 
+/** Is the year one a date given to the tool may have (FIRST_MODELLED_YEAR to LAST_MODELLED_YEAR)? */
+export function isModelledYear(year: number): boolean {
+  return year >= FIRST_MODELLED_YEAR && year <= LAST_MODELLED_YEAR;
+}
+
 /** The 2004 amendment (SFS 2004:1320) took effect on 1 January 2005. */
 const NATIONALDAGEN_FROM = 2005;
 

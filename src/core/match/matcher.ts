@@ -422,7 +422,7 @@ export class Matcher {
       for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
       for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
       for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
-      facts.organisationKeys = new Set(organisationKeys);
+      facts.organisationKeys = organisationKeys;
     };
     // A given unique key that every holder of it in the records found is an organisation: a company's customer
     // number. One person holder (a private customer's card, a sole trader's, whom a SIE file can only call a
@@ -436,7 +436,7 @@ export class Matcher {
         set.add(id.scope);
       }
     }
-    const organisationKeys = [...holderScopes].filter(([, sc]) => sc.has('organisation') && !sc.has('person')).map(([k]) => k);
+    const organisationKeys: ReadonlySet<string> = new Set([...holderScopes].filter(([, sc]) => sc.has('organisation') && !sc.has('person')).map(([k]) => k));
     rebuild();
     const markShared = (id: NormalisedId, reason: SharedIdentifier['reason']): boolean => {
       if (shared.has(id.key)) return false;

@@ -140,7 +140,7 @@ export function planErasure(input: ErasureInput): Plan {
   const decisions = new Map<string, Decision>();
 
   // R first: the S records take their date from them.
-  const retainedR = new Map<string, { p: Prepared; retainUntil?: string; expired?: boolean; lastDay?: string }[]>();
+  const retainedR = new Map<string, LinkedR[]>();
   for (const p of included) {
     if (p.cls !== 'R') continue;
     const dates = bookingDates(p.record);
@@ -152,14 +152,13 @@ export function planErasure(input: ErasureInput): Plan {
       const ret = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
       // ER-5: after its last day to keep (retainUntil is inclusive, BF-1) nothing refuses the erasure any more.
       if (ret.retainUntil < input.asOf) expiredOn = ret.retainUntil;
-      d =
-        ret.retainUntil < input.asOf
-          ? { kind: 'delete', reason: `${REASON.deleteRExpired} Its last day to keep was ${ret.retainUntil}.`, rule: 'ER-5' }
-          : { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
+      d = expiredOn
+        ? { kind: 'delete', reason: `${REASON.deleteRExpired} Its last day to keep was ${expiredOn}.`, rule: 'ER-5' }
+        : { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
     }
     decisions.set(p.key, d);
     const list = retainedR.get(p.connector) ?? [];
-    list.push({ p, ...(d.kind === 'retain' && d.retainUntil ? { retainUntil: d.retainUntil } : {}), ...(d.kind === 'delete' ? { expired: true, lastDay: expiredOn } : {}) });
+    list.push({ p, ...(d.kind === 'retain' && d.retainUntil ? { retainUntil: d.retainUntil } : {}), ...(expiredOn ? { expiredOn } : {}) });
     retainedR.set(p.connector, list);
   }
 
@@ -309,8 +308,15 @@ export function planErasure(input: ErasureInput): Plan {
   });
 }
 
-function decideMaster(p: Prepared, allLinkedR: readonly { p: Prepared; retainUntil?: string; expired?: boolean; lastDay?: string }[], input: ErasureInput): Decision {
-  const linkedR = allLinkedR.filter((l) => !l.expired);
+/** An R record of the customer's system, as a customer card (class S) sees it: kept to `retainUntil`, or deleted, its retention over on `expiredOn`. */
+interface LinkedR {
+  p: Prepared;
+  retainUntil?: string;
+  expiredOn?: string;
+}
+
+function decideMaster(p: Prepared, allLinkedR: readonly LinkedR[], input: ErasureInput): Decision {
+  const linkedR = allLinkedR.filter((l) => !l.expiredOn);
   const expired = allLinkedR.length - linkedR.length;
   const dates = linkedR.map((l) => l.retainUntil).filter((d): d is string => !!d);
   // The card's own last invoice date is evidence of a document the exports may lack (BF-1 [I]).
@@ -320,8 +326,8 @@ function decideMaster(p: Prepared, allLinkedR: readonly { p: Prepared; retainUnt
   if (dates.length === 0) {
     // Every linked document's retention has passed (ER-5): the card goes with them.
     if (expired > 0 && linkedR.length === 0) {
-      const last = allLinkedR.map((l) => l.lastDay).filter((d): d is string => !!d).sort().at(-1);
-      return { kind: 'delete', reason: `${REASON.deleteSExpired}${last ? ` Its last day to keep was ${last}.` : ''}`, rule: 'ER-5' };
+      const last = allLinkedR.map((l) => l.expiredOn!).sort().at(-1)!;
+      return { kind: 'delete', reason: `${REASON.deleteSExpired} Its last day to keep was ${last}.`, rule: 'ER-5' };
     }
     if (linkedR.length > 0) {
       // Linked documents without dates: keep the card until they are dated by hand.

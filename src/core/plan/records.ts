@@ -199,17 +199,16 @@ export function addressSiblings(record: SourceRecord, field: string): { postcode
   const m = ADDRESS_FIELD.exec(field);
   if (!m) return {};
   // Compared without case, spaces, `_` and `-`: Outlook's `Home Street` has `Home Postal Code`.
-  const squash = squashFieldName;
-  const prefix = squash(m[1] ?? '');
+  const prefix = squashFieldName(m[1] ?? '');
   const keys = Object.keys(fields);
   const find = (names: string[]): string | undefined => {
     for (const n of names) {
-      for (const k of keys) if (squash(k) === prefix + squash(n)) return k;
+      for (const k of keys) if (squashFieldName(k) === prefix + squashFieldName(n)) return k;
     }
     // A prefix that only names the address (Visma's `Fakturaadress` beside `Postnummer` and `Ort`), when it
     // is the record's one postal address: beside a second one (`Leveransadress`) the plain fields are not known
     // to be its. (`E-mail Address` is no postal address.)
-    if (prefix && keys.filter((k) => ADDRESS_FIELD.test(k) && !/e-?mail|e-?post/iu.test(k)).length === 1) for (const n of names) for (const k of keys) if (squash(k) === squash(n)) return k;
+    if (prefix && keys.filter((k) => ADDRESS_FIELD.test(k) && !/e-?mail|e-?post/iu.test(k)).length === 1) for (const n of names) for (const k of keys) if (squashFieldName(k) === squashFieldName(n)) return k;
     return undefined;
   };
   const postcode = find(['PostalCode', 'ZipCode', 'Postcode', 'PostNr', 'Postnummer']);
