@@ -605,9 +605,13 @@ function holdsReplacement(v: unknown): boolean {
  */
 function replacementWarnings(subjects: readonly SubjectResult[], sources: readonly ResolvedSource[]): (Problem & { source: string })[] {
   const byFile = new Map<string, { source: string; file: string; line?: number; count: number }>();
+  // A record found for two requests of a batch is one record of the file.
+  const seen = new Set<SourceRecord>();
   for (const s of subjects) {
     for (const m of s.records) {
       const r = m.record;
+      if (seen.has(r)) continue;
+      seen.add(r);
       if (!holdsReplacement(r.fields)) continue;
       const source = sources[m.source]?.name ?? String(m.source);
       const key = `${source}\u0000${r.locator.file}`;

@@ -282,6 +282,27 @@ describe('ojco-dsar batch', () => {
     expect(folder.json.error.problems[0].message).toBe('requests is a folder: name the requests file (CSV or XLSX) in it');
   });
 
+  it('tells the person which source was not read without naming its file, as export does, and counts a damaged record once for two requests', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    const src = path.join(ROOT, 'fixtures/newsletter/nyhetsbrev');
+    mkdirSync(path.join(dir, 'nyhetsbrev'));
+    copyFileSync(path.join(src, 'subscribed_members_export_4f2a9c81d0.csv'), path.join(dir, 'nyhetsbrev', 'members.csv'));
+    const members = path.join(dir, 'nyhetsbrev', 'members.csv');
+    writeFileSync(members, readFileSync(members, 'utf8').replace('""Helsingborg""', '""H\uFFFDlsingborg""'));
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - { name: nyhetsbrev, connector: newsletter, path: nyhetsbrev }\n  - { name: kontakter, connector: office365, path: Kalle_Karlsson.vcf }\n');
+    writeFileSync(path.join(dir, 'r.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\nR-2,access,2026-11-21,MARTA.OBERG@mail.example,,,,,,\n`);
+    const r = cli(['batch', 'r.csv', '--config', 'c.yaml', '--out', 'out', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(r.code).toBe(3);
+    const extract = JSON.parse(readFileSync(path.join(dir, 'out', r.json.requests[0].outputs[0].path), 'utf8'));
+    expect(extract.notRead).toEqual([{ source: 'kontakter', reason: 'the export file or folder the configuration names does not exist' }]);
+    expect(JSON.stringify(extract)).not.toContain('Kalle_Karlsson');
+    // The reads' warnings, in the JSON and on the terminal: the damaged row once, though both requests found it.
+    expect(r.json.summary.warnings).toEqual([expect.objectContaining({ source: 'nyhetsbrev', code: 'record.replacement-char', file: 'nyhetsbrev/members.csv', line: 2 })]);
+    expect(r.json.summary.warnings[0].message).toMatch(/^1 found record\(s\) hold/u);
+    const human = cli(['batch', 'r.csv', '--config', 'c.yaml', '--out', 'out2', '--as-of', '2026-11-24', '--format', 'json'], { cwd: dir });
+    expect(human.stderr).toMatch(/nyhetsbrev: nyhetsbrev\/members\.csv:2 — 1 found record\(s\) hold the character U\+FFFD/u);
+  }, 60_000);
+
   it("says in an access request's note how many possible matches the extract left out", () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);

@@ -37,9 +37,9 @@ import { readRequests, type BatchRequest } from '../../batch/requests.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
 import { parseIsoDate } from '../../core/law/dates.ts';
 import { neutraliseFormula } from '../../io/output.ts';
-import { log, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { log, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
-import { renderExtract } from './export.ts';
+import { extractNotRead, renderExtract } from './export.ts';
 import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
@@ -329,7 +329,8 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       subjectIdentifiers: req.identifiers,
       records: subject.records,
       sources,
-      notRead: ctx.result.skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), reason: k.message })),
+      // As export says it: the source and why, not the file, which may name someone else (Art. 15(4)).
+      notRead: extractNotRead(ctx.result.skipped),
       // A batch has no one to confirm possible matches: they stay out, and the summary counts them.
       includePossible: false,
       staffDomains: ctx.config.raw.staffDomains ?? [],
@@ -637,11 +638,11 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
         failed: rows.filter((r) => r.st.status === 'failed').length,
         asOf: state.asOf,
         generatedAt: state.generatedAt,
-        ...(result ? { sources: result.sources.map((x) => ({ source: x.source, connector: x.connector, reads: x.reads, records: x.records })), skipped: result.skipped } : {}),
+        ...(result ? { sources: result.sources.map((x) => ({ source: x.source, connector: x.connector, reads: x.reads, records: x.records })), skipped: result.skipped, warnings: result.warnings } : {}),
       },
     };
     const summaryFiles = [
-      await writeFileAtomic(path.join(s.outDir, 'summary.json'), JSON.stringify({ requests: summary.requests, summary: { ...summary.summary, sources: undefined, skipped: undefined } }, null, 2) + '\n', { force: true }),
+      await writeFileAtomic(path.join(s.outDir, 'summary.json'), JSON.stringify({ requests: summary.requests, summary: { ...summary.summary, sources: undefined, skipped: undefined, warnings: undefined } }, null, 2) + '\n', { force: true }),
       await writeFileAtomic(
         path.join(s.outDir, 'summary.csv'),
         summaryCsv(rows.map(({ req, st }) => ({ id: req.id, type: req.type, received: req.received, status: st.status, ...st.records, outputs: st.outputs.map((o) => o.path).join(' '), case: st.case ?? '', note: st.note ?? '' }))),
@@ -651,6 +652,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     if (opts.json) {
       writeJson({ ...summary, files: summaryFiles.map((f) => ({ path: f.path, sha256: f.sha256 })) });
     } else {
+      // What the reads went past, as find and export say it (by source, file and line, never a value).
+      if (result) logSourceWarnings(result.warnings);
       const withCases = summary.requests.some((r) => r.case);
       writeOut(
         table([

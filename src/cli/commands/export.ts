@@ -21,7 +21,7 @@ import { parseIsoDate } from '../../core/law/dates.ts';
 import { formatLocator } from '../../core/record.ts';
 import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts';
 import { assertWritable, ensureDir, writeFileAtomic } from '../../io/output.ts';
-import { search } from '../../pipeline/search.ts';
+import { search, type SkippedFile } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { buildExtract, type ExtractSource } from '../../report/extract.ts';
 import type { Extract, ExtractLang } from '../../report/extract-schema.ts';
@@ -49,6 +49,17 @@ export interface ExportSettings {
   prefilter: boolean;
   query: SubjectQuery;
   given: GivenIdentifier[];
+}
+
+/**
+ * What an extract says of the files the search could not read. The extract
+ * goes to the person: it says which source could not be read and why, not
+ * the file. A file name may be someone else's (Outlook and phones name a
+ * vCard after its contact: Art. 15(4)); the officer has the files and lines
+ * on stderr and in --json.
+ */
+export function extractNotRead(skipped: readonly SkippedFile[]): { source: string; reason: string }[] {
+  return skipped.map((k) => ({ source: k.source, reason: k.code === 'source.missing' ? 'the export file or folder the configuration names does not exist' : k.message }));
 }
 
 function problemsOf(e: unknown): Problem[] {
@@ -263,10 +274,7 @@ async function exportWith(
     subjectIdentifiers: s.given.map((g) => ({ kind: g.kind, value: g.value })),
     records: subject.records,
     sources,
-    // The extract goes to the person: it says which source could not be read and why, not the file. A file
-    // name may be someone else's (Outlook and phones name a vCard after its contact: Art. 15(4)); the officer
-    // has the files and lines on stderr and in --json.
-    notRead: result.skipped.map((k) => ({ source: k.source, reason: k.code === 'source.missing' ? 'the export file or folder the configuration names does not exist' : k.message })),
+    notRead: extractNotRead(result.skipped),
     confirmed,
     includePossible,
     includeThirdParties: opts.includeThirdParties === true,
