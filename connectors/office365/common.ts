@@ -1,4 +1,5 @@
-/** Small rules the office365 readers share: dates, the bookkeeping flag, e-mail domains, HTML bodies. */
+/** Small rules the office365 readers share: dates, the bookkeeping flag, e-mail domains, HTML bodies, a contact card's parties. */
+import type { HolderInfo } from '../../src/core/record.ts';
 
 /** The words that make an e-mail possible räkenskapsinformation (formats.md §3.5). */
 export const BOOKKEEPING_WORDS = ['faktura', 'kvitto', 'order', 'avtal', 'invoice', 'receipt'];
@@ -76,3 +77,19 @@ export function short(s: string, max = 60): string {
   const t = s.replace(/\s+/gu, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
+
+/**
+ * The parties of a contact card beside its person: the employer (an
+ * organisation, context) and the other people whose names and numbers the
+ * card keeps (assistant, manager, spouse, children), whose data the letter
+ * to the person does not show (Art. 15(4)). One list for every contact
+ * format (Graph, Outlook CSV, vCard), so that a party named in one is named
+ * in all.
+ */
+export const CONTACT_CARD_PARTIES: Readonly<Record<string, HolderInfo>> = Object.freeze({
+  employer: { scope: 'organisation', role: 'employer' },
+  assistant: { scope: 'person', role: 'assistant' },
+  manager: { scope: 'person', role: 'manager' },
+  spouse: { scope: 'person', role: 'spouse' },
+  children: { scope: 'person', role: 'child' },
+});

@@ -33,7 +33,7 @@ import type { Problem } from '../../src/errors.ts';
 import { decodeBuffer, settledEncoding } from '../../src/io/encoding.ts';
 import { reportLater, type ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
-import { bookkeepingPattern, domainOf, htmlToText, isoDate, looksLikeAddress, short } from './common.ts';
+import { bookkeepingPattern, CONTACT_CARD_PARTIES, domainOf, htmlToText, isoDate, looksLikeAddress, short } from './common.ts';
 import { addressLine } from './outlook-csv.ts';
 
 export type GraphResource = 'user' | 'contact' | 'message';
@@ -551,13 +551,7 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
     locator,
     fields: c,
     identifiers: ids,
-    holders: {
-      employer: { scope: 'organisation', role: 'employer' },
-      spouse: { scope: 'person', role: 'spouse' },
-      manager: { scope: 'person', role: 'manager' },
-      assistant: { scope: 'person', role: 'assistant' },
-      children: { scope: 'person', role: 'child' },
-    },
+    holders: { ...CONTACT_CARD_PARTIES },
     category: 'mail-contact',
     ...bilingualLabel('Outlook-kontakt (Graph)', 'Outlook contact (Graph)', 'en'),
   };

@@ -14,7 +14,7 @@ import type { SourceFile } from '../../src/io/files.ts';
 import { ColumnMap, fieldsOf } from '../../src/io/table.ts';
 import type { ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
-import { looksLikeAddress, splitDisplayName } from './common.ts';
+import { CONTACT_CARD_PARTIES, looksLikeAddress, splitDisplayName } from './common.ts';
 import { GERMAN_HEADERS, GOOGLE_MAX_GROUP, OUTLOOK_COLUMNS, SWEDISH_HEADERS } from './fields.ts';
 
 export type Language = 'en' | 'sv' | 'de' | 'custom';
@@ -264,13 +264,7 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
     `Outlook contact (${LAYOUT_LABEL[h.layout]}${LANGUAGE_LABEL[h.language]})`,
     'en',
   );
-  const holders: Record<string, HolderInfo> = {
-    employer: { scope: 'organisation', role: 'employer' },
-    assistant: { scope: 'person', role: 'assistant' },
-    manager: { scope: 'person', role: 'manager' },
-    spouse: { scope: 'person', role: 'spouse' },
-    children: { scope: 'person', role: 'child' },
-  };
+  const holders: Record<string, HolderInfo> = { ...CONTACT_CARD_PARTIES };
   for await (const r of csv.rows) {
     if (blank(r.values)) continue;
     const col = (c: string): string => csv.header[h.index.get(c)!] ?? c;

@@ -38,7 +38,7 @@ import type { SourceFile } from '../../src/io/files.ts';
 import { readLines } from '../../src/io/lines.ts';
 import type { ReadContext } from '../../src/sources/contract.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
-import { looksLikeAddress } from './common.ts';
+import { CONTACT_CARD_PARTIES, looksLikeAddress } from './common.ts';
 import { addressLine } from './outlook-csv.ts';
 
 export interface VcardOptions {
@@ -361,13 +361,7 @@ function fieldsOf(card: VcardCard): { fields: Record<string, unknown>; paths: Ma
 }
 
 export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: VcardOptions): AsyncGenerator<SourceRecord> {
-  const holders: Record<string, HolderInfo> = {
-    employer: { scope: 'organisation', role: 'employer' },
-    assistant: { scope: 'person', role: 'assistant' },
-    manager: { scope: 'person', role: 'manager' },
-    spouse: { scope: 'person', role: 'spouse' },
-    children: { scope: 'person', role: 'child' },
-  };
+  const holders: Record<string, HolderInfo> = { ...CONTACT_CARD_PARTIES };
   let n = 0;
   for await (const card of vcardCards(readLines(file), file, ctx)) {
     n++;
