@@ -26,7 +26,7 @@
  */
 import { SourceReadError, type Problem } from '../errors.ts';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
-import { Matcher, type SubjectQuery, type SubjectResult } from '../core/match/matcher.ts';
+import { Matcher, MAX_LINK_DEPTH, type SubjectQuery, type SubjectResult } from '../core/match/matcher.ts';
 import { compareLocators, type Locator, type SourceRecord } from '../core/record.ts';
 import { listSourceFiles } from '../io/files.ts';
 import { keyAnchor, planOf, planPrefilter, REGEX_LIMIT, type AnchorKey, type HitFinder, type PrefilterPlan } from '../io/anchors.ts';
@@ -43,7 +43,13 @@ import { withSpan } from '../io/wasm.ts';
 export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
 /** Records take about this many times their file's bytes in memory: a source is kept whole if that fits. */
 const WHOLE_FACTOR = 8;
-export const MAX_ROUNDS = 6;
+/**
+ * Enough rounds for every link the matcher follows: each read looks for every key known when it
+ * starts, so after round r every key at r links from a given one is known (the records that teach
+ * them hold keys at fewer links, all looked for by round r), round MAX_LINK_DEPTH + 1 finds the
+ * records of the last keys, which teach nothing, and the next finds nothing due.
+ */
+export const MAX_ROUNDS = MAX_LINK_DEPTH + 2;
 
 export interface SkippedFile {
   source: string;
@@ -348,9 +354,18 @@ type SomePlan = Extract<PrefilterPlan, { kind: 'some' }>;
  * from the records of this very read, from the next chunk on. `version` is
  * the matcher version whose keys it looked for at its latest call: readers
  * ask about bytes before they yield the records in them, so it is the
- * version every record just yielded was looked at with. For a batch, whose
- * keys come by the thousand, the learned anchors are gathered before the
- * prefilter is rebuilt; until then it keeps the version it had.
+ * version every record just yielded was looked at with. When the keys
+ * learned pile up, they are gathered before the prefilter is rebuilt; until
+ * then it keeps the version it had.
+ *
+ * A read whose plan is already an automaton (a batch's, more than
+ * REGEX_LIMIT anchors) does not learn: a second finder would scan every
+ * byte a second time (2.9 GB scanned for the 1 GB corpus's batch of 1,000,
+ * issue #7), and what it finds the next round finds anyway, as it does for
+ * the keys the later sources teach, which make a batch read every source a
+ * second time to its end. The keys learned from this read's records are
+ * the matcher's after it (its version stays the read's start), so the
+ * rounds look for them from the first record.
  */
 class LivePrefilter implements HitFinder {
   version: number;
@@ -365,6 +380,7 @@ class LivePrefilter implements HitFinder {
   ) {
     this.version = matcher.version;
     this.fixed = plan?.finder;
+    if (plan && plan.anchors.length + plan.tails.length > REGEX_LIMIT) this.frozen = true;
   }
   private sync(): void {
     const v = this.matcher.version;
