@@ -12,7 +12,7 @@ import type { GivenIdentifier } from '../cli/subject.ts';
 export interface MatchedOn {
   kind: IdentifierKind;
   field: string;
-  /** given: an identifier you gave; link: one learned from a linked record; name/name-base/context/address/ip: supporting evidence. */
+  /** given: an identifier you gave; link: one learned from a linked record; name/name-base/name-part/context/address/ip: supporting evidence. */
   via: string;
 }
 

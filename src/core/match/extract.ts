@@ -141,12 +141,14 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
   const n = foldName(raw);
   if (!n) return undefined;
   const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
-  if (n.tokens.length > 2) {
-    const first = n.tokens[0]!;
-    const last = n.tokens[n.tokens.length - 1]!;
-    id.pairKeys = [`name:${[first, last].sort().join(' ')}`];
-  }
+  const pair = namePair(n.tokens);
+  if (pair !== undefined) id.pairKeys = [pair];
   return id;
+}
+
+/** The `name:` key of a name's first and last tokens as written, for a name of more than two. */
+export function namePair(tokens: readonly string[]): string | undefined {
+  return tokens.length > 2 ? `name:${[tokens[0]!, tokens[tokens.length - 1]!].sort().join(' ')}` : undefined;
 }
 
 /** Normalises one raw identifier; undefined when it is not a valid one of its kind. */

@@ -20,7 +20,7 @@
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
 import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
 import { compareLocators, holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
-import { extractIds, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
+import { extractIds, namePair, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
 
 export type Confidence = 'exact' | 'probable' | 'possible';
 export const CONFIDENCE_ORDER: Record<Confidence, number> = { exact: 0, probable: 1, possible: 2 };
@@ -40,7 +40,7 @@ export interface Evidence {
   field: string;
   holder: string;
   /** How this identifier relates to the subject. */
-  via: 'given' | 'link' | 'name' | 'name-base' | 'context' | 'address' | 'ip';
+  via: 'given' | 'link' | 'name' | 'name-base' | 'name-part' | 'context' | 'address' | 'ip';
   key: string;
 }
 
@@ -105,6 +105,14 @@ class Facts {
   readonly keys = new Map<string, Origin>();
   readonly names = new Map<string, Origin>();
   readonly baseNames = new Map<string, Origin>();
+  /**
+   * The first and last names, as written, of each name of more than two
+   * (`name:` key of the two): a record whose name has those two with other
+   * names between or none (`Eva Maria von Essen`, `Eva Essen` for `Eva von
+   * Essen`; `Anna-Karin Lindqvist` for `Anna-Karin Berg Lindqvist`) is
+   * perhaps the person, by a part of the name: a possible match (`name-part`).
+   */
+  readonly namePairs = new Map<string, Origin>();
   readonly nameTokenSets: string[][] = [];
   readonly context = new Map<string, Origin>();
   readonly addresses = new Map<string, Origin>();
@@ -120,8 +128,9 @@ class Facts {
    */
   organisationKeys: ReadonlySet<string> = new Set();
 
-  /** Adds a folded name (`name:` key) and its diacritic-free form; false if known. */
-  addName(key: string, baseKey: string, origin: Origin): boolean {
+  /** Adds a folded name (`name:` key), its diacritic-free form and its first and last names (`pair`); false if known. */
+  addName(key: string, baseKey: string, origin: Origin, pair?: string): boolean {
+    if (pair !== undefined && !this.namePairs.has(pair)) this.namePairs.set(pair, origin);
     if (this.names.has(key)) return false;
     this.names.set(key, origin);
     if (!this.baseNames.has(baseKey)) this.baseNames.set(baseKey, origin);
@@ -249,7 +258,7 @@ export class Matcher {
     if (kind === 'name') {
       const n = foldName(raw);
       if (!n) return;
-      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given);
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n.tokens));
       return;
     }
     if (kind === 'address') {
@@ -294,11 +303,16 @@ export class Matcher {
     this.bump(kind);
   }
 
-  private learnName(s: number, f: Facts, key: string, baseKey: string, tokens: string[], baseTokens: string[], origin: Origin): void {
-    if (!f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin)) return;
+  /** `pair`: the name's first and last names as written (namePair), for a name of more than two. */
+  private learnName(s: number, f: Facts, key: string, baseKey: string, tokens: string[], baseTokens: string[], origin: Origin, pair: string | undefined): void {
+    const known = f.namePairs.has(pair ?? '');
+    if (!f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair)) {
+      if (pair !== undefined && !known) this.indexKey(pair, s);
+      return;
+    }
     this.indexKey(key, s);
     this.indexKey(baseKey, s);
-    if (tokens.length > 2) this.indexKey(`name:${[tokens[0]!, tokens[tokens.length - 1]!].sort().join(' ')}`, s);
+    if (pair !== undefined) this.indexKey(pair, s);
     for (const t of tokens) this.nameTokens.add(t);
     for (const t of baseTokens) this.nameTokens.add(t);
     this.bump('name');
@@ -366,7 +380,8 @@ export class Matcher {
           this.learnKey(s, f, id.key, id.kind, origin);
         } else if (id.kind === 'name' && id.baseKey) {
           const n = foldName(id.key.slice(5));
-          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin);
+          // The key's tokens are sorted: the first and last names as written are the record's pairKeys.
+          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys?.[0]);
         } else if (id.kind === 'address') {
           this.learnFact(s, f.addresses, id.key, 'address', origin);
         } else if (id.kind === 'company') {
@@ -419,6 +434,7 @@ export class Matcher {
         if (k.startsWith('pnr:')) facts.pnrs.add(k.slice(4));
       }
       for (const [k, o] of on.names) if (o.type === 'given') addNameFact(facts, k, o);
+      for (const [k, o] of on.namePairs) if (o.type === 'given') facts.namePairs.set(k, o);
       for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
       for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
       for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
@@ -507,7 +523,7 @@ export class Matcher {
                 changed = true;
               }
             } else if (id.kind === 'name' && id.baseKey && !facts.names.has(id.key)) {
-              addNameFact(facts, id.key, origin, id.baseKey);
+              addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys?.[0]);
               changed = true;
             } else if (id.kind === 'address' && !facts.addresses.has(id.key)) {
               facts.addresses.set(id.key, origin);
@@ -629,9 +645,9 @@ export class Matcher {
   }
 }
 
-function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string): void {
+function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string, pair?: string): void {
   const n = foldName(key.slice(5));
-  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin);
+  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin, pair);
 }
 
 interface Evaluation {
@@ -711,6 +727,11 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
         nameHolders.add(id.holder);
       } else if (id.baseKey && f.baseNames.has(id.baseKey)) {
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-base', key: id.key });
+        ev.weakName = true;
+        nameHolders.add(id.holder);
+      } else if (f.namePairs.has(id.key) || id.pairKeys?.some((k) => f.namePairs.has(k))) {
+        // Only the first and last names agree: weaker than the whole name, however much else agrees.
+        ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-part', key: id.key });
         ev.weakName = true;
         nameHolders.add(id.holder);
       }

@@ -96,6 +96,26 @@ describe('matcher', () => {
     expect(r.namesakesExcluded).toBe(1);
   });
 
+  it('a name of more than two finds records with only its first and last names, or with others between: possible, even with context', () => {
+    // Her company's customer number: context that makes her whole name probable on its invoices.
+    const q = (name: string) => [{ kind: 'name' as const, value: name }, { kind: 'customerNo' as const, value: '1042' }];
+    const invoice = (entity: string, name: string) => rec(entity, [id('customerNo', '1042'), id('name', name, 'reference')], { holders: { self: { scope: 'organisation' } } });
+    const cards = [
+      invoice('middle', 'Eva Maria von Essen'),
+      rec('no-particle', [id('name', 'Eva Essen')]),
+      invoice('same', 'eva VON essen'),
+      rec('other-first', [id('name', 'Ella von Essen')]),
+      rec('other-last', [id('name', 'Eva von Essen-Berg')]),
+    ];
+    const r = one(q('Eva von Essen'), cards);
+    expect(graded(r)).toEqual(['middle:possible', 'no-particle:possible', 'same:probable']);
+    expect(r.records.find((x) => x.record.entity === 'middle')!.evidence.map((e) => e.via)).toContain('name-part');
+    // The other way round: the record has the name in part.
+    const double = [rec('part', [id('name', 'Anna-Karin Lindqvist')]), rec('whole', [id('name', 'Anna-Karin Berg Lindqvist')]), rec('other', [id('name', 'Anna-Karin Berg')])];
+    expect(graded(one([{ kind: 'name', value: 'Anna-Karin Berg Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+    expect(graded(one([{ kind: 'name', value: 'Anna-Karin Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+  });
+
   it('a namesake with other identifiers is never exact, even when found through a shared key', () => {
     // The subject's e-mail leads to a phone; that phone also sits on another person's record.
     const r = one(
