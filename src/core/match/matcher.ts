@@ -721,7 +721,7 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
       ev.exactHolders.add(id.holder);
       ev.exact = true;
     } else if (id.kind === 'name') {
-      if (f.names.has(id.key) || id.pairKeys?.some((k) => f.names.has(k))) {
+      if (f.names.has(id.key)) {
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name', key: id.key });
         ev.strongName = true;
         nameHolders.add(id.holder);
@@ -729,8 +729,9 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-base', key: id.key });
         ev.weakName = true;
         nameHolders.add(id.holder);
-      } else if (f.namePairs.has(id.key) || id.pairKeys?.some((k) => f.namePairs.has(k))) {
-        // Only the first and last names agree: weaker than the whole name, however much else agrees.
+      } else if (id.pairKeys?.some((k) => f.names.has(k) || f.namePairs.has(k)) || f.namePairs.has(id.key)) {
+        // Only the first and last names agree, whichever side has more (`Erik Johan Åkesson`, a son at
+        // his father's address, for `Erik Åkesson`): weaker than the whole name, however much else agrees.
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-part', key: id.key });
         ev.weakName = true;
         nameHolders.add(id.holder);

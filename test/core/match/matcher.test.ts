@@ -114,6 +114,12 @@ describe('matcher', () => {
     const double = [rec('part', [id('name', 'Anna-Karin Lindqvist')]), rec('whole', [id('name', 'Anna-Karin Berg Lindqvist')]), rec('other', [id('name', 'Anna-Karin Berg')])];
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin Berg Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+    // The record has the middle name: a son at his father's address is no more than possible.
+    const home = 'Storgatan 12, 252 26 Helsingborg';
+    const family = [rec('son', [id('name', 'Erik Johan Åkesson'), id('address', home)]), rec('father', [id('name', 'Erik Åkesson'), id('address', home)])];
+    const erik = one([{ kind: 'name', value: 'Erik Åkesson' }, { kind: 'address', value: home }], family);
+    expect(graded(erik)).toEqual(['father:probable', 'son:possible']);
+    expect(erik.records.find((x) => x.record.entity === 'son')!.evidence.map((e) => e.via)).toContain('name-part');
   });
 
   it('a namesake with other identifiers is never exact, even when found through a shared key', () => {
