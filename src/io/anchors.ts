@@ -23,13 +23,15 @@
  *   with no such run of three (Cyrillic, Greek, `Bo Ek`) cannot be prefiltered.
  *
  * Phone numbers have no such substring (separators may fall anywhere), so
- * digits are scanned instead: the last seven digits before any position,
- * ignoring phone separators (space, tab, `- . / ( ) [ ] ~`, which
- * libphonenumber reads between digits, and every non-ASCII byte), are looked
- * up in a bitmap of the numbers' tails.
+ * their last seven digits are looked for with any phone separators between
+ * them (space, tab, `- . / ( ) [ ] ~`, which libphonenumber reads between
+ * digits, and every non-ASCII byte).
  *
- * Anchors are found with one Aho-Corasick automaton over ASCII-lower-cased
- * bytes; one pass over the bytes whatever the number of subjects.
+ * For a few keys, regular expressions and WebAssembly scans (RegexPrefilter);
+ * for a batch's many, one Aho-Corasick automaton over ASCII-lower-cased
+ * bytes, and the tails in a bitmap (in WebAssembly, an automaton of their
+ * own that steps over the separators); one pass over the bytes whatever the
+ * number of subjects.
  * Connectors whose text is decoded before matching (percent-decoded URLs,
  * HTML entities) must not hand the prefilter to readers of that text, or
  * must widen it (the GA connector always reads lines with `%` or `\`).
@@ -40,7 +42,7 @@ import { COMMON_NAME_TOKENS } from './common-names.ts';
 import { DecoratedNames } from './decorated.ts';
 import { LiteralScanner } from './literal-scan.ts';
 import { TailScanner } from './tail-scan.ts';
-import { WasmScanner } from './automaton-scan.ts';
+import { LANES, STOP_TAIL, WasmScanner } from './automaton-scan.ts';
 import type { Prefilter } from './prefilter.ts';
 import { withSpan } from './wasm.ts';
 
@@ -177,6 +179,8 @@ for (let b = 0x80; b < 256; b++) CLASS[b] = SEPARATOR;
 
 const ACCEPT = 1;
 const VERIFY = 2;
+/** The class of the phone separators in an automaton that steps over them (Automaton). */
+const SKIP = 1;
 /** An automaton that never accepts, for a finder of phone tails only. */
 const EMPTY_DELTA = new Int32Array(1);
 const EMPTY_ACCEPT = new Uint8Array(1);
@@ -186,10 +190,16 @@ const EMPTY_CLASSES = new Uint8Array(256);
  * An Aho-Corasick automaton over bytes, transitions precomputed (a DFA).
  * Bytes are first mapped to classes: one per (lower-cased) byte that occurs
  * in a pattern, and one for all others, which no pattern holds; a table of
- * states x classes stays small for a batch's thousands of anchors.
+ * states x classes stays small for a batch's thousands of anchors. With
+ * `skipSeparators` (the phone tails', whose patterns are digits), the phone
+ * separators are one more class, which every state steps over (a loop to
+ * itself): a tail is found with any separators between its digits, as
+ * libphonenumber reads them and as the bitmap loop of AnchorPrefilter finds
+ * it. (Not so for the anchors: `500000` across `070-500 00 01` would let
+ * through every few records of a file of phone numbers.)
  */
 class Automaton {
-  /** Byte → class; 0 is every byte no pattern holds. */
+  /** Byte → class; 0 is every byte no pattern holds (and, skipping separators, SKIP those). */
   readonly classOf: Uint8Array;
   readonly classes: number;
   readonly delta: Int32Array;
@@ -197,9 +207,11 @@ class Automaton {
   readonly states: number;
 
   /** `then[i]`: pattern i is a personnummer's date, which only counts when followedBy() says so. */
-  constructor(patterns: Uint8Array[], then: boolean[] = []) {
+  constructor(patterns: Uint8Array[], then: boolean[] = [], skipSeparators = false) {
     const classOf = new Uint8Array(256);
-    let classes = 1;
+    if (skipSeparators) for (let b = 0; b < 256; b++) if (CLASS[b] === SEPARATOR) classOf[b] = SKIP;
+    const skip = skipSeparators ? SKIP : -1;
+    let classes = skipSeparators ? SKIP + 1 : 1;
     for (const p of patterns) {
       for (const b of p) {
         const l = LOWER[b]!;
@@ -254,7 +266,9 @@ class Automaton {
       const f = fail[st]! * C;
       for (let c = 0; c < C; c++) {
         const t = trie[st * C + c]!;
-        if (t >= 0) {
+        if (c === skip) {
+          delta[st * C + c] = st;
+        } else if (t >= 0) {
           fail[t] = delta[f + c]!;
           delta[st * C + c] = t;
           queue[qn++] = t;
@@ -488,14 +502,19 @@ const WASM_MIN_SPAN = 512;
 /** Is the phone tail `t` set in the bitmap `tails`? */
 const tailWanted = (tails: Uint8Array, t: number): boolean => (tails[t >>> 3]! & (1 << (t & 7))) !== 0;
 
+/** An automaton that never accepts, for a finder of phone tails only (or of anchors only, as the tails'). */
+const NOTHING = new Automaton([]);
+
 export class AnchorPrefilter implements HitFinder {
   /** Off in the tests that compare the WebAssembly loop with the JavaScript one. */
   static wasm = true;
+  /** Spans at least this long run in lanes (laneBounds); the tests make it small. */
+  static laneMinSpan = 64 * 1024;
   private readonly automaton: Automaton | undefined;
   /**
-   * The wanted phone tails as a bitmap of TAIL_SPACE bits (tailWanted). A
-   * byte per number was 10 MB per finder, and a batch builds dozens of them
-   * as it learns keys: issue #7's batch peak RSS.
+   * The wanted phone tails as a bitmap of TAIL_SPACE bits (tailWanted), for
+   * the JavaScript loop. A byte per number was 10 MB per finder, and a batch
+   * builds dozens of them as it learns keys: issue #7's batch peak RSS.
    */
   private readonly tails: Uint8Array | undefined;
   private readonly tailList: number[];
@@ -531,21 +550,19 @@ export class AnchorPrefilter implements HitFinder {
   private wasmScanner(length: number): WasmScanner | undefined {
     if (length < WASM_MIN_SPAN || (!this.automaton && !this.tails)) return undefined;
     if (this.scanner === undefined) {
-      const a = this.automaton;
-      this.scanner =
-        (AnchorPrefilter.wasm &&
-          WasmScanner.create({
-            // Without anchors, an automaton of one state that never accepts.
-            classOf: a ? a.classOf : new Uint8Array(256),
-            byteKinds: CLASS,
-            accept: a ? a.accept : new Uint8Array(1),
-            delta: a ? a.delta : new Int32Array(1),
-            classes: a ? a.classes : 1,
-            tails: this.tailList,
-          })) ||
-        null;
+      // The tails as an automaton of their own, which steps over separators: the bitmap loop's
+      // arithmetic on every digit, run in four lanes, cost more than the lanes gained.
+      const tails = this.tailList.length > 0 ? new Automaton(this.tailList.map((t) => Buffer.from(String(t).padStart(PHONE_TAIL, '0'), 'latin1')), [], true) : NOTHING;
+      this.scanner = (AnchorPrefilter.wasm && WasmScanner.create(this.automaton ?? NOTHING, tails)) || null;
     }
     return this.scanner ?? undefined;
+  }
+
+  /** Is a stop of the loop at `i` (with `stop`, the anchors' automaton in `state`) a hit: a tail, an anchor, or a date its last four follow? */
+  private accepts(stop: number, state: number, buf: Uint8Array, i: number, end: number): boolean {
+    if ((stop & STOP_TAIL) !== 0) return true;
+    const acc = this.automaton ? this.automaton.accept[state]! : 0;
+    return acc === ACCEPT || (acc === VERIFY && this.bytesFollowedBy(buf, i, end));
   }
 
   /**
@@ -555,25 +572,78 @@ export class AnchorPrefilter implements HitFinder {
    * the state after it, as firstHit's loop does.
    */
   private wasmHits(w: WasmScanner, buf: Uint8Array, start: number, end: number, onlyFirst: boolean): number[] {
-    const out: number[] = [];
     const len = end - start;
     w.load(buf, start, end);
-    const accept = this.automaton?.accept;
-    let from = 0;
-    while (from < len) {
-      w.reset();
-      let i = w.scan(from, len);
-      while (i >= 0) {
-        const acc = accept ? accept[w.state]! : 0;
-        if (w.tailHit || acc === ACCEPT || (acc === VERIFY && this.bytesFollowedBy(buf, start + i, end))) break;
-        i = w.scan(i + 1, len);
-      }
-      if (i < 0) break;
-      out.push(start + i);
-      if (onlyFirst) break;
-      from = i + 1;
+    if (!onlyFirst && len >= AnchorPrefilter.laneMinSpan) {
+      const bounds = this.laneBounds(buf, start, end);
+      if (bounds.length === LANES + 1) return this.laneHits(w, buf, start, end, bounds);
     }
+    const out: number[] = [];
+    w.reset();
+    this.stretchHits(w, buf, start, end, 0, len, out, onlyFirst);
     return out;
+  }
+
+  /** The hits in `[from, to)` of the bytes loaded, from scan()'s states; the scan starts over after each. */
+  private stretchHits(w: WasmScanner, buf: Uint8Array, start: number, end: number, from: number, to: number, out: number[], onlyFirst = false): void {
+    while (from < to) {
+      let i = w.scan(from, to);
+      while (i >= 0 && !this.accepts(w.stop, w.state, buf, start + i, end)) i = w.scan(i + 1, to);
+      if (i < 0) return;
+      out.push(start + i);
+      if (onlyFirst) return;
+      from = i + 1;
+      w.reset();
+    }
+  }
+
+  /**
+   * Where the span may be cut into lanes (offsets from `start`, the first 0
+   * and the last its length): each cut just after a byte that no anchor
+   * holds and that is neither a digit nor a phone separator. After such a
+   * byte the loop run from the start of the span is at both automata's
+   * roots, whatever came before, which is where a lane starts: so each lane
+   * finds exactly what that loop finds in its stretch, and their hits in
+   * lane order are its hits.
+   */
+  private laneBounds(buf: Uint8Array, start: number, end: number): number[] {
+    const len = end - start;
+    const classOf = (this.automaton ?? NOTHING).classOf;
+    const bounds = [0];
+    for (let k = 1; k < LANES; k++) {
+      let q = Math.max(bounds[bounds.length - 1]! + 1, Math.floor((k * len) / LANES));
+      while (q < len && (classOf[buf[start + q - 1]!] !== 0 || CLASS[buf[start + q - 1]!] !== 0)) q++;
+      if (q < len) bounds.push(q);
+    }
+    bounds.push(len);
+    return bounds;
+  }
+
+  /** wasmHits over lanes (laneBounds) that the loop runs side by side: the same hits. */
+  private laneHits(w: WasmScanner, buf: Uint8Array, start: number, end: number, bounds: number[]): number[] {
+    const found: number[][] = [];
+    for (let k = 0; k < LANES; k++) {
+      w.startLane(k, bounds[k]!, bounds[k + 1]!);
+      found.push([]);
+    }
+    while (w.scanLanes()) {
+      for (let k = 0; k < LANES; k++) {
+        const stop = w.laneStop(k);
+        if (stop === 0) continue;
+        const i = w.lanePos(k) - 1;
+        if (this.accepts(stop, w.laneState(k), buf, start + i, end)) {
+          found[k]!.push(start + i);
+          // A fresh start after a hit, as wasmHits starts over.
+          w.resetLane(k);
+        } else w.clearLaneStop(k);
+      }
+    }
+    // Each lane's rest, alone, from the states it reached.
+    for (let k = 0; k < LANES; k++) {
+      w.takeLane(k);
+      this.stretchHits(w, buf, start, end, w.lanePos(k), w.laneEnd(k), found[k]!);
+    }
+    return found.flat();
   }
 
   /** Positions (the last byte of each match) of every hit. A position inside a record marks it. */
@@ -746,8 +816,9 @@ export function planPrefilter(keys: Iterable<AnchorKey>): PrefilterPlan {
 /** The finder for these anchors, phone tails and name bases. */
 export function planOf(anchors: string[], tails: number[], bases: string[] = []): PrefilterPlan {
   if (anchors.length === 0 && tails.length === 0) return { kind: 'none' };
+  const few = anchors.length + tails.length <= REGEX_LIMIT;
   const finder =
-    anchors.length + tails.length <= REGEX_LIMIT
+    few
       ? new RegexPrefilter(anchors, tails.map((t) => String(t).padStart(PHONE_TAIL, '0')), bases)
       : new AnchorPrefilter(anchors, tails, bases);
   return { kind: 'some', finder, anchors, tails, bases };

@@ -11,8 +11,10 @@ import { AnchorPrefilter, THEN } from '../../src/io/anchors.ts';
 import { AUTOMATON_WASM } from '../../src/io/automaton-wasm.ts';
 import { assembledWasm, ROOT } from '../helpers.ts';
 
+const LANE_MIN_SPAN = AnchorPrefilter.laneMinSpan;
 afterEach(() => {
   AnchorPrefilter.wasm = true;
+  AnchorPrefilter.laneMinSpan = LANE_MIN_SPAN;
 });
 
 /** Hits and first-hit answers of a finder, with the WebAssembly loop or without. */
@@ -46,7 +48,12 @@ describe('the WebAssembly byte loop', () => {
           if (all.length === 0 && tails.length === 0) return;
           const buf = bytesOf(chars.join(''));
           const make = (): AnchorPrefilter => new AnchorPrefilter(all, tails);
-          expect(answers(make, buf, true)).toEqual(answers(make, buf, false));
+          const reference = answers(make, buf, false);
+          expect(answers(make, buf, true)).toEqual(reference);
+          // Four lanes side by side, cut where the loop from the start is at its root, give the same hits.
+          AnchorPrefilter.laneMinSpan = 0;
+          expect(answers(make, buf, true)).toEqual(reference);
+          AnchorPrefilter.laneMinSpan = LANE_MIN_SPAN;
         },
       ),
       { numRuns: 300 },
@@ -63,6 +70,9 @@ describe('the WebAssembly byte loop', () => {
       const make = (): AnchorPrefilter => new AnchorPrefilter(anchors, tails);
       const w = answers(make, buf, true);
       expect(w).toEqual(answers(make, buf, false));
+      AnchorPrefilter.laneMinSpan = 0;
+      expect(answers(make, buf, true)).toEqual(w);
+      AnchorPrefilter.laneMinSpan = LANE_MIN_SPAN;
     }
     // And they found something: the comparison is not of two empty lists.
     const all = present.flatMap((b) => answers(() => new AnchorPrefilter(anchors, tails), b, true).hits);
