@@ -136,7 +136,7 @@ mode 0600, in a folder created 0700; an existing file is never overwritten witho
 "possible" matches are asked about at a terminal; otherwise left out unless --include-possible.
 
 JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ], "out", "language",
-  "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included" },
+  "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included", "undecided" },
   "searched": [...], "notRead": [ { "source", "connector", "file", "line", "code", "reason", "message" } ],
   "case"?: { "id", "attachments": [n] }, "reappeared"?: [...] (as in find) }
 ${exitCodesHelp([0, 2, 3, 70])}`,

@@ -25,7 +25,7 @@
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { flattenField, groupBySystem, redactionPath, type Cell } from './extract-table.ts';
-import { confidenceText, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
+import { confidenceText, confirmationKey, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
 import { fieldLabel, letterDate, type FieldLookup } from './letter-fields.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -183,7 +183,12 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
 
   // Art. 15(1): confirmation, and what the letter holds (AC-1, AC-7: the first layer says what the others contain).
   parts.push(
-    section('confirmation', tr(lang, 'confirmationHeading'), `<p>${t(x.confirmation ? 'confirmationYes' : 'confirmationNo')}</p>\n<p>${t('free')} ${t('contents')}</p>`, 'intro'),
+    section(
+      'confirmation',
+      tr(lang, 'confirmationHeading'),
+      `<p>${t(confirmationKey(x))}</p>\n${x.confirmation && x.undecided > 0 ? `<p>${t('undecidedMore')}</p>\n` : ''}<p>${t('free')} ${t('contents')}</p>`,
+      'intro',
+    ),
   );
 
   // (a) purposes and legal basis, per group of this person's records.
@@ -192,7 +197,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       'art15-1-a',
       tr(lang, 'sectionA'),
       groups.length === 0
-        ? `<p>${t('confirmationNo')}</p>`
+        ? `<p>${t(confirmationKey(x))}</p>`
         : `<table>${headerRow([tr(lang, 'appliesTo'), tr(lang, 'purposes'), tr(lang, 'legalBasis')])}<tbody>${groups
             .map((g) => `<tr><td>${gTitle(g)}</td><td>${list(g.first.purposes.map((q) => esc(q.text)))}</td><td>${list(g.first.legalBasis.map((b) => `${esc(b.text)} (${esc(b.article)})`))}</td></tr>`)
             .join('')}</tbody></table>`,
@@ -205,7 +210,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       'art15-1-b',
       tr(lang, 'sectionB'),
       groups.length === 0
-        ? `<p>${t('confirmationNo')}</p>`
+        ? `<p>${t(confirmationKey(x))}</p>`
         : `<table>${headerRow([tr(lang, 'appliesTo'), tr(lang, 'dataCategories')])}<tbody>${groups
             .map((g) => {
               const cats = new Map<string, string>();
@@ -222,7 +227,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       'art15-1-c',
       tr(lang, 'sectionC'),
       p.recipients.length === 0
-        ? `<p>${t('confirmationNo')}</p>`
+        ? `<p>${t(confirmationKey(x))}</p>`
         : `<table>${headerRow([tr(lang, 'recipient'), tr(lang, 'recipientRole'), tr(lang, 'appliesTo')])}<tbody>${p.recipients
             .map((rc) => {
               const gs = groups.filter((g) => g.first.recipients.some((x2) => x2.id === rc.id)).map((g) => esc(g.title));
@@ -244,7 +249,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       return `<h3>${gTitle(g)}</h3>\n<p>${esc(g.first.retention.text)}</p>${rows}`;
     })
     .join('\n');
-  parts.push(section('art15-1-d', tr(lang, 'sectionD'), groups.length === 0 ? `<p>${t('confirmationNo')}</p>` : `<p>${t('retentionPerRecord')}</p>\n${retention}`));
+  parts.push(section('art15-1-d', tr(lang, 'sectionD'), groups.length === 0 ? `<p>${t(confirmationKey(x))}</p>` : `<p>${t('retentionPerRecord')}</p>\n${retention}`));
 
   // (e) rights (the complaint is (f)).
   parts.push(
@@ -276,7 +281,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       'art15-1-g',
       tr(lang, 'sectionG'),
       groups.length === 0
-        ? `<p>${t('confirmationNo')}</p>`
+        ? `<p>${t(confirmationKey(x))}</p>`
         : `<table><tbody>${groups.map((g) => `<tr><td class="key">${gTitle(g)}</td><td>${esc(g.first.origin.text)}</td></tr>`).join('')}</tbody></table>`,
     ),
   );
@@ -379,3 +384,4 @@ ${parts.join('\n')}
 `;
   return Buffer.from(html, 'utf8');
 }
+

@@ -81,6 +81,11 @@ export const ExtractSchema = z.object({
     caseId: z.string().optional(),
   }),
   confirmation: z.boolean().describe('Art. 15(1): whether personal data about you is processed'),
+  undecided: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Possible matches left out of the extract without a decision (no --include-possible, nobody asked): records that may be the person\'s'),
   processing: z.object({
     purposes: z.array(Labelled),
     dataCategories: z.array(Labelled),

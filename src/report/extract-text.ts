@@ -5,7 +5,7 @@
  * AC-13). Both languages have the same keys, so `--lang en` renders the same
  * extract with English words.
  */
-import type { ExtractLang, ExtractRecord } from './extract-schema.ts';
+import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 
 type Text = { sv: string; en: string };
 
@@ -33,6 +33,14 @@ export const TEXT = {
   confirmationNo: {
     sv: 'Nej. Vi hittade inga personuppgifter om dig i de system som vi sökte i (se "Sökta system" nedan).',
     en: 'No. We found no personal data about you in the systems we searched (see "Systems searched" below).',
+  },
+  confirmationUndecided: {
+    sv: 'Det kan vi inte svara på ännu. Vi hittade uppgifter som kan gälla dig, men vi har inte kunnat säkerställa att de gäller just dig. Vi kontrollerar dem och återkommer med ett fullständigt svar.',
+    en: 'We cannot answer that yet. We found data that may concern you, but we have not yet been able to make sure that it is about you. We are checking it and will come back to you with a full answer.',
+  },
+  undecidedMore: {
+    sv: 'Vi hittade också uppgifter som kan gälla dig men som vi ännu inte har kunnat säkerställa gäller just dig. Vi kontrollerar dem och återkommer om de gör det.',
+    en: 'We also found data that may concern you but that we have not yet been able to make sure is about you. We are checking it and will come back to you if it is.',
   },
   free: {
     sv: 'Utdraget är kostnadsfritt (artikel 15.3 och 12.5).',
@@ -193,4 +201,13 @@ export function locatorText(lang: ExtractLang, l: ExtractRecord['locator'], with
   if (l.line !== undefined) parts.push(`${lang === 'sv' ? 'rad' : 'line'} ${l.line}`);
   else if (l.row !== undefined) parts.push(`${lang === 'sv' ? 'rad' : 'row'} ${l.row}`);
   return parts.join(', ');
+}
+
+/**
+ * The answer to Art. 15(1): yes, no, or, with possible matches left out
+ * undecided and nothing else found, not yet: a "no" would be untrue if they
+ * are the person's (AC-1).
+ */
+export function confirmationKey(x: Pick<Extract, 'confirmation' | 'undecided'>): 'confirmationYes' | 'confirmationNo' | 'confirmationUndecided' {
+  return x.confirmation ? 'confirmationYes' : x.undecided > 0 ? 'confirmationUndecided' : 'confirmationNo';
 }

@@ -42,6 +42,8 @@ export interface ExtractInput {
   /** Possible matches a person confirmed (index into `records`). */
   confirmed?: Set<number>;
   includePossible?: boolean;
+  /** A person answered for the possible matches (those not confirmed are not theirs); else those left out are undecided. */
+  possibleDecided?: boolean;
   includeThirdParties?: boolean;
   /** E-mail domains of the controller's own staff: their names and addresses are not redacted. */
   staffDomains?: string[];
@@ -285,6 +287,8 @@ export function buildExtract(input: ExtractInput): Extract {
     },
     subject: { identifiers: input.subjectIdentifiers, ...(input.caseId ? { caseId: input.caseId } : {}) },
     confirmation: records.length > 0,
+    // Left out without anyone deciding: they may be the person's, so the letter must not say there is nothing.
+    undecided: input.includePossible || input.possibleDecided ? 0 : input.records.filter((m, i) => m.confidence === 'possible' && !input.confirmed?.has(i)).length,
     processing: {
       purposes: used((e) => e.purposes).map((id) => ({ id, text: reg.purposes[id]![lang] })),
       dataCategories: [...dataCats].sort().map(([id, text]) => ({ id, text })),

@@ -38,7 +38,7 @@ interface Summary {
   files: { path: string; format: string; sha256: string; bytes: number; system?: string }[];
   records: number;
   notRead: { source: string; file?: string; reason: string }[];
-  possible: { found: number; included: number };
+  possible: { found: number; included: number; undecided: number };
 }
 
 /** The personas of docs/fixture-world.md, as the newsletter fixtures know them. */
@@ -85,7 +85,8 @@ describe('ojco-dsar export', () => {
     expect(mode(path.dirname(out))).toBe(0o700);
     expect(s.records).toBe(3);
     expect(s.notRead).toEqual([]);
-    expect(s.possible).toEqual({ found: 1, included: 0 });
+    expect(s.possible).toEqual({ found: 1, included: 0, undecided: 1 });
+    expect(JSON.parse(readFileSync(s.files[0]!.path, 'utf8')).undecided).toBe(1);
     const x = ExtractSchema.parse(JSON.parse(readFileSync(s.files[0]!.path, 'utf8')));
     expect(x.asOf).toBe(AS_OF);
     expect(x.language).toBe('sv');

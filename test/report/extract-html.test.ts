@@ -117,10 +117,22 @@ describe('the HTML letter', () => {
 
   it('says "no" when nothing was found, and still gives the rights', async () => {
     const x = await sampleExtract('sv');
-    const h = extractHtml({ ...x, records: [], confirmation: false }).toString('utf8');
+    const h = extractHtml({ ...x, records: [], confirmation: false, undecided: 0 }).toString('utf8');
     expect(h).toContain('Nej. Vi hittade inga personuppgifter om dig');
     expect(h).toContain('id="art15-1-e"');
     expect(h).not.toContain('class="system"');
+  });
+
+  it('does not say "no" while possible matches were left out undecided: they are being checked', async () => {
+    const x = await sampleExtract('sv');
+    const h = extractHtml({ ...x, records: [], confirmation: false, undecided: 5 }).toString('utf8');
+    expect(h).not.toContain('Nej.');
+    expect(h).toContain('Det kan vi inte svara på ännu');
+    // With records, yes, and the rest is being checked.
+    const yes = extractHtml({ ...x, undecided: 2 }).toString('utf8');
+    expect(yes).toContain('Ja. Vi behandlar personuppgifter om dig');
+    expect(yes).toContain('Vi hittade också uppgifter som kan gälla dig');
+    expect(extractHtml({ ...x, undecided: 0 }).toString('utf8')).not.toContain('Vi hittade också');
   });
 });
 

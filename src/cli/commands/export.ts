@@ -254,8 +254,12 @@ async function exportWith(
     for (const i of chosen as number[]) confirmed.add(i);
   }
   const possibleIncluded = includePossible ? possible.length : confirmed.size;
-  if (possible.length > possibleIncluded && !opts.json) {
-    log(`${possible.length - possibleIncluded} possible match(es) left out of the extract; confirm them at a terminal, or pass --include-possible.`);
+  // Asked at a terminal, the ones not ticked are not this person's; else nobody decided, and the letter says so.
+  const possibleDecided = !includePossible && possible.length > 0 && canPrompt(opts);
+  if (possible.length > possibleIncluded && !possibleDecided) {
+    warn(
+      `${possible.length - possibleIncluded} possible match(es) left out of the extract undecided: the letter says they are being checked${subject.records.length === possible.length ? ' and does not answer yes or no' : ''}; confirm them at a terminal, or pass --include-possible`,
+    );
   }
 
   const sources: ExtractSource[] = config.sources.map((src, i) => ({
@@ -277,6 +281,7 @@ async function exportWith(
     notRead: extractNotRead(result.skipped),
     confirmed,
     includePossible,
+    possibleDecided,
     includeThirdParties: opts.includeThirdParties === true,
     staffDomains: config.raw.staffDomains ?? [],
   });
@@ -327,7 +332,7 @@ async function exportWith(
       generatedAt: extract.generatedAt,
       records: extract.records.length,
       confidence: { exact: count('exact'), probable: count('probable'), possible: count('possible') },
-      possible: { found: possible.length, included: possibleIncluded },
+      possible: { found: possible.length, included: possibleIncluded, undecided: extract.undecided },
       searched: extract.searched,
       // With find's names for the same things (`skipped[].code`, `.message`, `.connector`) beside the extract's `reason`.
       notRead: result.skipped.map((k) => ({ source: k.source, connector: k.connector, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), code: k.code, reason: k.message, message: k.message })),
