@@ -4,7 +4,7 @@
  * are the audience's own, so `check` reports any it does not know.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { field as f } from '../../src/sources/classify.ts';
+import { field as f, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 
 export const MAILCHIMP_FIELDS: FieldDescription[] = [
   f('Email Address', 'contact', true, 'email'),
@@ -79,7 +79,17 @@ export const MAPPED_FIELDS: FieldDescription[] = [
   f('Subscription Date (Substack)', 'consent', true, undefined, 'When the subscriber signed up on Substack, before moving to beehiiv'),
 ];
 
-export const ACTIVITY_FIELDS: FieldDescription[] = [
+/** What the letter calls the parts of Mailchimp's activity list (one item per open, click or bounce). */
+export const ACTIVITY_LABELS: FieldLabels = {
+  activity: ['Öppningar och klick', 'Opens and clicks'],
+  'activity.action': ['Händelse', 'Action'],
+  'activity.type': ['Typ', 'Type'],
+  'activity.timestamp': ['Tidpunkt', 'Time', 'date'],
+  'activity.url': ['Länk som klickades', 'Link clicked'],
+  'activity.ip': ['IP-adress', 'IP address'],
+};
+
+export const ACTIVITY_FIELDS: FieldDescription[] = withLabels([
   f('campaign_id', 'newsletter-engagement', false),
   f('list_id', 'system-id', false),
   f('list_is_active', 'none', false),
@@ -87,4 +97,4 @@ export const ACTIVITY_FIELDS: FieldDescription[] = [
   f('email_address', 'contact', true, 'email'),
   f('activity', 'newsletter-engagement', true, undefined, 'Opens, clicks and bounces with time, URL and IP address'),
   f('_links', 'none', false),
-];
+], ACTIVITY_LABELS);

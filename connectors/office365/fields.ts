@@ -580,8 +580,64 @@ for (let n = 1; n <= GOOGLE_MAX_GROUP; n++) {
 
 // ------------------------------------------------------------ Graph
 
+const recipient = (name: string, sv: string, en: string): FieldLabels => ({
+  [name]: [sv, en],
+  [`${name}.emailAddress.name`]: ['Namn', 'Name'],
+  [`${name}.emailAddress.address`]: ['E-postadress', 'E-mail address'],
+});
+
+const address = (name: string, sv: string, en: string): FieldLabels => ({
+  [name]: [sv, en],
+  [`${name}.street`]: ['Gatuadress', 'Street'],
+  [`${name}.postalCode`]: ['Postnummer', 'Postal code'],
+  [`${name}.city`]: ['Ort', 'City'],
+  [`${name}.state`]: ['Län eller delstat', 'State'],
+  [`${name}.countryOrRegion`]: ['Land', 'Country'],
+});
+
+// Graph's itemBody is HTML or plain text, as its contentType says (resources/itembody.md).
+const body = (name: string, sv: string, en: string): FieldLabels => ({
+  [name]: [sv, en],
+  [`${name}.contentType`]: ['Format', 'Format'],
+  [`${name}.content`]: { sv: 'Text', en: 'Text', html: { when: 'contentType', is: 'html' } },
+});
+
+/**
+ * What the letter calls the nested Graph properties of messages and
+ * contacts: an address, a recipient, a body. The flat properties keep
+ * their names (`subject`, `displayName`): they are words, not codes.
+ */
+export const GRAPH_LABELS: FieldLabels = {
+  ...recipient('from', 'Från', 'From'),
+  ...recipient('sender', 'Skickat av', 'Sent by'),
+  ...recipient('toRecipients', 'Till', 'To'),
+  ...recipient('ccRecipients', 'Kopia till', 'Cc'),
+  ...recipient('bccRecipients', 'Dold kopia till', 'Bcc'),
+  ...recipient('replyTo', 'Svar till', 'Reply to'),
+  ...body('body', 'Meddelandet', 'The message'),
+  ...body('uniqueBody', 'Meddelandet utan citerade svar', 'The message without quoted replies'),
+  attachments: ['Bilagor', 'Attachments'],
+  'attachments.name': ['Filnamn', 'File name'],
+  'attachments.contentType': ['Filtyp', 'File type'],
+  'attachments.size': ['Storlek (byte)', 'Size (bytes)'],
+  'attachments.isInline': ['Visas i texten', 'Shown in the text'],
+  flag: ['Flagga', 'Flag'],
+  'flag.flagStatus': ['Status', 'Status'],
+  ...address('homeAddress', 'Hemadress', 'Home address'),
+  ...address('businessAddress', 'Adress (arbete)', 'Business address'),
+  ...address('otherAddress', 'Annan adress', 'Other address'),
+  emailAddresses: ['E-postadresser', 'E-mail addresses'],
+  'emailAddresses.name': ['Namn', 'Name'],
+  'emailAddresses.address': ['E-postadress', 'E-mail address'],
+  businessPhones: ['Telefon (arbete)', 'Business phone'],
+  homePhones: ['Telefon (hem)', 'Home phone'],
+  imAddresses: ['Adresser för snabbmeddelanden', 'Instant messaging addresses'],
+  children: ['Barn', 'Children'],
+  categories: ['Kategorier', 'Categories'],
+};
+
 /** Graph contact (v1.0 resources/contact.md). */
-export const GRAPH_CONTACT_FIELDS: FieldDescription[] = [
+export const GRAPH_CONTACT_FIELDS: FieldDescription[] = withLabels([
   f('@odata.context', 'none', false, undefined, 'Only on a single saved entity (`…/$entity`)'),
   f('@odata.etag', 'none', false),
   f('@odata.type', 'none', false),
@@ -629,10 +685,10 @@ export const GRAPH_CONTACT_FIELDS: FieldDescription[] = [
   f('extensions', 'interaction', true),
   f('singleValueExtendedProperties', 'interaction', true),
   f('multiValueExtendedProperties', 'interaction', true),
-];
+], GRAPH_LABELS);
 
 /** Graph message and eventMessage (v1.0 resources/message.md, eventmessage.md). */
-export const GRAPH_MESSAGE_FIELDS: FieldDescription[] = [
+export const GRAPH_MESSAGE_FIELDS: FieldDescription[] = withLabels([
   f('@odata.context', 'none', false, undefined, 'Only on a single saved entity (`…/$entity`)'),
   f('@odata.etag', 'none', false),
   f('@odata.type', 'none', false),
@@ -694,10 +750,10 @@ export const GRAPH_MESSAGE_FIELDS: FieldDescription[] = [
   f('previousEndDateTime', 'correspondence', true),
   f('proposedNewTime', 'correspondence', true),
   f('event', 'correspondence', true),
-];
+], GRAPH_LABELS);
 
 /** Graph user (v1.0 resources/user.md; the default select plus common $select additions). */
-export const GRAPH_USER_FIELDS: FieldDescription[] = [
+export const GRAPH_USER_FIELDS: FieldDescription[] = withLabels([
   f('@odata.context', 'none', false, undefined, 'Only on a single saved entity (`…/$entity`)'),
   f('@odata.etag', 'none', false),
   f('@odata.type', 'none', false),
@@ -758,7 +814,7 @@ export const GRAPH_USER_FIELDS: FieldDescription[] = [
   f('legalAgeGroupClassification', 'identity', true),
   f('showInAddressList', 'none', false),
   f('securityIdentifier', 'system-id', true),
-];
+], GRAPH_LABELS);
 
 // ------------------------------------------------------------ Message trace
 

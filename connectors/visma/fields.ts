@@ -85,7 +85,33 @@ export const API_CUSTOMER_FIELDS: FieldDescription[] = [
 
 // ---------------------------------------------------------------- API: /v2/customerinvoices
 
-export const API_INVOICE_FIELDS: FieldDescription[] = [
+/**
+ * What the letter calls the parts of an invoice's nested fields (the rows,
+ * the ROT/RUT buyers). The flat fields keep their API names: they are
+ * English words, not codes.
+ */
+export const INVOICE_LABELS: FieldLabels = {
+  Rows: ['Fakturarader', 'Invoice rows'],
+  'Rows.LineNumber': ['Radnummer', 'Row number'],
+  'Rows.ArticleId': ['Artikel-id', 'Article id'],
+  'Rows.ArticleNumber': ['Artikelnummer', 'Article number'],
+  'Rows.Text': ['Text', 'Text'],
+  'Rows.IsTextRow': ['Textrad', 'Text row'],
+  'Rows.Quantity': ['Antal', 'Quantity'],
+  'Rows.UnitAbbreviation': ['Enhet', 'Unit'],
+  'Rows.UnitPrice': ['À-pris', 'Unit price'],
+  'Rows.DiscountPercentage': ['Rabatt', 'Discount'],
+  'Rows.PercentVat': ['Momssats', 'VAT rate'],
+  'Rows.IsWorkCost': ['Arbetskostnad (ROT/RUT)', 'Labour cost (ROT/RUT)'],
+  'Rows.WorkCostType': ['Typ av arbete (ROT/RUT)', 'Kind of work (ROT/RUT)'],
+  'Rows.WorkHours': ['Arbetstimmar', 'Hours of work'],
+  'Rows.MaterialCosts': ['Materialkostnad', 'Material costs'],
+  Persons: ['Köpare med skattereduktion (ROT/RUT)', 'Buyers with tax reduction (ROT/RUT)'],
+  'Persons.Ssn': ['Personnummer', 'Personal identity number'],
+  'Persons.Amount': ['Belopp', 'Amount'],
+};
+
+export const API_INVOICE_FIELDS: FieldDescription[] = withLabels([
   f('Id', 'system-id', true),
   f('InvoiceNumber', 'billing', true),
   f('CustomerId', 'system-id', true, 'systemId', 'The customer\'s GUID: visma:customer:<CustomerId>'),
@@ -164,7 +190,7 @@ export const API_INVOICE_FIELDS: FieldDescription[] = [
   f('UsesGreenTechnology', 'billing', true),
   f('CreatedUtc', 'system-id', true),
   f('ModifiedUtc', 'system-id', true),
-];
+], INVOICE_LABELS);
 
 // ---------------------------------------------------------------- API: /v2/customerledgeritems
 
@@ -190,7 +216,30 @@ export const API_LEDGER_FIELDS: FieldDescription[] = [
 
 // ---------------------------------------------------------------- API: /v2/vouchers
 
-export const API_VOUCHER_FIELDS: FieldDescription[] = [
+/** What the letter calls the parts of a voucher's nested fields: the API's rows and attachments, SIE's #TRANS rows. */
+export const VOUCHER_LABELS: FieldLabels = {
+  Rows: ['Verifikationsrader', 'Voucher rows'],
+  'Rows.AccountNumber': ['Konto', 'Account'],
+  'Rows.AccountDescription': ['Kontots namn', 'Account name'],
+  'Rows.DebitAmount': ['Debet', 'Debit'],
+  'Rows.CreditAmount': ['Kredit', 'Credit'],
+  'Rows.TransactionText': ['Text', 'Text'],
+  Attachments: ['Bilagor', 'Attachments'],
+  'Attachments.DocumentId': ['Dokument-id', 'Document id'],
+  'Attachments.DocumentType': ['Dokumenttyp', 'Document type'],
+  transactions: ['Konteringsrader', 'Transaction rows'],
+  'transactions.line': ['Rad i filen', 'Line in the file'],
+  'transactions.kind': ['Slag (TRANS, RTRANS, BTRANS)', 'Kind (TRANS, RTRANS, BTRANS)'],
+  'transactions.account': ['Konto', 'Account'],
+  'transactions.objects': ['Objekt', 'Objects'],
+  'transactions.objects.dim': ['Dimension', 'Dimension'],
+  'transactions.objects.obj': ['Objekt', 'Object'],
+  'transactions.amount': ['Belopp', 'Amount'],
+  'transactions.date': ['Datum', 'Date'],
+  'transactions.text': ['Text', 'Text'],
+};
+
+export const API_VOUCHER_FIELDS: FieldDescription[] = withLabels([
   f('Id', 'system-id', false),
   f('VoucherDate', 'billing', true),
   f('VoucherText', 'billing', true, undefined, 'Scanned as text: it often names the customer'),
@@ -202,7 +251,7 @@ export const API_VOUCHER_FIELDS: FieldDescription[] = [
   f('SourceId', 'system-id', false),
   f('CreatedUtc', 'system-id', false),
   f('ModifiedUtc', 'system-id', false),
-];
+], VOUCHER_LABELS);
 
 // ---------------------------------------------------------------- customer list (CSV/XLSX)
 
@@ -238,7 +287,7 @@ export const LIST_ROLE_FIELDS: Record<string, { category: string; personal: bool
 
 // ---------------------------------------------------------------- SIE 4
 
-export const SIE_VOUCHER_FIELDS: FieldDescription[] = [
+export const SIE_VOUCHER_FIELDS: FieldDescription[] = withLabels([
   f('series', 'billing', false, undefined, '#VER serie'),
   f('number', 'billing', false, undefined, '#VER vernr'),
   f('date', 'billing', true, undefined, '#VER verdatum (ISO)'),
@@ -253,7 +302,7 @@ export const SIE_VOUCHER_FIELDS: FieldDescription[] = [
     '#TRANS/#RTRANS/#BTRANS rows with their line, account, objects, amount, date, text; a {8 "<kundnr>"} object is the customer number, transtext is scanned as text',
   ),
   f('others', 'billing', true, undefined, 'Other sub-posts inside the voucher block (spec §7.1); their texts are scanned'),
-];
+], VOUCHER_LABELS);
 
 export const SIE_OBJECT_FIELDS: FieldDescription[] = [
   f('dimension', 'none', false, undefined, 'Dimension number (8 kund, 7 anställd, 9 leverantör, spec §8.17)'),

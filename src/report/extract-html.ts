@@ -20,13 +20,15 @@
  * - A field the system names by a code (`KUNDNR`, vCard's `FN`) is named by
  *   its connector's label, with the code beside it to find it in the data
  *   files; a date in a system's own notation (`19800131`, seconds since
- *   1970) is written as the letter writes dates (letter-fields.ts). The data
- *   files keep both as exported.
+ *   1970) is written as the letter writes dates, a nested field's parts are
+ *   named by their labels with list items numbered (`rad 1`), and an HTML
+ *   e-mail body is shown as its text, escaped like any value
+ *   (letter-fields.ts). The data files keep all of it as exported.
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
-import { flattenField, groupBySystem, redactionPath, type Cell } from './extract-table.ts';
+import { groupBySystem, redactionPath, type Cell } from './extract-table.ts';
 import { confidenceText, confirmationKey, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
-import { fieldLabel, letterDate, type FieldLookup } from './letter-fields.ts';
+import { letterLeaves, type FieldLookup } from './letter-fields.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -89,31 +91,24 @@ function groupsOf(records: ExtractRecord[]): Group[] {
   return [...m.values()];
 }
 
-function cellText(v: Cell): string {
-  if (v === null) return '';
-  return typeof v === 'string' ? v : String(v);
-}
-
 /** Nothing to show: an empty value, list or object (no cc recipients, no categories). */
 function isEmptyLeaf(v: Cell): boolean {
   return v === null || (typeof v === 'string' && (v.trim() === '' || v === '[]' || v === '{}'));
 }
 
 /**
- * The rows of a record's field table: each leaf by its connector's label
- * (the system's path beside it, as the data files name the column) and a
- * date in the letter's notation; a field without either as exported.
+ * The rows of a record's field table: each leaf by its connector's labels
+ * (the system's path beside it, as the data files name the column), a
+ * date in the letter's notation and HTML as its text (letterLeaves); a
+ * field without either as exported.
  */
 function fieldRows(lang: ExtractLang, r: ExtractRecord, fields: Record<string, unknown>, lookup: FieldLookup | undefined): string {
   const rows: string[] = [];
   for (const [key, value] of Object.entries(fields)) {
-    const d = lookup?.(r, key);
-    const label = fieldLabel(d, lang);
-    for (const [path, v] of flattenField(key, value)) {
-      if (isEmptyLeaf(v)) continue;
-      const name = label && label !== path ? `${esc(label)} <span class="field-key">${esc(path)}</span>` : esc(path);
-      const shown = (d?.dateFormat ? letterDate(v, d.dateFormat) : undefined) ?? cellText(v);
-      rows.push(`<tr><td class="key">${name}</td><td class="value">${esc(shown)}</td></tr>`);
+    for (const leaf of letterLeaves(lookup?.(r, key), key, value, lang)) {
+      if (isEmptyLeaf(leaf.value)) continue;
+      const name = leaf.label && leaf.label !== leaf.path ? `${esc(leaf.label)} <span class="field-key">${esc(leaf.path)}</span>` : esc(leaf.path);
+      rows.push(`<tr><td class="key">${name}</td><td class="value">${esc(leaf.shown)}</td></tr>`);
     }
   }
   return rows.join('');

@@ -52,6 +52,45 @@ export function flattenField(key: string, value: unknown): Map<string, Cell> {
   return out;
 }
 
+/** A step of a leaf's path below its field: a property of an object, or an item of a list. */
+export type PathStep = { key: string; index?: never; item?: never } | { index: number; item: unknown; key?: never };
+
+export interface FieldLeaf {
+  /** As the tables name the column (`Rows[0].PercentVat`). */
+  path: string;
+  /** The path below the field, step by step, with the list items themselves (the letter names an item by its contents). */
+  steps: PathStep[];
+  value: Cell;
+  /** The object that holds the leaf as a property; undefined for the field itself or a list's item. */
+  holder?: Record<string, unknown>;
+}
+
+/**
+ * The leaves of one field with their steps, in the order and with the
+ * paths and values of flattenField (the same limits): the letter names
+ * a leaf by them, which a path's text cannot do when a system's own
+ * property names hold `.` or `[`.
+ */
+export function fieldLeaves(key: string, value: unknown): FieldLeaf[] {
+  const out: FieldLeaf[] = [];
+  const walk = (v: unknown, at: string, depth: number, steps: PathStep[], holder?: Record<string, unknown>): void => {
+    const leaf = (cell: Cell): void => void out.push({ path: at, steps, value: cell, ...(holder ? { holder } : {}) });
+    if (v === null || v === undefined) leaf(null);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') leaf(v);
+    else if (Array.isArray(v)) {
+      if (v.length === 0 || depth >= MAX_DEPTH) leaf(JSON.stringify(v));
+      else v.forEach((item, i) => walk(item, `${at}[${i}]`, depth + 1, [...steps, { index: i, item }]));
+    } else if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const entries = Object.entries(o);
+      if (entries.length === 0 || depth >= MAX_DEPTH) leaf(JSON.stringify(v));
+      else for (const [k, x] of entries) walk(x, `${at}.${k}`, depth + 1, [...steps, { key: k }], o);
+    } else leaf(String(v));
+  };
+  walk(value, key, 0, []);
+  return out;
+}
+
 /** All leaves of a record's fields, in order, as `path → value` (for tests and the HTML letter). */
 export function flattenFields(fields: Record<string, unknown>): [string, Cell][] {
   const rows: [string, Cell][] = [];

@@ -107,6 +107,8 @@ export const TEXT = {
   records: { sv: 'poster', en: 'records' },
   record: { sv: 'Post', en: 'Record' },
   field: { sv: 'Uppgift', en: 'Field' },
+  // A list's item in the letter's name of a field (`Fakturarader › rad 1 › Moms (%)`).
+  listItem: { sv: 'rad', en: 'row' },
   value: { sv: 'Värde', en: 'Value' },
   redacted: { sv: 'Borttaget (art. 15.4)', en: 'Removed (Art. 15(4))' },
   sheetsIntro: {

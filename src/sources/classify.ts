@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
-import type { FieldDateFormat, FieldDescription, IdentifierScope } from './contract.ts';
+import type { FieldDateFormat, FieldDescription, FieldHtml, FieldPart, IdentifierScope } from './contract.ts';
 import type { RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
@@ -41,7 +41,8 @@ export function field(name: string, category: string, personal: boolean, identif
 /**
  * The connector's own field list plus the source's classified extra fields
  * (which win). A field the config classifies anew keeps the connector's
- * label and date format: they say what the field is, not how it is treated.
+ * label, date format and the rest of how the letter shows it (letterView):
+ * they say what the field is, not how it is treated.
  */
 export function withExtraFields(fields: FieldDescription[], extra: FieldClassification | undefined): FieldDescription[] {
   if (!extra) return fields;
@@ -55,25 +56,59 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
       personal: o.personal ?? o.category !== 'none',
       ...(o.identifier ? { identifier: o.identifier } : {}),
       ...(o.description ? { description: o.description } : {}),
-      ...(own?.label ? { label: own.label } : {}),
-      ...(own?.dateFormat ? { dateFormat: own.dateFormat } : {}),
+      ...letterView(own),
     });
   }
   return [...out.values()];
 }
 
-/** Swedish and English label of a field, and its date format if it holds a date: `['Födelsedag', 'Birthday', 'date']`. */
-export type FieldLabels = Record<string, readonly [sv: string, en: string, dateFormat?: FieldDateFormat]>;
+/**
+ * Swedish and English label of a field, and its date format if it holds a
+ * date: `['Födelsedag', 'Birthday', 'date']`; or, for a field that holds
+ * HTML or names its list items, the same as an object. A key with dots
+ * labels a part of a nested field, by its path without list indices
+ * (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
+ */
+export type FieldLabels = Record<string, FieldLabel>;
+export type FieldLabel =
+  | readonly [sv: string, en: string, dateFormat?: FieldDateFormat]
+  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string };
 
-/** The fields with the letter's label (and date format) of those `labels` names; the others as they were. */
+function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
+  if (Array.isArray(l)) {
+    const [sv, en, dateFormat] = l as readonly [string, string, FieldDateFormat?];
+    return { label: { sv, en }, ...(dateFormat ? { dateFormat } : {}) };
+  }
+  const o = l as Exclude<FieldLabel, readonly unknown[]>;
+  return { label: { sv: o.sv, en: o.en }, ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}), ...(o.html ? { html: o.html } : {}), ...(o.itemKey ? { itemKey: o.itemKey } : {}) };
+}
+
+/** The fields with the letter's label (and date format, HTML, parts) of those `labels` names; the others as they were. */
 export function withLabels(fields: FieldDescription[], labels: FieldLabels): FieldDescription[] {
   return fields.map((f) => {
-    if (!Object.hasOwn(labels, f.name)) return f;
-    const [sv, en, dateFormat] = labels[f.name]!;
-    return { ...f, label: { sv, en }, ...(dateFormat ? { dateFormat } : {}) };
+    let out = f;
+    if (Object.hasOwn(labels, f.name)) out = { ...out, ...letterPart(labels[f.name]!) };
+    const prefix = `${f.name}.`;
+    for (const [path, l] of Object.entries(labels)) {
+      if (!path.startsWith(prefix)) continue;
+      const { itemKey: _, ...part } = letterPart(l);
+      out = { ...out, parts: { ...out.parts, [path.slice(prefix.length)]: part } };
+    }
+    return out;
   });
 }
 
+/** How the letter shows a field (label, date format, HTML, parts): kept when the config classifies the field anew. */
+export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'parts' | 'itemKey'> {
+  if (!f) return {};
+  return {
+    ...(f.label ? { label: f.label } : {}),
+    ...(f.dateFormat ? { dateFormat: f.dateFormat } : {}),
+    ...(f.html ? { html: f.html } : {}),
+    ...(f.parts ? { parts: f.parts } : {}),
+    ...(f.itemKey ? { itemKey: f.itemKey } : {}),
+  };
+}
 
 /** Identifiers in the fields the config classified with an `identifier` kind. */
 export function extraIdentifiers(fields: Record<string, unknown>, extra: FieldClassification | undefined): RawIdentifier[] {

@@ -35,7 +35,36 @@ export interface FieldDescription {
   label?: { sv: string; en: string };
   /** The field holds a date or a time in the system's own notation, which the letter shows as a date. */
   dateFormat?: FieldDateFormat;
+  /** The field holds HTML (an e-mail body), which the letter shows as text. */
+  html?: FieldHtml;
+  /**
+   * How the letter names and shows the parts of a nested field, by their
+   * path below it without list indices (`PercentVat` of Visma's `Rows`,
+   * `emailAddress.address` of Graph's `from`). A part without a label is
+   * named by the labels of the field and parts above it.
+   */
+  parts?: Record<string, FieldPart>;
+  /**
+   * The field is a list whose items carry their own name in this property
+   * (GA4's `event_params` by `key`): the letter names an item by it, where
+   * it has one, rather than by its number.
+   */
+  itemKey?: string;
 }
+
+/** A part of a nested field, as the letter shows it (FieldDescription.parts). */
+export interface FieldPart {
+  label?: { sv: string; en: string };
+  dateFormat?: FieldDateFormat;
+  html?: FieldHtml;
+}
+
+/**
+ * A value that is HTML: always (`true`), or where a property beside it in
+ * the same object has a value (`{ when: 'contentType', is: 'html' }`:
+ * Graph's itemBody is HTML or plain text, as its contentType says).
+ */
+export type FieldHtml = true | { when: string; is: string };
 
 /**
  * How a field writes a date or a time: `date` ISO 8601, basic or extended,

@@ -349,6 +349,22 @@ describe('export: the letter', () => {
   });
 });
 
+describe('export: nested fields and an HTML e-mail body in the letter', () => {
+  it('names Graph parts by their labels and shows the HTML body as text; the JSON keeps the markup', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `staffDomains: [ojco.example]\nsources:\n  - name: post\n    connector: office365\n    path: ${path.join(FIXTURES, 'office365/graph/karin.ek/messages')}\n`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json,html', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    expect(html).toContain('<td class="key">Från › E-postadress <span class="field-key">from.emailAddress.address</span></td><td class="value">marta.oberg@mail.example</td>');
+    expect(html).toContain('<td class="value">Tack för snabbt svar! Jag hör av mig om leveransen.\n\nMärta Öberg\n070-174\u00a006\u00a033</td>');
+    expect(html).not.toContain('&lt;div&gt;');
+    const json = readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8');
+    expect(json).toContain('<div>Tack för snabbt svar! Jag hör av mig om leveransen.</div>');
+  });
+});
+
 describe("export: a system's coded fields and its own dates in the letter", () => {
   it('names vCard and Visma Administration fields and writes their dates as dates; the JSON and CSV keep them as exported', () => {
     const dir = tmp();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DBF_CUSTOMER_FIELDS } from '../../connectors/visma/fields.ts';
-import { VCARD_FIELDS } from '../../connectors/office365/fields.ts';
+import { API_INVOICE_FIELDS, DBF_CUSTOMER_FIELDS } from '../../connectors/visma/fields.ts';
+import { GRAPH_MESSAGE_FIELDS, VCARD_FIELDS } from '../../connectors/office365/fields.ts';
+import { BIGQUERY_FIELDS } from '../../connectors/google-analytics/fields.ts';
 import type { MatchedRecord } from '../../src/core/match/matcher.ts';
 import { loadRegister } from '../../src/register/load.ts';
 import { extractCsvFiles } from '../../src/report/extract-csv.ts';
@@ -212,7 +213,7 @@ describe("the letter names a system's coded fields and writes its dates as dates
       ['Fullständigt namn |FN|', 'Märta Öberg'],
       ['Födelsedag |BDAY|', '1992-07-28'],
       ['E-post |EMAIL|', SUBJECT_EMAIL],
-      ['Telefon |TEL[0]|', '070-174 06 33 (cell)'],
+      ['Telefon › rad 1 |TEL[0]|', '070-174 06 33 (cell)'],
       ['Senast ändrat |REV|', '2025-01-14 10:15:00 UTC'],
       // A field the connector does not describe: as exported, its value too.
       ['X-UNKNOWN', '19920728'],
@@ -248,5 +249,117 @@ describe("the letter names a system's coded fields and writes its dates as dates
     const csv = extractCsvFiles(x, 'registerutdrag-2025-05-16').map((f) => f.data.toString('utf8')).join('\n');
     for (const raw of ['BDAY', '19920728', 'KUNDNR', '20250203', 'LASTCHANGE', '1738573200']) expect(csv).toContain(raw);
     for (const label of ['Födelsedag', 'Kundnummer', '1992-07-28', '2025-02-03 09:00']) expect(csv).not.toContain(label);
+  });
+});
+
+describe('the letter shows nested fields by their labels and an HTML e-mail body as text', () => {
+  const SOURCES: ExtractSource[] = [
+    { name: 'post', connector: 'office365', title: 'Office 365', records: 1, description: { entities: [{ entity: 'message', title: 'Message', category: 'mail-message', fields: GRAPH_MESSAGE_FIELDS }] } },
+    { name: 'spiris', connector: 'visma', title: 'Visma', records: 1, description: { entities: [{ entity: 'invoice', title: 'Invoice', category: 'invoice', fields: API_INVOICE_FIELDS }] } },
+    { name: 'ga4', connector: 'google-analytics', title: 'GA4', records: 1, description: { entities: [{ entity: 'event', title: 'Event', category: 'web-analytics', fields: BIGQUERY_FIELDS }] } },
+  ];
+  const BODY =
+    '<html><head><style>p{color:red}</style><script>alert("x")</script></head><body><div>Tack f&ouml;r svaret &amp; hej!</div><div><br></div>' +
+    '<p>Märta   Öberg<br>070-174&nbsp;06&nbsp;33</p><p>&lt;b&gt; är inte fet</p></body></html>';
+  const matched = (source: number, record: MatchedRecord['record']): MatchedRecord => ({
+    subject: 'subject',
+    source,
+    record,
+    confidence: 'exact',
+    evidence: [{ kind: 'email', field: 'x', holder: 'self', via: 'given', key: `email:${SUBJECT_EMAIL}` }],
+    path: [],
+    conflicts: [],
+  });
+  const RECORDS: MatchedRecord[] = [
+    matched(0, {
+      entity: 'message',
+      category: 'mail-message',
+      locator: { file: 'post/messages.json', pointer: '/value/0' },
+      fields: {
+        subject: 'Leverans',
+        body: { contentType: 'html', content: BODY },
+        uniqueBody: { contentType: 'text', content: '<p> is how HTML starts a paragraph' },
+        from: { emailAddress: { name: 'Märta Öberg', address: SUBJECT_EMAIL } },
+      },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'from/emailAddress/address' }],
+    }),
+    matched(1, {
+      entity: 'invoice',
+      category: 'invoice',
+      date: '2025-02-03',
+      locator: { file: 'spiris/invoices.json', pointer: '/Data/0' },
+      fields: { InvoiceNumber: 2025007, CustomerEmail: SUBJECT_EMAIL, Rows: [{ Text: 'Hemstädning', PercentVat: 0.25 }, { Text: 'Fönsterputs', PercentVat: 0.25 }] },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'CustomerEmail' }],
+    }),
+    matched(2, {
+      entity: 'event',
+      category: 'web-analytics',
+      locator: { file: 'ga4/events.ndjson', line: 1 },
+      fields: {
+        user_id: SUBJECT_EMAIL,
+        event_params: [
+          { key: 'page_title', value: { string_value: 'Kontakt' } },
+          { key: 'ga_session_id', value: { int_value: 1747037650 } },
+          { value: { int_value: 7 } },
+        ],
+      },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'user_id' }],
+    }),
+  ];
+  const extract = async (lang: ExtractLang) =>
+    buildExtract({
+      register: (await loadRegister()).register,
+      lang,
+      generatedAt: '2025-05-16T08:30:00.000Z',
+      asOf: '2025-05-16',
+      fiscalYear: { start: '01-01' },
+      subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
+      records: RECORDS,
+      sources: SOURCES,
+      notRead: [],
+    });
+  const rows = (html: string): [string, string][] =>
+    [...html.matchAll(/<td class="key">(.*?)<\/td><td class="value">([\s\S]*?)<\/td>/gu)].map((m) => [m[1]!.replace(/<[^>]+>/gu, '|'), m[2]!]);
+
+  it('in Swedish: parts by their labels, list items numbered or named by their key, the HTML body as escaped text', async () => {
+    const h = extractHtml(await extract('sv'), fieldLookup(SOURCES)).toString('utf8');
+    const r = rows(h);
+    expect(r).toContainEqual(['Från › E-postadress |from.emailAddress.address|', SUBJECT_EMAIL]);
+    expect(r).toContainEqual(['Fakturarader › rad 1 › Momssats |Rows[0].PercentVat|', '0.25']);
+    expect(r).toContainEqual(['Fakturarader › rad 2 › Text |Rows[1].Text|', 'Fönsterputs']);
+    const params = 'Händelsens parametrar (sida, rubrik, hänvisning m.m.)';
+    expect(r).toContainEqual([`${params} › ga_session_id › Värde |event_params[1].value.int_value|`, '1747037650']);
+    // The key is in the label: its own row would say it again. A parameter without one is numbered.
+    expect(r.some(([k]) => k.includes('event_params[1].key'))).toBe(false);
+    expect(r).toContainEqual([`${params} › rad 3 › Värde |event_params[2].value.int_value|`, '7']);
+    // Block elements and <br> as line breaks, entities decoded, script and style gone, spaces collapsed; then escaped.
+    expect(r).toContainEqual(['Meddelandet › Text |body.content|', 'Tack för svaret &amp; hej!\n\nMärta Öberg\n070-174\u00a006\u00a033\n\n&lt;b&gt; är inte fet']);
+    expect(h).not.toContain('alert(');
+    expect(h).not.toContain('<div>Tack');
+    expect(h).not.toContain('<b>');
+    // A body whose contentType says text is text, whatever it looks like.
+    expect(r).toContainEqual(['Meddelandet utan citerade svar › Text |uniqueBody.content|', '&lt;p&gt; is how HTML starts a paragraph']);
+  });
+
+  it('in English: row numbers and labels in English', async () => {
+    const r = rows(extractHtml(await extract('en'), fieldLookup(SOURCES)).toString('utf8'));
+    expect(r).toContainEqual(['Invoice rows › row 2 › VAT rate |Rows[1].PercentVat|', '0.25']);
+    expect(r).toContainEqual(['From › E-mail address |from.emailAddress.address|', SUBJECT_EMAIL]);
+  });
+
+  it('without the descriptions, shows the paths and the markup as exported (escaped)', async () => {
+    const r = rows(extractHtml(await extract('sv')).toString('utf8'));
+    expect(r).toContainEqual(['Rows[0].PercentVat', '0.25']);
+    expect(r).toContainEqual(['body.content', esc(BODY)]);
+  });
+
+  it('leaves the JSON and the CSV as exported: the markup and the paths', async () => {
+    const x = await extract('sv');
+    const json = JSON.parse(extractJson(x).toString('utf8')) as { records: { fields: Record<string, unknown> }[] };
+    expect(json.records.find((rec) => 'body' in rec.fields)!.fields['body']).toEqual({ contentType: 'html', content: BODY });
+    const csv = extractCsvFiles(x, 'registerutdrag-2025-05-16').map((f) => f.data.toString('utf8')).join('\n');
+    expect(csv).toContain('<script>alert(""x"")</script>');
+    expect(csv).toContain('Rows[0].PercentVat');
+    for (const label of ['Fakturarader', 'Momssats', 'Meddelandet', 'Tack för svaret']) expect(csv).not.toContain(label);
   });
 });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DBF_CONTACT_FIELDS, DBF_CUSTOMER_FIELDS, DBF_LABELS } from '../../connectors/visma/fields.ts';
-import { VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
+import {
+  API_INVOICE_FIELDS,
+  API_VOUCHER_FIELDS,
+  DBF_CONTACT_FIELDS,
+  DBF_CUSTOMER_FIELDS,
+  DBF_LABELS,
+  INVOICE_LABELS,
+  SIE_VOUCHER_FIELDS,
+  VOUCHER_LABELS,
+} from '../../connectors/visma/fields.ts';
+import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
-import { fieldLabel, fieldLookup, letterDate } from '../../src/report/letter-fields.ts';
-import { withExtraFields, withLabels } from '../../src/sources/classify.ts';
+import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterLeaves } from '../../src/report/letter-fields.ts';
+import { withExtraFields, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
 
 describe('letterDate', () => {
@@ -72,8 +82,18 @@ describe('the connectors name their coded fields for the letter', () => {
     for (const name of Object.keys(VCARD_LABELS)) expect(vcard, name).toContain(name);
     const dbf = new Set([...DBF_CUSTOMER_FIELDS, ...DBF_CONTACT_FIELDS].map((f) => f.name));
     for (const name of Object.keys(DBF_LABELS)) expect(dbf, name).toContain(name);
-    const ga = new Set([...BIGQUERY_FIELDS, ...FIVETRAN_FIELDS, userIdField('userId')].map((f) => f.name));
-    for (const name of Object.keys(GA_LABELS)) expect(ga, name).toContain(name);
+    // A part's label (`Rows.PercentVat`) belongs to the field its path starts with.
+    const tables: [FieldLabels, FieldDescription[]][] = [
+      [GA_LABELS, [...BIGQUERY_FIELDS, ...FIVETRAN_FIELDS, userIdField('userId')]],
+      [INVOICE_LABELS, API_INVOICE_FIELDS],
+      [VOUCHER_LABELS, [...API_VOUCHER_FIELDS, ...SIE_VOUCHER_FIELDS]],
+      [GRAPH_LABELS, [...GRAPH_CONTACT_FIELDS, ...GRAPH_MESSAGE_FIELDS]],
+      [ACTIVITY_LABELS, ACTIVITY_FIELDS],
+    ];
+    for (const [labels, fields] of tables) {
+      const names = new Set(fields.map((f) => f.name));
+      for (const path of Object.keys(labels)) expect(names, path).toContain(path.split('.')[0]);
+    }
     expect(labelled(BIGQUERY_FIELDS, 'event_timestamp').dateFormat).toBe('unix-micros');
     expect(fieldLabel(labelled(BIGQUERY_FIELDS, 'event_date'), 'sv')).toBe('Datum för händelsen');
     expect(fieldLabel(userIdField('customerNo'), 'en')).toBe('User id on the site');
@@ -112,6 +132,22 @@ describe('withLabels and withExtraFields', () => {
     expect(out[2]).toEqual(constructor);
   });
 
+  it('put a dotted name\'s label on the part of the field its path names, with an HTML flag or an item key where given', () => {
+    const nested: FieldDescription[] = [
+      { name: 'Rows', category: 'order-history', personal: true },
+      { name: 'body', category: 'correspondence', personal: true },
+    ];
+    const out = withLabels(nested, {
+      Rows: { sv: 'Rader', en: 'Rows', itemKey: 'Id' },
+      'Rows.Due': ['Förfaller', 'Due', 'date'],
+      'body.content': { sv: 'Text', en: 'Text', html: { when: 'contentType', is: 'html' } },
+    });
+    expect(out[0]).toEqual({ ...nested[0], label: { sv: 'Rader', en: 'Rows' }, itemKey: 'Id', parts: { Due: { label: { sv: 'Förfaller', en: 'Due' }, dateFormat: 'date' } } });
+    expect(out[1]).toEqual({ ...nested[1], parts: { content: { label: { sv: 'Text', en: 'Text' }, html: { when: 'contentType', is: 'html' } } } });
+    // The config's classification keeps how the letter shows the field.
+    expect(withExtraFields(out, { Rows: 'billing' }).find((f) => f.name === 'Rows')).toMatchObject({ category: 'billing', itemKey: 'Id', parts: out[0]!.parts });
+  });
+
   it("keep the connector's label when the config classifies the field anew", () => {
     const out = withExtraFields(withLabels(fields, { KNR: ['Kundnummer', 'Customer number'] }), { KNR: 'identity', Egen: 'interest' });
     expect(out.find((f) => f.name === 'KNR')).toEqual({ name: 'KNR', category: 'identity', personal: true, label: { sv: 'Kundnummer', en: 'Customer number' } });
@@ -140,5 +176,65 @@ describe('fieldLookup', () => {
     expect(fieldLabel({ ...first, label: { sv: ' ', en: 'x' } }, 'sv')).toBeUndefined();
     expect(fieldLabel({ ...first, label: 'Kund' as unknown as FieldDescription['label'] }, 'sv')).toBeUndefined();
     expect(fieldLabel(undefined, 'sv')).toBeUndefined();
+  });
+});
+
+describe('letterLeaves', () => {
+  const rows: FieldDescription = {
+    name: 'Rows',
+    category: 'order-history',
+    personal: true,
+    label: { sv: 'Fakturarader', en: 'Invoice rows' },
+    parts: { PercentVat: { label: { sv: 'Momssats', en: 'VAT rate' } }, Due: { dateFormat: 'date' }, 'Sub.Text': { label: { sv: 'Text', en: 'Text' } } },
+  };
+  const shown = (d: FieldDescription | undefined, key: string, value: unknown, lang: 'sv' | 'en' = 'sv') =>
+    letterLeaves(d, key, value, lang).map((l) => [l.label ?? null, l.path, l.shown]);
+
+  it('names a part by the labels on its path, numbering list items in the letter\'s language', () => {
+    const value = [{ PercentVat: 0.25, Due: '20250303', Sub: [{ Text: 'a' }], Other: 'x' }];
+    expect(shown(rows, 'Rows', value)).toEqual([
+      ['Fakturarader › rad 1 › Momssats', 'Rows[0].PercentVat', '0.25'],
+      ['Fakturarader › rad 1', 'Rows[0].Due', '2025-03-03'],
+      ['Fakturarader › rad 1 › rad 1 › Text', 'Rows[0].Sub[0].Text', 'a'],
+      // A part without a label is named by what is above it; its path is beside it.
+      ['Fakturarader › rad 1', 'Rows[0].Other', 'x'],
+    ]);
+    expect(shown(rows, 'Rows', value, 'en')[0]).toEqual(['Invoice rows › row 1 › VAT rate', 'Rows[0].PercentVat', '0.25']);
+  });
+
+  it('gives only the path where nothing on it has a label', () => {
+    expect(shown(undefined, 'Rows', [{ PercentVat: 0.25 }])).toEqual([[null, 'Rows[0].PercentVat', '0.25']]);
+    expect(shown({ name: 'tags', category: 'interest', personal: true }, 'tags', ['a'])).toEqual([[null, 'tags[0]', 'a']]);
+  });
+
+  it('names an item by its itemKey where it has one, and leaves that property out', () => {
+    const params: FieldDescription = { name: 'p', category: 'web-behaviour', personal: true, label: { sv: 'Parametrar', en: 'Parameters' }, itemKey: 'key', parts: { 'value.int_value': { label: { sv: 'Värde', en: 'Value' } } } };
+    expect(shown(params, 'p', [{ key: 'ga_session_id', value: { int_value: 17 } }, { key: ' ', value: { int_value: 3 } }, { value: { int_value: 4 } }, 'plain'])).toEqual([
+      ['Parametrar › ga_session_id › Värde', 'p[0].value.int_value', '17'],
+      ['Parametrar › rad 2', 'p[1].key', ' '],
+      ['Parametrar › rad 2 › Värde', 'p[1].value.int_value', '3'],
+      ['Parametrar › rad 3 › Värde', 'p[2].value.int_value', '4'],
+      ['Parametrar › rad 4', 'p[3]', 'plain'],
+    ]);
+  });
+
+  it('shows HTML as text where the field says so: always, or as a property beside it says', () => {
+    const body: FieldDescription = { name: 'body', category: 'correspondence', personal: true, parts: { content: { html: { when: 'contentType', is: 'html' } } } };
+    expect(shown(body, 'body', { contentType: 'HTML', content: '<p>a</p><p>b</p>' })[1]).toEqual([null, 'body.content', 'a\n\nb']);
+    expect(shown(body, 'body', { contentType: 'text', content: '<p>a</p>' })[1]).toEqual([null, 'body.content', '<p>a</p>']);
+    expect(shown(body, 'body', { content: '<p>a</p>' })[0]).toEqual([null, 'body.content', '<p>a</p>']);
+    expect(shown({ name: 'note', category: 'interaction', personal: true, html: true }, 'note', 'x<br>y')).toEqual([[null, 'note', 'x\ny']]);
+  });
+});
+
+describe('htmlAsText', () => {
+  it('gives the text a reader sees', () => {
+    expect(htmlAsText('<html><head><title>t</title><style>b{}</style><script>alert(1)</script></head><body><h1>Rubrik</h1><div>a  &amp;\n b</div><div><br></div><div><br></div><p>c&lt;d&gt;&nbsp;&#x1F600;</p></body></html>')).toBe(
+      // A no-break space stays one: it is what the text has.
+      'Rubrik\n\na & b\n\nc<d>\u00a0😀',
+    );
+    // A table's cells on lines of their own; an image by its alt text, not its address.
+    expect(htmlAsText('<table><tr><th>Namn</th><td>Märta</td></tr></table><img src="cid:logo" alt="OJCO">')).toBe('Namn\n\nMärta\n\nOJCO');
+    expect(htmlAsText('<a href="mailto:a@b.example">a@b.example</a> <a href="https://x.example/">här</a>')).toBe('a@b.example här [https://x.example/]');
   });
 });
