@@ -77,7 +77,7 @@ export function renderFind(doc: FindJson, titles: Map<string, string>): string {
   }
   for (const c of doc.subject.contextOnly) lines.push(out.dim(`Note: ${c.kind} ${c.value} is ${c.note}.`));
   if (doc.summary.namesakesExcluded > 0) {
-    lines.push(out.dim(`${doc.summary.namesakesExcluded} record${doc.summary.namesakesExcluded === 1 ? '' : 's'} with the same name but another personnummer left out (namesakes).`));
+    lines.push(out.dim(`${doc.summary.namesakesExcluded} record${doc.summary.namesakesExcluded === 1 ? '' : 's'} with the same name left out: another personnummer, or a key of a card that has one (namesakes).`));
   }
   if (doc.skipped.length > 0) {
     lines.push(out.red.bold(`Could not read ${doc.skipped.length} file${doc.skipped.length === 1 ? '' : 's'}:`));

@@ -561,11 +561,27 @@ export class Matcher {
     // Grade every retained record with the final facts.
     const out: MatchedRecord[] = [];
     let namesakes = 0;
-    for (const r of records) {
-      const ev = evaluate(r.record, r.ids, facts);
+    const evaluations = records.map((r) => evaluate(r.record, r.ids, facts));
+    // A namesake's own keys (her customer number, e-mail, phone: a card with the name and another
+    // personnummer): a record found by the name alone that holds one of them is hers too (her invoice
+    // by her customer number), another namesake, not a match to confirm.
+    const namesakeKeys = new Set<string>();
+    records.forEach((r, i) => {
+      const ev = evaluations[i]!;
+      if (!ev.any || ev.exact || !ev.nameConflict) return;
+      for (const id of r.ids) {
+        if (UNIQUE_KINDS.has(id.kind) && id.kind !== 'pnr' && id.scope !== 'mention' && !facts.keys.has(id.key) && !shared.has(id.key)) namesakeKeys.add(id.key);
+      }
+    });
+    for (const [ri, r] of records.entries()) {
+      const ev = evaluations[ri]!;
       if (!ev.any) continue;
       // A key shared by other people proves nothing on its own.
       const exactLive = ev.exactEvidence.filter((e) => !shared.has(e.key) || facts.keys.get(e.key)?.type === 'given');
+      if (exactLive.length === 0 && namesakeKeys.size > 0 && r.ids.some((id) => namesakeKeys.has(id.key))) {
+        namesakes++;
+        continue;
+      }
       let confidence: Confidence | undefined;
       const conflicts = [...ev.conflicts];
       if (exactLive.length > 0) {

@@ -122,6 +122,23 @@ describe('matcher', () => {
     expect(erik.records.find((x) => x.record.entity === 'son')!.evidence.map((e) => e.via)).toContain('name-part');
   });
 
+  it("leaves out with a namesake the records found by the name alone that hold her own keys (her invoice by her customer number)", () => {
+    const r = one(
+      [
+        { kind: 'name', value: 'Märta Öberg' },
+        { kind: 'pnr', value: '19920728-9969' },
+      ],
+      [
+        rec('her-card', [id('name', 'Märta Öberg'), id('pnr', '19650405-9988'), id('customerNo', '1050'), id('email', 'marta.o@example.net')]),
+        rec('her-invoice', [id('name', 'Märta Öberg'), id('customerNo', '1050')]),
+        rec('her-mail', [id('name', 'Märta Öberg'), id('email', 'MARTA.O@example.net')]),
+        rec('unknown', [id('name', 'Märta Öberg'), id('customerNo', '2001')]),
+      ],
+    );
+    expect(graded(r)).toEqual(['unknown:possible']);
+    expect(r.namesakesExcluded).toBe(3);
+  });
+
   it('a namesake with other identifiers is never exact, even when found through a shared key', () => {
     // The subject's e-mail leads to a phone; that phone also sits on another person's record.
     const r = one(
