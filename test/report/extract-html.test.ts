@@ -16,6 +16,24 @@ const SECTION_IDS = ['confirmation', 'art15-1-a', 'art15-1-b', 'art15-1-c', 'art
 
 const html = async (lang: 'sv' | 'en' = 'sv'): Promise<string> => extractHtml(await sampleExtract(lang)).toString('utf8');
 
+/** The extract of these records as the export builds it, on the day the tests use. */
+const extractOf = async (records: MatchedRecord[], sources: ExtractSource[], lang: ExtractLang) =>
+  buildExtract({
+    register: (await loadRegister()).register,
+    lang,
+    generatedAt: '2025-05-16T08:30:00.000Z',
+    asOf: '2025-05-16',
+    fiscalYear: { start: '01-01' },
+    subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
+    records,
+    sources,
+    notRead: [],
+  });
+
+/** The letter's data rows: the field's name (its tags as `|`) and its value. */
+const letterRows = (html: string): [string, string][] =>
+  [...html.matchAll(/<td class="key">(.*?)<\/td><td class="value">([\s\S]*?)<\/td>/gu)].map((m) => [m[1]!.replace(/<[^>]+>/gu, '|'), m[2]!]);
+
 describe('the HTML letter', () => {
   it('is dated, addressed and titled in Swedish', async () => {
     const h = await html('sv');
@@ -190,24 +208,11 @@ describe("the letter names a system's coded fields and writes its dates as dates
       identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'EPOST' }],
     }),
   ];
-  const extract = async (lang: ExtractLang) =>
-    buildExtract({
-      register: (await loadRegister()).register,
-      lang,
-      generatedAt: '2025-05-16T08:30:00.000Z',
-      asOf: '2025-05-16',
-      fiscalYear: { start: '01-01' },
-      subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
-      records: RECORDS,
-      sources: SOURCES,
-      notRead: [],
-    });
-  const rows = (html: string): [string, string][] =>
-    [...html.matchAll(/<td class="key">(.*?)<\/td><td class="value">(.*?)<\/td>/gu)].map((m) => [m[1]!.replace(/<[^>]+>/gu, '|'), m[2]!]);
+  const extract = (lang: ExtractLang) => extractOf(RECORDS, SOURCES, lang);
 
   it('in Swedish: the label with the system\'s name beside it, dates as YYYY-MM-DD and times in UTC', async () => {
     const x = await extract('sv');
-    const r = rows(extractHtml(x, fieldLookup(SOURCES)).toString('utf8'));
+    const r = letterRows(extractHtml(x, fieldLookup(SOURCES)).toString('utf8'));
     expect(r).toEqual([
       ['Namn (efternamn, förnamn och övriga delar) |N|', 'Märta Öberg'],
       ['Fullständigt namn |FN|', 'Märta Öberg'],
@@ -235,7 +240,7 @@ describe("the letter names a system's coded fields and writes its dates as dates
   });
 
   it('without the descriptions, shows every field as exported', async () => {
-    const r = rows(extractHtml(await extract('sv')).toString('utf8'));
+    const r = letterRows(extractHtml(await extract('sv')).toString('utf8'));
     expect(r).toContainEqual(['KUNDNR', '1044']);
     expect(r).toContainEqual(['BDAY', '19920728']);
     expect(r).toContainEqual(['LASTCHANGE', '1738573200']);
@@ -306,24 +311,11 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
       identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'user_id' }],
     }),
   ];
-  const extract = async (lang: ExtractLang) =>
-    buildExtract({
-      register: (await loadRegister()).register,
-      lang,
-      generatedAt: '2025-05-16T08:30:00.000Z',
-      asOf: '2025-05-16',
-      fiscalYear: { start: '01-01' },
-      subjectIdentifiers: [{ kind: 'email', value: SUBJECT_EMAIL }],
-      records: RECORDS,
-      sources: SOURCES,
-      notRead: [],
-    });
-  const rows = (html: string): [string, string][] =>
-    [...html.matchAll(/<td class="key">(.*?)<\/td><td class="value">([\s\S]*?)<\/td>/gu)].map((m) => [m[1]!.replace(/<[^>]+>/gu, '|'), m[2]!]);
+  const extract = (lang: ExtractLang) => extractOf(RECORDS, SOURCES, lang);
 
   it('in Swedish: parts by their labels, list items numbered or named by their key, the HTML body as escaped text', async () => {
     const h = extractHtml(await extract('sv'), fieldLookup(SOURCES)).toString('utf8');
-    const r = rows(h);
+    const r = letterRows(h);
     expect(r).toContainEqual(['Från › E-postadress |from.emailAddress.address|', SUBJECT_EMAIL]);
     expect(r).toContainEqual(['Fakturarader › rad 1 › Momssats |Rows[0].PercentVat|', '0.25']);
     expect(r).toContainEqual(['Fakturarader › rad 2 › Text |Rows[1].Text|', 'Fönsterputs']);
@@ -342,13 +334,13 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
   });
 
   it('in English: row numbers and labels in English', async () => {
-    const r = rows(extractHtml(await extract('en'), fieldLookup(SOURCES)).toString('utf8'));
+    const r = letterRows(extractHtml(await extract('en'), fieldLookup(SOURCES)).toString('utf8'));
     expect(r).toContainEqual(['Invoice rows › row 2 › VAT rate |Rows[1].PercentVat|', '0.25']);
     expect(r).toContainEqual(['From › E-mail address |from.emailAddress.address|', SUBJECT_EMAIL]);
   });
 
   it('without the descriptions, shows the paths and the markup as exported (escaped)', async () => {
-    const r = rows(extractHtml(await extract('sv')).toString('utf8'));
+    const r = letterRows(extractHtml(await extract('sv')).toString('utf8'));
     expect(r).toContainEqual(['Rows[0].PercentVat', '0.25']);
     expect(r).toContainEqual(['body.content', esc(BODY)]);
   });
