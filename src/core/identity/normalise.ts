@@ -270,6 +270,8 @@ export interface FoldedName {
   baseKey: string;
   tokens: string[];
   baseTokens: string[];
+  /** The tokens of the first word as written: a hyphenated given name (`Anna-Karin`) is one name, not `Anna`. */
+  firstWord: string[];
 }
 
 const SPECIAL_BASE: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', ð: 'd', þ: 'th', ł: 'l', đ: 'd', ı: 'i' };
@@ -315,12 +317,15 @@ function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
   const tokens = nameTokens(foldText(raw));
   if (tokens.length === 0) return undefined;
   const baseTokens = tokens.map((t) => foldBase(t));
+  const words = foldText(raw).split(' ');
+  const first = nameTokens(words.find((w) => nameTokens(w).length > 0) ?? '');
   // Shared through the memo: frozen, so no caller can change another's result.
   return Object.freeze({
     key: [...tokens].sort().join(' '),
     baseKey: [...baseTokens].sort().join(' '),
     tokens: Object.freeze(tokens) as string[],
     baseTokens: Object.freeze(baseTokens) as string[],
+    firstWord: Object.freeze(first) as string[],
   });
 }
 

@@ -25,6 +25,7 @@ import {
   foldText,
   foldBase,
   isRoleEmail,
+  type FoldedName,
 } from '../identity/normalise.ts';
 import { holderOf, type SourceRecord } from '../record.ts';
 
@@ -141,14 +142,21 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
   const n = foldName(raw);
   if (!n) return undefined;
   const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
-  const pair = namePair(n.tokens);
+  const pair = namePair(n);
   if (pair !== undefined) id.pairKeys = [pair];
   return id;
 }
 
-/** The `name:` key of a name's first and last tokens as written, for a name of more than two. */
-export function namePair(tokens: readonly string[]): string | undefined {
-  return tokens.length > 2 ? `name:${[tokens[0]!, tokens[tokens.length - 1]!].sort().join(' ')}` : undefined;
+/**
+ * The `name:` key of a name's first name and last token as written, for a
+ * name with more between them (a middle name, a particle, a second surname).
+ * The first name is the first word: `Anna-Karin` stays whole, so `Anna
+ * Essen` is no part of `Anna-Karin von Essen`.
+ */
+export function namePair(n: Pick<FoldedName, 'tokens' | 'firstWord'>): string | undefined {
+  const first = n.firstWord.length > 0 ? n.firstWord : n.tokens.slice(0, 1);
+  if (n.tokens.length <= first.length + 1) return undefined;
+  return `name:${[...first, n.tokens[n.tokens.length - 1]!].sort().join(' ')}`;
 }
 
 /** Normalises one raw identifier; undefined when it is not a valid one of its kind. */

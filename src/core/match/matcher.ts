@@ -258,7 +258,7 @@ export class Matcher {
     if (kind === 'name') {
       const n = foldName(raw);
       if (!n) return;
-      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n.tokens));
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n));
       return;
     }
     if (kind === 'address') {

@@ -114,6 +114,9 @@ describe('matcher', () => {
     const double = [rec('part', [id('name', 'Anna-Karin Lindqvist')]), rec('whole', [id('name', 'Anna-Karin Berg Lindqvist')]), rec('other', [id('name', 'Anna-Karin Berg')])];
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin Berg Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+    // A hyphenated given name is one name: `Anna Essen` is no part of `Anna-Karin von Essen`.
+    const akve = [rec('anna', [id('name', 'Anna Essen')]), rec('anna-karin', [id('name', 'Anna-Karin Essen')]), rec('same', [id('name', 'Anna-Karin von Essen')])];
+    expect(graded(one([{ kind: 'name', value: 'Anna-Karin von Essen' }], akve))).toEqual(['anna-karin:possible', 'same:possible']);
     // The record has the middle name: a son at his father's address is no more than possible.
     const home = 'Storgatan 12, 252 26 Helsingborg';
     const family = [rec('son', [id('name', 'Erik Johan Åkesson'), id('address', home)]), rec('father', [id('name', 'Erik Åkesson'), id('address', home)])];
