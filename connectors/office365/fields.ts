@@ -88,7 +88,7 @@ export const OUTLOOK_COLUMNS: FieldDescription[] = [
   f('Directory Server', 'none', false),
   f('E-mail Address', 'contact', true, 'email'),
   f('E-mail Type', 'none', false, undefined, 'SMTP, or EX for an Exchange address (then the address is an X.500 path)'),
-  f('E-mail Display Name', 'identity', true, 'name', 'Name (address); the address in parentheses is dropped'),
+  f('E-mail Display Name', 'identity', true, 'name', 'Name (address); the address in parentheses is an e-mail of the person when the address column holds another or none'),
   f('E-mail 2 Address', 'contact', true, 'email'),
   f('E-mail 2 Type', 'none', false),
   f('E-mail 2 Display Name', 'identity', true, 'name'),

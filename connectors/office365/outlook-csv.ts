@@ -290,8 +290,12 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
       if (!display) continue;
       const d = splitDisplayName(display);
       if (d.name && !looksLikeAddress(d.name)) ids.push({ kind: 'name', field: col(`E-mail${n} Display Name`), value: d.name });
-      // An Exchange (EX) entry keeps an X.500 path in the address column; the SMTP address is only in the display name.
-      if (d.address && !looksLikeAddress(address)) ids.push({ kind: 'email', field: col(`E-mail${n} Display Name`), value: d.address });
+      // An Exchange (EX) entry keeps an X.500 path in the address column; the SMTP address is only in the display
+      // name. And Outlook keeps the display name it made from an earlier address when the address is changed:
+      // that address was the person's too, and a request may come from it.
+      if (d.address && (!looksLikeAddress(address) || d.address.toLowerCase() !== address.trim().toLowerCase())) {
+        ids.push({ kind: 'email', field: col(`E-mail${n} Display Name`), value: d.address });
+      }
     }
     for (const p of SELF_PHONES) add('phone', p);
     add('pnr', 'Government ID Number');

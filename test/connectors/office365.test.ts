@@ -19,7 +19,7 @@ import { loadRegister } from '../../src/register/load.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { decodeBuffer } from '../../src/io/encoding.ts';
 import { readHead } from '../../src/io/files.ts';
-import { FIXTURES, find, where } from '../helpers.ts';
+import { FIXTURES, ROOT, find, where } from '../helpers.ts';
 
 const DIR = path.join(FIXTURES, 'office365');
 const CONFIG = path.join(DIR, 'ojco-dsar.config.yaml');
@@ -179,6 +179,36 @@ describe('office365 connector: real pipeline on its fixtures', () => {
     expect(ex.matchedOn).toContainEqual({ kind: 'email', field: 'E-mail Display Name', via: 'given' });
     expect(ex.fields['E-mail Type']).toBe('EX');
     expect(d.subject.knownBy).toContainEqual({ kind: 'systemId', value: 'm365:user:7a2f4c1e-0b3d-4e5f-8a9b-0c1d2e3f4a02', origin: 'link' });
+  });
+
+  it('reads the address in a display name that differs from the contact\'s e-mail address, as the person\'s own', async () => {
+    // Outlook keeps the display name it made from an earlier address when the address is changed (a real German export).
+    const { readFileSync, mkdirSync } = await import('node:fs');
+    const header = readFileSync(path.join(ROOT, 'fixtures/office365/outlook/classic/Kontakter.CSV'), 'utf8').split(/\r?\n/u)[0]!;
+    const cols = header.split(',').map((c) => c.replace(/^\uFEFF?"|"$/gu, ''));
+    const row = (v: Record<string, string>): string => cols.map((c) => `"${v[c] ?? ''}"`).join(',');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-outlook-display-'));
+    mkdirSync(path.join(dir, 'outlook'));
+    writeFileSync(
+      path.join(dir, 'outlook', 'Kontakter.CSV'),
+      [
+        header,
+        row({ 'First Name': 'Cornelia', 'Last Name': 'Weiss', 'E-mail Address': 'cornelia.weiss@nytt.example', 'E-mail Type': 'SMTP', 'E-mail Display Name': 'Cornelia Weiss - Firma (c.weiss@gammalt.example)' }),
+        row({ 'First Name': 'Per', 'Last Name': 'Holm', 'E-mail Address': 'per.holm@post.example', 'E-mail Type': 'SMTP', 'E-mail Display Name': 'Per Holm (per.holm@post.example)' }),
+        '',
+      ].join('\r\n'),
+    );
+    const config = path.join(dir, 'ojco-dsar.config.yaml');
+    writeFileSync(config, ['sources:', '  - name: outlook', '    connector: office365', '    path: outlook/Kontakter.CSV', ''].join('\n'));
+    try {
+      const d = await find(config, { email: ['C.Weiss@gammalt.example'] });
+      expect(d.records.map((r) => `${r.locator.line}:${r.confidence}`)).toEqual(['2:exact']);
+      expect(d.records[0]!.matchedOn).toContainEqual({ kind: 'email', field: 'E-mail Display Name', via: 'given' });
+      // The same address in both columns is one identifier, found by either.
+      expect((await find(config, { email: ['per.holm@post.example'] })).records.map((r) => r.locator.line)).toEqual([3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows a personnummer in Government ID Number to the contact, its e-mail and the delta page; skips removed delta items with a warning', async () => {
