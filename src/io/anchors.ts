@@ -181,10 +181,6 @@ const ACCEPT = 1;
 const VERIFY = 2;
 /** The class of the phone separators in an automaton that steps over them (Automaton). */
 const SKIP = 1;
-/** An automaton that never accepts, for a finder of phone tails only. */
-const EMPTY_DELTA = new Int32Array(1);
-const EMPTY_ACCEPT = new Uint8Array(1);
-const EMPTY_CLASSES = new Uint8Array(256);
 
 /**
  * An Aho-Corasick automaton over bytes, transitions precomputed (a DFA).
@@ -502,8 +498,11 @@ const WASM_MIN_SPAN = 512;
 /** Is the phone tail `t` set in the bitmap `tails`? */
 const tailWanted = (tails: Uint8Array, t: number): boolean => (tails[t >>> 3]! & (1 << (t & 7))) !== 0;
 
-/** An automaton that never accepts, for a finder of phone tails only (or of anchors only, as the tails'). */
+/** An automaton of one state that never accepts: for a finder of phone tails only (or of anchors only, as the tails'). */
 const NOTHING = new Automaton([]);
+
+/** A phone tail as the digits it is written with (leading zeros too). */
+const tailDigits = (t: number): string => String(t).padStart(PHONE_TAIL, '0');
 
 export class AnchorPrefilter implements HitFinder {
   /** Off in the tests that compare the WebAssembly loop with the JavaScript one. */
@@ -552,7 +551,7 @@ export class AnchorPrefilter implements HitFinder {
     if (this.scanner === undefined) {
       // The tails as an automaton of their own, which steps over separators: the bitmap loop's
       // arithmetic on every digit, run in four lanes, cost more than the lanes gained.
-      const tails = this.tailList.length > 0 ? new Automaton(this.tailList.map((t) => Buffer.from(String(t).padStart(PHONE_TAIL, '0'), 'latin1')), [], true) : NOTHING;
+      const tails = this.tailList.length > 0 ? new Automaton(this.tailList.map((t) => Buffer.from(tailDigits(t), 'latin1')), [], true) : NOTHING;
       this.scanner = (AnchorPrefilter.wasm && WasmScanner.create(this.automaton ?? NOTHING, tails)) || null;
     }
     return this.scanner ?? undefined;
@@ -729,10 +728,7 @@ export class AnchorPrefilter implements HitFinder {
     }
     if (!tails) return -1;
     // The batch's loop (issue #7): the automaton's tables in locals, as above, so that V8 keeps them in registers.
-    const delta = a ? a.delta : EMPTY_DELTA;
-    const accept = a ? a.accept : EMPTY_ACCEPT;
-    const classOf = a ? a.classOf : EMPTY_CLASSES;
-    const C = a ? a.classes : 1;
+    const { delta, accept, classOf, classes: C } = a ?? NOTHING;
     let s = 0;
     let tail = 0;
     let digits = 0;
@@ -816,10 +812,9 @@ export function planPrefilter(keys: Iterable<AnchorKey>): PrefilterPlan {
 /** The finder for these anchors, phone tails and name bases. */
 export function planOf(anchors: string[], tails: number[], bases: string[] = []): PrefilterPlan {
   if (anchors.length === 0 && tails.length === 0) return { kind: 'none' };
-  const few = anchors.length + tails.length <= REGEX_LIMIT;
   const finder =
-    few
-      ? new RegexPrefilter(anchors, tails.map((t) => String(t).padStart(PHONE_TAIL, '0')), bases)
+    anchors.length + tails.length <= REGEX_LIMIT
+      ? new RegexPrefilter(anchors, tails.map(tailDigits), bases)
       : new AnchorPrefilter(anchors, tails, bases);
   return { kind: 'some', finder, anchors, tails, bases };
 }

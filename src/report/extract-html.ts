@@ -27,7 +27,7 @@
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { groupBySystem, redactionPath, type Cell } from './extract-table.ts';
-import { confidenceText, confirmationKey, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
+import { confidenceText, confirmationKey, confirmationKeys, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
 import { letterLeaves, type FieldLookup } from './letter-fields.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -181,7 +181,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
     section(
       'confirmation',
       tr(lang, 'confirmationHeading'),
-      `<p>${t(confirmationKey(x))}</p>\n${x.confirmation && x.undecided > 0 ? `<p>${t('undecidedMore')}</p>\n` : ''}<p>${t('free')} ${t('contents')}</p>`,
+      `${confirmationKeys(x).map((k) => `<p>${t(k)}</p>\n`).join('')}<p>${t('free')} ${t('contents')}</p>`,
       'intro',
     ),
   );

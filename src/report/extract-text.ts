@@ -213,3 +213,8 @@ export function locatorText(lang: ExtractLang, l: ExtractRecord['locator'], with
 export function confirmationKey(x: Pick<Extract, 'confirmation' | 'undecided'>): 'confirmationYes' | 'confirmationNo' | 'confirmationUndecided' {
   return x.confirmation ? 'confirmationYes' : x.undecided > 0 ? 'confirmationUndecided' : 'confirmationNo';
 }
+
+/** The confirmation's paragraphs: the answer, and with records that more is being checked when possible matches were left undecided. */
+export function confirmationKeys(x: Pick<Extract, 'confirmation' | 'undecided'>): ('confirmationYes' | 'confirmationNo' | 'confirmationUndecided' | 'undecidedMore')[] {
+  return x.confirmation && x.undecided > 0 ? [confirmationKey(x), 'undecidedMore'] : [confirmationKey(x)];
+}

@@ -24,7 +24,7 @@ import type { Cell as ExcelCell, Worksheet } from 'exceljs';
 import type { Extract, ExtractLang } from './extract-schema.ts';
 import { sheetNames } from './extract-files.ts';
 import { systemTables, type Cell } from './extract-table.ts';
-import { confirmationKey, identifierKindText, longDate, tr } from './extract-text.ts';
+import { confirmationKeys, identifierKindText, longDate, tr } from './extract-text.ts';
 
 export const EXCEL_CELL_MAX = 32_767;
 export const COLUMN_WIDTH_MIN = 8;
@@ -100,8 +100,7 @@ function summarySheet(ws: Worksheet, x: Extract): void {
   if (x.subject.caseId) add(tr(lang, 'caseId'), x.subject.caseId);
 
   section(tr(lang, 'confirmationHeading'));
-  add('', tr(lang, confirmationKey(x)));
-  if (x.confirmation && x.undecided > 0) add('', tr(lang, 'undecidedMore'));
+  for (const k of confirmationKeys(x)) add('', tr(lang, k));
   add('', `${tr(lang, 'free')} ${tr(lang, 'sheetsIntro')}`);
 
   section(tr(lang, 'sectionA'));

@@ -16,6 +16,17 @@ const SECTION_IDS = ['confirmation', 'art15-1-a', 'art15-1-b', 'art15-1-c', 'art
 
 const html = async (lang: 'sv' | 'en' = 'sv'): Promise<string> => extractHtml(await sampleExtract(lang)).toString('utf8');
 
+/** A record found exactly by the subject's e-mail, in source `source`. */
+const matched = (source: number, record: MatchedRecord['record']): MatchedRecord => ({
+  subject: 'subject',
+  source,
+  record,
+  confidence: 'exact',
+  evidence: [{ kind: 'email', field: 'EMAIL', holder: 'self', via: 'given', key: `email:${SUBJECT_EMAIL}` }],
+  path: [],
+  conflicts: [],
+});
+
 /** The extract of these records as the export builds it, on the day the tests use. */
 const extractOf = async (records: MatchedRecord[], sources: ExtractSource[], lang: ExtractLang) =>
   buildExtract({
@@ -182,15 +193,6 @@ describe("the letter names a system's coded fields and writes its dates as dates
     { name: 'kontakter', connector: 'office365', title: 'Office 365', records: 1, description: { entities: [{ entity: 'contact', title: 'Contact', category: 'mail-contact', fields: VCARD_FIELDS }] } },
     { name: 'administration', connector: 'visma', title: 'Visma', records: 1, description: { entities: [{ entity: 'customer', title: 'Customer', category: 'customer', fields: DBF_CUSTOMER_FIELDS }] } },
   ];
-  const matched = (source: number, record: MatchedRecord['record']): MatchedRecord => ({
-    subject: 'subject',
-    source,
-    record,
-    confidence: 'exact',
-    evidence: [{ kind: 'email', field: 'EMAIL', holder: 'self', via: 'given', key: `email:${SUBJECT_EMAIL}` }],
-    path: [],
-    conflicts: [],
-  });
   const RECORDS: MatchedRecord[] = [
     matched(0, {
       entity: 'contact',
@@ -266,15 +268,6 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
   const BODY =
     '<html><head><style>p{color:red}</style><script>alert("x")</script></head><body><div>Tack f&ouml;r svaret &amp; hej!</div><div><br></div>' +
     '<p>Märta   Öberg<br>070-174&nbsp;06&nbsp;33</p><p>&lt;b&gt; är inte fet</p></body></html>';
-  const matched = (source: number, record: MatchedRecord['record']): MatchedRecord => ({
-    subject: 'subject',
-    source,
-    record,
-    confidence: 'exact',
-    evidence: [{ kind: 'email', field: 'x', holder: 'self', via: 'given', key: `email:${SUBJECT_EMAIL}` }],
-    path: [],
-    conflicts: [],
-  });
   const RECORDS: MatchedRecord[] = [
     matched(0, {
       entity: 'message',

@@ -305,14 +305,14 @@ export class Matcher {
 
   /** `pair`: the name's first and last names as written (namePair), for a name of more than two. */
   private learnName(s: number, f: Facts, key: string, baseKey: string, tokens: string[], baseTokens: string[], origin: Origin, pair: string | undefined): void {
-    const known = f.namePairs.has(pair ?? '');
-    if (!f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair)) {
-      if (pair !== undefined && !known) this.indexKey(pair, s);
-      return;
+    const added = f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair);
+    if (added) {
+      this.indexKey(key, s);
+      this.indexKey(baseKey, s);
     }
-    this.indexKey(key, s);
-    this.indexKey(baseKey, s);
+    // A pair may be new for a name already known, written in another order (indexKey does nothing for a key it has).
     if (pair !== undefined) this.indexKey(pair, s);
+    if (!added) return;
     for (const t of tokens) this.nameTokens.add(t);
     for (const t of baseTokens) this.nameTokens.add(t);
     this.bump('name');
