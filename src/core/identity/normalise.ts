@@ -314,11 +314,12 @@ export function foldName(raw: string): Readonly<FoldedName> | undefined {
 }
 
 function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
-  const tokens = nameTokens(foldText(raw));
+  const folded = foldText(raw);
+  const tokens = nameTokens(folded);
   if (tokens.length === 0) return undefined;
   const baseTokens = tokens.map((t) => foldBase(t));
-  const words = foldText(raw).split(' ');
-  const first = nameTokens(words.find((w) => nameTokens(w).length > 0) ?? '');
+  // The first word with a token in it (a leading `-` or `,` is none).
+  const first = folded.split(' ').map((w) => nameTokens(w)).find((t) => t.length > 0) ?? [];
   // Shared through the memo: frozen, so no caller can change another's result.
   return Object.freeze({
     key: [...tokens].sort().join(' '),
