@@ -272,6 +272,14 @@ export interface FoldedName {
   baseTokens: string[];
   /** The tokens of the first word as written: a hyphenated given name (`Anna-Karin`) is one name, not `Anna`. */
   firstWord: string[];
+  /**
+   * The base tokens with the given name kept whole (`anna-karin essen von`),
+   * sorted: what tells one person's name from a relative's (`Anna Essen`).
+   * The given name is the first word, or the first after the comma of
+   * `Efternamn, Förnamn`; other hyphenated words split (`Lindström-Andersson`
+   * may be written `Lindström`).
+   */
+  units: string;
 }
 
 const SPECIAL_BASE: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', ð: 'd', þ: 'th', ł: 'l', đ: 'd', ı: 'i' };
@@ -320,6 +328,13 @@ function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
   const baseTokens = tokens.map((t) => foldBase(t));
   // The first word with a token in it (a leading `-` or `,` is none).
   const first = folded.split(' ').map((w) => nameTokens(w)).find((t) => t.length > 0) ?? [];
+  const words = folded.replace(/,/gu, ', ').split(' ').map((w) => ({ tokens: nameTokens(w), comma: w.includes(',') }));
+  const commas = words.filter((w) => w.comma).length;
+  const afterComma = words.findIndex((w) => w.comma) + 1;
+  const surnameFirst = commas === 1 && words.slice(0, afterComma).some((w) => w.tokens.length > 0);
+  let given = words.findIndex((w, i) => w.tokens.length > 0 && (!surnameFirst || i >= afterComma));
+  if (given < 0) given = words.findIndex((w) => w.tokens.length > 0);
+  const units = words.flatMap((w, i) => (i === given && w.tokens.length > 1 ? [w.tokens.map((t) => foldBase(t)).join('-')] : w.tokens.map((t) => foldBase(t))));
   // Shared through the memo: frozen, so no caller can change another's result.
   return Object.freeze({
     key: [...tokens].sort().join(' '),
@@ -327,6 +342,7 @@ function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
     tokens: Object.freeze(tokens) as string[],
     baseTokens: Object.freeze(baseTokens) as string[],
     firstWord: Object.freeze(first) as string[],
+    units: units.sort().join(' '),
   });
 }
 

@@ -40,6 +40,8 @@ export interface NormalisedId {
   baseKey?: string;
   /** For names: keys of first+last token pairs, for middle names. */
   pairKeys?: string[];
+  /** For names whose given name is hyphenated: FoldedName.units (else the base key's tokens are the units). */
+  units?: string;
   /** Role addresses such as info@ (e-mail only). */
   role?: boolean;
   /** A personnummer that came from an org.nr: its holder is a sole trader, a natural person. */
@@ -144,6 +146,7 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
   const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
   const pair = namePair(n);
   if (pair !== undefined) id.pairKeys = [pair];
+  if (n.units !== n.baseKey) id.units = n.units;
   return id;
 }
 

@@ -113,7 +113,10 @@ class Facts {
    * perhaps the person, by a part of the name: a possible match (`name-part`).
    */
   readonly namePairs = new Map<string, Origin>();
+  /** The units (FoldedName.units) of each name, the conflict checks' view of it (namesCompatible). */
   readonly nameTokenSets: string[][] = [];
+  /** A name's units where they differ from its base key's tokens (a hyphenated given name), by `name:` key. */
+  readonly nameUnits = new Map<string, string>();
   readonly context = new Map<string, Origin>();
   readonly addresses = new Map<string, Origin>();
   readonly ips = new Map<string, Origin>();
@@ -128,13 +131,18 @@ class Facts {
    */
   organisationKeys: ReadonlySet<string> = new Set();
 
-  /** Adds a folded name (`name:` key), its diacritic-free form and its first and last names (`pair`); false if known. */
-  addName(key: string, baseKey: string, origin: Origin, pair?: string): boolean {
+  /**
+   * Adds a folded name (`name:` key), its diacritic-free form, its first and
+   * last names (`pair`) and its units where they differ from the base key's
+   * tokens; false if known.
+   */
+  addName(key: string, baseKey: string, origin: Origin, pair?: string, units?: string): boolean {
     if (pair !== undefined && !this.namePairs.has(pair)) this.namePairs.set(pair, origin);
     if (this.names.has(key)) return false;
     this.names.set(key, origin);
     if (!this.baseNames.has(baseKey)) this.baseNames.set(baseKey, origin);
-    const tokens = baseKey.slice('name:'.length).split(' ');
+    if (units !== undefined) this.nameUnits.set(key, units);
+    const tokens = (units ?? baseKey.slice('name:'.length)).split(' ');
     this.nameTokenSets.push(tokens);
     if (origin.type === 'given') this.givenNameTokenSets.push(tokens);
     return true;
@@ -258,7 +266,7 @@ export class Matcher {
     if (kind === 'name') {
       const n = foldName(raw);
       if (!n) return;
-      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n));
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n), n.units !== n.baseKey ? n.units : undefined);
       return;
     }
     if (kind === 'address') {
@@ -303,9 +311,19 @@ export class Matcher {
     this.bump(kind);
   }
 
-  /** `pair`: the name's first and last names as written (namePair), for a name of more than two. */
-  private learnName(s: number, f: Facts, key: string, baseKey: string, tokens: string[], baseTokens: string[], origin: Origin, pair: string | undefined): void {
-    const added = f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair);
+  /** `pair`: the name's first and last names as written (namePair), for a name of more than two; `units`: as Facts.addName. */
+  private learnName(
+    s: number,
+    f: Facts,
+    key: string,
+    baseKey: string,
+    tokens: string[],
+    baseTokens: string[],
+    origin: Origin,
+    pair: string | undefined,
+    units: string | undefined,
+  ): void {
+    const added = f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair, units);
     if (added) {
       this.indexKey(key, s);
       this.indexKey(baseKey, s);
@@ -381,7 +399,7 @@ export class Matcher {
         } else if (id.kind === 'name' && id.baseKey) {
           const n = foldName(id.key.slice(5));
           // The key's tokens are sorted: the first and last names as written are the record's pairKeys.
-          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys?.[0]);
+          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys?.[0], id.units);
         } else if (id.kind === 'address') {
           this.learnFact(s, f.addresses, id.key, 'address', origin);
         } else if (id.kind === 'company') {
@@ -433,7 +451,7 @@ export class Matcher {
         facts.keys.set(k, o);
         if (k.startsWith('pnr:')) facts.pnrs.add(k.slice(4));
       }
-      for (const [k, o] of on.names) if (o.type === 'given') addNameFact(facts, k, o);
+      for (const [k, o] of on.names) if (o.type === 'given') addNameFact(facts, k, o, undefined, undefined, on.nameUnits.get(k));
       for (const [k, o] of on.namePairs) if (o.type === 'given') facts.namePairs.set(k, o);
       for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
       for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
@@ -523,7 +541,7 @@ export class Matcher {
                 changed = true;
               }
             } else if (id.kind === 'name' && id.baseKey && !facts.names.has(id.key)) {
-              addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys?.[0]);
+              addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys?.[0], id.units);
               changed = true;
             } else if (id.kind === 'address' && !facts.addresses.has(id.key)) {
               facts.addresses.set(id.key, origin);
@@ -661,9 +679,9 @@ export class Matcher {
   }
 }
 
-function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string, pair?: string): void {
+function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string, pair?: string, units?: string): void {
   const n = foldName(key.slice(5));
-  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin, pair);
+  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin, pair, units);
 }
 
 interface Evaluation {
@@ -683,23 +701,29 @@ interface Evaluation {
   evidence: Evidence[];
 }
 
-/** Folded base tokens of every name of a holder in the record. */
+/** The units (FoldedName.units) of every name of a holder in the record. */
 function holderNames(ids: NormalisedId[], holder: string): string[][] {
   const out: string[][] = [];
   for (const id of ids) {
-    if (id.kind === 'name' && id.holder === holder && id.baseKey) out.push(id.baseKey.slice(5).split(' '));
+    if (id.kind === 'name' && id.holder === holder && id.baseKey) out.push((id.units ?? id.baseKey.slice(5)).split(' '));
   }
   return out;
 }
 
 /**
- * Do two names plausibly belong to one person? Full names (two tokens or
- * more) must share both the first and the last token of one of them, in
- * either direction, ignoring diacritics; one-token names never conflict.
+ * Do two names plausibly belong to one person? Each is its units
+ * (FoldedName.units: diacritic-free, sorted, the given name whole). Full
+ * names (two units or more) must share both the first and the last unit of
+ * one of them, in either direction; one-unit names never conflict. A
+ * hyphenated given name is in the other name as itself or as its parts
+ * (`Anna-Karin` in `Anna Karin von Essen`), but its part is not it: `Anna
+ * Essen` is another person than `Anna-Karin von Essen`, a relative whose
+ * phone beside her e-mail must not make her card the subject's.
  */
 export function namesCompatible(a: string[], b: string[]): boolean {
   if (a.length < 2 || b.length < 2) return true;
-  const contains = (x: string[], y: string[]): boolean => y.includes(x[0]!) && y.includes(x[x.length - 1]!);
+  const has = (y: string[], u: string): boolean => y.includes(u) || (u.includes('-') && u.split('-').every((p) => y.includes(p)));
+  const contains = (x: string[], y: string[]): boolean => has(y, x[0]!) && has(y, x[x.length - 1]!);
   return contains(a, b) || contains(b, a);
 }
 

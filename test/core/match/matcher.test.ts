@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matcher, namesCompatible, type SubjectQuery } from '../../../src/core/match/matcher.ts';
 import type { RawIdentifier, SourceRecord } from '../../../src/core/record.ts';
+import { foldName } from '../../../src/core/identity/normalise.ts';
 
 let line = 0;
 function rec(entity: string, identifiers: RawIdentifier[], extra: Partial<SourceRecord> = {}): SourceRecord {
@@ -236,6 +237,26 @@ describe('matcher', () => {
     expect(namesCompatible(['marta', 'oberg', 'svensson'], ['marta', 'oberg'])).toBe(true);
     expect(namesCompatible(['per', 'lindqvist'], ['asa', 'lindqvist'])).toBe(false);
   });
+
+  it('keeps a hyphenated given name whole when it tells names apart, wherever the surname is written', () => {
+    const units = (n: string) => foldName(n)!.units.split(' ');
+    const compatible = (a: string, b: string) => namesCompatible(units(a), units(b));
+    // A relative: the part of a given name is not the name.
+    expect(compatible('Anna Essen', 'Anna-Karin von Essen')).toBe(false);
+    expect(compatible('Karin Essen', 'Anna-Karin Essen')).toBe(false);
+    expect(compatible('Essen, Anna', 'Anna-Karin Essen')).toBe(false);
+    expect(compatible('Anna-Lena Essen', 'Anna-Karin Essen')).toBe(false);
+    // The same person written otherwise.
+    expect(compatible('Anna Karin von Essen', 'Anna-Karin von Essen')).toBe(true);
+    expect(compatible('Essen, Anna-Karin', 'Anna-Karin Essen')).toBe(true);
+    expect(compatible('ANNA-KARIN ESSEN', 'Anna-Karin von Essen')).toBe(true);
+    expect(compatible('Anna-Karin', 'Anna Essen')).toBe(true);
+    // Only the given name stays whole: a double surname may be written in part.
+    expect(compatible('Eva Lindström-Andersson', 'Eva Lindström')).toBe(true);
+    expect(compatible('Lindström-Andersson, Eva', 'Eva Lindström')).toBe(true);
+    expect(units('Essen, Anna-Karin')).toEqual(['anna-karin', 'essen']);
+    expect(units('Åkesson Jörgen')).toEqual(['akesson', 'jorgen']);
+  });
 });
 
 describe('another person\'s identifier among the given ones', () => {
@@ -275,6 +296,32 @@ describe('another person\'s identifier among the given ones', () => {
       expect(person.record.identifiers.map((i) => i.value)).toContain('marta@x.example');
       expect(r.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
     }
+  });
+
+  it("knows a relative's phone by her name when it is only a part of the subject's given name", () => {
+    // Anna Essen, a relative at the same address, is not Anna-Karin von Essen: her phone beside Anna-Karin's
+    // e-mail must not make Anna's card the subject's.
+    const annaKarin = () => rec('person', [id('email', 'akve@x.example'), id('name', 'Anna-Karin von Essen')]);
+    const anna = () => rec('person', [id('phone', '070-174 06 05'), id('name', 'Anna Essen')]);
+    const given: SubjectQuery['identifiers'] = [
+      { kind: 'email', value: 'akve@x.example' },
+      { kind: 'phone', value: '070-174 06 05' },
+    ];
+    for (const order of [[anna(), annaKarin()], [annaKarin(), anna()]]) {
+      const r = one(given, order, 2);
+      expect(graded(r)).toEqual(['person:exact', 'person:possible']);
+      expect(r.records.find((x) => x.confidence === 'exact')!.record.identifiers.map((i) => i.value)).toContain('akve@x.example');
+      expect(r.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
+    }
+    // The officer gave her name and the relative's phone.
+    const byName = one([{ kind: 'name', value: 'Anna-Karin von Essen' }, given[1]!], [anna()], 2);
+    expect(graded(byName)).toEqual(['person:possible']);
+    expect(byName.records[0]!.conflicts).toContain('name');
+    // Her own card, written without the hyphen, is hers.
+    const hers = () => rec('person', [id('phone', '070-174 06 05'), id('name', 'Anna Karin von Essen')]);
+    const r = one(given, [hers(), annaKarin()], 2);
+    expect(graded(r)).toEqual(['person:exact', 'person:exact']);
+    expect(r.shared).toEqual([]);
   });
 
   it('claims no conflict when the card without a personnummer bears the subject\'s name', () => {
