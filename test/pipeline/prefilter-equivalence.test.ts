@@ -32,6 +32,8 @@ const QUERIES: Flags[] = [
   { gaClientId: ['1234567890.1747037650'] },
   { name: ['Märta Öberg'] },
   { name: ['Marta Oberg'], address: ['Södra Storgatan 7, 252 23 Helsingborg'] },
+  // Her name with a second surname: her records by a part of it (Facts.innerPairs), which the prefilter must let through.
+  { name: ['Märta Öberg Svensson'] },
   { email: ['jorgen.akesson@mail.example'] },
   { pnr: ['19900574-9974'] },
   { gaClientId: ['987654321.1746900000'] },

@@ -38,7 +38,7 @@ export interface NormalisedId {
   scope: Scope;
   /** For names: the diacritic-free key (weaker evidence). */
   baseKey?: string;
-  /** For names: keys of first+last token pairs, for middle names. */
+  /** For names of more than two: namePairs, the first and last names, then the first with each name between. */
   pairKeys?: string[];
   /** For names whose given name is hyphenated: FoldedName.units (else the base key's tokens are the units). */
   units?: string;
@@ -144,22 +144,35 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
   const n = foldName(raw);
   if (!n) return undefined;
   const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
-  const pair = namePair(n);
-  if (pair !== undefined) id.pairKeys = [pair];
+  const pairs = namePairs(n);
+  if (pairs !== undefined) id.pairKeys = pairs;
   if (n.units !== n.baseKey) id.units = n.units;
   return id;
 }
 
+/** Particles of surnames: `Eva von` is no name of Eva von Essen's. */
+const PARTICLES: ReadonlySet<string> = new Set(['af', 'av', 'da', 'de', 'del', 'den', 'der', 'di', 'du', 'la', 'le', 'van', 'von', 'zu']);
+
 /**
- * The `name:` key of a name's first name and last token as written, for a
- * name with more between them (a middle name, a particle, a second surname).
- * The first name is the first word: `Anna-Karin` stays whole, so `Anna
- * Essen` is no part of `Anna-Karin von Essen`.
+ * `name:` keys of the parts of a name with more between its first name and
+ * last token (a middle name, a particle, a second surname): first the first
+ * name with the last token as written, then the first name with each name
+ * between, particles aside (`Eva Lindström` of `Eva Lindström Andersson`, a
+ * second surname dropped; `Eva Maria` of `Eva Maria Lindström`, harmless:
+ * only a record named just that is found by it). The first name is the first
+ * word: `Anna-Karin` stays whole, so `Anna Essen` is no part of `Anna-Karin
+ * von Essen`.
  */
-export function namePair(n: Pick<FoldedName, 'tokens' | 'firstWord'>): string | undefined {
+export function namePairs(n: Pick<FoldedName, 'tokens' | 'firstWord'>): string[] | undefined {
   const first = n.firstWord.length > 0 ? n.firstWord : n.tokens.slice(0, 1);
   if (n.tokens.length <= first.length + 1) return undefined;
-  return `name:${[...first, n.tokens[n.tokens.length - 1]!].sort().join(' ')}`;
+  const pair = (t: string): string => `name:${[...first, t].sort().join(' ')}`;
+  const out = [pair(n.tokens[n.tokens.length - 1]!)];
+  for (let i = first.length; i < n.tokens.length - 1; i++) {
+    const t = n.tokens[i]!;
+    if (!PARTICLES.has(t) && !out.includes(pair(t))) out.push(pair(t));
+  }
+  return out;
 }
 
 /** Normalises one raw identifier; undefined when it is not a valid one of its kind. */

@@ -20,7 +20,7 @@
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
 import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
 import { compareLocators, holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
-import { extractIds, namePair, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
+import { extractIds, namePairs, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
 
 export type Confidence = 'exact' | 'probable' | 'possible';
 export const CONFIDENCE_ORDER: Record<Confidence, number> = { exact: 0, probable: 1, possible: 2 };
@@ -113,6 +113,15 @@ class Facts {
    * perhaps the person, by a part of the name: a possible match (`name-part`).
    */
   readonly namePairs = new Map<string, Origin>();
+  /**
+   * The first name with each name between it and the last (namePairs after
+   * the first) of each name of more than two: a record whose whole name is
+   * one of them (`Eva Lindström` for `Eva Lindström Andersson`, a second
+   * surname dropped) is perhaps the person (`name-part`). Only a whole name
+   * is compared with them, never another name's parts: `Erik Johan Åkesson`
+   * and `Erik Johan Svensson` share nothing that says they are one.
+   */
+  readonly innerPairs = new Map<string, Origin>();
   /** The units (FoldedName.units) of each name, the conflict checks' view of it (namesCompatible). */
   readonly nameTokenSets: string[][] = [];
   /** A name's units where they differ from its base key's tokens (a hyphenated given name), by `name:` key. */
@@ -132,12 +141,15 @@ class Facts {
   organisationKeys: ReadonlySet<string> = new Set();
 
   /**
-   * Adds a folded name (`name:` key), its diacritic-free form, its first and
-   * last names (`pair`) and its units where they differ from the base key's
+   * Adds a folded name (`name:` key), its diacritic-free form, its parts
+   * (`pairs`, namePairs) and its units where they differ from the base key's
    * tokens; false if known.
    */
-  addName(key: string, baseKey: string, origin: Origin, pair?: string, units?: string): boolean {
-    if (pair !== undefined && !this.namePairs.has(pair)) this.namePairs.set(pair, origin);
+  addName(key: string, baseKey: string, origin: Origin, pairs?: readonly string[], units?: string): boolean {
+    pairs?.forEach((p, i) => {
+      const map = i === 0 ? this.namePairs : this.innerPairs;
+      if (!map.has(p)) map.set(p, origin);
+    });
     if (this.names.has(key)) return false;
     this.names.set(key, origin);
     if (!this.baseNames.has(baseKey)) this.baseNames.set(baseKey, origin);
@@ -266,7 +278,7 @@ export class Matcher {
     if (kind === 'name') {
       const n = foldName(raw);
       if (!n) return;
-      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePair(n), n.units !== n.baseKey ? n.units : undefined);
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePairs(n), n.units !== n.baseKey ? n.units : undefined);
       return;
     }
     if (kind === 'address') {
@@ -311,7 +323,7 @@ export class Matcher {
     this.bump(kind);
   }
 
-  /** `pair`: the name's first and last names as written (namePair), for a name of more than two; `units`: as Facts.addName. */
+  /** `pairs`: the name's parts (namePairs), for a name of more than two; `units`: as Facts.addName. */
   private learnName(
     s: number,
     f: Facts,
@@ -320,16 +332,16 @@ export class Matcher {
     tokens: string[],
     baseTokens: string[],
     origin: Origin,
-    pair: string | undefined,
+    pairs: readonly string[] | undefined,
     units: string | undefined,
   ): void {
-    const added = f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pair, units);
+    const added = f.addName(key, baseKey.replace(/^nameb:/u, 'name:'), origin, pairs, units);
     if (added) {
       this.indexKey(key, s);
       this.indexKey(baseKey, s);
     }
     // A pair may be new for a name already known, written in another order (indexKey does nothing for a key it has).
-    if (pair !== undefined) this.indexKey(pair, s);
+    if (pairs !== undefined) for (const p of pairs) this.indexKey(p, s);
     if (!added) return;
     for (const t of tokens) this.nameTokens.add(t);
     for (const t of baseTokens) this.nameTokens.add(t);
@@ -398,8 +410,8 @@ export class Matcher {
           this.learnKey(s, f, id.key, id.kind, origin);
         } else if (id.kind === 'name' && id.baseKey) {
           const n = foldName(id.key.slice(5));
-          // The key's tokens are sorted: the first and last names as written are the record's pairKeys.
-          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys?.[0], id.units);
+          // The key's tokens are sorted: the name's parts as written are the record's pairKeys.
+          if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys, id.units);
         } else if (id.kind === 'address') {
           this.learnFact(s, f.addresses, id.key, 'address', origin);
         } else if (id.kind === 'company') {
@@ -453,6 +465,7 @@ export class Matcher {
       }
       for (const [k, o] of on.names) if (o.type === 'given') addNameFact(facts, k, o, undefined, undefined, on.nameUnits.get(k));
       for (const [k, o] of on.namePairs) if (o.type === 'given') facts.namePairs.set(k, o);
+      for (const [k, o] of on.innerPairs) if (o.type === 'given') facts.innerPairs.set(k, o);
       for (const [k, o] of on.context) if (o.type === 'given') facts.context.set(k, o);
       for (const [k, o] of on.addresses) if (o.type === 'given') facts.addresses.set(k, o);
       for (const [k, o] of on.ips) if (o.type === 'given') facts.ips.set(k, o);
@@ -541,7 +554,7 @@ export class Matcher {
                 changed = true;
               }
             } else if (id.kind === 'name' && id.baseKey && !facts.names.has(id.key)) {
-              addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys?.[0], id.units);
+              addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys, id.units);
               changed = true;
             } else if (id.kind === 'address' && !facts.addresses.has(id.key)) {
               facts.addresses.set(id.key, origin);
@@ -679,9 +692,9 @@ export class Matcher {
   }
 }
 
-function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string, pair?: string, units?: string): void {
+function addNameFact(facts: Facts, key: string, origin: Origin, baseKey?: string, pairs?: readonly string[], units?: string): void {
   const n = foldName(key.slice(5));
-  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin, pair, units);
+  facts.addName(key, baseKey ?? (n ? `name:${n.baseKey}` : key), origin, pairs, units);
 }
 
 interface Evaluation {
@@ -769,9 +782,15 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-base', key: id.key });
         ev.weakName = true;
         nameHolders.add(id.holder);
-      } else if (id.pairKeys?.some((k) => f.names.has(k) || f.namePairs.has(k)) || f.namePairs.has(id.key)) {
-        // Only the first and last names agree, whichever side has more (`Erik Johan Åkesson`, a son at
-        // his father's address, for `Erik Åkesson`): weaker than the whole name, however much else agrees.
+      } else if (
+        id.pairKeys?.some((k, i) => f.names.has(k) || (i === 0 && f.namePairs.has(k))) ||
+        f.namePairs.has(id.key) ||
+        f.innerPairs.has(id.key)
+      ) {
+        // Only a part of the name agrees, whichever side has more (`Erik Johan Åkesson`, a son at his
+        // father's address, for `Erik Åkesson`; `Eva Lindström` for `Eva Lindström Andersson`): weaker than
+        // the whole name, however much else agrees. Two names agree by parts only in their first and last
+        // names: a shared first and middle name says nothing (Facts.innerPairs).
         ev.evidence.push({ kind: 'name', field: id.field, holder: id.holder, via: 'name-part', key: id.key });
         ev.weakName = true;
         nameHolders.add(id.holder);

@@ -113,8 +113,20 @@ describe('matcher', () => {
     expect(r.records.find((x) => x.record.entity === 'middle')!.evidence.map((e) => e.via)).toContain('name-part');
     // The other way round: the record has the name in part.
     const double = [rec('part', [id('name', 'Anna-Karin Lindqvist')]), rec('whole', [id('name', 'Anna-Karin Berg Lindqvist')]), rec('other', [id('name', 'Anna-Karin Berg')])];
-    expect(graded(one([{ kind: 'name', value: 'Anna-Karin Berg Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+    // A double surname without a hyphen is written with either surname: `Anna-Karin Berg` may be her too.
+    expect(graded(one([{ kind: 'name', value: 'Anna-Karin Berg Lindqvist' }], double))).toEqual(['other:possible', 'part:possible', 'whole:possible']);
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin Lindqvist' }], double))).toEqual(['part:possible', 'whole:possible']);
+    // The second surname dropped, either way round; a particle is no name, and a shared first and middle
+    // name says nothing about two whole names.
+    const lindstrom = [
+      rec('first-surname', [id('name', 'Eva Lindström')]),
+      rec('both', [id('name', 'Eva Lindström Andersson')]),
+      rec('other-second', [id('name', 'Eva Lindström Karlsson')]),
+      rec('particle', [id('name', 'Eva von')]),
+    ];
+    expect(graded(one([{ kind: 'name', value: 'Eva Lindström Andersson' }], lindstrom))).toEqual(['both:possible', 'first-surname:possible']);
+    expect(graded(one([{ kind: 'name', value: 'Eva Lindström' }], lindstrom))).toEqual(['both:possible', 'first-surname:possible', 'other-second:possible']);
+    expect(graded(one([{ kind: 'name', value: 'Eva von Lindström' }], lindstrom))).toEqual(['first-surname:possible']);
     // A hyphenated given name is one name: `Anna Essen` is no part of `Anna-Karin von Essen`.
     const akve = [rec('anna', [id('name', 'Anna Essen')]), rec('anna-karin', [id('name', 'Anna-Karin Essen')]), rec('same', [id('name', 'Anna-Karin von Essen')])];
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin von Essen' }], akve))).toEqual(['anna-karin:possible', 'same:possible']);
