@@ -408,7 +408,7 @@ export class Matcher {
           if (id.kind === 'email' && id.role) continue;
           if (id.kind === 'orgnr') continue;
           this.learnKey(s, f, id.key, id.kind, origin);
-        } else if (id.kind === 'name' && id.baseKey) {
+        } else if (id.kind === 'name' && id.baseKey && isFullName(id)) {
           const n = foldName(id.key.slice(5));
           // The key's tokens are sorted: the name's parts as written are the record's pairKeys.
           if (n) this.learnName(s, f, id.key, id.baseKey.replace(/^name:/u, 'nameb:'), n.tokens, n.baseTokens, origin, id.pairKeys, id.units);
@@ -553,7 +553,7 @@ export class Matcher {
                 if (id.kind === 'pnr') facts.pnrs.add(id.key.slice(4));
                 changed = true;
               }
-            } else if (id.kind === 'name' && id.baseKey && !facts.names.has(id.key)) {
+            } else if (id.kind === 'name' && id.baseKey && isFullName(id) && !facts.names.has(id.key)) {
               addNameFact(facts, id.key, origin, id.baseKey, id.pairKeys, id.units);
               changed = true;
             } else if (id.kind === 'address' && !facts.addresses.has(id.key)) {
@@ -712,6 +712,16 @@ interface Evaluation {
   organisationKey: boolean;
   conflicts: string[];
   evidence: Evidence[];
+}
+
+/**
+ * A name of two units or more: one learned from a record may find others. A
+ * lone first name on the subject's card (`Dolor`, `Anna-Karin`) would find
+ * everyone else called so; it is evidence when the officer gives it, never
+ * learned.
+ */
+function isFullName(id: NormalisedId): boolean {
+  return (id.units ?? id.baseKey ?? '').includes(' ');
 }
 
 /** The units (FoldedName.units) of every name of a holder in the record. */

@@ -244,6 +244,17 @@ describe('matcher', () => {
     ]);
   });
 
+  it('learns no lone first name from a record: it would find everyone called so', () => {
+    const card = rec('card', [id('email', 'dolor@x.example'), id('name', 'Dolor')]);
+    const hyphenated = rec('card2', [id('email', 'ak@x.example'), id('name', 'Anna-Karin')]);
+    const others = [rec('other', [id('name', 'Dolor')]), rec('other2', [id('name', 'Anna-Karin')]), rec('other3', [id('name', 'Anna Karin')])];
+    expect(graded(one([{ kind: 'email', value: 'dolor@x.example' }], [card, ...others], 2))).toEqual(['card:exact']);
+    expect(graded(one([{ kind: 'email', value: 'ak@x.example' }], [hyphenated, ...others], 2))).toEqual(['card2:exact']);
+    // A full name on the card is learned.
+    const full = rec('card3', [id('email', 'e@x.example'), id('name', 'Dolor Sitamet')]);
+    expect(graded(one([{ kind: 'email', value: 'e@x.example' }], [full, rec('named', [id('name', 'Dolor Sitamet')])], 2))).toEqual(['card3:exact', 'named:possible']);
+  });
+
   it('tells compatible names from conflicting ones', () => {
     expect(namesCompatible(['marta', 'oberg'], ['marta'])).toBe(true);
     expect(namesCompatible(['marta', 'oberg', 'svensson'], ['marta', 'oberg'])).toBe(true);
