@@ -342,6 +342,22 @@ describe('ojco-dsar batch', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('refuses a later --as-of for plans, which would delete records still kept today; access requests may be dated so', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(path.join(dir, 'erase.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\nR-2,erasure,2026-11-21,,,,761105-9978,,,\n`);
+    writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);
+    const env = { OJCO_DSAR_TODAY: '2026-11-26', OJCO_DSAR_HOME: path.join(dir, 'home') };
+    const r = cli(['batch', 'erase.csv', '--config', CONFIG, '--out', 'out', '--as-of', '2027-06-01', '--json'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['usage.as-of-future']);
+    expect(readdirSync(dir).sort()).toEqual(['access.csv', 'erase.csv']);
+    const a = cli(['batch', 'access.csv', '--config', CONFIG, '--out', 'out', '--as-of', '2027-06-01', '--format', 'json', '--json'], { cwd: dir, env });
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.json.summary.asOf).toBe('2027-06-01');
+    const today = cli(['batch', 'erase.csv', '--config', CONFIG, '--out', 'out2', '--as-of', '2026-11-26', '--format', 'json', '--json'], { cwd: dir, env });
+    expect(today.code, today.stderr).toBe(0);
+  });
+
   it('will not run twice into one folder, and resumes only with the same inputs', () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'requests.csv'), requests(3));

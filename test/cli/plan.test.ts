@@ -336,6 +336,15 @@ describe('sweep', () => {
       expect(dry.stdout).toMatch(/Dry run: nothing was written or recorded/u);
       expect(readdirSync(cwd).filter((f) => f.startsWith('plan-'))).toEqual([]);
 
+      // Nor does an erasure: as of a later date, records kept until a day before it would be deleted (ER-5).
+      const erase = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', '2027-06-01', '--home', home, '--json', '--yes'], cwd, { OJCO_DSAR_TODAY: '2026-12-31' });
+      expect(erase.code).toBe(2);
+      expect(erase.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['usage.as-of-future']);
+      const erasePreview = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', '2027-06-01', '--home', home, '--json', '--dry-run'], cwd, { OJCO_DSAR_TODAY: '2026-12-31' });
+      expect(erasePreview.code, erasePreview.stderr).toBe(0);
+      expect(erasePreview.json.asOf).toBe('2027-06-01');
+      expect(readdirSync(cwd).filter((f) => f.startsWith('plan-'))).toEqual([]);
+
       // A date after today only previews: a sweep then would delete what must still be kept (ER-5).
       const ahead = run(['sweep', '--home', home, '--as-of', '2027-01-01', '--json'], cwd, { OJCO_DSAR_TODAY: '2026-12-31' });
       expect(ahead.code).toBe(2);

@@ -510,6 +510,17 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   // As `case open` says of --received: a request cannot have reached us after today.
   const today = todayInStockholm(now);
   for (const r of requests) if (r.received > today) warn(`${r.where}: received ${r.received} is after today (${today}); check it`);
+  // ER-5, BF-1: what is planned is done now, so a plan is made as of today (as `erase` and `sweep` refuse).
+  // A later date would plan deleting records Bokföringslagen keeps until a day between the two.
+  const planned = requests.filter((r) => r.type !== 'access');
+  if (s.asOf !== undefined && s.asOf > today && planned.length > 0) {
+    throw new UsageError('--as-of is after today', [
+      {
+        code: 'usage.as-of-future',
+        message: `--as-of ${s.asOf} is after today (${today}), and ${planned.length} request(s) are plans (${planned[0]!.where} is a${planned[0]!.type === 'erasure' ? 'n' : ''} ${planned[0]!.type}) that would be made as of that date: records that must be kept until a day before it would be planned for deletion`,
+      },
+    ], 'Leave out --as-of (today), or answer only access requests as of a later date.');
+  }
   const config = await loadConfig(opts.config as string | undefined, cwd);
   const { register } = await loadConfigRegister(config, cwd);
 

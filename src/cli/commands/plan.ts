@@ -427,6 +427,16 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const command = opts.planCommand as PlanCommandName;
   const s = planSettings(command, opts, cwd, todayInStockholm());
   if (command === 'sweep') return runSweep(s, opts, cwd);
+  // ER-5, BF-1: a plan is acted on now and recorded (ledger, suppression list, case), so it is made as of
+  // today: a later --as-of would plan deleting what Bokföringslagen keeps until a day between the two.
+  if (s.asOf > s.today && !s.dryRun) {
+    throw new UsageError('--as-of is after today', [
+      {
+        code: 'usage.as-of-future',
+        message: `--as-of ${s.asOf} is after today (${s.today}): a plan is acted on and recorded today, and as of a later date it would plan deleting records that must still be kept today; add --dry-run to see the plan as of that date`,
+      },
+    ]);
+  }
 
   const config = await loadConfig(opts.config as string | undefined, cwd);
   const registerFile = config.raw.register ? path.resolve(path.dirname(config.file), config.raw.register) : DEFAULT_REGISTER();
