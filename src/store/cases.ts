@@ -299,6 +299,8 @@ export class CaseStore {
       db.pragma('journal_mode = WAL');
       // FULL in WAL mode: a committed audit event survives a power cut too.
       db.pragma('synchronous = FULL');
+      // A purge or a deleted row must not leave the person's data readable in the file's free space.
+      db.pragma('secure_delete = ON');
       ready(db, opts.now);
     } catch (e) {
       if (e instanceof UserError) throw e;
@@ -863,6 +865,9 @@ export class CaseStore {
       return { id, removed, externalFiles };
     });
     rmSync(this.caseFolder(id), { recursive: true, force: true });
+    // The rows' earlier versions are still in the write-ahead log: copy it into the file (whose freed
+    // cells secure_delete zeroed) and empty it, so that the purged data is nowhere on disk.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     return result;
   }
 

@@ -3,7 +3,7 @@
  * chain against tampering, the subject data against the trail, purge.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/store/canonical.ts';
@@ -365,6 +365,14 @@ describe('purge', () => {
     expect(s.verifyChain().problems).toEqual([]);
     expect(s.verifyRecords()).toEqual([]);
     expect(refusal(() => s.note(id, 'x', ctx())).problems[0]?.code).toBe('case.purged');
+    // Nowhere on disk: not in the file's freed cells, nor in the write-ahead log.
+    const onDisk = ['cases.db', 'cases.db-wal']
+      .map((f) => path.join(s.home, f))
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
+    for (const v of ['Asa.Lindqvist', 'asa.lindqvist', '198403129987', '19840312-9987', '070-174 06 05', 'complex']) expect(onDisk).not.toContain(v);
+    expect(onDisk).toContain('b@example.se');
     // Numbers are not reused after a purge.
     expect(s.openCase({ types: ['access'], receivedDate: '2026-12-01', identifiers: [] }, ctx()).id).toBe('DSAR-2026-0003');
     s.close();
