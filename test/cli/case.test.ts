@@ -145,6 +145,14 @@ describe('case extend', () => {
     expect(late.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['case.extension-late']);
     expect(late.stderr).toContain('the first deadline 2026-03-02 has passed');
 
+    // The decision and the notice have happened: neither is dated after today.
+    for (const args of [['--as-of', '2026-02-20'], ['--as-of', '2026-02-18', '--notice-date', '2026-02-20']]) {
+      const ahead = run(['case', 'extend', 'DSAR-2026-0001', '--reason', 'Complex', ...args, '--json'], cwd, { OJCO_DSAR_TODAY: '2026-02-19' });
+      expect(ahead.code).toBe(2);
+      expect(ahead.json.error.problems.map((p: { code: string }) => p.code)).toEqual(['case.date-future']);
+    }
+    expect(run(['case', 'show', 'DSAR-2026-0001', '--json'], cwd).json.extended).toBe(false);
+
     const ok = run(['case', 'extend', 'DSAR-2026-0001', '--reason', 'Requests covering four systems', '--as-of', '2026-02-20', '--json'], cwd);
     expect(ok.code).toBe(0);
     expect(ok.json).toMatchObject({ id: 'DSAR-2026-0001', dueDate: '2026-04-30', extended: true, extension: { decidedOn: '2026-02-20', noticeDate: '2026-02-20' } });

@@ -284,6 +284,10 @@ async function extend(opts: Opts): Promise<number> {
   throwIf(problems);
   const s = await openSession(opts);
   try {
+    // The decision and the notice are events of the audit trail: they have happened (DL-3).
+    const realToday = todayInStockholm();
+    refuseFuture('--as-of', s.today, realToday);
+    refuseFuture('--notice-date', noticeDate, realToday);
     const before = s.store.getCase(id);
     const c = s.store.extend(id, { reason: reason!, asOf: s.today, noticeDate }, s.ctx());
     const doc = withClock(c, s.today);
