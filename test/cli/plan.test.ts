@@ -497,6 +497,11 @@ describe('--case', () => {
       const mine = run(['restrict', '--config', CONFIG, '--email', PERSONAS[0].email, '--ground', 'a', '--as-of', AS_OF, '--home', home, '--case', id, '--json', '--yes'], cwd);
       expect(mine.code, mine.stderr).toBe(0);
       expect(mine.stderr).toMatch(new RegExp(`case ${id} is a request of type erasure, and this is a plan \\(restriction\\)`, 'u'));
+      // A sole trader's case opened by the firm's org.nr is his: the person is known by it as his personnummer.
+      const firm = run(['case', 'open', '--type', 'restriction', '--orgnr', '761105-9978', '--received', '2025-05-02', '--home', home, '--json'], cwd).json.id as string;
+      const his = run(['restrict', '--config', CONFIG, '--email', PERSONAS[1].email, '--ground', 'a', '--as-of', AS_OF, '--home', home, '--case', firm, '--json', '--yes', '--force'], cwd);
+      expect(his.code, his.stderr).toBe(0);
+      expect(run(['restrict', '--config', CONFIG, '--email', PERSONAS[2].email, '--ground', 'a', '--as-of', AS_OF, '--home', home, '--case', firm, '--json', '--yes', '--force'], cwd).json.error.problems[0].code).toBe('case.subject');
     },
     T,
   );

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { IdentifierKind } from '../../core/identity/kinds.ts';
-import { canonical } from '../../core/identity/normalise.ts';
+import { canonical, normaliseOrgnr } from '../../core/identity/normalise.ts';
 import { formatIsoDate, parseIsoDate, toCivilDate, weekday } from '../../core/law/dates.ts';
 import { FIRST_MODELLED_YEAR, isModelledYear, LAST_MODELLED_YEAR } from '../../core/law/holidays.ts';
 import type { SubjectResult } from '../../core/match/matcher.ts';
@@ -158,6 +158,11 @@ export function caseIsAbout(store: CaseStore, caseId: string, subject: Pick<Subj
   const known = new Set(subject.knownBy.map((k) => `${k.kind}:${k.value}`));
   const strong = (c.subject?.identifiers ?? []).filter((i) => i.kind !== 'name' && i.kind !== 'address');
   const isTheirs = (i: { kind: string; value: string }): boolean => {
+    if (i.kind === 'orgnr') {
+      // A sole trader's org.nr is the owner's personnummer, and the person is known by it as that.
+      const o = normaliseOrgnr(i.value);
+      if (o?.personal && o.pnr !== undefined && known.has(`pnr:${o.pnr}`)) return true;
+    }
     const v = canonical(i.kind as IdentifierKind, i.value);
     return v !== undefined && known.has(`${i.kind}:${v}`);
   };
