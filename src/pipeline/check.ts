@@ -20,6 +20,7 @@ import { formatLocator } from '../core/record.ts';
 import type { Register } from '../register/schema.ts';
 import { search, type SearchResult } from './search.ts';
 import { ColumnMap } from '../io/table.ts';
+import { repeatedColumnBase } from '../sources/contract.ts';
 import { subjectFromFlags } from '../cli/subject.ts';
 import type { SubjectQuery } from '../core/match/matcher.ts';
 import { foundRecord } from '../report/found.ts';
@@ -75,7 +76,8 @@ export async function checkSources(config: LoadedConfig, register: Register, onS
         } else {
           for (const name of Object.keys(rec.fields)) {
             fieldNames.add(`${rec.entity}.${name}`);
-            if (fields.has(ColumnMap.norm(name))) continue;
+            const base = repeatedColumnBase(name);
+            if (fields.has(ColumnMap.norm(name)) || (base !== undefined && fields.has(ColumnMap.norm(base)))) continue;
             const k = `${rec.entity}\u0000${name}`;
             if (seenUnclassified.has(k)) continue;
             seenUnclassified.add(k);

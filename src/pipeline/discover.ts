@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { extOf, readHead, relPath, type SourceFile } from '../io/files.ts';
 import { stat } from 'node:fs/promises';
-import type { AnyConnector, Detection } from '../sources/contract.ts';
+import { repeatedColumnBase, type AnyConnector, type Detection } from '../sources/contract.ts';
 import { SourceReadError } from '../errors.ts';
 import { ColumnMap } from '../io/table.ts';
 import type { SourceRecord } from '../core/record.ts';
@@ -245,7 +245,8 @@ export async function trySource(p: ProposedSource, connector: AnyConnector, base
       const known = entities.get(rec.entity);
       if (!known && !(p.unknownEntities ??= []).includes(rec.entity)) p.unknownEntities.push(rec.entity);
       for (const k of Object.keys(rec.fields)) {
-        if (known?.has(ColumnMap.norm(k)) || seen.has(k)) continue;
+        const base = repeatedColumnBase(k);
+        if (known?.has(ColumnMap.norm(k)) || (base !== undefined && known?.has(ColumnMap.norm(base))) || seen.has(k)) continue;
         seen.add(k);
         p.unclassified.push({ field: k, entity: rec.entity, guess: guessCategory(k) });
       }

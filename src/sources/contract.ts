@@ -96,6 +96,16 @@ export interface ConnectorDescription {
 const indexed = new WeakMap<ConnectorDescription, Map<string, Map<string, FieldDescription>>>();
 
 /**
+ * The column a field name of fieldsOf's stands for: a header that names a
+ * column twice (a real GA4 Fivetran export has `param_session_engaged` at 34
+ * and 40) gives the later one as `name (40)`, which is described as `name`.
+ */
+export function repeatedColumnBase(name: string): string | undefined {
+  const m = / \((\d+)\)$/u.exec(name);
+  return m ? name.slice(0, m.index) : undefined;
+}
+
+/**
  * How the connector describes the field `name` of its records of `entity`;
  * undefined when it does not. The first entity and the first field of a
  * name win (the extract's data categories and the letter's labels alike).
@@ -112,7 +122,13 @@ export function describedField(description: ConnectorDescription, entity: string
     }
     indexed.set(description, byEntity);
   }
-  return byEntity.get(entity)?.get(name);
+  const fields = byEntity.get(entity);
+  if (!fields) return undefined;
+  const f = fields.get(name);
+  if (f !== undefined) return f;
+  // A column the header names twice is described as the column (fieldsOf).
+  const base = repeatedColumnBase(name);
+  return base === undefined ? undefined : fields.get(base);
 }
 
 export interface FormatDescription {

@@ -28,6 +28,15 @@ describe('ojco-dsar check', () => {
     expect(r.json.expectations.every((e: { ok: boolean }) => e.ok)).toBe(true);
   });
 
+  it('takes a column the header names twice (a real GA4 Fivetran export) as that column, classified', () => {
+    const dir = tempDir('ojco-dsar-check-');
+    cpSync(path.join(ROOT, 'fixtures/google-analytics/broken/fivetran'), path.join(dir, 'fivetran'), { recursive: true });
+    writeFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'sources:\n  - name: ga\n    connector: google-analytics\n    path: fivetran/event_data.csv\n');
+    const r = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(r.json.problems).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
   it('fails with the name of an unclassified column added to an export, and passes once it is removed', () => {
     const dir = fixtureCopy();
     const file = path.join(dir, 'newsletter/nyhetsbrev/unsubscribed_members_export_4f2a9c81d0.csv');

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { readHead } from '../../src/io/files.ts';
 import type { Prefilter } from '../../src/io/prefilter.ts';
+import { describedField } from '../../src/sources/contract.ts';
 import { FIXTURES, ROOT, find, where } from '../helpers.ts';
 
 const CONFIG = path.join(FIXTURES, 'google-analytics/ojco-dsar.config.yaml');
@@ -203,6 +204,12 @@ describe('google-analytics connector: damaged exports', () => {
     ]);
     const dup = d.records.find((r) => r.source === 'fivetran-duplicate-column')!;
     expect(dup.fields).toMatchObject({ param_session_engaged: 'True', 'param_session_engaged (42)': '1' });
+    // The repeated column is described as the column: the letter labels it, check classifies it.
+    const description = connector.describe({});
+    const entity = dup.entity;
+    expect(describedField(description, entity, 'param_session_engaged (42)')).toBe(describedField(description, entity, 'param_session_engaged'));
+    expect(describedField(description, entity, 'param_session_engaged')).toBeDefined();
+    expect(describedField(description, entity, 'param_no_such (42)')).toBeUndefined();
   });
 
   it('ends `find` with exit code 3 and names no personal data', async () => {
