@@ -20,10 +20,13 @@
  * - A field the system names by a code (`KUNDNR`, vCard's `FN`) is named by
  *   its connector's label, with the code beside it to find it in the data
  *   files; a date in a system's own notation (`19800131`, seconds since
- *   1970) is written as the letter writes dates, a nested field's parts are
- *   named by their labels with list items numbered (`rad 1`), and an HTML
- *   e-mail body is shown as its text, escaped like any value
- *   (letter-fields.ts). The data files keep all of it as exported.
+ *   1970) is written as the letter writes dates, and any value that is an
+ *   ISO 8601 date and time (Graph's `receivedDateTime`) as a time in
+ *   Swedish time in the letter's language (`14 mars 2025 kl. 10:12`), a
+ *   nested field's parts are named by their labels with list items
+ *   numbered (`rad 1`), and an HTML e-mail body is shown as its text,
+ *   escaped like any value (letter-fields.ts). The data files keep all of
+ *   it as exported.
  */
 import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { groupBySystem, redactionPath, type Cell } from './extract-table.ts';
@@ -156,8 +159,9 @@ function notReadTable(x: Extract): string {
 
 /**
  * `fields` looks up how the connectors describe each record's fields (their
- * labels and date formats); without it the letter names and shows every
- * field as exported.
+ * labels and date formats); without it the letter names every field as
+ * exported, and shows its value so too, but for what it can tell from the
+ * value alone (an ISO 8601 date and time).
  */
 export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
   const lang = x.language;
@@ -311,7 +315,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
 
   // Art. 15(3): the copy of the data, one page per system in print.
   if (x.records.length > 0) {
-    parts.push(`<h2 id="data">${t('sectionData')}</h2>`);
+    parts.push(`<h2 id="data">${t('sectionData')}</h2>\n<p class="record-meta">${t('timesSwedish')}</p>`);
     let n = 0;
     for (const [system, recs] of groupBySystem(x.records)) {
       n++;

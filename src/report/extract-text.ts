@@ -110,6 +110,7 @@ export const TEXT = {
   // A list's item in the letter's name of a field (`Fakturarader › rad 1 › Moms (%)`).
   listItem: { sv: 'rad', en: 'row' },
   value: { sv: 'Värde', en: 'Value' },
+  timesSwedish: { sv: 'Tidpunkter anges i svensk tid.', en: 'Times are given in Swedish time.' },
   redacted: { sv: 'Borttaget (art. 15.4)', en: 'Removed (Art. 15(4))' },
   sheetsIntro: {
     sv: 'Därefter följer en flik per system med dina uppgifter; varje rad är en post, med ändamål, rättslig grund, mottagare och lagringstid.',
@@ -187,12 +188,22 @@ export function longDate(lang: ExtractLang, iso: string): string {
 const LONG_DATE: Partial<Record<ExtractLang, Intl.DateTimeFormat>> = {};
 const LONG_DATE_TIME: Partial<Record<ExtractLang, Intl.DateTimeFormat>> = {};
 
-/** An instant (`2026-11-25T22:23:46.996Z`) as the letter's reader reads it, in Swedish time: `25 november 2026 23:23`. */
+/** An instant (`2026-11-25T22:23:46.996Z`) as the letter's reader reads it, in Swedish time: `25 november 2026 kl. 23:23 (svensk tid)`. */
 export function longDateTime(lang: ExtractLang, iso: string): string {
   const d = new Date(iso);
   if (!/^\d{4}-\d{2}-\d{2}T/u.test(iso) || Number.isNaN(d.getTime())) return iso;
+  return `${swedishTime(lang, d)}${lang === 'sv' ? ' (svensk tid)' : ' (Swedish time)'}`;
+}
+
+/**
+ * An instant in Swedish time (Europe/Stockholm), as longDateTime writes it
+ * but without naming the zone: `14 mars 2025 kl. 10:12`, `14 March 2025 at
+ * 10:12`. The letter's data say once that their times are Swedish
+ * (`timesSwedish`).
+ */
+export function swedishTime(lang: ExtractLang, d: Date): string {
   const f = (LONG_DATE_TIME[lang] ??= new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' }));
-  return `${f.format(d)}${lang === 'sv' ? ' (svensk tid)' : ' (Swedish time)'}`;
+  return f.format(d);
 }
 
 /** Locator as people read it: `nyhetsbrev/x.csv, rad 3`, `kurser.zip › members.csv, line 2`. */

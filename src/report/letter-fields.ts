@@ -8,17 +8,19 @@
  * Nested fields are named by the labels of their parts, with list items
  * numbered for people (`Fakturarader › rad 1 › Moms (%)`) or named by
  * their own key (GA4's `event_params` by the parameter's name); an e-mail
- * body that is HTML is shown as its text.
+ * body that is HTML is shown as its text. A value that is an ISO 8601 date
+ * and time (Graph's `2025-03-14T09:12:44Z`) is a time whatever its field,
+ * and every instant is written in Swedish time in the letter's language.
  *
  * Only the letter reads this. The JSON, CSV and XLSX keep the system's
  * names and values as exported: scripts read them (docs/extract.md).
  */
 import { compile } from 'html-to-text';
-import { fromDayNumber, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
+import { parseIsoDate } from '../core/law/dates.ts';
 import { describedField, type ConnectorDescription, type FieldDateFormat, type FieldDescription, type FieldHtml, type FieldPart } from '../sources/contract.ts';
 import type { ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { fieldLeaves, type Cell } from './extract-table.ts';
-import { tr } from './extract-text.ts';
+import { swedishTime, tr } from './extract-text.ts';
 
 /** A record's field as its connector describes it; undefined when it does not. */
 export type FieldLookup = (record: Pick<ExtractRecord, 'source' | 'entity'>, key: string) => FieldDescription | undefined;
@@ -39,32 +41,98 @@ export function fieldLabel(field: Pick<FieldDescription, 'label'> | undefined, l
   return typeof label === 'string' && label.trim() !== '' ? label : undefined;
 }
 
-// ISO 8601 basic or extended (the same in date and time), the time optional: `19800131`, `1980-01-31`,
-// `20250114T101500Z`, `2025-01-14T10:15:00.5+01:00`. vCard (RFC 6350 §4.3) and dBase type D write these.
-const ISO_DATE_TIME = /^(\d{4})(-?)(\d{2})\2(\d{2})(?:[T ](\d{2})(?:(:?)(\d{2})(?:\6(\d{2})(?:[.,]\d+)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/u;
+/**
+ * A date or a time read from a value: a day; an instant, where the value
+ * names its zone (or counts from 1970 in UTC); or a time of day without a
+ * zone, whose zone the letter cannot know.
+ */
+type Moment = { kind: 'day'; date: string } | { kind: 'instant'; at: Date } | { kind: 'local'; date: string; time: string };
 
-/** `+0100` and `+01` as `+01:00`. */
-function offset(zone: string): string {
-  const digits = zone.slice(1).replace(':', '');
-  return `${zone[0]}${digits.slice(0, 2)}:${digits.slice(2, 4) || '00'}`;
+interface MomentParts {
+  year: string;
+  month: string;
+  day: string;
+  hour?: string | undefined;
+  minute?: string | undefined;
+  second?: string | undefined;
+  fraction?: string | undefined;
+  /** `Z`, or an offset as `+01:00`, `+0100` or `+01`. */
+  zone?: string | undefined;
 }
 
-function isoDateTime(s: string): string | undefined {
+// Europe/Stockholm before 1900 is local mean time (+00:53:28 and such), and year-one placeholders are no one's
+// time: an instant outside these years is shown as it is.
+const INSTANT_YEARS = { from: 1900, to: 9999 };
+// The offsets in use run from -12:00 to +14:00.
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+function moment(p: MomentParts): Moment | undefined {
+  const date = `${p.year}-${p.month}-${p.day}`;
+  if (!parseIsoDate(date)) return undefined;
+  if (p.hour === undefined) return { kind: 'day', date };
+  const [hour, minute, second] = [Number(p.hour), Number(p.minute ?? 0), Number(p.second ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  if (p.zone === undefined) {
+    // Midnight without a zone is how many systems write a day (Spiris's `LastInvoiceDate`, .NET's DateTime).
+    if (hour === 0 && minute === 0 && second === 0 && !/[1-9]/u.test(p.fraction ?? '')) return { kind: 'day', date };
+    return { kind: 'local', date, time: `${p.hour}:${p.minute ?? '00'}${p.second !== undefined ? `:${p.second}` : ''}` };
+  }
+  let offset = 0;
+  if (p.zone !== 'Z') {
+    const digits = p.zone.slice(1).replace(':', '');
+    const [h, m] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4) || 0)];
+    if (m > 59) return undefined;
+    offset = (p.zone[0] === '-' ? -1 : 1) * (h * 60 + m);
+    if (Math.abs(offset) > MAX_OFFSET_MINUTES) return undefined;
+  }
+  const year = Number(p.year);
+  if (year < INSTANT_YEARS.from || year > INSTANT_YEARS.to) return undefined;
+  const at = new Date(Date.UTC(year, Number(p.month) - 1, Number(p.day), hour, minute - offset, second));
+  return { kind: 'instant', at };
+}
+
+function momentText(m: Moment, lang: ExtractLang): string {
+  if (m.kind === 'day') return m.date;
+  if (m.kind === 'local') return `${m.date} ${m.time}`;
+  return swedishTime(lang, m.at);
+}
+
+// ISO 8601 basic or extended (the same in date and time), the time optional: `19800131`, `1980-01-31`,
+// `20250114T101500Z`, `2025-01-14T10:15:00.5+01:00`. vCard (RFC 6350 §4.3) and dBase type D write these; a
+// field's description says that it holds them (`dateFormat: 'date'`).
+const ISO_DATE_TIME = /^(\d{4})(-?)(\d{2})\2(\d{2})(?:[T ](\d{2})(?:(:?)(\d{2})(?:\6(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/u;
+
+function isoMoment(s: string): Moment | undefined {
   const m = ISO_DATE_TIME.exec(s);
   if (!m) return undefined;
-  const [, year, , month, day, hour, , minute, second, zone] = m;
-  const date = `${year}-${month}-${day}`;
-  if (!parseIsoDate(date)) return undefined;
-  if (hour === undefined) return date;
-  if (Number(hour) > 23 || Number(minute ?? 0) > 59 || Number(second ?? 0) > 60) return undefined;
-  const time = `${hour}:${minute ?? '00'}${second !== undefined ? `:${second}` : ''}`;
-  const tz = zone === undefined ? '' : zone === 'Z' ? ' UTC' : ` ${offset(zone)}`;
-  return `${date} ${time}${tz}`;
+  const [, year, , month, day, hour, , minute, second, fraction, zone] = m;
+  return moment({ year: year!, month: month!, day: day!, hour, minute, second, fraction, zone });
 }
 
-const SECONDS_PER_DAY = 86_400;
+// A date and time in ISO 8601's extended format as RFC 3339 profiles it, the zone optional: `2025-03-14T09:12:44Z`,
+// `2024-02-05T16:20:00.000000+01:00`, `2025-06-02T18:20:41.0000000Z`, `2025-02-03T00:00:00`. Microsoft Graph, Lime's
+// REST API, Spiris and the message trace write these. Nothing else: no space for the `T`, no basic format, no
+// lower case, nothing around it, so that a value that only looks like a time (a date alone, a number, free text)
+// is never taken for one.
+const EXTENDED_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/u;
 
-function unixSeconds(v: string | number, micros = false): string | undefined {
+/**
+ * A value that is an ISO 8601 date and time (EXTENDED_DATE_TIME), whatever
+ * its field, as the letter writes times: an instant in Swedish time in the
+ * letter's language (`14 mars 2025 kl. 10:12`), midnight without a zone as
+ * the day it means (`2025-02-03`), another time without a zone as
+ * `2025-02-03 09:00:00`, its zone being unknown. Undefined for anything else,
+ * and for a date or time that does not exist (`2025-02-30T10:00:00Z`).
+ */
+export function letterDateTime(value: string, lang: ExtractLang): string | undefined {
+  const m = EXTENDED_DATE_TIME.exec(value);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, zone] = m;
+  const t = moment({ year: year!, month: month!, day: day!, hour, minute, second, fraction, zone });
+  return t && momentText(t, lang);
+}
+
+function unixSeconds(v: string | number, micros = false): Moment | undefined {
   let s = String(v).trim();
   if (micros) {
     // Whole seconds of a count of microseconds (16 digits today); the letter shows no fractions.
@@ -72,26 +140,26 @@ function unixSeconds(v: string | number, micros = false): string | undefined {
     s = s.slice(0, -6);
   }
   // Zero is how a numeric dBase field says "never": not 1970.
+  // Eleven digits end in the year 5138.
   if (!/^\d{1,11}$/u.test(s) || Number(s) === 0) return undefined;
-  const n = Number(s);
-  const days = Math.floor(n / SECONDS_PER_DAY);
-  const rest = n - days * SECONDS_PER_DAY;
-  const two = (x: number): string => String(x).padStart(2, '0');
-  const time = `${two(Math.floor(rest / 3600))}:${two(Math.floor((rest % 3600) / 60))}:${two(rest % 60)}`;
-  return `${formatIsoDate(fromDayNumber(days))} ${time} UTC`;
+  return { kind: 'instant', at: new Date(Number(s) * 1000) };
 }
 
 /**
- * A date or time the way the letter writes dates: `YYYY-MM-DD`, with
- * `HH:MM:SS` and its zone where the value has a time. Undefined for a value
- * that is not one in that format: the letter then shows it as it is, since
- * a value is never lost to a guess.
+ * A date or time in a field's own notation (FieldDateFormat) the way the
+ * letter writes them: a day as `YYYY-MM-DD`; an instant in Swedish time in
+ * the letter's language (`15 mars 2019 kl. 10:00`); a time without a zone as
+ * `YYYY-MM-DD HH:MM:SS`. Undefined for a value that is not one in that
+ * format: the letter then shows it as it is, since a value is never lost to
+ * a guess.
  */
-export function letterDate(value: string | number | boolean | null, format: FieldDateFormat): string | undefined {
+export function letterDate(value: string | number | boolean | null, format: FieldDateFormat, lang: ExtractLang): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  if (format === 'unix-seconds') return unixSeconds(value);
-  if (format === 'unix-micros') return unixSeconds(value, true);
-  return isoDateTime(String(value).trim());
+  let m: Moment | undefined;
+  if (format === 'unix-seconds') m = unixSeconds(value);
+  else if (format === 'unix-micros') m = unixSeconds(value, true);
+  else m = isoMoment(String(value).trim());
+  return m && momentText(m, lang);
 }
 
 // Headings in capitals and a table's cells run together (html-to-text's defaults) read badly in a letter;
@@ -178,8 +246,9 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
     const view = sub === '' ? field : partOf(field, sub);
     const v = leaf.value;
     let shown: string | undefined;
-    if (view?.dateFormat) shown = letterDate(v, view.dateFormat);
+    if (view?.dateFormat) shown = letterDate(v, view.dateFormat, lang);
     if (shown === undefined && typeof v === 'string' && isHtml(view?.html, leaf.holder)) shown = htmlAsText(v);
+    if (shown === undefined && typeof v === 'string') shown = letterDateTime(v, lang);
     out.push({ path: leaf.path, ...(labelled ? { label: names.join(' › ') } : {}), value: v, shown: shown ?? (v === null ? '' : String(v)) });
   }
   return out;

@@ -360,8 +360,12 @@ describe('export: nested fields and an HTML e-mail body in the letter', () => {
     expect(html).toContain('<td class="key">Från › E-postadress <span class="field-key">from.emailAddress.address</span></td><td class="value">marta.oberg@mail.example</td>');
     expect(html).toContain('<td class="value">Tack för snabbt svar! Jag hör av mig om leveransen.\n\nMärta Öberg\n070-174\u00a006\u00a033</td>');
     expect(html).not.toContain('&lt;div&gt;');
+    // Graph's times in Swedish time (CEST in June), in the letter's words.
+    expect(html).toMatch(/receivedDateTime<\/td><td class="value">2 juni 2025 kl\. 20:20<\/td>/u);
+    expect(html).not.toMatch(/<td class="value">\d{4}-\d{2}-\d{2}T/u);
     const json = readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8');
     expect(json).toContain('<div>Tack för snabbt svar! Jag hör av mig om leveransen.</div>');
+    expect(json).toContain('"receivedDateTime": "2025-06-02T18:20:41Z"');
   });
 });
 
@@ -377,14 +381,14 @@ describe("export: a system's coded fields and its own dates in the letter", () =
     const files = (JSON.parse(r.stdout) as Summary).files;
     const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
     const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
-    // Outlook's vCard 2.1: a birthday of eight digits, a revision time in UTC.
+    // Outlook's vCard 2.1: a birthday of eight digits, a revision time in UTC (shown in Swedish time).
     expect(html).toContain(row('Fullständigt namn', 'FN', 'Örjan Bäckström'));
     expect(html).toContain(row('Födelsedag', 'BDAY', '1976-11-05'));
-    expect(html).toContain(row('Senast ändrat', 'REV', '2025-01-14 10:15:00 UTC'));
+    expect(html).toContain(row('Senast ändrat', 'REV', '14 januari 2025 kl. 11:15'));
     // KUND.DBF: a type D date, and a number of seconds since 1970.
     expect(html).toContain(row('Kundnummer', 'KUNDNR', '1043'));
     expect(html).toContain(row('Senaste fakturadatum', 'FKTDAT', '2019-03-15'));
-    expect(html).toContain(row('Senast ändrad', 'LASTCHANGE', '2019-03-15 09:00:00 UTC'));
+    expect(html).toContain(row('Senast ändrad', 'LASTCHANGE', '15 mars 2019 kl. 10:00'));
     expect(html).not.toMatch(/<td class="value">(?:19761105|20190315|1552640400)<\/td>/u);
 
     const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;

@@ -212,7 +212,7 @@ describe("the letter names a system's coded fields and writes its dates as dates
   ];
   const extract = (lang: ExtractLang) => extractOf(RECORDS, SOURCES, lang);
 
-  it('in Swedish: the label with the system\'s name beside it, dates as YYYY-MM-DD and times in UTC', async () => {
+  it('in Swedish: the label with the system\'s name beside it, dates as YYYY-MM-DD and times in Swedish time', async () => {
     const x = await extract('sv');
     const r = letterRows(extractHtml(x, fieldLookup(SOURCES)).toString('utf8'));
     expect(r).toEqual([
@@ -221,14 +221,14 @@ describe("the letter names a system's coded fields and writes its dates as dates
       ['Födelsedag |BDAY|', '1992-07-28'],
       ['E-post |EMAIL|', SUBJECT_EMAIL],
       ['Telefon › rad 1 |TEL[0]|', '070-174 06 33 (cell)'],
-      ['Senast ändrat |REV|', '2025-01-14 10:15:00 UTC'],
+      ['Senast ändrat |REV|', '14 januari 2025 kl. 11:15'],
       // A field the connector does not describe: as exported, its value too.
       ['X-UNKNOWN', '19920728'],
       ['Kundnummer |KUNDNR|', '1044'],
       ['Namn |NAMN|', 'Märta Öberg'],
       ['E-post |EPOST|', SUBJECT_EMAIL],
       ['Senaste fakturadatum |FKTDAT|', '2025-02-03'],
-      ['Senast ändrad |LASTCHANGE|', '2025-02-03 09:00:00 UTC'],
+      ['Senast ändrad |LASTCHANGE|', '3 februari 2025 kl. 10:00'],
       // A code the connector does not venture a meaning for keeps its name.
       ['BTID_F', '34'],
     ]);
@@ -239,6 +239,7 @@ describe("the letter names a system's coded fields and writes its dates as dates
     expect(h).toContain('<td class="key">Customer number <span class="field-key">KUNDNR</span></td><td class="value">1044</td>');
     expect(h).toContain('<td class="key">Birthday <span class="field-key">BDAY</span></td><td class="value">1992-07-28</td>');
     expect(h).toContain('<td class="key">Full name <span class="field-key">FN</span></td>');
+    expect(h).toContain('<td class="key">Last changed <span class="field-key">LASTCHANGE</span></td><td class="value">3 February 2025 at 10:00</td>');
   });
 
   it('without the descriptions, shows every field as exported', async () => {
@@ -346,5 +347,57 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
     expect(csv).toContain('<script>alert(""x"")</script>');
     expect(csv).toContain('Rows[0].PercentVat');
     for (const label of ['Fakturarader', 'Momssats', 'Meddelandet', 'Tack för svaret']) expect(csv).not.toContain(label);
+  });
+});
+
+describe('the letter writes ISO 8601 times as times in Swedish time, in its language', () => {
+  const SOURCES: ExtractSource[] = [
+    { name: 'post', connector: 'office365', title: 'Office 365', records: 1, description: { entities: [{ entity: 'message', title: 'Message', category: 'mail-message', fields: GRAPH_MESSAGE_FIELDS }] } },
+  ];
+  const RECORDS: MatchedRecord[] = [
+    matched(0, {
+      entity: 'message',
+      category: 'mail-message',
+      locator: { file: 'post/messages.json', pointer: '/value/0' },
+      fields: {
+        subject: '2025-03-14T09:12:44Z',
+        receivedDateTime: '2025-03-14T09:12:44Z',
+        lastModifiedDateTime: '2025-06-02T18:20:41.0000000Z',
+        // A day stays a day; a time that is not ISO 8601's, or not a time at all, stays as it is.
+        due: '2025-02-03',
+        optin: '2023-03-02 19:14:55',
+        bodyPreview: 'Mottaget 2025-03-14T09:12:44Z',
+        from: { emailAddress: { name: 'Märta Öberg', address: SUBJECT_EMAIL } },
+      },
+      identifiers: [{ kind: 'email', value: SUBJECT_EMAIL, field: 'from/emailAddress/address' }],
+    }),
+  ];
+
+  it('in Swedish and English, with or without the descriptions, and says once that the times are Swedish', async () => {
+    const sv = extractHtml(await extractOf(RECORDS, SOURCES, 'sv'), fieldLookup(SOURCES)).toString('utf8');
+    expect(letterRows(sv)).toEqual([
+      // A value is a time by what it is, whatever its field.
+      ['subject', '14 mars 2025 kl. 10:12'],
+      ['receivedDateTime', '14 mars 2025 kl. 10:12'],
+      ['lastModifiedDateTime', '2 juni 2025 kl. 20:20'],
+      ['due', '2025-02-03'],
+      ['optin', '2023-03-02 19:14:55'],
+      ['bodyPreview', 'Mottaget 2025-03-14T09:12:44Z'],
+      ['Från › Namn |from.emailAddress.name|', 'Märta Öberg'],
+      ['Från › E-postadress |from.emailAddress.address|', SUBJECT_EMAIL],
+    ]);
+    expect(sv).toContain('<h2 id="data">Dina uppgifter, system för system</h2>\n<p class="record-meta">Tidpunkter anges i svensk tid.</p>');
+    const en = extractHtml(await extractOf(RECORDS, SOURCES, 'en')).toString('utf8');
+    expect(letterRows(en)).toContainEqual(['receivedDateTime', '14 March 2025 at 10:12']);
+    expect(en).toContain('<p class="record-meta">Times are given in Swedish time.</p>');
+  });
+
+  it('leaves the JSON and the CSV with the times as exported', async () => {
+    const x = await extractOf(RECORDS, SOURCES, 'sv');
+    const json = JSON.parse(extractJson(x).toString('utf8')) as { records: { fields: Record<string, unknown> }[] };
+    expect(json.records[0]!.fields).toMatchObject({ receivedDateTime: '2025-03-14T09:12:44Z', lastModifiedDateTime: '2025-06-02T18:20:41.0000000Z' });
+    const csv = extractCsvFiles(x, 'registerutdrag-2025-05-16').map((f) => f.data.toString('utf8')).join('\n');
+    expect(csv).toContain('2025-03-14T09:12:44Z');
+    expect(csv).not.toContain('mars 2025');
   });
 });

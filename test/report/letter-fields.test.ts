@@ -12,7 +12,7 @@ import {
 import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
-import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterLeaves } from '../../src/report/letter-fields.ts';
+import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
 import { withExtraFields, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
 
@@ -23,24 +23,32 @@ describe('letterDate', () => {
     ['1980-01-31', 'date', '1980-01-31'],
     [' 19800131 ', 'date', '1980-01-31'],
     ['20000229', 'date', '2000-02-29'],
-    // vCard REV: a UTC time, basic or extended.
-    ['20250114T101500Z', 'date', '2025-01-14 10:15:00 UTC'],
-    ['2025-01-14T10:15:00Z', 'date', '2025-01-14 10:15:00 UTC'],
-    ['2025-01-14T10:15:00.5570000Z', 'date', '2025-01-14 10:15:00 UTC'],
-    ['2025-01-14T10:15+0100', 'date', '2025-01-14 10:15 +01:00'],
+    // vCard REV: a UTC time, basic or extended, in Swedish time (CET in January).
+    ['20250114T101500Z', 'date', '14 januari 2025 kl. 11:15'],
+    ['2025-01-14T10:15:00Z', 'date', '14 januari 2025 kl. 11:15'],
+    ['2025-01-14T10:15:00.5570000Z', 'date', '14 januari 2025 kl. 11:15'],
+    ['2025-01-14T10:15+0100', 'date', '14 januari 2025 kl. 10:15'],
+    // Without a zone the time is shown as written; midnight without one is the day it means.
     ['2025-01-14 10:15:00', 'date', '2025-01-14 10:15:00'],
+    ['2025-01-14T00:00:00', 'date', '2025-01-14'],
     [19800131, 'date', '1980-01-31'],
-    // dBase numbers: seconds since 1970 (Visma Administration's LASTCHANGE, TIMESTAMP).
-    ['1303193119', 'unix-seconds', '2011-04-19 06:05:19 UTC'],
-    [1552640400, 'unix-seconds', '2019-03-15 09:00:00 UTC'],
-    ['951782400', 'unix-seconds', '2000-02-29 00:00:00 UTC'],
+    // dBase numbers: seconds since 1970 (Visma Administration's LASTCHANGE, TIMESTAMP), CEST in April.
+    ['1303193119', 'unix-seconds', '19 april 2011 kl. 08:05'],
+    [1552640400, 'unix-seconds', '15 mars 2019 kl. 10:00'],
+    ['951782400', 'unix-seconds', '29 februari 2000 kl. 01:00'],
     // GA4 BigQuery: event_date and microseconds since 1970.
     ['20250512', 'date', '2025-05-12'],
-    ['1747045200123456', 'unix-micros', '2025-05-12 10:20:00 UTC'],
-    [1747045200123456, 'unix-micros', '2025-05-12 10:20:00 UTC'],
+    ['1747045200123456', 'unix-micros', '12 maj 2025 kl. 12:20'],
+    [1747045200123456, 'unix-micros', '12 maj 2025 kl. 12:20'],
   ];
   it.each(valid)('%j (%s) is %s', (value, format, shown) => {
-    expect(letterDate(value, format)).toBe(shown);
+    expect(letterDate(value, format, 'sv')).toBe(shown);
+  });
+
+  it("writes an instant in the letter's language, a day as YYYY-MM-DD in both", () => {
+    expect(letterDate(1552640400, 'unix-seconds', 'en')).toBe('15 March 2019 at 10:00');
+    expect(letterDate('20250114T101500Z', 'date', 'en')).toBe('14 January 2025 at 11:15');
+    expect(letterDate('19800131', 'date', 'en')).toBe('1980-01-31');
   });
 
   // Not a date in that format: the letter shows the value as it is.
@@ -52,6 +60,8 @@ describe('letterDate', () => {
     ['1/31/1980', 'date'],
     ['0.0.00', 'date'],
     ['20250114T251500Z', 'date'],
+    ['20250114T101500+1500', 'date'],
+    ['18991231T230000Z', 'date'],
     ['070-1740612', 'date'],
     ['', 'date'],
     [true, 'date'],
@@ -66,7 +76,75 @@ describe('letterDate', () => {
     ['2025-05-12 10:20:00 UTC', 'unix-micros'],
   ];
   it.each(invalid)('%j (%s) is not shown as a date', (value, format) => {
-    expect(letterDate(value, format)).toBeUndefined();
+    expect(letterDate(value, format, 'sv')).toBeUndefined();
+  });
+});
+
+describe('letterDateTime: any value that is an ISO 8601 date and time', () => {
+  const valid: [string, string, string][] = [
+    // Graph: UTC, in Swedish time (CET in March, CEST in June).
+    ['2025-03-14T09:12:44Z', '14 mars 2025 kl. 10:12', '14 March 2025 at 10:12'],
+    ['2025-06-02T18:20:41Z', '2 juni 2025 kl. 20:20', '2 June 2025 at 20:20'],
+    ['2025-03-14T09:12Z', '14 mars 2025 kl. 10:12', '14 March 2025 at 10:12'],
+    // The message trace's seven decimals; Lime's six and its offset.
+    ['2025-06-02T18:20:41.0000000Z', '2 juni 2025 kl. 20:20', '2 June 2025 at 20:20'],
+    ['2024-02-05T16:20:00.000000+01:00', '5 februari 2024 kl. 16:20', '5 February 2024 at 16:20'],
+    ['2025-06-30T00:00:00+02:00', '30 juni 2025 kl. 00:00', '30 June 2025 at 00:00'],
+    // Another zone, across a year's end.
+    ['2024-12-31T23:30:00-05:00', '1 januari 2025 kl. 05:30', '1 January 2025 at 05:30'],
+    // Both sides of the changes to and from summer time.
+    ['2025-03-30T00:59:59Z', '30 mars 2025 kl. 01:59', '30 March 2025 at 01:59'],
+    ['2025-03-30T01:00:00Z', '30 mars 2025 kl. 03:00', '30 March 2025 at 03:00'],
+    ['2025-10-26T00:59:59Z', '26 oktober 2025 kl. 02:59', '26 October 2025 at 02:59'],
+    ['2025-10-26T01:00:00Z', '26 oktober 2025 kl. 02:00', '26 October 2025 at 02:00'],
+    // Without a zone: midnight is the day (Spiris's LastInvoiceDate), another time is shown as written.
+    ['2025-02-03T00:00:00', '2025-02-03', '2025-02-03'],
+    ['2025-02-03T00:00:00.000', '2025-02-03', '2025-02-03'],
+    ['2025-02-03T09:30:00', '2025-02-03 09:30:00', '2025-02-03 09:30:00'],
+    ['2025-02-03T09:30', '2025-02-03 09:30', '2025-02-03 09:30'],
+  ];
+  it.each(valid)('%s is %s, in English %s', (value, sv, en) => {
+    expect(letterDateTime(value, 'sv')).toBe(sv);
+    expect(letterDateTime(value, 'en')).toBe(en);
+  });
+
+  // Anything else is shown as it is.
+  const invalid = [
+    // A date alone stays a date; a number or a word is no time.
+    '2025-02-03',
+    '20250203',
+    '1747045200123456',
+    'Avslutat',
+    // Not the extended format RFC 3339 profiles: basic, a space for the T, lower case, a comma, a sign on the year.
+    '20250314T091244Z',
+    '2025-03-14 09:12:44Z',
+    '2025-03-14t09:12:44z',
+    '2025-03-14T09:12:44,5Z',
+    '+2025-03-14T09:12:44Z',
+    '2025-03-14T09',
+    '2025-03-14T09:12:44+0100',
+    '2025-03-14T09:12:44+01',
+    '2025-03-14T09:12:44.1234567890Z',
+    // Something around it.
+    ' 2025-03-14T09:12:44Z',
+    '2025-03-14T09:12:44Z ',
+    'Mottaget 2025-03-14T09:12:44Z',
+    '2025-03-14T09:12:44Z/2025-03-15T09:12:44Z',
+    // Dates and times that do not exist, and offsets no zone has.
+    '2025-02-29T10:00:00Z',
+    '2025-02-30T10:00:00',
+    '2025-13-01T10:00:00Z',
+    '2025-03-14T24:00:00Z',
+    '2025-03-14T09:60:00Z',
+    '2025-03-14T09:12:60Z',
+    '2025-03-14T09:12:44+15:00',
+    '2025-03-14T09:12:44+01:60',
+    // Before 1900 Stockholm kept local mean time; year one is a placeholder.
+    '1899-12-31T22:00:00Z',
+    '0001-01-01T00:00:00Z',
+  ];
+  it.each(invalid)('%j is not', (value) => {
+    expect(letterDateTime(value, 'sv')).toBeUndefined();
   });
 });
 
