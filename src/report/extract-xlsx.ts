@@ -24,7 +24,7 @@ import type { Cell as ExcelCell, Worksheet } from 'exceljs';
 import type { Extract, ExtractLang } from './extract-schema.ts';
 import { sheetNames } from './extract-files.ts';
 import { systemTables, type Cell } from './extract-table.ts';
-import { confirmationKeys, identifierKindText, longDate, tr } from './extract-text.ts';
+import { confirmationKeys, identifierKindText, longDate, longDateTime, tr } from './extract-text.ts';
 
 export const EXCEL_CELL_MAX = 32_767;
 export const COLUMN_WIDTH_MIN = 8;
@@ -95,7 +95,7 @@ function summarySheet(ws: Worksheet, x: Extract): void {
   title.font = { bold: true, size: 14 };
   add(tr(lang, 'controller'), `${c.name}, ${tr(lang, 'orgnr')} ${c.orgnr}, ${c.address}, ${c.email}${c.phone ? `, ${c.phone}` : ''}`);
   add(tr(lang, 'date'), longDate(lang, x.asOf));
-  add(tr(lang, 'generatedAt'), x.generatedAt);
+  add(tr(lang, 'generatedAt'), longDateTime(lang, x.generatedAt));
   add(tr(lang, 'subject'), x.subject.identifiers.map((i) => `${identifierKindText(lang, i.kind)}: ${i.value}`).join('\n'));
   if (x.subject.caseId) add(tr(lang, 'caseId'), x.subject.caseId);
 

@@ -57,6 +57,19 @@ describe('the XLSX extract', () => {
     }
   });
 
+  it("dates the summary as the letter does, in Swedish time and the extract's language, not as an ISO timestamp", async () => {
+    const summaryText = async (lang: 'sv' | 'en'): Promise<string> => {
+      const wb = await load({ ...(await sampleExtract(lang)), generatedAt: '2026-11-25T22:23:46.996Z' });
+      const text: string[] = [];
+      wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => text.push(String(c.value))));
+      return text.join('\n');
+    };
+    const sv = await summaryText('sv');
+    expect(sv).toContain('Framställt\n25 november 2026 kl. 23:23 (svensk tid)');
+    expect(sv).not.toContain('2026-11-25T22:23');
+    expect(await summaryText('en')).toContain('Generated\n25 November 2026 at 23:23 (Swedish time)');
+  });
+
   it('styles, freezes and filters the header row, and sizes the columns by content', async () => {
     const wb = await load(await sampleExtract('sv'));
     for (const ws of wb.worksheets.slice(1)) {
