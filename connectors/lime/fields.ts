@@ -126,8 +126,11 @@ export function genericFields(): FieldDescription[] {
 
 // ---------------------------------------------------------------- known limetypes
 
-const option = (name: string, category: string, personal = true): FieldDescription =>
-  f(name, category, personal, undefined, 'An option: {key, id, text}');
+/** An option (formats.md §1.2): `{key, id, text}`, which the letter shows by its text. */
+const option = (name: string, category: string, personal = true): FieldDescription => ({
+  ...f(name, category, personal, undefined, 'An option: {key, id, text}'),
+  option: true,
+});
 
 /** The known limetypes' names in Swedish, for a Swedish extract's labels; another limetype is shown by its id. */
 const LIMETYPE_SV: Record<string, string> = {

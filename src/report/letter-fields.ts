@@ -214,10 +214,13 @@ export interface LetterLeaf {
  * the labels of the field and of its parts, a list's item by its number
  * (`rad 1`) or, in a list whose items name themselves (`itemKey`), by that
  * name; the property holding that name is then left out, since the label
- * gives it.
+ * gives it. A choice (`option`: Lime's `{ key, text, id }`) is one leaf,
+ * named as the choice itself is and shown by its text.
  */
 export function letterLeaves(field: FieldDescription | undefined, key: string, value: unknown, lang: ExtractLang): LetterLeaf[] {
   const out: LetterLeaf[] = [];
+  // The choices already shown: each has a leaf per property (key, text, id), and is one value in the letter.
+  const choices = new Set<object>();
   for (const leaf of fieldLeaves(key, value)) {
     const names: string[] = [];
     const own = fieldLabel(field, lang);
@@ -227,7 +230,10 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
     let sub = '';
     let namedBy: string | undefined;
     let skip = false;
+    // The name and the part of the object that holds the leaf.
+    let holder: { names: string[]; labelled: boolean; sub: string } | undefined;
     leaf.steps.forEach((step, i) => {
+      if (i === leaf.steps.length - 1) holder = { names: [...names], labelled, sub };
       if (step.key === undefined) {
         const name = sub === '' ? itemName(field?.itemKey, step.item) : undefined;
         names.push(name ?? `${tr(lang, 'listItem')} ${step.index + 1}`);
@@ -242,8 +248,19 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
         labelled = true;
       }
     });
+    const last = leaf.steps.at(-1);
+    if (leaf.holder && holder && last?.key !== undefined && viewOf(field, holder.sub)?.option) {
+      const text = choiceText(leaf.holder);
+      if (text !== undefined) {
+        if (choices.has(leaf.holder)) continue;
+        choices.add(leaf.holder);
+        const path = leaf.path.slice(0, -(last.key.length + 1));
+        out.push({ path, ...(holder.labelled ? { label: holder.names.join(' › ') } : {}), value: text, shown: text });
+        continue;
+      }
+    }
     if (skip) continue;
-    const view = sub === '' ? field : partOf(field, sub);
+    const view = viewOf(field, sub);
     const v = leaf.value;
     let shown: string | undefined;
     if (view?.dateFormat) shown = letterDate(v, view.dateFormat, lang);
@@ -256,6 +273,32 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
 
 function partOf(field: FieldDescription | undefined, sub: string): FieldPart | undefined {
   return field?.parts && Object.hasOwn(field.parts, sub) ? field.parts[sub] : undefined;
+}
+
+/** How the letter shows the field (`sub` empty) or its part `sub`. */
+function viewOf(field: FieldDescription | undefined, sub: string): FieldPart | FieldDescription | undefined {
+  return sub === '' ? field : partOf(field, sub);
+}
+
+const CHOICE_KEYS = new Set(['id', 'key', 'text']);
+
+/**
+ * The text of a choice as Lime's REST API gives one (formats.md §1.2:
+ * `{"key": "active", "id": 108601, "text": "Aktiv kund"}`): its text, or
+ * its key where it has none. Undefined for an object of any other shape
+ * (another property, a text that is not one), which the letter then shows
+ * property by property as it shows any object.
+ */
+function choiceText(o: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(o);
+  if (keys.length === 0 || !keys.every((k) => CHOICE_KEYS.has(k))) return undefined;
+  const { key, text, id } = o;
+  const word = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+  if (!word(key) || !word(text) || !(word(id) || typeof id === 'number')) return undefined;
+  const t = typeof text === 'string' ? text.trim() : '';
+  if (t !== '') return t;
+  const k = typeof key === 'string' ? key.trim() : '';
+  return k !== '' ? k : undefined;
 }
 
 /** The name an item of a list gives itself in its `itemKey` property; undefined when it has none. */

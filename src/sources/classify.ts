@@ -65,14 +65,14 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
 /**
  * Swedish and English label of a field, and its date format if it holds a
  * date: `['Födelsedag', 'Birthday', 'date']`; or, for a field that holds
- * HTML or names its list items, the same as an object. A key with dots
- * labels a part of a nested field, by its path without list indices
- * (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
+ * HTML, is a choice (`option`) or names its list items, the same as an
+ * object. A key with dots labels a part of a nested field, by its path
+ * without list indices (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
  */
 export type FieldLabels = Record<string, FieldLabel>;
 export type FieldLabel =
   | readonly [sv: string, en: string, dateFormat?: FieldDateFormat]
-  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string };
+  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true };
 
 function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
   if (Array.isArray(l)) {
@@ -80,7 +80,13 @@ function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
     return { label: { sv, en }, ...(dateFormat ? { dateFormat } : {}) };
   }
   const o = l as Exclude<FieldLabel, readonly unknown[]>;
-  return { label: { sv: o.sv, en: o.en }, ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}), ...(o.html ? { html: o.html } : {}), ...(o.itemKey ? { itemKey: o.itemKey } : {}) };
+  return {
+    label: { sv: o.sv, en: o.en },
+    ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}),
+    ...(o.html ? { html: o.html } : {}),
+    ...(o.itemKey ? { itemKey: o.itemKey } : {}),
+    ...(o.option ? { option: o.option } : {}),
+  };
 }
 
 /** The fields with the letter's label (and date format, HTML, parts) of those `labels` names; the others as they were. */
@@ -98,13 +104,14 @@ export function withLabels(fields: FieldDescription[], labels: FieldLabels): Fie
   });
 }
 
-/** How the letter shows a field (label, date format, HTML, parts): kept when the config classifies the field anew. */
-export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'parts' | 'itemKey'> {
+/** How the letter shows a field (label, date format, HTML, choice, parts): kept when the config classifies the field anew. */
+export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'parts' | 'itemKey'> {
   if (!f) return {};
   return {
     ...(f.label ? { label: f.label } : {}),
     ...(f.dateFormat ? { dateFormat: f.dateFormat } : {}),
     ...(f.html ? { html: f.html } : {}),
+    ...(f.option ? { option: f.option } : {}),
     ...(f.parts ? { parts: f.parts } : {}),
     ...(f.itemKey ? { itemKey: f.itemKey } : {}),
   };

@@ -38,6 +38,13 @@ export interface FieldDescription {
   /** The field holds HTML (an e-mail body), which the letter shows as text. */
   html?: FieldHtml;
   /**
+   * The field is a choice from a list the system keeps, held as an object
+   * `{ key, text, id }` (a Lime CRM option, formats.md §1.2), or a list of
+   * them: the letter shows each as one value, its text (its key where it
+   * has no text). An object of another shape is shown property by property.
+   */
+  option?: true;
+  /**
    * How the letter names and shows the parts of a nested field, by their
    * path below it without list indices (`PercentVat` of Visma's `Rows`,
    * `emailAddress.address` of Graph's `from`). A part without a label is
@@ -57,6 +64,7 @@ export interface FieldPart {
   label?: { sv: string; en: string };
   dateFormat?: FieldDateFormat;
   html?: FieldHtml;
+  option?: true;
 }
 
 /**

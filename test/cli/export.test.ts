@@ -369,6 +369,27 @@ describe('export: nested fields and an HTML e-mail body in the letter', () => {
   });
 });
 
+describe("export: Lime's options in the letter", () => {
+  it('shows a choice by its text, as one value; the JSON keeps the option as exported', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `sources:\n  - name: lime\n    connector: lime\n    path: ${path.join(FIXTURES, 'lime/api')}\n`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json,csv,html', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    // helpdesk.json: status {closed, Avslutat}, priority {normal, Normal}, type {invoice, Faktura}; her history's type {comment, Anteckning}.
+    const value = (key: string): string | undefined => new RegExp(`<td class="key">(?:[^<]*<span class="field-key">)?${key}(?:</span>)?</td><td class="value">([^<]*)</td>`, 'u').exec(html)?.[1];
+    expect([value('status'), value('priority'), value('type')]).toEqual(['Avslutat', 'Normal', 'Faktura']);
+    expect(html).toMatch(/type(?:<\/span>)?<\/td><td class="value">Anteckning<\/td>/u);
+    expect(html).not.toMatch(/(?:status|priority|type)\.(?:key|text|id)/u);
+    expect(html).not.toContain('>closed<');
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    expect(x.records.find((rec) => rec.entity === 'helpdesk')!.fields['status']).toEqual({ key: 'closed', text: 'Avslutat', id: 2203 });
+    const csv = files.filter((f) => f.format === 'csv').map((f) => readFileSync(f.path, 'utf8')).join('\n');
+    for (const column of ['status.key', 'status.text', 'status.id']) expect(csv).toContain(column);
+  });
+});
+
 describe("export: a system's coded fields and its own dates in the letter", () => {
   it('names vCard and Visma Administration fields and writes their dates as dates; the JSON and CSV keep them as exported', () => {
     const dir = tmp();

@@ -12,6 +12,7 @@ import {
 import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
+import { LIMETYPES } from '../../connectors/lime/fields.ts';
 import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
 import { withExtraFields, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
@@ -302,6 +303,65 @@ describe('letterLeaves', () => {
     expect(shown(body, 'body', { contentType: 'text', content: '<p>a</p>' })[1]).toEqual([null, 'body.content', '<p>a</p>']);
     expect(shown(body, 'body', { content: '<p>a</p>' })[0]).toEqual([null, 'body.content', '<p>a</p>']);
     expect(shown({ name: 'note', category: 'interaction', personal: true, html: true }, 'note', 'x<br>y')).toEqual([[null, 'note', 'x\ny']]);
+  });
+});
+
+describe('letterLeaves: a choice (option)', () => {
+  const status: FieldDescription = { name: 'status', category: 'interaction', personal: true, label: { sv: 'Status', en: 'Status' }, option: true };
+  const shown = (d: FieldDescription | undefined, key: string, value: unknown, lang: 'sv' | 'en' = 'sv') =>
+    letterLeaves(d, key, value, lang).map((l) => [l.label ?? null, l.path, l.shown]);
+
+  it("is one value under the field's label: its text, as Lime's REST API gives one", () => {
+    // The real LimeBootstrap mock's company: "buyingstatus": {"key": "active", "text": "Aktiv kund", "id": 108601}.
+    expect(shown(status, 'status', { key: 'active', text: 'Aktiv kund', id: 108601 })).toEqual([['Status', 'status', 'Aktiv kund']]);
+    expect(shown(status, 'status', { id: 2203, key: 'closed', text: 'Avslutat' }, 'en')).toEqual([['Status', 'status', 'Avslutat']]);
+    expect(letterLeaves(status, 'status', { key: 'closed', text: ' Avslutat ', id: 2203 }, 'sv')[0]).toMatchObject({ value: 'Avslutat', shown: 'Avslutat' });
+    // Without a label it is named by the field's own name.
+    expect(shown({ ...status, label: undefined } as FieldDescription, 'status', { key: 'closed', text: 'Avslutat', id: 2203 })).toEqual([[null, 'status', 'Avslutat']]);
+  });
+
+  it('falls back to the key where it has no text', () => {
+    expect(shown(status, 'status', { key: 'closed', id: 2203 })).toEqual([['Status', 'status', 'closed']]);
+    expect(shown(status, 'status', { key: 'closed', text: null, id: 2203 })).toEqual([['Status', 'status', 'closed']]);
+    expect(shown(status, 'status', { key: 'closed', text: '  ', id: '2203' })).toEqual([['Status', 'status', 'closed']]);
+    expect(shown(status, 'status', { text: 'Avslutat' })).toEqual([['Status', 'status', 'Avslutat']]);
+  });
+
+  it('in a list (a set of choices), each item is one value', () => {
+    const tags: FieldDescription = { name: 'tags', category: 'interest', personal: true, label: { sv: 'Intressen', en: 'Interests' }, option: true };
+    expect(shown(tags, 'tags', [{ key: 'a', text: 'Logistik', id: 1 }, { key: 'b', id: 2 }])).toEqual([
+      ['Intressen › rad 1', 'tags[0]', 'Logistik'],
+      ['Intressen › rad 2', 'tags[1]', 'b'],
+    ]);
+  });
+
+  it('as a part of a nested field, named by the labels on its path', () => {
+    const company: FieldDescription = { name: 'company', category: 'professional', personal: true, label: { sv: 'Företag', en: 'Company' }, parts: { buyingstatus: { label: { sv: 'Kundstatus', en: 'Buying status' }, option: true } } };
+    expect(shown(company, 'company', { name: 'Lindqvist Bygg AB', buyingstatus: { key: 'active', text: 'Aktiv kund', id: 108601 } })).toEqual([
+      ['Företag', 'company.name', 'Lindqvist Bygg AB'],
+      ['Företag › Kundstatus', 'company.buyingstatus', 'Aktiv kund'],
+    ]);
+  });
+
+  it('is shown property by property when it is not one: another property, a text that is no text, nothing to show, or a field that is no choice', () => {
+    expect(shown(status, 'status', { key: 'closed', text: 'Avslutat', id: 2203, color: 'red' }).map(([, p]) => p)).toEqual(['status.key', 'status.text', 'status.id', 'status.color']);
+    expect(shown(status, 'status', { key: 'closed', text: { sv: 'Avslutat' } }).map(([, p]) => p)).toEqual(['status.key', 'status.text.sv']);
+    expect(shown(status, 'status', { key: 'closed', text: 'Avslutat', id: true }).map(([, p]) => p)).toEqual(['status.key', 'status.text', 'status.id']);
+    expect(shown(status, 'status', { key: null, text: null, id: 5 }).map(([, p]) => p)).toEqual(['status.key', 'status.text', 'status.id']);
+    expect(shown(status, 'status', 'closed')).toEqual([['Status', 'status', 'closed']]);
+    const plain: FieldDescription = { name: 'status', category: 'interaction', personal: true };
+    expect(shown(plain, 'status', { key: 'closed', text: 'Avslutat', id: 2203 }).map(([, p]) => p)).toEqual(['status.key', 'status.text', 'status.id']);
+    expect(shown(undefined, 'status', { key: 'closed', text: 'Avslutat', id: 2203 }).map(([, p]) => p)).toEqual(['status.key', 'status.text', 'status.id']);
+  });
+
+  it('is what Lime describes its core options as, and what a label or the config keeps', () => {
+    for (const [limetype, name] of [['history', 'type'], ['helpdesk', 'status'], ['helpdesk', 'priority'], ['deal', 'dealstatus'], ['company', 'buyingstatus'], ['participant', 'participantstatus']] as const) {
+      expect(LIMETYPES[limetype]!.fields.find((x) => x.name === name), `${limetype}.${name}`).toMatchObject({ option: true });
+    }
+    expect(LIMETYPES['person']!.fields.find((x) => x.name === 'inactive')!.option).toBeUndefined();
+    const labelled = withLabels([{ name: 's', category: 'interaction', personal: true }], { s: { sv: 'S', en: 'S', option: true } });
+    expect(labelled[0]).toMatchObject({ option: true });
+    expect(withExtraFields(labelled, { s: 'consent' })[0]).toMatchObject({ category: 'consent', option: true });
   });
 });
 
