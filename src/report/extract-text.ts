@@ -118,6 +118,9 @@ export const TEXT = {
   },
   yes: { sv: 'ja', en: 'yes' },
   no: { sv: 'nej', en: 'no' },
+  // A field's true or false in the letter (a system's `inactive: false`, Visma's `IsPrivatePerson: true`).
+  valueTrue: { sv: 'Ja', en: 'Yes' },
+  valueFalse: { sv: 'Nej', en: 'No' },
   page: { sv: 'Sida', en: 'Page' },
   // Column headings of the per-system tables (XLSX sheets, CSV files).
   colSystem: { sv: 'System', en: 'System' },

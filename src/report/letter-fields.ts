@@ -10,7 +10,8 @@
  * their own key (GA4's `event_params` by the parameter's name); an e-mail
  * body that is HTML is shown as its text. A value that is an ISO 8601 date
  * and time (Graph's `2025-03-14T09:12:44Z`) is a time whatever its field,
- * and every instant is written in Swedish time in the letter's language.
+ * and every instant is written in Swedish time in the letter's language; a
+ * true or false is `Ja` or `Nej` (`Yes`, `No`).
  *
  * Only the letter reads this. The JSON, CSV and XLSX keep the system's
  * names and values as exported: scripts read them (docs/extract.md).
@@ -205,7 +206,7 @@ export interface LetterLeaf {
   /** The name for the person; undefined when nothing on the path has a label, and the path is all the letter can give. */
   label?: string;
   value: Cell;
-  /** The value as the letter writes it (a date as a date, HTML as its text). */
+  /** The value as the letter writes it (a date as a date, a time in Swedish time, true as `Ja`, HTML as its text). */
   shown: string;
 }
 
@@ -266,6 +267,8 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
     if (view?.dateFormat) shown = letterDate(v, view.dateFormat, lang);
     if (shown === undefined && typeof v === 'string' && isHtml(view?.html, leaf.holder)) shown = htmlAsText(v);
     if (shown === undefined && typeof v === 'string') shown = letterDateTime(v, lang);
+    // A system's true or false (JSON's, not a text that says `true`) is a yes or a no to the reader.
+    if (typeof v === 'boolean') shown = tr(lang, v ? 'valueTrue' : 'valueFalse');
     out.push({ path: leaf.path, ...(labelled ? { label: names.join(' › ') } : {}), value: v, shown: shown ?? (v === null ? '' : String(v)) });
   }
   return out;

@@ -141,8 +141,24 @@ describe('the HTML letter', () => {
     const ids = (s: string): string[] => [...s.matchAll(/ id="([^"]+)"/gu)].map((m) => m[1]!);
     expect(ids(en)).toEqual(ids(sv));
     const values = (s: string): string[] => [...s.matchAll(/<td class="value">([^<]*)<\/td>/gu)].map((m) => m[1]!);
-    // The data is the same except for the redaction marker's language.
-    expect(values(en).map((v) => v.replace("[another person&#39;s data removed]", 'R'))).toEqual(values(sv).map((v) => v.replace('[uppgift om annan person borttagen]', 'R')));
+    // The data is the same except for the language of the redaction marker and of yes and no.
+    const words = (v: string, marker: string, yes: string, no: string): string => (v === yes ? 'Y' : v === no ? 'N' : v.replace(marker, 'R'));
+    expect(values(en).map((v) => words(v, "[another person&#39;s data removed]", 'Yes', 'No'))).toEqual(
+      values(sv).map((v) => words(v, '[uppgift om annan person borttagen]', 'Ja', 'Nej')),
+    );
+  });
+
+  it("says yes or no for a system's true or false, in the letter's language; the data files keep the boolean", async () => {
+    const [sv, en] = [letterRows(await html('sv')), letterRows(await html('en'))];
+    // The sample's member: vip true, profile.consent {email: true, sms: false}.
+    expect(sv).toContainEqual(['vip', 'Ja']);
+    expect(sv).toContainEqual(['profile.consent.sms', 'Nej']);
+    expect(en).toContainEqual(['vip', 'Yes']);
+    expect(en).toContainEqual(['profile.consent.email', 'Yes']);
+    expect(en).toContainEqual(['profile.consent.sms', 'No']);
+    expect([...sv, ...en].some(([, v]) => v === 'true' || v === 'false')).toBe(false);
+    const x = await sampleExtract('sv');
+    expect(JSON.parse(extractJson(x).toString('utf8')).records[0].fields).toMatchObject({ vip: true, profile: { consent: { email: true, sms: false } } });
   });
 
   it('says "no" when nothing was found, and still gives the rights', async () => {

@@ -297,6 +297,18 @@ describe('letterLeaves', () => {
     ]);
   });
 
+  it("shows a true or false as yes or no in the letter's language, and a text that says true as it is", () => {
+    const flags: FieldDescription = { name: 'flags', category: 'interaction', personal: true, label: { sv: 'Flaggor', en: 'Flags' } };
+    expect(shown(flags, 'flags', { inactive: false, vip: true, outbound: 'true' })).toEqual([
+      ['Flaggor', 'flags.inactive', 'Nej'],
+      ['Flaggor', 'flags.vip', 'Ja'],
+      ['Flaggor', 'flags.outbound', 'true'],
+    ]);
+    expect(shown(undefined, 'approved', true, 'en')).toEqual([[null, 'approved', 'Yes']]);
+    expect(shown(undefined, 'approved', false, 'en')).toEqual([[null, 'approved', 'No']]);
+    expect(letterLeaves(undefined, 'approved', false, 'sv')[0]!.value).toBe(false);
+  });
+
   it('shows HTML as text where the field says so: always, or as a property beside it says', () => {
     const body: FieldDescription = { name: 'body', category: 'correspondence', personal: true, parts: { content: { html: { when: 'contentType', is: 'html' } } } };
     expect(shown(body, 'body', { contentType: 'HTML', content: '<p>a</p><p>b</p>' })[1]).toEqual([null, 'body.content', 'a\n\nb']);
