@@ -15,7 +15,7 @@
 import type { IdentifierKind } from '../../src/core/identity/kinds.ts';
 import type { RecordCategory } from '../../src/register/categories.ts';
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { field as f } from '../../src/sources/classify.ts';
+import { field as f, type FieldLabels } from '../../src/sources/classify.ts';
 
 /** Field names compared without case, spaces, `_`, `-` and `.`: `ga_client_id` is `gaclientid`. */
 export function normName(name: string): string {
@@ -272,6 +272,111 @@ export const LIMETYPES: Record<string, LimetypeInfo> = {
     category: 'crm-history',
     fields: [f('document', 'interaction', true, undefined, 'The file (its metadata in the response)'), option('type', 'interaction'), f('date', 'interaction', true)],
   },
+};
+
+/**
+ * What the letter calls the fields of the core data model: the API's names
+ * are codes (`_createduser`, `emailhardbounce`, `person: 1003`). A
+ * relation holds the related object's id in Lime, which the label says. A
+ * solution's own fields keep their names.
+ */
+export const LIME_LABELS: FieldLabels = {
+  // System properties on every object.
+  _id: ['Id i Lime', 'Id in Lime'],
+  _timestamp: ['Senast ändrad', 'Last changed'],
+  _createdtime: ['Skapad', 'Created'],
+  _createduser: ['Skapad av (användare i Lime, id)', 'Created by (user in Lime, id)'],
+  _updateduser: ['Senast ändrad av (användare i Lime, id)', 'Last changed by (user in Lime, id)'],
+  _descriptive: ['Visningsnamn i Lime', 'Display name in Lime'],
+  // Identifiers by their common names.
+  email: ['E-post', 'E-mail'],
+  phone: ['Telefon', 'Phone'],
+  mobilephone: ['Mobiltelefon', 'Mobile phone'],
+  personalnumber: ['Personnummer', 'Personal identity number'],
+  personnummer: ['Personnummer', 'Personal identity number'],
+  ssn: ['Personnummer', 'Personal identity number'],
+  registrationno: ['Organisationsnummer', 'Organisation number'],
+  orgnumber: ['Organisationsnummer', 'Organisation number'],
+  customerno: ['Kundnummer', 'Customer number'],
+  kundnummer: ['Kundnummer', 'Customer number'],
+  gaclientid: ['Google Analytics klient-id (kakan _ga)', 'Google Analytics client id (the _ga cookie)'],
+  ga_client_id: ['Google Analytics klient-id (kakan _ga)', 'Google Analytics client id (the _ga cookie)'],
+  // Belongs-to relations: the related object's id.
+  person: ['Person (id i Lime)', 'Person (id in Lime)'],
+  company: ['Företag (id i Lime)', 'Company (id in Lime)'],
+  'company.name': ['Namn', 'Name'],
+  coworker: ['Ansvarig medarbetare hos oss (id i Lime)', 'Our staff member responsible (id in Lime)'],
+  deal: ['Affär (id i Lime)', 'Deal (id in Lime)'],
+  helpdesk: ['Ärende (id i Lime)', 'Case (id in Lime)'],
+  history: ['Historik (id i Lime)', 'History entry (id in Lime)'],
+  todo: ['Uppgift (id i Lime)', 'To-do (id in Lime)'],
+  document: ['Dokument', 'Document'],
+  consenttype: ['Typ av samtycke (id i Lime)', 'Kind of consent (id in Lime)'],
+  campaign: ['Kampanj (id i Lime)', 'Campaign (id in Lime)'],
+  event: ['Evenemang (id i Lime)', 'Event (id in Lime)'],
+  parent: ['Överordnad post (id i Lime)', 'Parent record (id in Lime)'],
+  // Free text.
+  note: ['Anteckning', 'Note'],
+  notes: ['Anteckningar', 'Notes'],
+  description: ['Beskrivning', 'Description'],
+  comment: ['Kommentar', 'Comment'],
+  comments: ['Kommentarer', 'Comments'],
+  misc: ['Övrigt', 'Other'],
+  subject: ['Ämne', 'Subject'],
+  text: ['Text', 'Text'],
+  message: ['Meddelande', 'Message'],
+  body: ['Text', 'Text'],
+  summary: ['Sammanfattning', 'Summary'],
+  wonlostreason: ['Skäl till att affären vanns eller förlorades', 'Why the deal was won or lost'],
+  // The known limetypes' own fields.
+  firstname: ['Förnamn', 'First name'],
+  lastname: ['Efternamn', 'Last name'],
+  name: ['Namn', 'Name'],
+  position: ['Befattning', 'Position'],
+  role: ['Roll', 'Role'],
+  inactive: ['Inaktiv', 'Inactive'],
+  emailhardbounce: ['E-post till adressen kommer i retur', 'E-mail to the address bounces'],
+  expireddate: ['Inaktuell sedan (gallras enligt GDPR)', 'Expired on (to be deleted under the GDPR)'],
+  anonymizeddate: ['Anonymiserad', 'Anonymised'],
+  username: ['Användarnamn', 'User name'],
+  title: ['Titel', 'Title'],
+  www: ['Webbplats', 'Website'],
+  postaladdress1: ['Postadress', 'Postal address'],
+  postaladdress2: ['Postadress, rad 2', 'Postal address, line 2'],
+  postalzipcode: ['Postnummer', 'Postal code'],
+  postalcity: ['Postort', 'Postal town'],
+  visitingaddress1: ['Besöksadress', 'Visiting address'],
+  visitingaddress2: ['Besöksadress, rad 2', 'Visiting address, line 2'],
+  visitingzipcode: ['Postnummer (besöksadress)', 'Postal code (visiting address)'],
+  visitingcity: ['Ort (besöksadress)', 'Town (visiting address)'],
+  careof: ['c/o', 'c/o'],
+  streetname: ['Gatuadress', 'Street'],
+  country: ['Land', 'Country'],
+  fullpostaladdress: ['Postadress (hela)', 'Postal address (whole)'],
+  fullvisitingaddress: ['Besöksadress (hela)', 'Visiting address (whole)'],
+  buyingstatus: ['Kundstatus', 'Customer status'],
+  date: ['Datum', 'Date'],
+  type: ['Typ', 'Type'],
+  value: ['Värde', 'Value'],
+  probability: ['Sannolikhet', 'Probability'],
+  weightedvalue: ['Viktat värde', 'Weighted value'],
+  dealstatus: ['Affärens status', 'Deal status'],
+  closeddate: ['Avslutad', 'Closed'],
+  expecteddate: ['Väntas avslutas', 'Expected to close'],
+  quotesent: ['Offert skickad', 'Quote sent'],
+  helpdeskno: ['Ärendenummer', 'Case number'],
+  status: ['Status', 'Status'],
+  priority: ['Prioritet', 'Priority'],
+  startdate: ['Början', 'Start'],
+  enddate: ['Slut', 'End'],
+  approved: ['Samtycke givet', 'Consent given'],
+  source: ['Hur samtycket lämnades', 'How consent was given'],
+  participantstatus: ['Anmälans status', 'Registration status'],
+  registrationdate: ['Anmäld', 'Registered'],
+  attended: ['Deltog', 'Attended'],
+  starttime: ['Början', 'Start'],
+  endtime: ['Slut', 'End'],
+  done: ['Klar', 'Done'],
 };
 
 /** For a limetype nobody described: its records are read with the rule for every limetype. */

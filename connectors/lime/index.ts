@@ -10,11 +10,11 @@
 import { z } from 'zod';
 import type { SourceRecord } from '../../src/core/record.ts';
 import { RECORD_CATEGORIES, type RecordCategory } from '../../src/register/categories.ts';
-import { FieldClassificationSchema, scopeWithExtra, withExtraFields } from '../../src/sources/classify.ts';
+import { FieldClassificationSchema, scopeWithExtra, withExtraFields, withLabels } from '../../src/sources/classify.ts';
 import { defineConnector, reportLater, type Connector, type EntityDescription, type FieldDescription, type FileSample, type IdentifierScope, type ReadContext } from '../../src/sources/contract.ts';
 import { detectedFiles, hasExt, headText, readEachFile } from '../../src/sources/helpers.ts';
 import { aliasTable, looksLikeHeader, readClientExport } from './client-export.ts';
-import { CLIENT_COLUMNS, CLIENT_PROPERTIES, clientExportFields, genericFields, LIMETYPES, type LimetypeInfo } from './fields.ts';
+import { CLIENT_COLUMNS, CLIENT_PROPERTIES, clientExportFields, genericFields, LIME_LABELS, LIMETYPES, type LimetypeInfo } from './fields.ts';
 import { jsModuleLine, PageChain, readHalFile } from './hal.ts';
 import { limetypeInfo } from './records.ts';
 
@@ -74,7 +74,7 @@ function entityFields(limetype: string, info: LimetypeInfo | undefined, options:
   for (const name of options.textFields ?? []) {
     if (!byName.has(name)) byName.set(name, { name, category: 'interaction', personal: true, description: 'Free text, scanned for identifiers and names' });
   }
-  return withExtraFields([...byName.values()], options.fields);
+  return withExtraFields(withLabels([...byName.values()], LIME_LABELS), options.fields);
 }
 
 function describeEntities(options: Options): EntityDescription[] {

@@ -383,6 +383,10 @@ describe("export: Lime's options in the letter", () => {
     expect(html).toMatch(/type(?:<\/span>)?<\/td><td class="value">Anteckning<\/td>/u);
     expect(html).not.toMatch(/(?:status|priority|type)\.(?:key|text|id)/u);
     expect(html).not.toContain('>closed<');
+    // Lime's codes by their labels, with the API's name beside them.
+    expect(html).toContain('<td class="key">Status <span class="field-key">status</span></td><td class="value">Avslutat</td>');
+    expect(html).toContain('<td class="key">Skapad av (användare i Lime, id) <span class="field-key">_createduser</span></td><td class="value">3702</td>');
+    expect(html).toContain('<td class="key">E-post till adressen kommer i retur <span class="field-key">emailhardbounce</span></td><td class="value">Nej</td>');
     const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
     expect(x.records.find((rec) => rec.entity === 'helpdesk')!.fields['status']).toEqual({ key: 'closed', text: 'Avslutat', id: 2203 });
     const csv = files.filter((f) => f.format === 'csv').map((f) => readFileSync(f.path, 'utf8')).join('\n');

@@ -12,10 +12,11 @@ import {
 import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
-import { LIMETYPES } from '../../connectors/lime/fields.ts';
+import { genericFields, LIME_LABELS, LIMETYPES } from '../../connectors/lime/fields.ts';
 import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
 import { withExtraFields, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
-import type { FieldDateFormat, FieldDescription } from '../../src/sources/contract.ts';
+import { describedField, type FieldDateFormat, type FieldDescription } from '../../src/sources/contract.ts';
+import lime from '../../connectors/lime/index.ts';
 
 describe('letterDate', () => {
   const valid: [string | number, FieldDateFormat, string][] = [
@@ -169,6 +170,8 @@ describe('the connectors name their coded fields for the letter', () => {
       [GRAPH_LABELS, [...GRAPH_CONTACT_FIELDS, ...GRAPH_MESSAGE_FIELDS]],
       [ACTIVITY_LABELS, ACTIVITY_FIELDS],
     ];
+    const lime = [...genericFields(), ...Object.values(LIMETYPES).flatMap((t) => t.fields)];
+    tables.push([LIME_LABELS, lime]);
     for (const [labels, fields] of tables) {
       const names = new Set(fields.map((f) => f.name));
       for (const path of Object.keys(labels)) expect(names, path).toContain(path.split('.')[0]);
@@ -176,6 +179,20 @@ describe('the connectors name their coded fields for the letter', () => {
     expect(labelled(BIGQUERY_FIELDS, 'event_timestamp').dateFormat).toBe('unix-micros');
     expect(fieldLabel(labelled(BIGQUERY_FIELDS, 'event_date'), 'sv')).toBe('Datum för händelsen');
     expect(fieldLabel(userIdField('customerNo'), 'en')).toBe('User id on the site');
+  });
+
+  it("Lime: the system properties, the relations' ids and the core data model's fields, on every limetype", () => {
+    const d = lime.describe(lime.optionsSchema.parse({ limetypes: { kursanmalan: { category: 'crm-event', title: 'Kursanmälan' } }, fields: { kurs: 'interest', inactive: 'customer-account' } }));
+    const of = (entity: string, name: string): FieldDescription | undefined => describedField(d, entity, name);
+    expect(fieldLabel(of('person', '_createduser'), 'sv')).toBe('Skapad av (användare i Lime, id)');
+    expect(fieldLabel(of('history', 'person'), 'en')).toBe('Person (id in Lime)');
+    expect(fieldLabel(of('helpdesk', 'coworker'), 'sv')).toBe('Ansvarig medarbetare hos oss (id i Lime)');
+    expect(fieldLabel(of('person', 'emailhardbounce'), 'sv')).toBe('E-post till adressen kommer i retur');
+    expect(of('helpdesk', 'status')).toMatchObject({ label: { sv: 'Status', en: 'Status' }, option: true });
+    // A solution's own limetype has the rule for every limetype; the config's classification keeps the label; its own fields keep their names.
+    expect(fieldLabel(of('kursanmalan', '_timestamp'), 'sv')).toBe('Senast ändrad');
+    expect(of('person', 'inactive')).toMatchObject({ category: 'customer-account', label: { sv: 'Inaktiv', en: 'Inactive' } });
+    expect(fieldLabel(of('kursanmalan', 'kurs'), 'sv')).toBeUndefined();
   });
 
   it('vCard: FN, N and the dates of a card', () => {
