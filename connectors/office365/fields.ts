@@ -604,10 +604,26 @@ const body = (name: string, sv: string, en: string): FieldLabels => ({
 
 /**
  * What the letter calls the nested Graph properties of messages and
- * contacts: an address, a recipient, a body. The flat properties keep
- * their names (`subject`, `displayName`): they are words, not codes.
+ * contacts: an address, a recipient, a body; and the flat ones whose value
+ * means nothing to the person without it: the ids Microsoft 365 gives
+ * (`parentFolderId AAMkADk0…`), the times and the flags. The other flat
+ * properties keep their names (`subject`, `displayName`): they are words,
+ * not codes.
  */
 export const GRAPH_LABELS: FieldLabels = {
+  id: ['Id i Microsoft 365', 'Id in Microsoft 365'],
+  parentFolderId: ['Mappens id i Outlook', 'Folder id in Outlook'],
+  conversationId: ['Konversationens id i Outlook', 'Conversation id in Outlook'],
+  conversationIndex: ['Plats i konversationen (Outlooks kod)', 'Place in the conversation (Outlook\'s code)'],
+  internetMessageId: ['Meddelandets id (Message-ID)', 'The message\'s id (Message-ID)'],
+  webLink: ['Meddelandets adress i Outlook på webben (för oss)', 'The message\'s address in Outlook on the web (for our staff)'],
+  createdDateTime: ['Skapat', 'Created'],
+  lastModifiedDateTime: ['Senast ändrat', 'Last changed'],
+  receivedDateTime: ['Mottaget', 'Received'],
+  sentDateTime: ['Skickat', 'Sent'],
+  hasAttachments: ['Har bilagor', 'Has attachments'],
+  isRead: ['Läst', 'Read'],
+  isDraft: ['Utkast', 'Draft'],
   ...recipient('from', 'Från', 'From'),
   ...recipient('sender', 'Skickat av', 'Sent by'),
   ...recipient('toRecipients', 'Till', 'To'),
@@ -823,7 +839,41 @@ export const GRAPH_USER_FIELDS: FieldDescription[] = withLabels([
  * extended/detail, formats.md §3.4, partly [U]) and `Get-MessageTrace |
  * Export-Csv` ([U]).
  */
-export const TRACE_FIELDS: FieldDescription[] = [
+/**
+ * What the letter calls the message trace's columns: codes
+ * (`network_message_id`, `tenant_id`) whose values are Microsoft's ids and
+ * servers, ours rather than the person's.
+ */
+export const TRACE_LABELS: FieldLabels = {
+  origin_timestamp_utc: ['Skickat', 'Sent'],
+  date_time_utc: ['Tidpunkt', 'Time'],
+  sender_address: ['Avsändare', 'Sender'],
+  recipient_status: ['Mottagare och leveransstatus', 'Recipients and delivery status'],
+  recipient_address: ['Mottagare', 'Recipient'],
+  related_recipient_address: ['Annan mottagare av samma meddelande', 'Another recipient of the same message'],
+  message_subject: ['Ämne', 'Subject'],
+  message_id: ['Meddelandets id (Message-ID)', 'The message\'s id (Message-ID)'],
+  network_message_id: ['Meddelandets id i Microsoft 365', 'The message\'s id in Microsoft 365'],
+  internal_message_id: ['Meddelandets interna id i Microsoft 365', 'The message\'s internal id in Microsoft 365'],
+  original_client_ip: ['Avsändarens IP-adress', 'The sender\'s IP address'],
+  original_server_ip: ['Avsändarens e-postservers IP-adress', 'The sender\'s mail server\'s IP address'],
+  client_ip: ['IP-adress som lämnade meddelandet till vår e-postserver', 'IP address that handed the message to our mail server'],
+  client_hostname: ['Server som lämnade meddelandet till vår e-postserver', 'Server that handed the message to our mail server'],
+  server_ip: ['Vår e-postservers IP-adress', 'Our mail server\'s IP address'],
+  server_hostname: ['Vår e-postserver', 'Our mail server'],
+  reference: ['Referens (Microsoft 365)', 'Reference (Microsoft 365)'],
+  return_path: ['Returadress', 'Return address'],
+  tenant_id: ['Vår organisations id i Microsoft 365', 'Our organisation\'s id in Microsoft 365'],
+  Received: ['Mottaget', 'Received'],
+  SenderAddress: ['Avsändare', 'Sender'],
+  RecipientAddress: ['Mottagare', 'Recipient'],
+  FromIP: ['Avsändarens IP-adress', 'The sender\'s IP address'],
+  ToIP: ['Mottagarens IP-adress', 'The recipient\'s IP address'],
+  MessageId: ['Meddelandets id (Message-ID)', 'The message\'s id (Message-ID)'],
+  MessageTraceId: ['Spårningens id i Microsoft 365', 'The trace\'s id in Microsoft 365'],
+};
+
+export const TRACE_FIELDS: FieldDescription[] = withLabels([
   f('origin_timestamp_utc', 'correspondence', true),
   f('date_time_utc', 'correspondence', true),
   f('sender_address', 'correspondence', true, 'email', 'The sender, its own party'),
@@ -867,4 +917,4 @@ export const TRACE_FIELDS: FieldDescription[] = [
   f('Size', 'none', false),
   f('MessageId', 'system-id', true),
   f('MessageTraceId', 'system-id', true),
-];
+], TRACE_LABELS);

@@ -361,11 +361,29 @@ describe('export: nested fields and an HTML e-mail body in the letter', () => {
     expect(html).toContain('<td class="value">Tack för snabbt svar! Jag hör av mig om leveransen.\n\nMärta Öberg\n070-174\u00a006\u00a033</td>');
     expect(html).not.toContain('&lt;div&gt;');
     // Graph's times in Swedish time (CEST in June), in the letter's words.
-    expect(html).toMatch(/receivedDateTime<\/td><td class="value">2 juni 2025 kl\. 20:20<\/td>/u);
+    expect(html).toContain('<td class="key">Mottaget <span class="field-key">receivedDateTime</span></td><td class="value">2 juni 2025 kl. 20:20</td>');
     expect(html).not.toMatch(/<td class="value">\d{4}-\d{2}-\d{2}T/u);
     const json = readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8');
     expect(json).toContain('<div>Tack för snabbt svar! Jag hör av mig om leveransen.</div>');
     expect(json).toContain('"receivedDateTime": "2025-06-02T18:20:41Z"');
+  });
+});
+
+describe('export: the message trace in the letter', () => {
+  it("names its columns, so that Microsoft's ids and servers read as ours, and writes its times in Swedish time; the JSON keeps them", () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `staffDomains: [ojco.example]\nsources:\n  - name: trace\n    connector: office365\n    path: ${path.join(FIXTURES, 'office365/trace')}\n`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json,html', '--lang', 'en', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const html = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
+    expect(html).toContain(row('Our organisation&#39;s id in Microsoft 365', 'tenant_id', 'c0ffee00-0000-4000-8000-0a1b2c3d4e5f'));
+    expect(html).toContain(row('Our mail server', 'server_hostname', 'AM0PR01MB1234'));
+    expect(html).toContain(row('Time', 'date_time_utc', '2 June 2025 at 20:20'));
+    expect(html).toContain(row('Sent', 'origin_timestamp_utc', '2 June 2025 at 20:20'));
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    expect(x.records.map((rec) => rec.fields['date_time_utc'] ?? rec.fields['origin_timestamp_utc'])).toContain('2025-06-02T18:20:41.2100000Z');
   });
 });
 

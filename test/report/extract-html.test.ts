@@ -394,8 +394,8 @@ describe('the letter writes ISO 8601 times as times in Swedish time, in its lang
     expect(letterRows(sv)).toEqual([
       // A value is a time by what it is, whatever its field.
       ['subject', '14 mars 2025 kl. 10:12'],
-      ['receivedDateTime', '14 mars 2025 kl. 10:12'],
-      ['lastModifiedDateTime', '2 juni 2025 kl. 20:20'],
+      ['Mottaget |receivedDateTime|', '14 mars 2025 kl. 10:12'],
+      ['Senast ändrat |lastModifiedDateTime|', '2 juni 2025 kl. 20:20'],
       ['due', '2025-02-03'],
       ['optin', '2023-03-02 19:14:55'],
       ['bodyPreview', 'Mottaget 2025-03-14T09:12:44Z'],

@@ -9,7 +9,7 @@ import {
   SIE_VOUCHER_FIELDS,
   VOUCHER_LABELS,
 } from '../../connectors/visma/fields.ts';
-import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
+import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, TRACE_FIELDS, TRACE_LABELS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
 import { genericFields, LIME_LABELS, LIMETYPES } from '../../connectors/lime/fields.ts';
@@ -168,6 +168,7 @@ describe('the connectors name their coded fields for the letter', () => {
       [INVOICE_LABELS, API_INVOICE_FIELDS],
       [VOUCHER_LABELS, [...API_VOUCHER_FIELDS, ...SIE_VOUCHER_FIELDS]],
       [GRAPH_LABELS, [...GRAPH_CONTACT_FIELDS, ...GRAPH_MESSAGE_FIELDS]],
+      [TRACE_LABELS, TRACE_FIELDS],
       [ACTIVITY_LABELS, ACTIVITY_FIELDS],
     ];
     const lime = [...genericFields(), ...Object.values(LIMETYPES).flatMap((t) => t.fields)];
