@@ -50,6 +50,14 @@ export const GA_LABELS: FieldLabels = {
   event_timestamp: ['Tidpunkt för händelsen', 'Time of the event', 'unix-micros'],
   event_previous_timestamp: ['Tidpunkt för föregående händelse', 'Time of the previous event', 'unix-micros'],
   event_name: ['Händelse', 'Event'],
+  event_value_in_usd: ['Händelsens värde (USD)', 'Value of the event (USD)'],
+  // Google's bookkeeping of how events reached it: numbers in a sequence, not about the person as such.
+  event_bundle_sequence_id: ['Löpnummer för sändningen till Google', 'Sequence number of the upload to Google'],
+  event_server_timestamp_offset: ['Skillnad mellan enhetens och Googles klocka (mikrosekunder)', "Difference between the device's and Google's clocks (microseconds)"],
+  batch_event_index: ['Händelsens plats i sändningen', "The event's place in the upload"],
+  batch_ordering_id: ['Sändningens nummer', 'Number of the upload'],
+  batch_page_id: ['Sidans nummer i sändningen', "The page's number in the upload"],
+  is_active_user: ['Aktiv användare', 'Active user'],
   // A parameter is {key, value: {string_value | int_value | float_value | double_value}}: named by its key.
   event_params: { sv: 'Händelsens parametrar (sida, rubrik, hänvisning m.m.)', en: 'Parameters of the event (page, title, referrer etc.)', itemKey: 'key' },
   'event_params.value.string_value': ['Värde', 'Value'],

@@ -6,7 +6,44 @@
 import type { FieldDescription } from '../../src/sources/contract.ts';
 import { field as f, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
 
-export const MAILCHIMP_FIELDS: FieldDescription[] = [
+/**
+ * What the letter calls Mailchimp's system columns: codes in capitals
+ * (formats.md §4.1: `MEMBER_RATING` 1-5, `GMTOFF` hours, `LEID` and `EUID`
+ * Mailchimp's ids). The contact columns (`First Name`) are words and keep
+ * their names.
+ */
+export const MAILCHIMP_LABELS: FieldLabels = {
+  MEMBER_RATING: ['Engagemang (Mailchimps betyg 1–5)', "Engagement (Mailchimp's rating, 1-5)"],
+  OPTIN_TIME: ['Anmäld', 'Signed up'],
+  OPTIN_IP: ['IP-adress vid anmälan', 'IP address at sign-up'],
+  CONFIRM_TIME: ['Anmälan bekräftad', 'Sign-up confirmed'],
+  CONFIRM_IP: ['IP-adress vid bekräftelsen', 'IP address at confirmation'],
+  LATITUDE: ['Latitud (från IP-adressen)', 'Latitude (from the IP address)'],
+  LONGITUDE: ['Longitud (från IP-adressen)', 'Longitude (from the IP address)'],
+  GMTOFF: ['Tidszon: timmar från UTC', 'Time zone: hours from UTC'],
+  DSTOFF: ['Tidszon: timmar från UTC på sommaren', 'Time zone: hours from UTC in summer'],
+  TIMEZONE: ['Tidszon', 'Time zone'],
+  CC: ['Land (kod)', 'Country (code)'],
+  REGION: ['Region (kod)', 'Region (code)'],
+  LAST_CHANGED: ['Senast ändrad', 'Last changed'],
+  LEID: ['Id i Mailchimp (som prenumerant på listan)', 'Id in Mailchimp (as a member of the list)'],
+  EUID: ['Id i Mailchimp (för e-postadressen)', 'Id in Mailchimp (of the e-mail address)'],
+  NOTES: ['Anteckningar', 'Notes'],
+  TAGS: ['Taggar', 'Tags'],
+  UNSUB_TIME: ['Avanmäld', 'Unsubscribed'],
+  UNSUB_CAMPAIGN_TITLE: ['Avanmäld från utskicket', 'Unsubscribed from the campaign'],
+  UNSUB_CAMPAIGN_ID: ['Avanmäld från utskicket (id i Mailchimp)', 'Unsubscribed from the campaign (id in Mailchimp)'],
+  UNSUB_REASON: ['Skäl till avanmälan', 'Reason for unsubscribing'],
+  UNSUB_REASON_OTHER: ['Skäl till avanmälan (eget)', 'Reason for unsubscribing (own words)'],
+  CLEAN_TIME: ['Borttagen ur listan (e-post kom i retur)', 'Removed from the list (e-mail bounced)'],
+  CLEAN_CAMPAIGN_TITLE: ['Borttagen vid utskicket', 'Removed at the campaign'],
+  CLEAN_CAMPAIGN_ID: ['Borttagen vid utskicket (id i Mailchimp)', 'Removed at the campaign (id in Mailchimp)'],
+  CONFIRM_STATUS: ['Bekräftelse', 'Confirmation'],
+  SOURCE: ['Källa', 'Source'],
+  status: ['Prenumerationens status', 'Subscription status'],
+};
+
+export const MAILCHIMP_FIELDS: FieldDescription[] = withLabels([
   f('Email Address', 'contact', true, 'email'),
   f('First Name', 'identity', true, 'name'),
   f('Last Name', 'identity', true, 'name'),
@@ -44,7 +81,7 @@ export const MAILCHIMP_FIELDS: FieldDescription[] = [
   f('CONFIRM_STATUS', 'consent', true),
   f('SOURCE', 'consent', true),
   f('status', 'consent', true, undefined, 'Subscription status, from the export file name'),
-];
+], MAILCHIMP_LABELS);
 
 /** Common column names of APSIS, Rule and Get a Newsletter exports (formats.md §4.2, layouts [U]). */
 export const MAPPED_FIELDS: FieldDescription[] = [
@@ -81,6 +118,10 @@ export const MAPPED_FIELDS: FieldDescription[] = [
 
 /** What the letter calls the parts of Mailchimp's activity list (one item per open, click or bounce). */
 export const ACTIVITY_LABELS: FieldLabels = {
+  campaign_id: ['Utskickets id i Mailchimp', 'Campaign id in Mailchimp'],
+  list_id: ['Listans id i Mailchimp', 'List id in Mailchimp'],
+  email_id: ['Id i Mailchimp (för e-postadressen)', 'Id in Mailchimp (of the e-mail address)'],
+  email_address: ['E-postadress', 'E-mail address'],
   activity: ['Öppningar och klick', 'Opens and clicks'],
   'activity.action': ['Händelse', 'Action'],
   'activity.type': ['Typ', 'Type'],

@@ -369,6 +369,23 @@ describe('export: nested fields and an HTML e-mail body in the letter', () => {
   });
 });
 
+describe("export: Mailchimp's system columns in the letter", () => {
+  it('names its codes and its own ids, and writes its API times in Swedish time; its export times stay as written', () => {
+    const dir = tmp();
+    const r = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'html', '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8');
+    const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
+    expect(html).toContain(row('Engagemang (Mailchimps betyg 1–5)', 'MEMBER_RATING', '4'));
+    expect(html).toContain(row('Id i Mailchimp (som prenumerant på listan)', 'LEID', '412903117'));
+    expect(html).toContain(row('Listans id i Mailchimp', 'list_id', '4f2a9c81d0'));
+    // Mailchimp's export writes its account's time without a zone (formats.md §4.1): shown as written.
+    expect(html).toContain(row('Anmäld', 'OPTIN_TIME', '2023-03-02 19:14:55'));
+    // Its API writes ISO 8601 with an offset: a time in Swedish time.
+    expect(html).toContain(row('Öppningar och klick › rad 1 › Tidpunkt', 'activity[0].timestamp', '12 maj 2025 kl. 08:58'));
+  });
+});
+
 describe('export: the message trace in the letter', () => {
   it("names its columns, so that Microsoft's ids and servers read as ours, and writes its times in Swedish time; the JSON keeps them", () => {
     const dir = tmp();

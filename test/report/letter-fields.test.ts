@@ -10,7 +10,7 @@ import {
   VOUCHER_LABELS,
 } from '../../connectors/visma/fields.ts';
 import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, TRACE_FIELDS, TRACE_LABELS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LABELS } from '../../connectors/newsletter/fields.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LABELS, MAILCHIMP_FIELDS, MAILCHIMP_LABELS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
 import { genericFields, LIME_LABELS, LIMETYPES } from '../../connectors/lime/fields.ts';
 import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
@@ -170,6 +170,7 @@ describe('the connectors name their coded fields for the letter', () => {
       [GRAPH_LABELS, [...GRAPH_CONTACT_FIELDS, ...GRAPH_MESSAGE_FIELDS]],
       [TRACE_LABELS, TRACE_FIELDS],
       [ACTIVITY_LABELS, ACTIVITY_FIELDS],
+      [MAILCHIMP_LABELS, MAILCHIMP_FIELDS],
     ];
     const lime = [...genericFields(), ...Object.values(LIMETYPES).flatMap((t) => t.fields)];
     tables.push([LIME_LABELS, lime]);
@@ -180,6 +181,10 @@ describe('the connectors name their coded fields for the letter', () => {
     expect(labelled(BIGQUERY_FIELDS, 'event_timestamp').dateFormat).toBe('unix-micros');
     expect(fieldLabel(labelled(BIGQUERY_FIELDS, 'event_date'), 'sv')).toBe('Datum för händelsen');
     expect(fieldLabel(userIdField('customerNo'), 'en')).toBe('User id on the site');
+    // Google's and Mailchimp's own numbers say whose they are.
+    expect(fieldLabel(labelled(BIGQUERY_FIELDS, 'event_bundle_sequence_id'), 'sv')).toBe('Löpnummer för sändningen till Google');
+    expect(fieldLabel(labelled(MAILCHIMP_FIELDS, 'LEID'), 'en')).toBe('Id in Mailchimp (as a member of the list)');
+    expect(fieldLabel(labelled(ACTIVITY_FIELDS, 'list_id'), 'sv')).toBe('Listans id i Mailchimp');
   });
 
   it("Lime: the system properties, the relations' ids and the core data model's fields, on every limetype", () => {
