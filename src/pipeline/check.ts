@@ -17,6 +17,7 @@ import type { Problem } from '../errors.ts';
 import { SourceReadError } from '../errors.ts';
 import type { SourceRecord } from '../core/record.ts';
 import { formatLocator } from '../core/record.ts';
+import { addDays, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
 import type { Register } from '../register/schema.ts';
 import { search, type SearchResult } from './search.ts';
 import { ColumnMap } from '../io/table.ts';
@@ -55,6 +56,7 @@ export async function checkSources(config: LoadedConfig, register: Register, onS
     const seenUnclassified = new Set<string>();
     const seenCategory = new Set<string>();
     const fieldNames = new Set<string>();
+    const yearsChecked = new Set<string>();
     let records = 0;
     const ctx = {
       warn: () => {},
@@ -91,6 +93,11 @@ export async function checkSources(config: LoadedConfig, register: Register, onS
             });
           }
         }
+        if (rec.fiscalYears && !yearsChecked.has(rec.locator.file)) {
+          yearsChecked.add(rec.locator.file);
+          const p = fiscalYearProblem(rec.fiscalYears, config.raw.fiscalYearStart ?? '01-01');
+          if (p) problems.push({ code: 'check.fiscal-year', source: src.name, file: rec.locator.file, message: p });
+        }
         const cat = rec.category ?? '';
         if (!seenCategory.has(cat)) {
           seenCategory.add(cat);
@@ -114,6 +121,22 @@ export async function checkSources(config: LoadedConfig, register: Register, onS
     stats.push({ source: src.name, connector: src.connector.id, records, fields: fieldNames.size });
   }
   return { problems, stats };
+}
+
+/**
+ * BF-1 counts from the end of the financial year: the books' own years (an
+ * SIE file's #RAR) for their records, the config's `fiscalYearStart` for the
+ * rest (an invoice from the API, a customer card). When the two disagree, an
+ * invoice and its own voucher are kept to different dates. The file's latest
+ * year is compared: an earlier one may be a changed year (omläggning).
+ */
+export function fiscalYearProblem(years: readonly { start: string; end: string }[], configStart: string): string | undefined {
+  const latest = [...years].sort((a, b) => (a.end < b.end ? -1 : a.end > b.end ? 1 : 0)).at(-1);
+  const end = latest && parseIsoDate(latest.end);
+  if (!end) return undefined;
+  const next = formatIsoDate(addDays(end, 1)).slice(5);
+  if (next === configStart) return undefined;
+  return `the file's latest financial year (#RAR) ends ${latest.end}, so its years start on ${next}, but the config's fiscalYearStart is ${configStart}: records from other exports (invoices, customer cards) would be kept to another date than their vouchers (BF-1); set fiscalYearStart to "${next}" if that is the company's financial year`;
 }
 
 function countProblem(name: string, what: string, want: Expectation['exact'], got: number): string | undefined {

@@ -6,6 +6,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
+import { fiscalYearProblem } from '../../src/pipeline/check.ts';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -35,6 +36,29 @@ describe('ojco-dsar check', () => {
     const r = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
     expect(r.json.problems).toEqual([]);
     expect(r.code).toBe(0);
+  });
+
+  it('compares the latest financial year a file states: an earlier year may be a changed one (omläggning)', () => {
+    const changed = [
+      { start: '2023-01-01', end: '2023-12-31' },
+      { start: '2025-05-01', end: '2026-04-30' },
+      { start: '2024-01-01', end: '2025-04-30' },
+    ];
+    expect(fiscalYearProblem(changed, '05-01')).toBeUndefined();
+    expect(fiscalYearProblem(changed, '01-01')).toMatch(/ends 2026-04-30, so its years start on 05-01/u);
+    expect(fiscalYearProblem([{ start: '2024-02-29', end: '2025-02-28' }], '03-01')).toBeUndefined();
+  });
+
+  it("fails when the config's financial year is not the one the SIE files state (#RAR): invoices and their vouchers would be kept to different dates", () => {
+    const dir = fixtureCopy();
+    const config = path.join(dir, 'ojco-dsar.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^fiscalYearStart:.*$/mu, '') + '\nfiscalYearStart: "03-01"\n');
+    const r = cli(['check', '--config', 'ojco-dsar.config.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const years = r.json.problems.filter((p: { code: string }) => p.code === 'check.fiscal-year');
+    expect(years.length).toBeGreaterThan(0);
+    expect(years[0].message).toMatch(/start on 01-01, but the config's fiscalYearStart is 03-01/u);
+    expect(years.every((p: { file: string }) => /\.se$/iu.test(p.file))).toBe(true);
   });
 
   it('fails with the name of an unclassified column added to an export, and passes once it is removed', () => {
