@@ -3,6 +3,7 @@
  * its fields as the system exported them, and the identifiers it carries.
  * Connectors do not normalise identifiers; the pure core does (identity/).
  */
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { IdentifierKind, Scope } from './identity/kinds.ts';
 
 /**
@@ -35,6 +36,15 @@ export interface RawIdentifier {
    * Defaults to `self`. Free-text mentions use `mention`.
    */
   holder?: string;
+  /**
+   * For a phone: the region (ISO 3166 alpha-2) it was written in, when the
+   * record says where its holder is (the country of the address a phone goes
+   * with, a customer's InvoiceCountryCode; identity/country.ts). A number
+   * written nationally is read in it (`0711 1234567` of a German contact is
+   * +49 711 1234567); one with `+` or `00` keeps its own country. Without
+   * it, Sweden.
+   */
+  region?: CountryCode;
 }
 
 export interface HolderInfo {

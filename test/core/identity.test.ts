@@ -12,7 +12,9 @@ import {
   normaliseOrgnr,
   normalisePhone,
   normalisePnr,
+  canonical,
 } from '../../src/core/identity/normalise.ts';
+import { countryCode, phoneRegions } from '../../src/core/identity/country.ts';
 
 /**
  * Published test vectors of the personnummer project (personnummer/meta,
@@ -115,6 +117,95 @@ describe('phone numbers', () => {
     expect(normalisePhone('07070034565')).toEqual({ e164: '+467070034565', valid: false });
     expect(normalisePhone('12')).toBeUndefined();
     expect(normalisePhone('no digits')).toBeUndefined();
+  });
+
+  it('reads a national number in the region it was written in, Sweden without one', () => {
+    // A German contact's Stuttgart number, as a German Outlook export writes it.
+    expect(normalisePhone('0711 1234567', 'DE')).toEqual({ e164: '+497111234567', valid: true });
+    expect(normalisePhone('(0711) 123 45 67', 'DE')?.e164).toBe('+497111234567');
+    expect(canonical('phone', '0711 1234567', 'DE')).toBe('+497111234567');
+    expect(normalisePhone('22 33 44 55', 'NO')?.e164).toBe('+4722334455');
+    // The same digits without the region are a Swedish number (not a valid one), as before.
+    expect(normalisePhone('0711 1234567')?.e164).toBe('+467111234567');
+    expect(canonical('phone', '0711 1234567')).toBe('+467111234567');
+  });
+
+  it.each([
+    ['+46 70 174 06 05', 'DE'],
+    ['0046 70 174 06 05', 'DE'],
+    ['0046701740605', 'US'],
+    ['(0046) 70-174 06 05', 'NO'],
+    ['+46(0)70-1740605', 'GB'],
+    ['070-174 06 05', 'SE'],
+  ] as const)('%s in region %s keeps its own country: +46701740605', (raw, region) => {
+    expect(normalisePhone(raw, region)).toEqual({ e164: '+46701740605', valid: true });
+  });
+});
+
+describe('countries as exported, as regions', () => {
+  it.each([
+    ['Deutschland', 'DE'],
+    ['Germany', 'DE'],
+    ['Tyskland', 'DE'],
+    ['tyskland ', 'DE'],
+    ['DEUTSCHLAND', 'DE'],
+    ['Allemagne', 'DE'],
+    ['Niemcy', 'DE'],
+    ['DE', 'DE'],
+    ['de', 'DE'],
+    ['Sverige', 'SE'],
+    ['Sweden', 'SE'],
+    ['Schweden', 'SE'],
+    ['Suède', 'SE'],
+    ['Suede', 'SE'],
+    ['Ruotsi', 'SE'],
+    ['Norge', 'NO'],
+    ['Norwegen', 'NO'],
+    ['NO', 'NO'],
+    ['Danmark', 'DK'],
+    ['Österreich', 'AT'],
+    ['Osterreich', 'AT'],
+    ['Østerrike', 'AT'],
+    ['Schweiz', 'CH'],
+    ['Storbritannien', 'GB'],
+    ['United Kingdom', 'GB'],
+    ['UK', 'GB'],
+    ['USA', 'US'],
+    ['Verenigde Staten', 'US'],
+    ['Finland', 'FI'],
+    ['Suomi', 'FI'],
+    ['Polska', 'PL'],
+    ['Nederland', 'NL'],
+    ['España', 'ES'],
+    ['Italia', 'IT'],
+  ])('%s is %s', (text, code) => {
+    expect(countryCode(text)).toBe(code);
+  });
+
+  it('gives no region for a text that names no country', () => {
+    for (const t of ['', '   ', 'Narnia', 'Helsingborg', 'Europa', 'XX', 'Skåne', '-']) expect(countryCode(t), t).toBeUndefined();
+    expect(countryCode(undefined)).toBeUndefined();
+  });
+
+  it('a short name that is another region\'s code stays that region (Spanish RU for the United Kingdom is Russia)', () => {
+    expect(countryCode('RU')).toBe('RU');
+    expect(countryCode('Reino Unido')).toBe('GB');
+  });
+
+  it('pairs each phone with the country of its address, and the one country with every phone', () => {
+    const r = phoneRegions({ business: 'Deutschland', home: 'Norge' });
+    expect([r('business'), r('home'), r('mobile'), r('other'), r(undefined)]).toEqual(['DE', 'NO', 'NO', undefined, undefined]);
+    // A mobile goes with the home address, else the business one.
+    expect(phoneRegions({ business: 'Deutschland', other: 'Sverige' })('mobile')).toBe('DE');
+    // One country on the card counts for every phone.
+    const one = phoneRegions({ business: 'Germany' });
+    expect([one('business'), one('home'), one('mobile'), one('other'), one(undefined)]).toEqual(['DE', 'DE', 'DE', 'DE', 'DE']);
+    expect(phoneRegions({ business: 'DE', home: 'Tyskland' })('other')).toBe('DE');
+    // An unknown country gives its own phones no region, and is a country: the others' one country is not the card's.
+    const unknown = phoneRegions({ business: 'Narnia', home: 'Deutschland' });
+    expect([unknown('business'), unknown('home'), unknown(undefined)]).toEqual([undefined, 'DE', undefined]);
+    expect(phoneRegions({})('mobile')).toBeUndefined();
+    expect(phoneRegions({ business: '  ', home: '' })('home')).toBeUndefined();
   });
 });
 

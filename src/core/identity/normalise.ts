@@ -71,19 +71,35 @@ export interface PhoneNumber {
  * with `+` or `00` keep their own country. Numbers libphonenumber parses but
  * considers invalid (real exports hold `07070034565`) still get a canonical
  * form, flagged `valid: false`, so that an exact repeat still matches.
+ *
+ * `region` is where the number was written, when the record says so (a
+ * German contact's `0711 1234567` is +49 711 1234567, RawIdentifier.region).
+ * A number with `00` keeps its own country in any region, as with `+`: `00`
+ * is the international prefix of Sweden and of the regions OJCO's customers
+ * write from, but not of every region (`0046 70…` would be a number of the
+ * United States), and a record's country must not turn an international
+ * number into a national one.
  */
 export function normalisePhone(raw: string, region: CountryCode = 'SE'): PhoneNumber | undefined {
   const s = raw.trim();
   if (!/\d/u.test(s)) return undefined;
   const digits = s.replace(/\D/gu, '');
   if (digits.length < 6 || digits.length > 17) return undefined;
-  const p = parsePhoneNumberFromString(s, region);
+  const p = parsePhoneNumberFromString(s, phoneParseRegion(s, region));
   if (!p) return undefined;
   const valid = p.isValid();
   // An invalid number whose E.164 form reads back as another number (`000101-0008` gives
   // +46001010008, which gives +4601010008) is not a phone number: normalising must be idempotent.
   if (!valid && parsePhoneNumberFromString(p.number)?.number !== p.number) return undefined;
   return { e164: p.number, valid };
+}
+
+/** `00` as the international prefix, with anything a rendering puts before the digits (`(00)`, `[0046]`). */
+const INTERNATIONAL_00 = /^[^\d+]*00/u;
+
+/** The region libphonenumber reads a rendering in: `region`, but Sweden for a number with `00` (normalisePhone). */
+export function phoneParseRegion(raw: string, region: CountryCode): CountryCode {
+  return region !== 'SE' && INTERNATIONAL_00.test(raw) ? 'SE' : region;
 }
 
 /**
@@ -399,13 +415,17 @@ export function normaliseAddressLine(raw: string): string | undefined {
 
 // ---------------------------------------------------------------- dispatch
 
-/** The canonical form of one raw value of a kind, or undefined if it is not one. */
-export function canonical(kind: IdentifierKind, raw: string): string | undefined {
+/**
+ * The canonical form of one raw value of a kind, or undefined if it is not
+ * one. `region`: where a phone was written (RawIdentifier.region; without
+ * it, Sweden); other kinds ignore it.
+ */
+export function canonical(kind: IdentifierKind, raw: string, region?: CountryCode): string | undefined {
   switch (kind) {
     case 'email':
       return normaliseEmail(raw);
     case 'phone':
-      return normalisePhone(raw)?.e164;
+      return normalisePhone(raw, region)?.e164;
     case 'pnr':
       return normalisePnr(raw)?.canonical;
     case 'orgnr':

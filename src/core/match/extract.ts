@@ -7,6 +7,7 @@
  * belong to a number of interest. The gates are sound: they never skip a
  * value whose canonical form is a key the matcher is looking for.
  */
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { IdentifierKind, Scope } from '../identity/kinds.ts';
 import {
   foldName,
@@ -175,7 +176,12 @@ export function namePairs(n: Pick<FoldedName, 'tokens' | 'firstWord'>): string[]
   return out;
 }
 
-/** Normalises one raw identifier; undefined when it is not a valid one of its kind. */
+/**
+ * Normalises one raw identifier; undefined when it is not a valid one of its
+ * kind. `region`: where a phone was written (RawIdentifier.region). The gate
+ * does not depend on it: a rendering ends in its national number in any
+ * region (the trunk prefix and any international prefix come before it).
+ */
 export function normaliseOne(
   kind: IdentifierKind,
   raw: string,
@@ -183,6 +189,7 @@ export function normaliseOne(
   holder: string,
   scope: Scope,
   gate: ExtractionGate,
+  region?: CountryCode,
 ): NormalisedId[] {
   const mk = (k: IdentifierKind, canonical: string | undefined, extra: Partial<NormalisedId> = {}): NormalisedId[] =>
     canonical === undefined ? [] : [{ kind: k, key: `${k}:${canonical}`, field, holder, scope, ...extra }];
@@ -192,7 +199,7 @@ export function normaliseOne(
       return mk('email', e);
     }
     case 'phone':
-      return phoneMayMatch(raw, gate) ? mk('phone', normalisePhone(raw)?.e164) : [];
+      return phoneMayMatch(raw, gate) ? mk('phone', normalisePhone(raw, region)?.e164) : [];
     case 'pnr':
       return mk('pnr', normalisePnr(raw)?.canonical);
     case 'orgnr': {
@@ -288,7 +295,7 @@ export function extractIds(record: SourceRecord, gate: ExtractionGate): Normalis
     if (typeof raw.value !== 'string' || raw.value.length === 0) continue;
     const holder = raw.holder ?? 'self';
     const scope = holderOf(record, holder).scope;
-    for (const id of normaliseOne(raw.kind, raw.value, raw.field, holder, scope, gate)) {
+    for (const id of normaliseOne(raw.kind, raw.value, raw.field, holder, scope, gate, raw.region)) {
       if (id.kind === 'email') id.role = isRole(id.key);
       out.push(id);
     }

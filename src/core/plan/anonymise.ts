@@ -16,8 +16,9 @@
  * and the field, never random and never from the clock, so the same plan
  * comes out twice (issue #4 point 4).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { IdentifierKind } from '../identity/kinds.ts';
+import { phoneParseRegion } from '../identity/normalise.ts';
 import { locatorKey, type Locator } from '../record.ts';
 import { sha256Hex } from './canonical.ts';
 
@@ -58,11 +59,23 @@ function styleOf(raw: string): PhoneStyle {
   return 'national';
 }
 
-/** Renders an E.164 number in the style of another rendering. */
-export function formatPhoneLike(e164: string, original: string): string {
+/**
+ * Renders an E.164 number in the style of another rendering. `region` is
+ * where the field's numbers are read (RawIdentifier.region; Sweden without
+ * it): a number of another country is not written nationally there, where
+ * it would be read as another number (a Swedish `070-174 06 05` on a German
+ * contact is +49 70 1740605), but internationally, with `00` for digits only
+ * (digits with the country code and no `+`, `46701740605`, are read so only
+ * in the country of that code).
+ */
+export function formatPhoneLike(e164: string, original: string, region: CountryCode = 'SE'): string {
   const p = parsePhoneNumberFromString(e164);
   if (!p) return e164;
-  switch (styleOf(original)) {
+  const style = styleOf(original);
+  if ((style === 'digits' || style === 'national' || style === 'national-digits-intl') && p.countryCallingCode !== getCountryCallingCode(region)) {
+    return style === 'national' ? p.formatInternational() : `00${p.number.slice(1)}`;
+  }
+  switch (style) {
     case 'e164':
       return p.number;
     case 'international':
@@ -84,9 +97,10 @@ export function formatPhoneLike(e164: string, original: string): string {
  * A fictional phone number of the original's type (mobile or not) and
  * style. `avoid` lists E.164 numbers it must not be (the original, the
  * subject's own numbers), so the replacement never equals what it replaces.
+ * `region`: where the original was written (RawIdentifier.region).
  */
-export function anonymisedPhone(seed: string, original: string, avoid: ReadonlySet<string> = new Set()): string {
-  const parsed = parsePhoneNumberFromString(original.trim(), 'SE');
+export function anonymisedPhone(seed: string, original: string, avoid: ReadonlySet<string> = new Set(), region: CountryCode = 'SE'): string {
+  const parsed = parsePhoneNumberFromString(original.trim(), phoneParseRegion(original, region));
   const mobile = parsed ? parsed.getType() === 'MOBILE' || parsed.getType() === 'FIXED_LINE_OR_MOBILE' || /^\+467/u.test(parsed.number) : /^(\+46|0046|46)?0?7/u.test(original.replace(/\D/gu, ''));
   const range = mobile ? MOBILE_FICTION : FIXED_FICTION;
   const size = range.last - range.first + 1;
@@ -96,9 +110,9 @@ export function anonymisedPhone(seed: string, original: string, avoid: ReadonlyS
   for (let i = 0; i < size; i++) {
     const n = range.first + ((start + i) % size);
     const e164 = `${range.prefix}${String(n).padStart(2, '0')}`;
-    if (!skip.has(e164)) return formatPhoneLike(e164, original);
+    if (!skip.has(e164)) return formatPhoneLike(e164, original, region);
   }
-  return formatPhoneLike(`${range.prefix}${String(range.first).padStart(2, '0')}`, original);
+  return formatPhoneLike(`${range.prefix}${String(range.first).padStart(2, '0')}`, original, region);
 }
 
 /** Name fields by what part of a name they hold. */
@@ -117,13 +131,21 @@ export function anonymisedName(field: string): string {
 /**
  * The replacement for a field that carries an identifier of the subject,
  * or `undefined` when the field is kept (the systems' own keys).
+ * `region`: a phone's (RawIdentifier.region).
  */
-export function replacementFor(kind: IdentifierKind, field: string, original: string, seed: string, avoidPhones: ReadonlySet<string>): string | null | undefined {
+export function replacementFor(
+  kind: IdentifierKind,
+  field: string,
+  original: string,
+  seed: string,
+  avoidPhones: ReadonlySet<string>,
+  region?: CountryCode,
+): string | null | undefined {
   switch (kind) {
     case 'email':
       return anonymisedEmail(seed);
     case 'phone':
-      return anonymisedPhone(seed, original, avoidPhones);
+      return anonymisedPhone(seed, original, avoidPhones, region);
     case 'name':
       return anonymisedName(field);
     case 'ip':

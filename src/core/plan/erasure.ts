@@ -119,7 +119,7 @@ function uniqueKeys(p: Prepared): string[] {
   const out: string[] = [];
   for (const id of p.record.identifiers) {
     if (!p.subjectHolders.has(id.holder ?? 'self') || (id.kind !== 'email' && id.kind !== 'phone' && id.kind !== 'pnr')) continue;
-    const c = canonical(id.kind, id.value);
+    const c = canonical(id.kind, id.value, id.region);
     if (c) out.push(`${id.kind}:${c}`);
   }
   return out;

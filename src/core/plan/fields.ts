@@ -5,7 +5,7 @@
  */
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
-import type { SourceRecord } from '../record.ts';
+import type { RawIdentifier, SourceRecord } from '../record.ts';
 import { LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
 import { sha256Hex } from './canonical.ts';
 import { addressSiblings, asText, canonicalValues, realFields, stringLeaves, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
@@ -78,7 +78,7 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
   if (opts.objectKey) {
     const byKind = new Map<string, Set<string>>();
     for (const id of subjectIdentifiers(p)) {
-      const c = canonical(id.kind, id.value) ?? id.value;
+      const c = canonical(id.kind, id.value, id.region) ?? id.value;
       byKind.set(id.kind, (byKind.get(id.kind) ?? new Set()).add(c));
     }
     for (const [kind, values] of byKind) [...values].sort().forEach((v, i) => ordinals.set(`${kind}:${v}`, i));
@@ -90,14 +90,14 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
       if (holder !== 'self' && opts.unlinkSubject) out[topField(id.field)] = null;
       continue;
     }
-    const ordinal = ordinals.get(`${id.kind}:${canonical(id.kind, id.value) ?? id.value}`);
+    const ordinal = ordinals.get(`${id.kind}:${canonical(id.kind, id.value, id.region) ?? id.value}`);
     for (const f of realFields(r, id.field)) {
       const current = asText(valueAt(r.fields, f));
       if (current === null || current.trim() === '') continue;
       const seed = opts.objectKey && ordinal !== undefined ? sha256Hex(`${opts.objectKey}\u0000${id.kind}\u0000${ordinal}`) : seedOf(p.source, r.locator, f);
       // A sole trader's trade name is personal data (its org.nr is the owner's personnummer).
       const soleTraderName = id.kind === 'company' && opts.party && holder === 'self' && soleTrader;
-      const rep = soleTraderName ? LIME_DEFAULT : replacementFor(id.kind, f, current, seed, opts.avoidPhones);
+      const rep = soleTraderName ? LIME_DEFAULT : replacementFor(id.kind, f, current, seed, opts.avoidPhones, id.region);
       if (rep === undefined) continue;
       out[f] = rep;
       if (id.kind === 'address') {
@@ -130,12 +130,12 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
   const leaves = new Set(linked.flatMap((l) => stringLeaves(l.fields)));
   // A personnummer may stand as a private customer's org.nr on the card and as a ROT/RUT buyer's Ssn on the invoice.
   const linkedPnrs = new Set(linked.flatMap((l) => l.identifiers.filter((i) => i.kind === 'pnr' || i.kind === 'orgnr').map((i) => personalNumber(i.value)).filter((v): v is string => !!v)));
-  const onDocs = (kind: IdentifierKind, raw: string): boolean => {
+  const onDocs = (kind: IdentifierKind, raw: string, region?: RawIdentifier['region']): boolean => {
     if (kind === 'pnr' || kind === 'orgnr') {
       const pnr = personalNumber(raw);
       if (pnr && linkedPnrs.has(pnr)) return true;
     }
-    const c = canonical(kind, raw);
+    const c = canonical(kind, raw, region);
     if (c && linked.some((l) => canonicalValues(l, kind).has(c))) return true;
     const t = raw.trim().toLowerCase();
     if (!t) return true;
@@ -168,7 +168,7 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
         const v = asText(valueAt(r.fields, f));
         if (v === null || v.trim() === '' || f in clear) continue;
         candidates++;
-        if (onDocs(id.kind, v)) {
+        if (onDocs(id.kind, v, id.region)) {
           kept++;
           continue;
         }

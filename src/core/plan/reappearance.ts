@@ -28,7 +28,7 @@
 import { createHmac, hash as oneShotHash } from 'node:crypto';
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, isRoleEmail, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
-import type { Locator, SourceRecord } from '../record.ts';
+import type { Locator, RawIdentifier, SourceRecord } from '../record.ts';
 import { MARKETING_PURPOSES } from './objection.ts';
 import { digitsOf, PHONE_TAIL } from '../match/extract.ts';
 import { recordKey } from './records.ts';
@@ -142,20 +142,21 @@ export class SuppressionCheck {
   }
 
   /** The canonical `<kind, value>` a raw identifier is listed under, as suppressibleIdentifiers makes it. */
-  private listed(kind: IdentifierKind, raw: string): { kind: IdentifierKind; value: string } | undefined {
+  private listed(kind: IdentifierKind, raw: string, region?: RawIdentifier['region']): { kind: IdentifierKind; value: string } | undefined {
     if (kind === 'orgnr') {
       const o = normaliseOrgnr(raw);
       if (o) return o.personal && o.pnr ? { kind: 'pnr', value: o.pnr } : undefined;
       const p = normalisePnr(raw);
       return p ? { kind: 'pnr', value: p.canonical } : undefined;
     }
-    const value = canonical(kind, raw);
+    const value = canonical(kind, raw, region);
     if (!value) return undefined;
     if (kind === 'email' && isRoleEmail(value)) return undefined;
     return { kind, value };
   }
 
-  private hashOf(kind: IdentifierKind, raw: string): string | null {
+  /** `region`: a phone's (RawIdentifier.region); the tail filter holds in any region, as the matcher's gate does. */
+  private hashOf(kind: IdentifierKind, raw: string, region?: RawIdentifier['region']): string | null {
     const cached = CACHED_KINDS.has(kind);
     const ck = `${kind}\u0000${raw}`;
     if (cached) {
@@ -168,7 +169,7 @@ export class SuppressionCheck {
       const t = phoneTailKey(raw, this.tailSalt!);
       if (t === undefined || !this.phoneTails.has(t)) return null;
     }
-    const id = this.listed(kind, raw);
+    const id = this.listed(kind, raw, region);
     let h: string | null = null;
     if (id && this.kinds.has(id.kind)) {
       this.stats.hmacs++;
@@ -196,7 +197,7 @@ export class SuppressionCheck {
     let klass: ReturnType<SuppressionCheck['classOf']> | undefined;
     for (const id of record.identifiers) {
       if (!this.kinds.has(id.kind) || typeof id.value !== 'string' || id.value.length === 0) continue;
-      const h = this.hashOf(id.kind, id.value);
+      const h = this.hashOf(id.kind, id.value, id.region);
       if (h === null) continue;
       const slot = this.byHash.get(h);
       if (!slot) continue;

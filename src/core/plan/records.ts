@@ -177,7 +177,7 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
   const out = new Set<string>();
   for (const id of record.identifiers) {
     if (id.kind !== kind) continue;
-    const c = canonical(kind, id.value);
+    const c = canonical(kind, id.value, id.region);
     if (c) out.add(c);
   }
   return out;

@@ -121,7 +121,7 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   let ids = subjectIdentifiers(p).filter((i) => i.kind === t.kind);
   if (own && OWN_KINDS.has(t.kind)) {
     const mine = own.get(t.kind) ?? new Set<string>();
-    const others = ids.filter((i) => !mine.has(canonical(i.kind, i.value) ?? i.value));
+    const others = ids.filter((i) => !mine.has(canonical(i.kind, i.value, i.region) ?? i.value));
     if (others.length > 0) {
       ids = ids.filter((i) => !others.includes(i));
       warnings.push({
@@ -130,7 +130,7 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
       });
     }
   }
-  const distinct = new Set(ids.map((i) => canonical(i.kind, i.value) ?? i.value));
+  const distinct = new Set(ids.map((i) => canonical(i.kind, i.value, i.region) ?? i.value));
   if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
   for (const id of ids) {
     for (const f of realFields(r, id.field)) {
@@ -140,7 +140,8 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
           out[f] = canonical('email', value)!;
           break;
         case 'phone':
-          out[f] = formatPhoneLike(normalisePhone(value)!.e164, current ?? value);
+          // Written as the field's numbers are read: a Swedish number on a German contact with its country code.
+          out[f] = formatPhoneLike(normalisePhone(value)!.e164, current ?? value, id.region);
           break;
         case 'pnr':
           out[f] = pnrLike(normalisePnr(value)!.canonical, current);

@@ -41,7 +41,8 @@ export function match(source: number, record: SourceRecord, opts: { holders?: st
   for (const i of record.identifiers) {
     const h = i.holder ?? 'self';
     if (!holders.has(h)) continue;
-    const c = canonical(i.kind, i.value);
+    // As the matcher keys it: a phone in its record's region.
+    const c = canonical(i.kind, i.value, i.region);
     if (!c) continue;
     if (opts.nameOnly) {
       if (i.kind === 'name') evidence.push({ kind: 'name', field: i.field, holder: h, via: 'name', key: `name:${c}` });
