@@ -10,6 +10,7 @@
  * consents to the person. Relations to limetypes that are not parties (a
  * history's `deal`) are not identifiers: a deal is not a person.
  */
+import { countryCode } from '../../src/core/identity/country.ts';
 import type { IdentifierKind } from '../../src/core/identity/kinds.ts';
 import type { HolderInfo, Locator, RawIdentifier, SourceRecord } from '../../src/core/record.ts';
 import { extraIdentifiers, type FieldClassification } from '../../src/sources/classify.ts';
@@ -90,8 +91,10 @@ function str(v: unknown): string {
  */
 export function partyIdentifiers(props: Obj, party: Party | undefined, holder: string, fieldOf: (property: string) => string): RawIdentifier[] {
   const out: RawIdentifier[] = [];
+  // A party's own `country` (a company's, formats.md §1.2): where its phones are read. Another party's (a person's company) is not hers.
+  const region = countryCode(str(props.country));
   const add = (kind: IdentifierKind, property: string, value: string): void => {
-    if (value) out.push({ kind, value, field: fieldOf(property), ...(holder === 'self' ? {} : { holder }) });
+    if (value) out.push({ kind, value, field: fieldOf(property), ...(holder === 'self' ? {} : { holder }), ...(kind === 'phone' && region ? { region } : {}) });
   };
   for (const [k, v] of Object.entries(props)) {
     const kind = IDENTIFIER_NAMES[normName(k)];

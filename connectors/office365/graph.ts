@@ -11,6 +11,7 @@
  */
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
+import { countryCode, phoneRegions, type PhoneGroup } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readHead, type SourceFile } from '../../src/io/files.ts';
@@ -528,10 +529,17 @@ function contactRecord(c: Obj, locator: { file: string; pointer: string }, opts:
       if (name && !looksLikeAddress(name) && name !== display) ids.push({ kind: 'name', field: `emailAddresses/${i}/name`, value: name });
     });
   }
-  if (str(c.mobilePhone)) ids.push({ kind: 'phone', field: 'mobilePhone', value: str(c.mobilePhone) });
-  for (const key of ['businessPhones', 'homePhones']) {
+  // Each phone is read in the country of its address (identity/country.ts phoneRegions): business with business, home with home, the mobile with home, else business.
+  const country = (key: string): string => (isObj(c[key]) ? str((c[key] as Obj).countryOrRegion) : '');
+  const regionOf = phoneRegions({ business: country('businessAddress'), home: country('homeAddress'), other: country('otherAddress') });
+  const phone = (field: string, value: string, group: PhoneGroup): void => {
+    const region = regionOf(group);
+    ids.push({ kind: 'phone', field, value, ...(region ? { region } : {}) });
+  };
+  if (str(c.mobilePhone)) phone('mobilePhone', str(c.mobilePhone), 'mobile');
+  for (const [key, group] of [['businessPhones', 'business'], ['homePhones', 'home']] as const) {
     const list = c[key];
-    if (Array.isArray(list)) list.forEach((p, i) => str(p) && ids.push({ kind: 'phone', field: `${key}/${i}`, value: str(p) }));
+    if (Array.isArray(list)) list.forEach((p, i) => str(p) && phone(`${key}/${i}`, str(p), group));
   }
   for (const key of ['businessAddress', 'homeAddress', 'otherAddress']) {
     const a = c[key];
@@ -586,8 +594,11 @@ function userRecord(u: Obj, locator: { file: string; pointer: string }, opts: Gr
   if (display && !looksLikeAddress(display)) ids.push({ kind: 'name', field: 'displayName', value: display });
   const parts = [str(u.givenName), str(u.surname)].filter(Boolean);
   if (parts.length > 0) ids.push({ kind: 'name', field: 'givenName + surname', value: parts.join(' ') });
-  if (str(u.mobilePhone)) ids.push({ kind: 'phone', field: 'mobilePhone', value: str(u.mobilePhone) });
-  if (Array.isArray(u.businessPhones)) u.businessPhones.forEach((p, i) => str(p) && ids.push({ kind: 'phone', field: `businessPhones/${i}`, value: str(p) }));
+  // The user's country (text), else the usage location (an ISO code Microsoft requires for licences): where the user's phones are read.
+  const region = countryCode(str(u.country)) ?? countryCode(str(u.usageLocation));
+  const phone = (field: string, value: string): void => void ids.push({ kind: 'phone', field, value, ...(region ? { region } : {}) });
+  if (str(u.mobilePhone)) phone('mobilePhone', str(u.mobilePhone));
+  if (Array.isArray(u.businessPhones)) u.businessPhones.forEach((p, i) => str(p) && phone(`businessPhones/${i}`, str(p)));
   // The directory object id; `@odata.id` carries it when `id` was not selected (`…/directoryObjects/<id>/Microsoft.DirectoryServices.User`).
   const objectId = str(u.id) || /directoryObjects\/([0-9a-f-]{36})\//iu.exec(str(u['@odata.id']))?.[1] || '';
   if (objectId) ids.push({ kind: 'systemId', field: str(u.id) ? 'id' : '@odata.id', value: `m365:user:${objectId}` });

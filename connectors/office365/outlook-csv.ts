@@ -7,6 +7,7 @@
  * the layout only changes the label. Google Contacts' CSV is read here too,
  * as its own format.
  */
+import { phoneRegions, type AddressGroup, type PhoneGroup } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { openCsv, sniffDelimiter, type CsvReader, type CsvReadOptions } from '../../src/io/csv.ts';
@@ -251,6 +252,30 @@ const SELF_PHONES = [
   'Other Fax',
 ];
 
+/**
+ * The address each phone column goes with, for the region it is read in
+ * (identity/country.ts phoneRegions): the card's Business, Home and Other
+ * Country/Region columns. A car phone, radio phone and pager are carried
+ * like a mobile; the primary phone, callback, ISDN and TTY/TDD go with no
+ * address (the card's one country, if it has one).
+ */
+const PHONE_GROUP: Readonly<Record<string, PhoneGroup>> = {
+  'Mobile Phone': 'mobile',
+  'Car Phone': 'mobile',
+  'Radio Phone': 'mobile',
+  Pager: 'mobile',
+  'Business Phone': 'business',
+  'Business Phone 2': 'business',
+  'Business Fax': 'business',
+  'Company Main Phone': 'business',
+  "Assistant's Phone": 'business',
+  'Home Phone': 'home',
+  'Home Phone 2': 'home',
+  'Home Fax': 'home',
+  'Other Phone': 'other',
+  'Other Fax': 'other',
+};
+
 export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: CsvOptions): AsyncGenerator<SourceRecord> {
   const csv = await openCsvFor(file, ctx, opts);
   const h = mapOutlookHeader(csv.header, opts.headers);
@@ -273,9 +298,17 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
       return i === undefined ? '' : (r.values[i] ?? '').trim();
     };
     const ids: RawIdentifier[] = [];
+    // Outlook before 2010 wrote `Business Country` (formats.md §3.2); a localised header maps to these names.
+    const regionOf = phoneRegions({
+      business: get('Business Country/Region') || get('Business Country'),
+      home: get('Home Country/Region') || get('Home Country'),
+      other: get('Other Country/Region') || get('Other Country'),
+    });
     const add = (kind: RawIdentifier['kind'], c: string, holder?: string): void => {
       const v = get(c);
-      if (v) ids.push({ kind, field: col(c), value: v, ...(holder ? { holder } : {}) });
+      if (!v) return;
+      const region = kind === 'phone' ? regionOf(PHONE_GROUP[c]) : undefined;
+      ids.push({ kind, field: col(c), value: v, ...(holder ? { holder } : {}), ...(region ? { region } : {}) });
     };
     const given = [get('First Name'), get('Middle Name'), get('Last Name')].filter(Boolean);
     if (given.length > 0) {
@@ -333,6 +366,12 @@ export async function* readOutlookCsv(file: SourceFile, ctx: ReadContext, opts: 
 
 // ------------------------------------------------------------ Google Contacts
 
+/** A Google phone's or address's type (`Mobile`, `* Work`, `Home`) as the address group it goes with; undefined for any other. */
+function googleGroup(type: string | undefined): PhoneGroup | undefined {
+  const t = (type ?? '').replace(/^\*\s*/u, '').trim().toLowerCase();
+  return t === 'work' ? 'business' : t === 'home' ? 'home' : t === 'mobile' ? 'mobile' : t === 'other' ? 'other' : undefined;
+}
+
 /** Google writes several values in one cell separated by ` ::: `. */
 function splitMulti(v: string): string[] {
   return v
@@ -361,11 +400,20 @@ export async function* readGoogleCsv(file: SourceFile, ctx: ReadContext, opts: C
     const parts = ['Given Name', 'First Name', 'Additional Name', 'Middle Name', 'Family Name', 'Last Name'].map(at).filter((x) => x !== undefined);
     if (full && !looksLikeAddress(full.value)) ids.push({ kind: 'name', field: full.field, value: full.value });
     if (parts.length > 1) ids.push({ kind: 'name', field: parts.map((p) => p.field).join(' + '), value: parts.map((p) => p.value).join(' ') });
+    // Each address's country by its type (`Work`, `Home`), for the phones of that type.
+    const countries: Partial<Record<AddressGroup, string>> = {};
+    for (let n = 1; n <= GOOGLE_MAX_GROUP; n++) {
+      const country = at(`Address ${n} - Country`);
+      const group = googleGroup(at(`Address ${n} - Type`)?.value);
+      if (country && group !== 'mobile') countries[group ?? 'other'] ??= country.value;
+    }
+    const regionOf = phoneRegions(countries);
     for (let n = 1; n <= GOOGLE_MAX_GROUP; n++) {
       const e = at(`E-mail ${n} - Value`);
       if (e) for (const v of splitMulti(e.value)) ids.push({ kind: 'email', field: e.field, value: v });
       const p = at(`Phone ${n} - Value`);
-      if (p) for (const v of splitMulti(p.value)) ids.push({ kind: 'phone', field: p.field, value: v });
+      const region = regionOf(googleGroup(at(`Phone ${n} - Type`)?.value));
+      if (p) for (const v of splitMulti(p.value)) ids.push({ kind: 'phone', field: p.field, value: v, ...(region ? { region } : {}) });
       const street = at(`Address ${n} - Street`);
       const pc = at(`Address ${n} - Postal Code`);
       if (street && pc) {

@@ -32,6 +32,7 @@
  * person's.
  */
 import iconv from 'iconv-lite';
+import { phoneRegions, type AddressGroup, type PhoneGroup } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type HolderInfo, type RawIdentifier, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
@@ -320,6 +321,33 @@ const OTHER_NAMES: Record<string, 'assistant' | 'manager' | 'spouse' | 'children
   'X-SPOUSE': 'spouse',
 };
 
+/** The address group a TEL or ADR goes with, by its types (`work`, `home`, `cell`); undefined for none of them. */
+function vcardGroup(p: VcardProperty): PhoneGroup | undefined {
+  const t = p.types;
+  if (t.includes('cell') || t.includes('mobile') || t.includes('car') || t.includes('pager')) return 'mobile';
+  if (t.includes('work')) return 'business';
+  if (t.includes('home')) return 'home';
+  return undefined;
+}
+
+/**
+ * Where each TEL of a card is read: the country (the ADR's seventh
+ * component) of the address of its type, a work number with the work
+ * address and a mobile with the home address, else the work one
+ * (identity/country.ts phoneRegions). An ADR of no type counts as `other`.
+ */
+function cardPhoneRegions(card: VcardCard): (p: VcardProperty) => RawIdentifier['region'] {
+  const countries: Partial<Record<AddressGroup, string>> = {};
+  for (const p of card.properties) {
+    if (p.name !== 'ADR') continue;
+    const country = (p.components?.[6] ?? '').trim();
+    const g = vcardGroup(p);
+    if (country) countries[g === 'business' || g === 'home' ? g : 'other'] ??= country;
+  }
+  const regionOf = phoneRegions(countries);
+  return (p) => regionOf(vcardGroup(p));
+}
+
 /** A structured value as a person reads it: a name in its spoken order, an address and an organisation as one line each. */
 function shownValue(p: VcardProperty): string {
   const c = p.components?.map((x) => x.replace(/\s*\n\s*/gu, ', ').trim());
@@ -368,6 +396,7 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
     const ids: RawIdentifier[] = [];
     const notes: { field: string; value: string }[] = [];
     const { fields, paths } = fieldsOf(card);
+    const regionOf = cardPhoneRegions(card);
     // A card of an organisation (vCard 4's KIND, Apple's "show as company" and group kind): its name is a
     // company's, and its phones and addresses an organisation's, context for a match and never followed.
     const kind = (card.properties.find((p) => p.name === 'KIND' || p.name === 'X-ADDRESSBOOKSERVER-KIND')?.value ?? '').trim().toLowerCase();
@@ -400,7 +429,8 @@ export async function* readVcard(file: SourceFile, ctx: ReadContext, opts: Vcard
         case 'X-MS-TEL': {
           const fax = p.types.includes('fax') && p.types.includes('work');
           const holder = other ?? (fax ? 'employer' : undefined);
-          ids.push({ kind: 'phone', field: at, value: value.replace(/^tel:/iu, ''), ...(holder ? { holder } : {}) });
+          const region = regionOf(p);
+          ids.push({ kind: 'phone', field: at, value: value.replace(/^tel:/iu, ''), ...(holder ? { holder } : {}), ...(region ? { region } : {}) });
           break;
         }
         case 'ADR': {

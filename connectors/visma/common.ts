@@ -14,13 +14,19 @@ export function str(v: unknown): string {
   return '';
 }
 
-/** Collects raw identifiers; blank values are left out. */
+/**
+ * Collects raw identifiers; blank values are left out. `phoneRegion`: where
+ * the record's phones are read, the customer's country (RawIdentifier.region).
+ */
 export class IdList {
   readonly list: RawIdentifier[] = [];
+  constructor(private readonly phoneRegion?: RawIdentifier['region']) {}
   add(kind: RawIdentifier['kind'], field: string, value: unknown, holder?: string): void {
     const s = str(value);
     if (!s) return;
-    this.list.push(holder && holder !== 'self' ? { kind, field, value: s, holder } : { kind, field, value: s });
+    const id: RawIdentifier = holder && holder !== 'self' ? { kind, field, value: s, holder } : { kind, field, value: s };
+    if (kind === 'phone' && this.phoneRegion) id.region = this.phoneRegion;
+    this.list.push(id);
   }
 }
 

@@ -11,6 +11,7 @@
  * matter; extra columns are kept in the record's fields.
  */
 import { z } from 'zod';
+import { countryCode } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
@@ -128,7 +129,8 @@ function listRecord(header: string[], values: string[], locator: SourceRecord['l
   const fields: Record<string, unknown> = fieldsOf(header, values);
   const flag = val('privatePerson') ? parseFlag(val('privatePerson'), PRIVATE_YES, PRIVATE_NO) : undefined;
   const kind = classifyParty({ privateFlag: flag, orgnr: val('orgnr'), name: val('name') }, opts.companyWords);
-  const ids = new IdList();
+  // The country column (a name or a code): the customer's phones, and its contact person's, are read in that country.
+  const ids = new IdList(countryCode(val('country')));
   ids.add('customerNo', col('customerNo'), val('customerNo'));
   ids.add(kind === 'private' ? 'name' : 'company', col('name'), val('name'));
   ids.add('orgnr', col('orgnr'), val('orgnr'));

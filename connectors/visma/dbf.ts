@@ -15,6 +15,7 @@
  * flagged (`deleted: true`): an erasure must not take "deleted" for "gone".
  */
 import iconv from 'iconv-lite';
+import { countryCode } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readChunks, type SourceFile } from '../../src/io/files.ts';
@@ -161,7 +162,8 @@ function dbfRecord(file: SourceFile, h: DbfHeader, table: 'customer' | 'contact'
   const v = decodeRow(h, rec);
   const fields: Record<string, unknown> = { ...v };
   if (rec[0] === 0x2a) fields.deleted = true;
-  const ids = new IdList();
+  // The country code, else the country's name: where the row's phones are read.
+  const ids = new IdList(countryCode(v.LANDKOD) ?? countryCode(v.LAND));
   const text = new TextList();
   const locator = { file: file.rel, row };
   if (table === 'customer') {

@@ -16,6 +16,7 @@
  * be taken for the company's and so stop being followed elsewhere, while a
  * role address (faktura@) is never followed anyway.
  */
+import { countryCode } from '../../src/core/identity/country.ts';
 import { bilingualLabel, type HolderInfo, type SourceRecord } from '../../src/core/record.ts';
 import { SourceReadError } from '../../src/errors.ts';
 import { readHead, type SourceFile } from '../../src/io/files.ts';
@@ -158,7 +159,8 @@ export function customerRecord(c: Item, locator: SourceRecord['locator'], opts: 
     { privateFlag: typeof c.IsPrivatePerson === 'boolean' ? c.IsPrivatePerson : undefined, orgnr: str(c.CorporateIdentityNumber), name: str(c.Name) },
     opts.companyWords,
   );
-  const ids = new IdList();
+  // InvoiceCountryCode (ISO, formats.md §2.1): the customer's phones, and its contact person's, are read in that country.
+  const ids = new IdList(countryCode(str(c.InvoiceCountryCode)));
   ids.add('customerNo', 'CustomerNumber', c.CustomerNumber);
   if (str(c.Id)) ids.add('systemId', 'Id', `visma:customer:${str(c.Id)}`);
   ids.add('orgnr', 'CorporateIdentityNumber', c.CorporateIdentityNumber);

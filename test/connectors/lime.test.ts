@@ -314,3 +314,34 @@ describe('lime connector: reading', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'lime.export-limetype' })]);
   });
 });
+
+describe("lime connector: a party's phones are read in its own country", () => {
+  const regions = (r: SourceRecord): string[] => r.identifiers.filter((i) => i.kind === 'phone').map((i) => `${i.field} ${i.holder ?? 'self'} ${i.region ?? '-'}`);
+
+  it("a company's country, for its phones only: not for the person who works there", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lime-region-'));
+    writeFileSync(
+      path.join(dir, 'company.json'),
+      JSON.stringify({
+        _embedded: { limeobjects: [{ _id: 2101, name: 'Vogel Maschinenbau GmbH', phone: '0711 1234500', country: 'Deutschland' }, { _id: 2102, name: 'Nordmann AS', phone: '22 33 44 55', country: 'Norge' }, { _id: 2103, name: 'Utan Land AB', phone: '040-628 04 10', country: '' }] },
+        _links: { self: { href: 'https://ojco.lime-crm.com/ojco/api/v1/limeobject/company/?_limit=50' } },
+      }),
+    );
+    writeFileSync(
+      path.join(dir, 'query.json'),
+      JSON.stringify({ objects: [{ _id: 1101, firstname: 'Katrin', lastname: 'Vogel', mobilephone: '0152 28817386', company: { _id: 2101, name: 'Vogel Maschinenbau GmbH', phone: '0711 1234500', country: 'Tyskland' } }] }),
+    );
+    const { records, failed } = await readAll(dir, { limetype: 'person' }, dir);
+    expect(failed).toEqual([]);
+    expect(records.filter((r) => r.entity === 'company').map(regions)).toEqual([['phone self DE'], ['phone self NO'], ['phone self -']]);
+    expect(regions(records.find((r) => r.entity === 'person')!)).toEqual(['mobilephone self -', 'company/phone company DE']);
+  });
+
+  it("the client export's country column", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lime-region-export-'));
+    writeFileSync(path.join(dir, 'foretag.csv'), iconv.encode('Namn;Organisationsnummer;Telefon;Land\r\nVogel Maschinenbau GmbH;;0711 1234500;DE\r\nLindqvist Bygg AB;556987-6542;040-628 04 10;Sverige\r\n', 'windows-1252'));
+    const { records, failed } = await readAll(dir, {}, dir);
+    expect(failed).toEqual([]);
+    expect(records.map(regions)).toEqual([['Telefon self DE'], ['Telefon self SE']]);
+  });
+});

@@ -11,7 +11,7 @@ import { graphItems, itemsAlone, mayBeBookkeeping, mayHoldHtml, readGraphJson, r
 import { prefilterFor, type AnchorKey } from '../../src/io/anchors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import type { ReadContext } from '../../src/sources/contract.ts';
-import { aliasCollisions, headerCells, mapOutlookHeader } from '../../connectors/office365/outlook-csv.ts';
+import { aliasCollisions, headerCells, mapOutlookHeader, readGoogleCsv, readOutlookCsv } from '../../connectors/office365/outlook-csv.ts';
 import { parseContentLine, vcardCards, vcardInternals } from '../../connectors/office365/vcard.ts';
 import type { Problem } from '../../src/errors.ts';
 import { planRectification } from '../../src/core/plan/index.ts';
@@ -621,5 +621,114 @@ describe('office365 connector: a plain Graph page with hits (issue #7)', () => {
       // Only the organisation's own addresses: not bookkeeping, when the mailbox is read from the context as it is written.
       if (i === 0) expect(alone.records[0]!.bookkeeping).toBeUndefined();
     }
+  });
+});
+
+describe('office365 connector: each phone is read in the country of its address', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ojco-dsar-phone-region-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const ctx: ReadContext = { warn: () => {}, fileFailed: () => {} };
+  const fileOf = (name: string, data: string | Buffer): SourceFile => {
+    const abs = path.join(dir, name);
+    writeFileSync(abs, data);
+    return { abs, rel: name, size: statSync(abs).size };
+  };
+  /** `field region` of every phone of each record (`-`: none, read as Swedish). */
+  const regions = (recs: SourceRecord[]): string[][] => recs.map((r) => r.identifiers.filter((i) => i.kind === 'phone').map((i) => `${i.field} ${i.region ?? '-'}`));
+  const csv = (header: string[], rows: Record<string, string>[], sep = ','): string =>
+    [header, ...rows.map((v) => header.map((h) => v[h] ?? ''))].map((cells) => cells.map((c) => `"${c}"`).join(sep)).join('\r\n') + '\r\n';
+  const read = async (gen: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> => {
+    const out: SourceRecord[] = [];
+    for await (const r of gen) out.push(r);
+    return out;
+  };
+
+  it('classic and Outlook.com layouts: business phones with the business country, home with home, a mobile with home, else business; one country for all', async () => {
+    const header = ['First Name', 'Last Name', 'Business Country/Region', 'Home Country/Region', 'Other Country/Region', 'Business Phone', 'Home Phone', 'Mobile Phone', 'Other Phone', 'Primary Phone', 'Company Main Phone', 'E-mail Address'];
+    const file = fileOf('contacts.csv', csv(header, [
+      { 'First Name': 'Katrin', 'Business Country/Region': 'Deutschland', 'Home Country/Region': 'Norge', 'Business Phone': '0711 1234567', 'Home Phone': '22 33 44 55', 'Mobile Phone': '0152 28817386', 'Primary Phone': '0711 1234567', 'Company Main Phone': '0711 1234500' },
+      { 'First Name': 'Jens', 'Business Country/Region': 'Germany', 'Home Phone': '030 23125123', 'Mobile Phone': '0152 28817386', 'Other Phone': '069 90009123' },
+      { 'First Name': 'Åsa', 'Business Country/Region': 'Narnia', 'Business Phone': '070-174 06 05' },
+      { 'First Name': 'Märta', 'Mobile Phone': '070-174 06 33' },
+    ]));
+    expect(regions(await read(readOutlookCsv(file, ctx, {})))).toEqual([
+      ['Mobile Phone NO', 'Business Phone DE', 'Home Phone NO', 'Primary Phone -', 'Company Main Phone DE'],
+      ['Mobile Phone DE', 'Home Phone DE', 'Other Phone DE'],
+      ['Business Phone -'],
+      ['Mobile Phone -'],
+    ]);
+    // Outlook before 2010: `Business Country`.
+    const old = fileOf('old.csv', csv(['First Name', 'Last Name', 'Business Country', 'Home Country', 'Business Phone', 'Mobile Phone'], [{ 'First Name': 'Jens', 'Business Country': 'DE', 'Home Country': 'Norway', 'Business Phone': '0711 1234567', 'Mobile Phone': '0152 28817386' }]));
+    expect(regions(await read(readOutlookCsv(old, ctx, {})))).toEqual([['Mobile Phone NO', 'Business Phone DE']]);
+  });
+
+  it('German and Swedish headers: the localised country columns, names of the country in any language', async () => {
+    // As a German Outlook 2013 writes them (Mobiltelefon is a Swedish name too, so not in GERMAN_HEADERS).
+    const german = [...Object.keys(GERMAN_HEADERS), 'Mobiltelefon'];
+    const de = fileOf('kontakte.csv', iconv.encode(csv(german, [{ Vorname: 'Katrin', Nachname: 'Vogel', 'Land/Region geschäftlich': 'Deutschland', 'Telefon geschäftlich': '0711 1234567', 'Telefon (privat)': '0711 7654321', Mobiltelefon: '0152 28817386' }]), 'cp1252'));
+    expect(regions(await read(readOutlookCsv(de, ctx, {})))).toEqual([['Mobiltelefon DE', 'Telefon geschäftlich DE', 'Telefon (privat) DE']]);
+    const swedish = ['Förnamn', 'Efternamn', 'Land/region arbete', 'Land/region hem', 'Telefon arbete', 'Telefon hem', 'Mobiltelefon'];
+    const sv = fileOf('kontakter.csv', iconv.encode(csv(swedish, [{ Förnamn: 'Katrin', 'Land/region arbete': 'Tyskland', 'Land/region hem': 'Sverige', 'Telefon arbete': '0711 1234567', 'Telefon hem': '070-174 06 05', Mobiltelefon: '070-174 06 33' }], ';'), 'cp1252'));
+    expect(regions(await read(readOutlookCsv(sv, ctx, {})))).toEqual([['Mobiltelefon SE', 'Telefon arbete DE', 'Telefon hem SE']]);
+  });
+
+  it('Google Contacts: each phone with the country of the address of its type', async () => {
+    const header = ['Name', 'Given Name', 'Family Name', 'Phone 1 - Type', 'Phone 1 - Value', 'Phone 2 - Type', 'Phone 2 - Value', 'Address 1 - Type', 'Address 1 - Street', 'Address 1 - Country', 'Address 2 - Type', 'Address 2 - Country', 'E-mail 1 - Value'];
+    const file = fileOf('google.csv', csv(header, [
+      { Name: 'Katrin Vogel', 'Phone 1 - Type': 'Work', 'Phone 1 - Value': '0711 1234567', 'Phone 2 - Type': 'Mobile', 'Phone 2 - Value': '070-174 06 33', 'Address 1 - Type': 'Work', 'Address 1 - Country': 'DE', 'Address 2 - Type': 'Home', 'Address 2 - Country': 'SE' },
+    ]));
+    expect(regions(await read(readGoogleCsv(file, ctx, {})))).toEqual([['Phone 1 - Value DE', 'Phone 2 - Value SE']]);
+  });
+
+  it('vCard: a TEL with the country of the ADR of its type (the seventh component)', async () => {
+    const { readVcard } = await import('../../connectors/office365/vcard.ts');
+    const file = fileOf('k.vcf', [
+      'BEGIN:VCARD', 'VERSION:3.0', 'N:Vogel;Katrin;;;', 'FN:Katrin Vogel',
+      'TEL;TYPE=WORK,VOICE:0711 1234567', 'TEL;TYPE=HOME:22 33 44 55', 'TEL;TYPE=CELL:0152 28817386', 'TEL:0711 1234500',
+      'ADR;TYPE=WORK:;;Königstraße 1;Stuttgart;;70173;Deutschland', 'ADR;TYPE=HOME:;;Storgata 1;Oslo;;0155;Norge',
+      'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:2.1', 'N:Vogel;Jens', 'TEL;CELL:0152 28817386', 'ADR;WORK:;;Königstraße 1;Stuttgart;;70173;Tyskland', 'END:VCARD',
+      '',
+    ].join('\r\n'));
+    expect(regions(await read(readVcard(file, ctx, {})))).toEqual([
+      ['TEL/0 DE', 'TEL/1 NO', 'TEL/2 NO', 'TEL/3 -'],
+      ['TEL DE'],
+    ]);
+  });
+
+  it('Graph: a contact\'s phones with the countryOrRegion of their address, a user\'s with the country or usage location', async () => {
+    const contacts = fileOf('contacts.json', JSON.stringify({
+      '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('karin.ek%40ojco.example')/contacts",
+      value: [
+        { id: 'a', displayName: 'Katrin Vogel', mobilePhone: '0152 28817386', businessPhones: ['0711 1234567'], homePhones: ['22 33 44 55'], businessAddress: { city: 'Stuttgart', countryOrRegion: 'Germany' }, homeAddress: { city: 'Oslo', countryOrRegion: 'Norwegen' } },
+        { id: 'b', displayName: 'Jens Vogel', mobilePhone: '0152 28817386', businessPhones: ['0711 1234567'], homePhones: [], businessAddress: { countryOrRegion: 'Tyskland' }, homeAddress: {} },
+        { id: 'c', displayName: 'Märta Öberg', mobilePhone: '0701740633', businessPhones: [], homePhones: [] },
+      ],
+    }));
+    expect(regions(await read(readGraphJson(contacts, ctx, {})))).toEqual([
+      ['mobilePhone NO', 'businessPhones/0 DE', 'homePhones/0 NO'],
+      ['mobilePhone DE', 'businessPhones/0 DE'],
+      ['mobilePhone -'],
+    ]);
+    const users = fileOf('users.json', JSON.stringify({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users',
+      value: [
+        { id: '7a2f4c1e-0b3d-4e5f-8a9b-0c1d2e3f4a09', displayName: 'Katrin Vogel', mobilePhone: '0152 28817386', businessPhones: ['0711 1234567'], country: 'Deutschland', usageLocation: 'SE' },
+        { id: '7a2f4c1e-0b3d-4e5f-8a9b-0c1d2e3f4a10', displayName: 'Jens Vogel', mobilePhone: '0152 28817386', usageLocation: 'DE' },
+      ],
+    }));
+    expect(regions(await read(readGraphJson(users, ctx, {})))).toEqual([['mobilePhone DE', 'businessPhones/0 DE'], ['mobilePhone DE']]);
+  });
+
+  it('finds the German contact of a German Outlook export by her international number, and not by the same digits as a Swedish number', async () => {
+    const german = Object.keys(GERMAN_HEADERS);
+    const sub = path.join(dir, 'find');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(sub, 'Kontakte.CSV'), iconv.encode(csv(german, [{ Vorname: 'Katrin', Nachname: 'Vogel', 'Land/Region geschäftlich': 'Deutschland', 'Telefon geschäftlich': '0711 1234567' }]), 'cp1252'));
+    const config = path.join(sub, 'ojco-dsar.config.yaml');
+    writeFileSync(config, ['sources:', '  - name: outlook-de', '    connector: office365', '    path: Kontakte.CSV', ''].join('\n'));
+    expect((await find(config, { phone: ['+49 711 1234567'] })).records.map((r) => `${r.locator.line}:${r.confidence}`)).toEqual(['2:exact']);
+    expect((await find(config, { phone: ['0711 1234567'] })).records).toEqual([]);
   });
 });

@@ -358,3 +358,80 @@ describe('party heuristics', () => {
     expect(classifyParty({ name: 'Hemsons Hotel' })).toBe('organisation');
   });
 });
+
+describe("visma connector: a customer's phones are read in the customer's country", () => {
+  /** `field region` of every phone of each record (`-`: none, read as Swedish). */
+  const regions = (recs: SourceRecord[]): string[][] => recs.map((r) => r.identifiers.filter((i) => i.kind === 'phone').map((i) => `${i.field} ${i.region ?? '-'}`));
+
+  it('eAccounting customers: InvoiceCountryCode, for the customer and its contact person', async () => {
+    const customer = (no: string, o: Record<string, unknown>) => ({ Id: `00000000-0000-4000-8000-00000000${no}`, CustomerNumber: no, Name: `Kund ${no}`, IsPrivatePerson: true, ...o });
+    const file = path.join(tmp, 'customers-region.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Meta: { CurrentPage: 1, PageSize: 50, TotalNumberOfPages: 1, TotalNumberOfResults: 4, ServerTimeUtc: '2025-05-12T08:14:03.51Z' },
+        Data: [
+          customer('2001', { InvoiceCountryCode: 'DE', Telephone: '0711 1234567', MobilePhone: '+46 70 174 06 05', ContactPersonMobile: '0152 28817386' }),
+          customer('2002', { InvoiceCountryCode: 'NO', MobilePhone: '22 33 44 55' }),
+          customer('2003', { InvoiceCountryCode: 'SE', MobilePhone: '070-174 06 33' }),
+          customer('2004', { InvoiceCountryCode: null, MobilePhone: '070-174 06 47' }),
+        ],
+      }),
+    );
+    const { records, failed } = await readAll(file);
+    expect(failed).toEqual([]);
+    expect(regions(records)).toEqual([['Telephone DE', 'MobilePhone DE', 'ContactPersonMobile DE'], ['MobilePhone NO'], ['MobilePhone SE'], ['MobilePhone -']]);
+  });
+
+  it('the customer list: its country column, as a name or a code', async () => {
+    const file = path.join(tmp, 'kunder-region.csv');
+    writeFileSync(
+      file,
+      iconv.encode(['Kundnummer;Namn;Land;Telefon;Kontaktperson mobil', '2001;Vogel Maschinenbau GmbH;Tyskland;0711 1234567;0152 28817386', '2002;Nordmann AS;NO;22 33 44 55;', '2003;Märta Öberg;;070-174 06 33;', ''].join('\r\n'), 'cp1252'),
+    );
+    const { records, failed } = await readAll(file, {}, 'customer-list');
+    expect(failed).toEqual([]);
+    expect(regions(records)).toEqual([['Telefon DE', 'Kontaktperson mobil DE'], ['Telefon NO'], ['Telefon -']]);
+  });
+
+  it('Visma Administration: LANDKOD, else LAND', async () => {
+    const fields = [['KUNDNR', 16], ['NAMN', 50], ['LAND', 24], ['LANDKOD', 2], ['TEL', 20], ['MBTEL', 20]] as const;
+    const rows: Record<string, string>[] = [
+      { KUNDNR: '2001', NAMN: 'Vogel Maschinenbau GmbH', LAND: 'Tyskland', LANDKOD: 'DE', TEL: '0711 1234567' },
+      { KUNDNR: '2002', NAMN: 'Nordmann AS', LAND: 'Norge', MBTEL: '22 33 44 55' },
+      { KUNDNR: '2003', NAMN: 'Märta Öberg', MBTEL: '070-174 06 33' },
+    ];
+    const recordLength = 1 + fields.reduce((n, [, len]) => n + len, 0);
+    const headerLength = 32 + 32 * fields.length + 1;
+    const header = Buffer.alloc(headerLength);
+    header[0] = 0x03;
+    // Last update 2025-05-12.
+    header[1] = 125;
+    header[2] = 5;
+    header[3] = 12;
+    header.writeUInt32LE(rows.length, 4);
+    header.writeUInt16LE(headerLength, 8);
+    header.writeUInt16LE(recordLength, 10);
+    header[29] = 0x03;
+    fields.forEach(([name, len], i) => {
+      header.write(name, 32 + 32 * i, 'latin1');
+      header[32 + 32 * i + 11] = 'C'.charCodeAt(0);
+      header[32 + 32 * i + 16] = len;
+    });
+    header[headerLength - 1] = 0x0d;
+    const body = rows.map((r) => {
+      const b = Buffer.alloc(recordLength, 0x20);
+      let at = 1;
+      for (const [name, len] of fields) {
+        iconv.encode(r[name] ?? '', 'cp1252').copy(b, at, 0, len);
+        at += len;
+      }
+      return b;
+    });
+    const file = path.join(tmp, 'KUND.DBF');
+    writeFileSync(file, Buffer.concat([header, ...body, Buffer.from([0x1a])]));
+    const { records, failed } = await readAll(file);
+    expect(failed).toEqual([]);
+    expect(regions(records)).toEqual([['TEL DE'], ['MBTEL NO'], ['MBTEL -']]);
+  });
+});
