@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { anchorOf, digitTrie, prefilterFor } from '../../src/io/anchors.ts';
-import { extractIds } from '../../src/core/match/extract.ts';
+import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
+import { extractIds, phoneTail, PHONE_TAIL } from '../../src/core/match/extract.ts';
 import { foldName, normaliseEmail, normalisePhone, normalisePnr } from '../../src/core/identity/normalise.ts';
 import type { SourceRecord } from '../../src/core/record.ts';
 
@@ -143,6 +145,52 @@ describe('anchors', () => {
   it('gives up when an anchor would be too short to select anything', () => {
     expect(prefilterFor([{ kind: 'name', value: 'bo ek' }])).toBeUndefined();
     expect(prefilterFor([{ kind: 'name', value: 'ek åsa' }])).toBeDefined();
+  });
+});
+
+describe('a phone written nationally in another region (RawIdentifier.region)', () => {
+  // Every region libphonenumber knows, by its example mobile number: the national rendering ends in the
+  // national number, as a Swedish one does, so the extraction gate and the byte prefilter (its last seven
+  // digits with separators between) let it through, in the national, digits-only, international and IDD forms.
+  const regions = getCountries().filter((c) => {
+    const ex = getExampleNumber(c, examples);
+    // A national number of five digits or fewer (Ascension, Tokelau) is no phone number to the normaliser.
+    return ex !== undefined && normalisePhone(ex.formatNational(), c) !== undefined;
+  });
+
+  it('covers nearly every region', () => {
+    expect(regions.length).toBeGreaterThan(230);
+  });
+
+  it('is extracted in its region and passes the gate and the prefilter of a search for its number (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...regions), fc.constantFrom('national', 'digits', 'international', 'idd'), fc.constantFrom(...encodings), fc.boolean(), (region, form, enc, many) => {
+        const ex = getExampleNumber(region, examples)!;
+        const e164 = ex.number;
+        const rendering = form === 'national' ? ex.formatNational() : form === 'digits' ? ex.formatNational().replace(/\D/gu, '') : form === 'international' ? ex.formatInternational() : ex.format('IDD', { fromCountry: region });
+        fc.pre(!!rendering);
+        const rec: SourceRecord = { entity: 'x', locator: { file: 'f' }, fields: {}, identifiers: [{ kind: 'phone', value: rendering, field: 'p', region }] };
+        expect(extractIds(rec, { phoneTails: new Set(), nameTokens: new Set(), all: true }).map((i) => i.key)).toEqual([`phone:${e164}`]);
+        const tail = phoneTail(e164);
+        const gate = tail.length < PHONE_TAIL ? { phoneTails: new Set<string>(), shortPhones: new Set([tail]), nameTokens: new Set<string>() } : { phoneTails: new Set([tail]), nameTokens: new Set<string>() };
+        expect(extractIds(rec, gate).map((i) => i.key)).toEqual([`phone:${e164}`]);
+        const keys = [{ kind: 'phone', value: e164 }];
+        // Many keys: the automaton; few: the regular expressions and the tail scan.
+        if (many) for (let i = 0; i < 30; i++) keys.push({ kind: 'email', value: `someone${i}@mail.example` });
+        const p = prefilterFor(keys);
+        // A national number shorter than a tail has no selective anchor: every record is read.
+        if (p === undefined) return tail.length < PHONE_TAIL;
+        const b = bytes(`;${rendering};`, enc);
+        return p.mayMatch(b, 0, b.length) && p.mayMatchText(`;${rendering};`);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("lets a German contact's national number through a search for +49 711 1234567", () => {
+    const keys = [{ kind: 'phone', value: '+497111234567' }];
+    for (const text of ['"0711 1234567"', '"(0711) 123 45 67"', '"0711/1234567"', '"07111234567"', '"0711-1234567"']) expect(accepts(keys, text), text).toEqual([true, true, true]);
+    expect(accepts(keys, '"0711 1234568"')).toEqual([false, false, false]);
   });
 });
 
