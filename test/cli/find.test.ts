@@ -41,6 +41,16 @@ describe('ojco-dsar find', () => {
     expect(r.stdout).toContain('visma/sie/ojco-2025.se:30');
   });
 
+  it('finds a customer in Germany by her +49 number, exact, though the exports write it nationally; not by the same digits as a Swedish number', () => {
+    const r = run(['find', '--config', CONFIG, '--phone', '+49 69 90009311', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json.records.map((x: { source: string; confidence: string }) => `${x.source}:${x.confidence}`).sort()).toEqual(['outlook-classic:exact', 'outlook-de:exact', 'spiris-api:exact']);
+    expect(r.stderr).not.toMatch(/heike|brandt|90009/iu);
+    const swedish = run(['find', '--config', CONFIG, '--phone', '069-900 093 11', '--json']);
+    expect(swedish.code).toBe(0);
+    expect(swedish.json.records).toEqual([]);
+  });
+
   it('lists every invalid identifier at once, without echoing it, exit 2', () => {
     const r = run(['find', '--config', CONFIG, '--pnr', '19920728-9968', '--email', 'not-an-address', '--phone', 'abc', '--json']);
     expect(r.code).toBe(2);

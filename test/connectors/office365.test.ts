@@ -235,6 +235,7 @@ describe('office365 connector: formats and layouts', () => {
     expect(await detect('outlook/classic/Kontakter.CSV')).toBe('outlook-csv');
     expect(await detect('outlook/outlook.com/contacts.csv')).toBe('outlook-csv');
     expect(await detect('outlook/svenska/kontakter.csv')).toBe('outlook-csv');
+    expect(await detect('outlook/deutsch/Kontakte.CSV')).toBe('outlook-csv');
     expect(await detect('google/google-contacts.csv')).toBe('google-contacts-csv');
     expect(await detect('graph/karin.ek/contacts/contacts-page1.json')).toBe('graph-json');
     expect(await detect('graph/karin.ek/messages/messages-page2.json')).toBe('graph-json');
@@ -250,6 +251,7 @@ describe('office365 connector: formats and layouts', () => {
     expect(await header('outlook/classic/Kontakter.CSV')).toMatchObject({ layout: 'classic', language: 'en', known: 92 });
     expect(await header('outlook/outlook.com/contacts.csv')).toMatchObject({ layout: 'outlook.com', language: 'en', known: 61 });
     expect(await header('outlook/svenska/kontakter.csv')).toMatchObject({ layout: 'classic', language: 'sv', known: 92 });
+    expect(await header('outlook/deutsch/Kontakte.CSV')).toMatchObject({ layout: 'classic', language: 'de', known: 92 });
     // The German names a German Outlook 2013 writes.
     const de = mapOutlookHeader(Object.keys(GERMAN_HEADERS));
     expect(de).toMatchObject({ layout: 'classic', language: 'de' });
@@ -718,6 +720,14 @@ describe('office365 connector: each phone is read in the country of its address'
       ],
     }));
     expect(regions(await read(readGraphJson(users, ctx, {})))).toEqual([['mobilePhone DE', 'businessPhones/0 DE'], ['mobilePhone DE']]);
+  });
+
+  it('finds the customer in Germany in the fixtures by her +49 number, in the German and the English layout, and not by the Swedish reading of her digits', async () => {
+    const d = await find(CONFIG, { phone: ['+49 69 90009311'] });
+    expect(where(d, 'exact')).toEqual(['outlook-classic outlook/classic/Kontakter.CSV:10', 'outlook-de outlook/deutsch/Kontakte.CSV:2']);
+    // Learned from her card: her e-mail, and her number as +49.
+    expect(d.subject.knownBy).toContainEqual({ kind: 'email', value: 'heike.brandt@mail.example', origin: 'link' });
+    expect(where(await find(CONFIG, { phone: ['069-900 093 11'] }))).toEqual([]);
   });
 
   it('finds the German contact of a German Outlook export by her international number, and not by the same digits as a Swedish number', async () => {

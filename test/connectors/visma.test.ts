@@ -286,7 +286,7 @@ describe('visma connector: real pipeline on its fixtures', () => {
     const { records, warnings } = await readAll(dir);
     expect(records).toHaveLength(3);
     expect(warnings).toEqual([expect.objectContaining({ code: 'visma.pages-missing', file: expect.stringMatching(/customers-page1\.json$/u) })]);
-    expect(warnings[0]!.message).toMatch(/page\(s\) 2 are not among the files/u);
+    expect(warnings[0]!.message).toMatch(/page\(s\) 2, 3 are not among the files/u);
   });
 
   it('keeps staff signatures out of the search unless asked', async () => {
@@ -360,6 +360,13 @@ describe('party heuristics', () => {
 });
 
 describe("visma connector: a customer's phones are read in the customer's country", () => {
+  it('finds the customer in Germany (InvoiceCountryCode DE) by her +49 number, and not by the Swedish reading of her national one', async () => {
+    const d = await find(CONFIG, { phone: ['+49 69 90009311'] });
+    expect(where(d, 'exact')).toEqual(['spiris-api api/customers-page3.json/Data/0']);
+    expect(d.warnings.filter((w) => w.code === 'visma.pages-missing')).toEqual([]);
+    expect(where(await find(CONFIG, { phone: ['069-900 093 11'] }))).toEqual([]);
+  });
+
   /** `field region` of every phone of each record (`-`: none, read as Swedish). */
   const regions = (recs: SourceRecord[]): string[][] => recs.map((r) => r.identifiers.filter((i) => i.kind === 'phone').map((i) => `${i.field} ${i.region ?? '-'}`));
 

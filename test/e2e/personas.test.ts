@@ -131,6 +131,31 @@ describe('the same person by any notation', () => {
   });
 });
 
+describe('a customer in Germany (Heike Brandt), her number written nationally: read in her country', () => {
+  const HEIKE = [
+    'outlook-classic office365/outlook/classic/Kontakter.CSV:10',
+    'outlook-de office365/outlook/deutsch/Kontakte.CSV:2',
+    'spiris-api visma/api/customers-page3.json/Data/0',
+  ];
+
+  it('her e-mail finds her contacts and her Visma customer, and learns her number as +49', async () => {
+    const d = await search({ email: ['heike.brandt@mail.example'] });
+    expect(locs(d, 'exact')).toEqual(HEIKE);
+    expect(d.subject.knownBy).toContainEqual({ kind: 'phone', value: '+496990009311', origin: 'link' });
+    expect(d.subject.knownBy.filter((k) => k.kind === 'phone').map((k) => k.value)).toEqual(['+496990009311']);
+  });
+
+  it.each([['+49 69 90009311'], ['0049 69 90009311'], ['+49 (0)69 90009-311'], ['+496990009311']])('phone %s finds her in every system, exact', async (phone) => {
+    const d = await search({ phone: [phone] });
+    expect(locs(d, 'exact')).toEqual(HEIKE);
+    expect(d.records.every((r) => r.confidence === 'exact')).toBe(true);
+  });
+
+  it('the same digits as a Swedish number find nobody', async () => {
+    for (const phone of ['069-900 093 11', '06990009311', '+46 69 90009311']) expect((await search({ phone: [phone] })).records, phone).toEqual([]);
+  });
+});
+
 describe('names alone', () => {
   it('are possible, never exact, and a namesake with another personnummer is left out', async () => {
     const d = await search({ name: ['Märta Öberg'] });

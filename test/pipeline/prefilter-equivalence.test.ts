@@ -43,6 +43,11 @@ const QUERIES: Flags[] = [
   { email: ['marta.o@example.net'], pnr: ['19650405-9988'] },
   { ip: ['192.0.2.44'] },
   { userId: ['1044'] },
+  // A customer in Germany whose number the exports write nationally, read in her country (RawIdentifier.region):
+  // by that number, by the same digits as a Swedish number (nobody), and by her e-mail (the number learned).
+  { phone: ['+49 69 90009311'] },
+  { phone: ['069-900 093 11'] },
+  { email: ['heike.brandt@mail.example'] },
   { email: ['nobody@nowhere.example'] },
 ];
 
