@@ -13,6 +13,7 @@ import { readJsonItems, readJsonDocument } from '../io/json.ts';
 import { readXlsxRows } from '../io/xlsx.ts';
 import { detectedFiles, readEachFile, headText } from './helpers.ts';
 import { FieldClassificationSchema, withExtraFields, extraIdentifiers } from './classify.ts';
+import { countryCode, phoneRegions } from '../core/identity/country.ts';
 
 export const connectorKit = {
   z,
@@ -33,6 +34,9 @@ export const connectorKit = {
   FieldClassificationSchema,
   withExtraFields,
   extraIdentifiers,
+  // A phone's region (RawIdentifier.region) from the country a record gives: names in many languages or codes.
+  countryCode,
+  phoneRegions,
 };
 
 export type ConnectorKit = typeof connectorKit;

@@ -46,3 +46,11 @@ describe("a company's own connector module", () => {
     expect(msgs.some((m) => m.startsWith('sources[3].options.preset'))).toBe(true);
   });
 });
+
+describe('the connector kit', () => {
+  it("gives a module the country names a phone's region is read from", async () => {
+    const { connectorKit } = await import('../../src/sources/kit.ts');
+    expect(connectorKit.countryCode('Tyskland')).toBe('DE');
+    expect(connectorKit.phoneRegions({ home: 'Norge' })('mobile')).toBe('NO');
+  });
+});
