@@ -286,6 +286,44 @@ describe('the suppression list and the re-appearance check in find', () => {
   );
 
   it(
+    'a GA user_id read as a customer number is deleted at Google and suppressed: a later visit under a new client id is reported',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const home = path.join(cwd, 'home');
+      const base = worldConfig(cwd, [], 'before.yaml');
+      const erase = run(['erase', '--config', base, '--email', PERSONAS[2].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
+      expect(erase.code, erase.stderr).toBe(0);
+      const actions = erase.json.actions as (Action & { request?: { body: { id: { type: string; userId: string } } } })[];
+      // The fixture config reads user_id as the customer number (userIdKind: customerNo); Google deletes it as USER_ID.
+      const ids = actions.filter((a) => a.action === 'request-deletion').map((a) => a.request!.body.id);
+      expect(ids).toContainEqual({ type: 'USER_ID', userId: '1044' });
+      expect(ids).toContainEqual({ type: 'CLIENT_ID', userId: '1234567890.1747037650' });
+      expect(suppressionHashes(home).has(hmac(secretOf(home), 'userId', '1044'))).toBe(true);
+      // She logs in again from a new browser: a new client id, the same user_id.
+      const later = path.join(cwd, 'ga-later');
+      mkdirSync(later);
+      const event = {
+        event_date: '20251201',
+        event_timestamp: '1764590400000000',
+        event_name: 'login',
+        user_pseudo_id: '4242424242.1764590000',
+        user_id: '1044',
+        event_params: [{ key: 'page_location', value: { string_value: 'https://www.ojco.example/mina-sidor/logga-in' } }],
+        platform: 'WEB',
+      };
+      writeFileSync(path.join(later, 'events_20251201.json'), `${JSON.stringify(event)}\n`);
+      const world = worldConfig(cwd, [{ name: 'ga-later', connector: 'google-analytics', path: later, options: { userIdKind: 'customerNo' } } as { name: string; connector: string; path: string }]);
+      const f = run(['find', '--config', world, '--email', PERSONAS[3].email, '--home', home, '--json'], cwd);
+      expect(f.code, f.stderr).toBe(0);
+      clean(f);
+      const back = (f.json.reappeared as { source: string; kinds: string[]; planned: boolean; ground: string }[]).filter((h) => !h.planned);
+      expect(back).toEqual([expect.objectContaining({ source: 'ga-later', kinds: ['userId'], ground: 'erasure' })]);
+      expect(f.stderr).not.toContain('1044');
+    },
+    T,
+  );
+
+  it(
     'an objection to marketing never touches invoices, and only a newsletter copy counts as back',
     () => {
       const cwd = tempDir('ojco-plan-');

@@ -4,12 +4,13 @@
  * and the final step that sorts, counts and hashes the plan.
  */
 import type { IdentifierKind } from '../identity/kinds.ts';
+import { canonical } from '../identity/normalise.ts';
 import { localised } from '../localised.ts';
-import type { Locator } from '../record.ts';
+import type { Locator, RawIdentifier } from '../record.ts';
 import { computePlanHash, sha256Hex } from './canonical.ts';
 import * as T from './instructions.ts';
 import { evidenceIdentifiers, valueAt, type Prepared } from './records.ts';
-import { suppressibleIdentifiers, suppressionKey } from './suppression.ts';
+import { gaUserId, isWebAnalytics, suppressibleIdentifiers, suppressionKey } from './suppression.ts';
 import {
   PLAN_SCHEMA_VERSION,
   type ActionType,
@@ -95,13 +96,48 @@ export function subjectIds(input: PlanInput, planned: readonly Prepared[]): { ki
   return [...(input.subjectIdentifiers ?? []), ...planned.flatMap((p) => evidenceIdentifiers(p))];
 }
 
+/** `<kind>:<canonical>` keys of identifiers, to ask whether one is the subject's. */
+function keysOf(ids: readonly { kind: IdentifierKind; value: string }[]): Set<string> {
+  return new Set(ids.map((i) => `${i.kind}:${canonical(i.kind, i.value) ?? i.value}`));
+}
+
+/**
+ * A GA4 event's user id (gaUserId) when it is one of the subject's
+ * identifiers (`mine`, keysOf): an event found by the client id may carry
+ * another person's login (a shared computer), which is neither deleted nor
+ * suppressed for the subject.
+ */
+function ownGaUserId(ident: RawIdentifier, p: Prepared, mine: ReadonlySet<string>): string | undefined {
+  const id = gaUserId(ident, p.record.fields);
+  return id && mine.has(`${ident.kind}:${canonical(ident.kind, ident.value) ?? ident.value}`) ? id : undefined;
+}
+
+/**
+ * The GA4 user ids of the subject in the planned events, as `userId` of the
+ * exported value: a `user_id` read as another kind (OJCO's customer number)
+ * is listed as what Google and a returning visitor know it by (BK-2).
+ */
+function gaUserIds(known: readonly { kind: IdentifierKind; value: string }[], planned: readonly Prepared[]): { kind: IdentifierKind; value: string }[] {
+  const mine = keysOf(known);
+  const out: { kind: IdentifierKind; value: string }[] = [];
+  for (const p of planned) {
+    if (!isWebAnalytics(p.connector, p.category)) continue;
+    for (const ident of p.record.identifiers) {
+      const id = ownGaUserId(ident, p, mine);
+      if (id) out.push({ kind: 'userId', value: id });
+    }
+  }
+  return out;
+}
+
 export function suppressActions(
   input: SubjectPlanInput,
   planned: readonly Prepared[],
   kinds: ReadonlySet<IdentifierKind>,
   ground: SuppressionEntry['ground'],
 ): PlanAction[] {
-  const ids = suppressibleIdentifiers(subjectIds(input, planned), kinds);
+  const known = subjectIds(input, planned);
+  const ids = suppressibleIdentifiers(kinds.has('userId') ? [...known, ...gaUserIds(known, planned)] : known, kinds);
   const text = SUPPRESSION_REASON[ground];
   return ids.map((id) => {
     const hash = suppressionKey(id.kind, id.value, input.suppressionSecret);
@@ -173,17 +209,27 @@ export function notifyActions(
 export const GA_PROPERTY_PLACEHOLDER = '<GA4_PROPERTY_ID>';
 const GA_UPSERT_URL = 'https://www.googleapis.com/analytics/v3/userDeletion/userDeletionRequests:upsert';
 
-/** The ids of a GA event that a User Deletion request can name (formats.md §5.1). */
-export function gaIds(p: Prepared): { type: 'CLIENT_ID' | 'USER_ID' | 'APP_INSTANCE_ID'; id: string }[] {
+/**
+ * The ids of a GA event that a User Deletion request can name (formats.md
+ * §5.1): CLIENT_ID, APP_INSTANCE_ID, and USER_ID for the site's `user_id`
+ * whatever kind the connector reads it as (a customer number at OJCO); a
+ * user id that is not the subject's (`mine`) is left out and counted in
+ * `others`.
+ */
+export function gaIds(p: Prepared, mine?: ReadonlySet<string>): { ids: { type: 'CLIENT_ID' | 'USER_ID' | 'APP_INSTANCE_ID'; id: string }[]; others: number } {
   const out: { type: 'CLIENT_ID' | 'USER_ID' | 'APP_INSTANCE_ID'; id: string }[] = [];
+  let others = 0;
   for (const ident of p.record.identifiers) {
     const raw = valueAt(p.record.fields, ident.field);
     const rawText = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
     if (ident.kind === 'gaClientId') out.push({ type: 'CLIENT_ID', id: rawText || ident.value });
-    else if (ident.field === 'user_id' && (ident.kind === 'userId' || ident.kind === 'systemId')) out.push({ type: 'USER_ID', id: rawText || ident.value });
-    else if (ident.kind === 'systemId' && ident.value.startsWith('ga4:user_pseudo_id:')) out.push({ type: 'APP_INSTANCE_ID', id: rawText || ident.value.slice('ga4:user_pseudo_id:'.length) });
+    else if (gaUserId(ident, p.record.fields)) {
+      const own = mine ? ownGaUserId(ident, p, mine) : gaUserId(ident, p.record.fields);
+      if (own) out.push({ type: 'USER_ID', id: own });
+      else others++;
+    } else if (ident.kind === 'systemId' && ident.value.startsWith('ga4:user_pseudo_id:')) out.push({ type: 'APP_INSTANCE_ID', id: rawText || ident.value.slice('ga4:user_pseudo_id:'.length) });
   }
-  return out;
+  return { ids: out, others };
 }
 
 /**
@@ -199,13 +245,23 @@ export function gaRequests(
 ): { actions: PlanAction[]; refsOf: Map<string, string[]> } {
   const byId = new Map<string, { type: 'CLIENT_ID' | 'USER_ID' | 'APP_INSTANCE_ID'; id: string; source: string; connector: string; events: Set<string> }>();
   const refsOf = new Map<string, string[]>();
+  const mine = keysOf(subjectIds(input, events));
+  let others = 0;
   for (const p of events) {
-    for (const g of gaIds(p)) {
+    const found = gaIds(p, mine);
+    others += found.others;
+    for (const g of found.ids) {
       const k = `${p.source}\u0000${g.type}\u0000${g.id}`;
       let e = byId.get(k);
       if (!e) byId.set(k, (e = { ...g, source: p.source, connector: p.connector, events: new Set() }));
       e.events.add(p.key);
     }
+  }
+  if (others > 0) {
+    warnings.push({
+      code: 'ga.user-id-not-own',
+      message: `${others} Google Analytics event(s) of the subject carry a user id that is not known as the subject's (another login on the same browser?): no deletion request is made for it; check it by hand.`,
+    });
   }
   const property = input.gaPropertyId?.trim() || GA_PROPERTY_PLACEHOLDER;
   if (byId.size > 0 && property === GA_PROPERTY_PLACEHOLDER) {

@@ -43,7 +43,7 @@ import { anonymiseFields, masterDataToClear } from './fields.ts';
 import * as T from './instructions.ts';
 import { finalisePlan, gaRequests, notifyActions, recordAction, subjectIds, suppressActions } from './common.ts';
 import { bookingDates, hasOrganisationParty, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
-import { ERASURE_SUPPRESSION_KINDS } from './suppression.ts';
+import { ERASURE_SUPPRESSION_KINDS, isWebAnalytics } from './suppression.ts';
 import type { ErasureInput, Plan, PlanAction, PlanWarning } from './types.ts';
 
 export const BOOKKEEPING_LEGAL_BASIS = 'Art. 17(3)(b) + BFL 7 kap. 2 §';
@@ -130,7 +130,7 @@ function isConsent(p: Prepared): boolean {
 }
 
 function isGa(p: Prepared): boolean {
-  return p.category === 'web-analytics' || p.connector === 'google-analytics';
+  return isWebAnalytics(p.connector, p.category);
 }
 
 export function planErasure(input: ErasureInput): Plan {

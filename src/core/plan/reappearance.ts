@@ -7,7 +7,8 @@
  *
  * It is cheap by design. Only the record's own identifier fields of the
  * kinds on the list are looked at (e-mail, phone, personnummer and a sole
- * trader's org.nr, GA client id, user id); free text is not scanned (a
+ * trader's org.nr, GA client id, user id, and a GA4 `user_id` as a user
+ * id whatever the connector reads it as); free text is not scanned (a
  * mention is not a re-import). Each value is normalised as the matcher
  * does it, keyed with the list's secret (HMAC-SHA256, as suppressionKey)
  * and looked up in a hash set; values seen before are remembered, so a
@@ -32,7 +33,7 @@ import type { Locator, RawIdentifier, SourceRecord } from '../record.ts';
 import { MARKETING_PURPOSES } from './objection.ts';
 import { digitsOf, PHONE_TAIL } from '../match/extract.ts';
 import { recordKey } from './records.ts';
-import { suppressionKey } from './suppression.ts';
+import { gaUserId, isWebAnalytics, suppressionKey } from './suppression.ts';
 import type { PlanRegister, SuppressionEntry } from './types.ts';
 
 export interface SuppressionListEntry {
@@ -195,7 +196,15 @@ export class SuppressionCheck {
     let found: { entry: SuppressionListEntry; kinds: Set<IdentifierKind> } | undefined;
     const plans = new Set<string>();
     let klass: ReturnType<SuppressionCheck['classOf']> | undefined;
-    for (const id of record.identifiers) {
+    // A GA4 user_id is listed as `userId` whatever kind the connector reads it as (suppression.ts gaUserId).
+    const ga = this.kinds.has('userId') && isWebAnalytics(this.sources[sourceIndex]?.connector, record.category);
+    const lookups: readonly { kind: IdentifierKind; value: string }[] = ga
+      ? record.identifiers.flatMap((id) => {
+          const user = id.kind !== 'userId' ? gaUserId(id, record.fields) : undefined;
+          return user ? [id, { kind: 'userId' as const, value: user }] : [id];
+        })
+      : record.identifiers;
+    for (const id of lookups) {
       if (!this.kinds.has(id.kind) || typeof id.value !== 'string' || id.value.length === 0) continue;
       const h = this.hashOf(id.kind, id.value, id.region);
       if (h === null) continue;

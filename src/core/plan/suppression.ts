@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, isRoleEmail, normaliseOrgnr } from '../identity/normalise.ts';
+import type { RawIdentifier } from '../record.ts';
 
 /** HMAC-SHA256 (hex) of `<kind>:<canonical value>` under the store's secret. */
 export function suppressionKey(kind: IdentifierKind, canonicalValue: string, secret: Uint8Array): string {
@@ -20,9 +21,38 @@ export function suppressionKey(kind: IdentifierKind, canonicalValue: string, sec
  * restored backup would bring the person back by. Names, addresses and
  * company names are not unique and would block other people; IP addresses
  * are shared; customer numbers and system ids are the systems' own keys,
- * and stay in the ledger with the retained records.
+ * and stay in the ledger with the retained records. A GA4 `user_id` is
+ * listed as `userId` whatever the connector reads it as (gaUserId below).
  */
 export const ERASURE_SUPPRESSION_KINDS: ReadonlySet<IdentifierKind> = new Set<IdentifierKind>(['email', 'phone', 'pnr', 'gaClientId', 'userId']);
+
+/**
+ * Google Analytics records: the category the register gives them, or the
+ * connector that reads them.
+ */
+export function isWebAnalytics(connector: string | undefined, category: string | undefined): boolean {
+  return category === 'web-analytics' || connector === 'google-analytics';
+}
+
+/** The GA4 event field that holds the site's id of a logged-in visitor (formats.md §5.2). */
+export const GA_USER_ID_FIELD = 'user_id';
+
+/**
+ * A GA4 event's `user_id`, as exported, when `ident` is read from it. The
+ * connector reads it as the kind the site puts there (`userIdKind`: OJCO's
+ * portal sets the customer number, others an e-mail or a CRM id), so that
+ * it links to the person's other records; for Google it is always the
+ * User-ID: a User Deletion request names it with type USER_ID (formats.md
+ * §5.1; developers.google.com/analytics/devguides/config/userdeletion/v3),
+ * and a visitor who logs in again brings it back under a new client id.
+ * So it is deleted and suppressed as `userId` of this raw value (BK-2).
+ */
+export function gaUserId(ident: RawIdentifier, fields: Record<string, unknown>): string | undefined {
+  if (ident.field !== GA_USER_ID_FIELD) return undefined;
+  const raw = fields[GA_USER_ID_FIELD];
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+  return text || ident.value.trim() || undefined;
+}
 
 /** After an objection to marketing or a withdrawal: the marketing channels only (DM-3). */
 export const MARKETING_SUPPRESSION_KINDS: ReadonlySet<IdentifierKind> = new Set<IdentifierKind>(['email', 'phone']);

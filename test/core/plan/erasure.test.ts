@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PlanInputError, planErasure, serialisePlan, type ErasureInput, type Plan, type PlanAction } from '../../../src/core/plan/index.ts';
+import { PlanInputError, planErasure, serialisePlan, suppressionKey, type ErasureInput, type Plan, type PlanAction } from '../../../src/core/plan/index.ts';
 import type { MatchedRecord } from '../../../src/core/match/matcher.ts';
 import type { FiscalYearSetup } from '../../../src/core/law/retention.ts';
 import {
@@ -300,6 +300,26 @@ describe('every record gets exactly one primary action; bookkeeping is never del
     expect(events[0]!.instructions?.en).toMatch(/BigQuery/u);
     const ids = new Set(requests.map((r) => r.id));
     for (const e of events) for (const r of e.refs!) expect(ids.has(r)).toBe(true);
+  });
+
+  it('a user_id read as a customer number (userIdKind: customerNo) is still deleted and suppressed as the GA user id', async () => {
+    // OJCO's portal sets user_id to the customer number: the connector reads it as customerNo, so that it links to Visma.
+    const plan = await erase([
+      match(SRC.ga, gaEvent(1, '1234567890.1747037650', '1044', 'customerNo')),
+      match(SRC.ga, gaEvent(2, '5555555555.1750000000', '1044', 'customerNo')),
+      // Found by her client id, but logged in as someone else (a shared computer): that login is not hers.
+      match(SRC.ga, gaEvent(3, '1234567890.1747037650', '2001', 'customerNo'), { holders: [] }),
+    ], { subjectIdentifiers: [{ kind: 'gaClientId', value: '1234567890.1747037650' }, { kind: 'customerNo', value: '1044' }] });
+    const ids = plan.actions.filter((a) => a.action === 'request-deletion').map((r) => (r.request!.body as { id: { type: string; userId: string } }).id);
+    expect(ids).toContainEqual({ type: 'USER_ID', userId: '1044' });
+    expect(ids).toContainEqual({ type: 'CLIENT_ID', userId: '5555555555.1750000000' });
+    const listed = plan.actions.filter((a) => a.action === 'suppress').map((a) => a.suppression!);
+    expect(listed.filter((e) => e.kind === 'userId').map((e) => e.hash)).toEqual([suppressionKey('userId', '1044', SECRET)]);
+    // The customer number itself is not listed: it stays in Visma with the retained records.
+    expect(listed.map((e) => e.kind)).not.toContain('customerNo');
+    // The other login is neither deleted from Google nor suppressed for her, and the plan says so.
+    expect(ids.map((i) => i.userId)).not.toContain('2001');
+    expect(plan.warnings.map((w) => w.code)).toContain('ga.user-id-not-own');
   });
 
   it('without a property id the request carries a placeholder and the plan warns', async () => {

@@ -352,9 +352,10 @@ export function mailchimpActivity(n: number, email: string): SourceRecord {
   };
 }
 
-export function gaEvent(line: number, clientId: string, userId?: string): SourceRecord {
+/** A GA4 event; `userIdKind` is what the connector reads `user_id` as (its option `userIdKind`: OJCO's portal sets the customer number). */
+export function gaEvent(line: number, clientId: string, userId?: string, userIdKind: IdentifierKind = 'userId'): SourceRecord {
   const fields: Record<string, unknown> = { event_date: '20250110', event_name: 'page_view', user_pseudo_id: clientId };
   const ids: RawIdentifier[] = [id('gaClientId', 'user_pseudo_id', clientId)];
-  if (userId) (fields.user_id = userId), ids.push(id('userId', 'user_id', userId));
+  if (userId) (fields.user_id = userId), ids.push(id(userIdKind, 'user_id', userId));
   return { entity: 'event', locator: { file: 'ga/events_20250110.ndjson', line }, fields, identifiers: ids, category: 'web-analytics', date: '2025-01-10', label: 'page_view' };
 }

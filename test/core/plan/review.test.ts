@@ -106,6 +106,17 @@ describe('SuppressionCheck', () => {
     expect(check.check(SRC.lime, limePerson(1010, { first: 'X', last: 'Y', email: 'other@mail.example', mobile: '070-174 06 91' }))).toBeUndefined();
   });
 
+  it('a GA user_id read as another kind (a customer number) is checked as the user id it is listed as', async () => {
+    const r = await register();
+    const check = new SuppressionCheck([entry('userId', '1044')], SECRET, r, SOURCES);
+    // A later visit: logged in again, under a new client id.
+    const hit = check.check(SRC.ga, gaEvent(9, '7777777777.1760000000', '1044', 'customerNo'));
+    expect(hit).toMatchObject({ source: 'ga', kinds: ['userId'], ground: 'erasure', planned: false });
+    expect(check.check(SRC.ga, gaEvent(10, '7777777777.1760000000', '1045', 'customerNo'))).toBeUndefined();
+    // Outside Google Analytics a customer number is the system's own key, not a GA user id.
+    expect(check.check(SRC.visma, vismaCustomer({ ...anna, no: '1044' }, 0))).toBeUndefined();
+  });
+
   it('retained bookkeeping is not a re-appearance; marketing entries count only in marketing-only data', async () => {
     const r = await register();
     const erased = new SuppressionCheck([entry('email', 'anna@mail.example')], SECRET, r, SOURCES);
