@@ -471,6 +471,38 @@ describe('rectify, restrict, withdraw-consent', () => {
   );
 
   it(
+    'rectify --contested: messages, the message trace and newsletter activity are records of events and stay as they were; one Art. 19 notice per recipient',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const r = run(['rectify', '--config', CONFIG, '--pnr', '19920728-9969', '--set', 'email=marta.ny@mail.example', '--contested', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd);
+      expect(r.code, r.stderr).toBe(0);
+      clean(r);
+      const plan = r.json as { actions: Action[]; unaffected: { source: string; category: string; reason: string }[] };
+      const touched = new Set(plan.actions.filter((a) => a.action === 'rectify' || a.action === 'restrict').map((a) => a.category));
+      for (const c of ['mail-message', 'mail-trace', 'newsletter-activity']) {
+        expect(touched.has(c), c).toBe(false);
+        expect(plan.unaffected.filter((u) => u.category === c).length, c).toBeGreaterThan(0);
+        for (const u of plan.unaffected.filter((x) => x.category === c)) expect(u.reason).toMatch(/record of a past event/u);
+      }
+      // Her contact and master data is corrected once the check confirms it.
+      for (const c of ['crm-person', 'customer', 'mail-contact', 'newsletter-member']) expect(touched.has(c), c).toBe(true);
+      const notices = plan.actions.filter((a) => a.action === 'notify-recipient') as (Action & { recipient: { id: string } })[];
+      const ids = notices.map((n) => n.recipient.id);
+      expect(ids).toEqual([...new Set(ids)]);
+      expect(notices.every((n) => n.rule === 'RE-4')).toBe(true);
+
+      // A phone change on her contact and customer cards: the auditor and the authorities are not told of it.
+      const phone = run(['rectify', '--config', CONFIG, '--email', PERSONAS[0].email, '--set', 'phone=070-174 06 99', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd);
+      expect(phone.code, phone.stderr).toBe(0);
+      const told = (phone.json.actions as (Action & { recipient?: { id: string } })[]).filter((a) => a.action === 'notify-recipient').map((a) => a.recipient!.id);
+      expect(told).toContain('visma');
+      expect(told).not.toContain('auditor');
+      expect(told).not.toContain('authorities');
+    },
+    T,
+  );
+
+  it(
     "rectify --set phone changes the person's own numbers only: a company's switchboard stays, in the company's card and in hers",
     () => {
       const cwd = tempDir('ojco-plan-');

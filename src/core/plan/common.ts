@@ -169,7 +169,7 @@ export function suppressActions(
 export function notifyActions(
   input: PlanInput,
   acted: readonly { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[],
-  change: 'erasure' | 'rectification' | 'restriction' | 'objection',
+  change: 'erasure' | 'rectification' | 'restriction' | 'objection' | 'contested-rectification',
 ): PlanAction[] {
   const byRecipient = new Map<string, Set<string>>();
   for (const a of acted) {
@@ -182,8 +182,15 @@ export function notifyActions(
       s.add(a.actionId);
     }
   }
-  const article = { erasure: 'Art. 17(1)', rectification: 'Art. 16', restriction: 'Art. 18', objection: 'Art. 21 and the erasure or stop that follows' }[change];
-  const rule = change === 'rectification' ? 'RE-4' : change === 'erasure' ? 'ER-6' : 'NT-1';
+  const told = {
+    erasure: 'the change carried out under Art. 17(1)',
+    rectification: 'the change carried out under Art. 16',
+    restriction: 'the change carried out under Art. 18',
+    objection: 'the change carried out under Art. 21 and the erasure or stop that follows',
+    // Art. 19 covers what is carried out: the rectification only once the check confirms it (RE-2).
+    'contested-rectification': 'the restriction carried out now under Art. 18(1)(a) while the accuracy is checked, and of the rectification under Art. 16 only once the check confirms it',
+  }[change];
+  const rule = change === 'rectification' || change === 'contested-rectification' ? 'RE-4' : change === 'erasure' ? 'ER-6' : 'NT-1';
   return [...byRecipient.keys()].sort().map((rid) => {
     const rc = input.register.recipients[rid]!;
     const locator: Locator = { file: REGISTER_SOURCE, pointer: `/recipients/${rid}` };
@@ -193,7 +200,7 @@ export function notifyActions(
       connector: TOOL,
       locator,
       action: 'notify-recipient',
-      reason: `Art. 19 (NT-1): each recipient to whom the data were disclosed is told of the change carried out under ${article}, from the register's recipients of the records concerned, unless that proves impossible or involves disproportionate effort; the notice is logged.`,
+      reason: `Art. 19 (NT-1): each recipient to whom the data were disclosed is told of ${told}, from the register's recipients of the records concerned, unless that proves impossible or involves disproportionate effort; the notice is logged.`,
       rule,
       primary: false,
       // A plan is written in English (its reasons and table), so the register's English forms.

@@ -141,7 +141,13 @@ export function suppress(): Instructions {
   );
 }
 
-export function notify(change: 'erasure' | 'rectification' | 'restriction' | 'objection'): Instructions {
+export function notify(change: 'erasure' | 'rectification' | 'restriction' | 'objection' | 'contested-rectification'): Instructions {
+  if (change === 'contested-rectification') {
+    return both(
+      'Meddela mottagaren nu att uppgifterna är begränsade medan deras riktighet kontrolleras (artikel 18.1 a och 19), och logga meddelandet. Om kontrollen bekräftar det nya värdet: meddela sedan rättelsen och logga det. Om det är omöjligt eller kräver oproportionerlig ansträngning: anteckna varför.',
+      'Tell the recipient now that the data is restricted while its accuracy is checked (Articles 18(1)(a) and 19), and log the notice. If the check confirms the new value, tell it about the rectification then, and log that. If either is impossible or involves disproportionate effort, record why.',
+    );
+  }
   const sv = { erasure: 'raderingen', rectification: 'rättelsen', restriction: 'begränsningen', objection: 'invändningen och det som följer av den' }[change];
   const en = { erasure: 'the erasure', rectification: 'the rectification', restriction: 'the restriction', objection: 'the objection and what follows from it' }[change];
   return both(
@@ -153,6 +159,14 @@ export function notify(change: 'erasure' | 'rectification' | 'restriction' | 'ob
 export function rectifyInPlace(connector: string): Instructions {
   const sys = systemName(connector);
   return both(`Ändra de listade fälten i ${sys.sv} från det gamla till det nya värdet.`, `Change the listed fields in ${sys.en} from the old to the new value.`);
+}
+
+export function rectifyAnnotate(connector: string): Instructions {
+  const sys = systemName(connector);
+  return both(
+    `Ändra inte posten i ${sys.sv}: den visar vad som hände. Lägg en anteckning (tilläggsuppgift) kopplad till posten med det rättade värdet, och dokumentera när och av vem den lades.`,
+    `Do not change the record in ${sys.en}: it shows what happened. Attach a note (a supplementary statement) to it with the corrected value, and record when and by whom it was added.`,
+  );
 }
 
 export function rectifySupplementary(): Instructions {

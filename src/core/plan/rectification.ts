@@ -13,9 +13,23 @@
  * - Räkenskapsinformation is never edited in place (RE-3): the diff is a
  *   supplementary statement or correcting document linked to the original;
  *   the customer register is corrected for the future.
+ * - Records of events (a message sent, a delivery in the message trace, a
+ *   newsletter open, a web visit, a CRM note or consent; EVENT_RECORDS) are
+ *   not rewritten [I]: the address, number or name they hold is the one
+ *   actually used at the time, accurate for what the record is for (RE-1:
+ *   "taking into account the purposes"; Art. 5(1)(d)), and rewriting it
+ *   would falsify the record, as RE-3 says of booked documents. They are
+ *   `unaffected`, with the reason; a field of one named by its exact name
+ *   gets a supplementary statement linked to it (RE-1), never an edit.
  * - `contested` (Art. 18(1)(a), RE-2): each affected record is restricted
  *   now, and the rectification waits for the accuracy check.
- * - Art. 19 notices to the register's recipients (RE-4, NT-1).
+ * - Art. 19 notices to the register's recipients (RE-4, NT-1), one per
+ *   recipient: of the rectification, or, when contested, of the restriction
+ *   now and of the rectification once the check confirms it (Art. 19 covers
+ *   what is "carried out"). Customer master data (class S) is corrected in
+ *   the accounting system for the future (RE-3(a)): its processor is told,
+ *   not the auditor or the authorities, who receive the bookkeeping (the
+ *   same rule as for clearing its fields on erasure, NT-1 [I]).
  */
 import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
 import type { IdentifierKind } from '../identity/kinds.ts';
@@ -40,7 +54,17 @@ const USER_FIELDS: Record<string, IdentifierKind> = {
   personnummer: 'pnr',
 };
 
+/**
+ * Register categories whose records are records of events (see the top):
+ * never rewritten by a rectification [I].
+ */
+export const EVENT_RECORDS: ReadonlySet<string> = new Set(['mail-message', 'mail-trace', 'newsletter-activity', 'web-analytics', 'crm-history', 'crm-consent']);
+
 const REASON = {
+  eventRecord:
+    'A record of a past event (a message, a delivery in the message trace, a newsletter open or click, a web visit, a CRM note or consent): it holds the address, number or name actually used at the time, which is accurate for what the record is for (Art. 16 and Art. 5(1)(d) are judged against the purpose, RE-1 [I]). Rewriting it would falsify the record, so it is left as it is; the data used from now on is corrected in the master and contact records.',
+  eventAnnotate:
+    'A record of a past event is never rewritten (RE-1 [I]): the correction is recorded as a supplementary statement linked to the record (Art. 16, completing "by means of providing a supplementary statement"), and the record itself is kept as it was.',
   inPlace: 'Inaccurate or incomplete personal data is rectified or completed without undue delay (Art. 16, RE-1, RE-5).',
   supplementary:
     'Räkenskapsinformation is never edited in place (RE-3, BFL 5 kap. 5 §): the customer register is corrected for the future and the booked document gets a supplementary statement or correcting document that refers to it, while the original is kept unchanged through its BF-1 date (Art. 16, ER-2).',
@@ -48,6 +72,8 @@ const REASON = {
   restrict:
     "The data subject contests the accuracy: processing is restricted for the period that lets the controller verify it (Art. 18(1)(a), RE-2, RS-1 [I]). Only storage continues; the data subject is told before the restriction is lifted (Art. 18(3)).",
 } as const;
+
+const MASTER_DATA_RECIPIENTS: ReadonlySet<string> = new Set(['processor']);
 
 interface Target {
   kind: IdentifierKind | 'field';
@@ -229,11 +255,18 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
   const warnings: PlanWarning[] = [];
   const actions: PlanAction[] = [];
   const unaffected: PlanRecordNote[] = [];
-  const rectified: { p: Prepared; actionId: string }[] = [];
-  const restricted: { p: Prepared; actionId: string }[] = [];
+  const rectified: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
+  const restricted: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
   for (const p of included) {
     const diff: Record<string, FieldDiff> = {};
+    const event = EVENT_RECORDS.has(p.category);
+    let heldAsUsed = false;
     for (const t of targets) {
+      if (event && t.kind !== 'field') {
+        // A record of an event keeps the identifier it was made with (see the top).
+        if (subjectIdentifiers(p).some((i) => i.kind === t.kind)) heldAsUsed = true;
+        continue;
+      }
       for (const [f, to] of Object.entries(changesFor(p, t, warnings, own))) {
         const from = asText(valueAt(p.record.fields, f));
         if (from === to) continue;
@@ -241,19 +274,22 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
       }
     }
     if (Object.keys(diff).length === 0) {
-      unaffected.push(recordNote(p, 'The record holds none of the fields being corrected, or already holds the new values.', 'RE-1'));
+      unaffected.push(heldAsUsed ? recordNote(p, REASON.eventRecord, 'RE-1') : recordNote(p, 'The record holds none of the fields being corrected, or already holds the new values.', 'RE-1'));
       continue;
     }
     const bookkeeping = p.cls === 'R';
-    const rect = recordAction(p, 'rectify', contested ? `${bookkeeping ? REASON.supplementary : REASON.inPlace} ${REASON.contestedRectify}` : bookkeeping ? REASON.supplementary : REASON.inPlace, bookkeeping ? 'RE-3' : 'RE-1', {
+    const why = bookkeeping ? REASON.supplementary : event ? REASON.eventAnnotate : REASON.inPlace;
+    const rect = recordAction(p, 'rectify', contested ? `${why} ${REASON.contestedRectify}` : why, bookkeeping ? 'RE-3' : 'RE-1', {
       primary: !contested,
       fields: diff,
-      method: bookkeeping ? 'supplementary-statement' : 'in-place',
+      method: bookkeeping || event ? 'supplementary-statement' : 'in-place',
       ...(contested ? { condition: 'after-verification' as const } : {}),
-      instructions: bookkeeping ? T.rectifySupplementary() : T.rectifyInPlace(p.connector),
+      instructions: bookkeeping ? T.rectifySupplementary() : event ? T.rectifyAnnotate(p.connector) : T.rectifyInPlace(p.connector),
     });
     actions.push(rect);
-    rectified.push({ p, actionId: rect.id });
+    // NT-1 [I]: the customer register is corrected in its processor's system; the auditor and authorities get the bookkeeping.
+    const recipientKinds = p.cls === 'S' ? MASTER_DATA_RECIPIENTS : undefined;
+    rectified.push({ p, actionId: rect.id, ...(recipientKinds ? { recipientKinds } : {}) });
     if (contested) {
       const res = recordAction(p, 'restrict', REASON.restrict, 'RE-2', {
         scope: 'all',
@@ -263,7 +299,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
         instructions: T.restrict(p.connector, 'all', bookkeeping),
       });
       actions.push(res);
-      restricted.push({ p, actionId: res.id });
+      restricted.push({ p, actionId: res.id, ...(p.cls === 'S' ? { recipientKinds: MASTER_DATA_RECIPIENTS } : {}) });
     }
   }
   // A field name no record holds is most likely misspelt: the plan would change nothing for it.
@@ -277,8 +313,9 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
       });
     }
   }
-  actions.push(...notifyActions(input, rectified, 'rectification'));
-  if (contested) actions.push(...notifyActions(input, restricted, 'restriction'));
+  // Art. 19: one notice per recipient. Contested, it reports the restriction carried out now and the rectification
+  // that follows only if the check confirms it (RE-2, RE-4).
+  actions.push(...(contested ? notifyActions(input, [...restricted, ...rectified], 'contested-rectification') : notifyActions(input, rectified, 'rectification')));
   return finalisePlan({
     kind: 'rectification',
     input,

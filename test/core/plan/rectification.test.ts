@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { PlanInputError, planRectification, planRestriction, type FieldDiff, type Plan, type PlanInput } from '../../../src/core/plan/index.ts';
 import type { MatchedRecord } from '../../../src/core/match/matcher.ts';
-import { SOURCES, SRC, limeHistory, limePerson, mailchimpMember, match, register, sharedAddressCard, vismaCustomer, vismaInvoice, type Customer } from './helpers.ts';
+import { SOURCES, SRC, limeHistory, limePerson, mailchimpActivity, mailchimpMember, match, o365Message, o365Trace, register, sharedAddressCard, vismaCustomer, vismaInvoice, type Customer } from './helpers.ts';
 
 const marta: Customer = { guid: 'c-1044', no: '1044', name: 'Märta Öberg', email: 'marta.oberg@mail.example', mobile: '0701740633', street: 'Södra Storgatan 7', postcode: '252 23', city: 'Helsingborg' };
 
@@ -83,10 +83,49 @@ describe('rectification (Art. 16): a field-level diff per system', () => {
       expect(c).toMatchObject({ primary: false, condition: 'after-verification' });
     }
     expect(plan.parameters).toMatchObject({ contested: true, set: ['email'] });
-    // Art. 19: the recipients hear of both the restriction and the rectification.
+    // Art. 19: one notice per recipient, of the restriction now and of the rectification only once it is carried out.
     const notices = plan.actions.filter((a) => a.action === 'notify-recipient');
-    expect(notices.some((n) => n.rule === 'RE-4')).toBe(true);
-    expect(notices.some((n) => n.rule === 'NT-1')).toBe(true);
+    const ids = notices.map((n) => n.recipient!.id);
+    expect(ids).toEqual([...new Set(ids)]);
+    expect(ids).toEqual(expect.arrayContaining(['lime', 'visma', 'newsletter-provider']));
+    const lime = notices.find((n) => n.recipient!.id === 'lime')!;
+    expect(lime.rule).toBe('RE-4');
+    expect(lime.refs!.sort()).toEqual([byLabel(plan, 'person 1003', 'restrict')[0]!.id, byLabel(plan, 'person 1003', 'rectify')[0]!.id].sort());
+    expect(lime.reason).toMatch(/restriction carried out now under Art\. 18\(1\)\(a\).*only once the check confirms it/u);
+    expect(lime.instructions!.en).toMatch(/now that the data is restricted.*If the check confirms the new value/u);
+  });
+
+  it('records of events keep what was used at the time: unaffected, with the reason; the contact data is corrected', async () => {
+    const email = marta.email!;
+    const ms = [
+      ...matches(),
+      match(SRC.o365, o365Message(0, email, 'Fråga om kurs', '2025-03-01'), { holders: ['sender'] }),
+      match(SRC.o365, o365Trace(4, email, '2025-03-01'), { holders: ['sender'] }),
+      match(SRC.newsletter, mailchimpActivity(1, email)),
+    ];
+    for (const contested of [false, true]) {
+      const plan = planRectification(await input(ms), [{ field: 'email', value: 'marta.ny@mail.example' }], contested);
+      for (const label of ['message 0', 'trace row 4', 'campaign c1: 1 event']) {
+        expect(plan.actions.filter((a) => a.label === label), label).toEqual([]);
+        const note = plan.unaffected.find((u) => u.label === label)!;
+        expect(note, label).toMatchObject({ rule: 'RE-1' });
+        expect(note.reason).toMatch(/record of a past event.*falsify/u);
+      }
+      // Master and contact data is corrected (in place, or after the check when contested).
+      for (const label of ['person 1003', 'Kund 1044', 'Mailchimp member (subscribed)']) expect(byLabel(plan, label, 'rectify'), label).toHaveLength(1);
+    }
+    // A field of such a record named by its exact name: a supplementary statement linked to it, never an edit.
+    const named = planRectification(await input(ms), [{ field: 'sender_address', value: 'marta.ny@mail.example' }]);
+    expect(byLabel(named, 'trace row 4', 'rectify')[0]).toMatchObject({ method: 'supplementary-statement', rule: 'RE-1', fields: { sender_address: { from: email, to: 'marta.ny@mail.example' } } });
+    expect(byLabel(named, 'trace row 4', 'rectify')[0]!.instructions!.en).toMatch(/Do not change the record/u);
+  });
+
+  it("customer master data is corrected in the accounting system: its processor is told, not the auditor or the authorities (NT-1)", async () => {
+    for (const contested of [false, true]) {
+      const plan = planRectification(await input([match(SRC.visma, vismaCustomer(marta, 3))]), [{ field: 'phone', value: '070-174 06 99' }], contested);
+      expect(byLabel(plan, 'Kund 1044', 'rectify')).toHaveLength(1);
+      expect(plan.actions.filter((a) => a.action === 'notify-recipient').map((a) => a.recipient!.id)).toEqual(['visma']);
+    }
   });
 
   it('Art. 19 notices follow the rectification (RE-4), one per recipient', async () => {
