@@ -213,6 +213,29 @@ describe('erase on every persona', () => {
   );
 });
 
+describe('erase: an unpaid invoice (BF-1a)', () => {
+  it(
+    'invoice 2024312, still open in the 2025 SIE file, is kept as long as that file, with its ledger item, and the plan warns that the date is not final',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const r = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd);
+      expect(r.code, r.stderr).toBe(0);
+      clean(r);
+      const plan = r.json as { actions: (Action & { label?: string })[]; warnings: { code: string; actionId?: string; message: string }[] };
+      const byLabel = (label: string): Action => plan.actions.find((a) => a.primary && a.label === label)!;
+      // The open balance in the 2025 books (#OIB/#OUB 1510 {8 "1043"}) and the invoice it is.
+      expect(byLabel('#OUB konto 1510').retainUntil).toBe('2032-12-31');
+      for (const label of ['Faktura 2024312', 'Kundreskontra faktura 2024312']) expect(byLabel(label), label).toMatchObject({ action: 'retain', retainUntil: '2032-12-31' });
+      const warned = plan.warnings.filter((w) => w.code === 'retain.open-receivable');
+      expect(warned.map((w) => w.actionId).sort()).toEqual([byLabel('Faktura 2024312').id, byLabel('Kundreskontra faktura 2024312').id].sort());
+      expect(warned[0]!.message).toMatch(/not final/u);
+      // A paid invoice keeps its own year's date.
+      expect(byLabel('Faktura 2019021').retainUntil).toBe('2026-12-31');
+    },
+    T,
+  );
+});
+
 describe('erase --dry-run', () => {
   it(
     'writes nothing, not even a home: without one, the hashes get a throwaway key and a warning says so',

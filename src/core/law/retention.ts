@@ -91,3 +91,16 @@ export function bookkeepingRetention(dates: (string | CivilDate)[], setup: Fisca
     deletableFrom: formatIsoDate(addDays(until, 1)),
   };
 }
+
+/**
+ * BF-1a [I] across records: a document referenced by bookings of several
+ * financial years, each dated by its own books (an invoice of the API
+ * export, the open balance it is part of in a later year's SIE file with
+ * that file's #RAR), is kept from the latest of their financial year ends.
+ * `bookkeepingRetention` with several dates is the same within one set of
+ * books (legal-rules.md §12.1 R6).
+ */
+export function latestRetention(list: readonly Retention[]): Retention {
+  if (list.length === 0) throw new RangeError('a retention needs at least one date');
+  return list.reduce((a, b) => (b.fiscalYearEnd > a.fiscalYearEnd ? b : a));
+}

@@ -8,7 +8,15 @@
  * - R räkenskapsinformation, or a record that flags itself as bookkeeping
  *   (an e-mail carrying an invoice): `retain` until the BF-1 date, unchanged
  *   (ER-2), access restricted (BF-2, ER-3). BF-1a: the latest financial year
- *   of the record's bookings (its date and a payment date) decides.
+ *   of the record's bookings (its date and a payment date) decides. An
+ *   invoice or ledger item with an amount still to pay is an open
+ *   receivable: it is part of the books of every year it is carried into
+ *   (the specification of the balance sheet item): the year of the plan's
+ *   date, in whose opening balance it is if it is still open as the export
+ *   shows, and every year whose books carry the customer's open balance
+ *   (SIE #OIB/#OUB); the latest of them decides [I]. The date is
+ *   provisional: the payment, credit or write-off is booked in a later
+ *   year still, which moves it again (BF-1a); the plan warns.
  * - S customer master data needed to read R: `retain` until the latest
  *   BF-1 date of the subject's R records of the same system (§12.3 step 6),
  *   with the fields that appear on no retained document cleared now. A
@@ -36,13 +44,13 @@
  *    subject is unlinked from it and removed from its texts.
  */
 import { addDays, formatIsoDate, parseIsoDate } from '../law/dates.ts';
-import { bookkeepingRetention, withOwnYears } from '../law/retention.ts';
+import { bookkeepingRetention, latestRetention, withOwnYears, type Retention } from '../law/retention.ts';
 import type { SourceRecord } from '../record.ts';
 import { canonical } from '../identity/normalise.ts';
 import { anonymiseFields, masterDataToClear } from './fields.ts';
 import * as T from './instructions.ts';
 import { finalisePlan, gaRequests, notifyActions, recordAction, subjectIds, suppressActions } from './common.ts';
-import { bookingDates, hasOrganisationParty, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
+import { bookingDates, canonicalValues, hasOrganisationParty, isCarriedBalance, isOpenReceivable, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
 import { ERASURE_SUPPRESSION_KINDS, isWebAnalytics } from './suppression.ts';
 import type { ErasureInput, Plan, PlanAction, PlanWarning } from './types.ts';
 
@@ -53,6 +61,8 @@ const REASON = {
     'Räkenskapsinformation (BFL 1 kap. 2 §): kept unchanged through 31 December of the seventh year after the end of its financial year (BF-1); erasure is refused under Art. 17(3)(b) (BF-2) and the record may not be redacted (ER-2). Access is restricted to finance and audit meanwhile (ER-3); it is deleted after that date (ER-5).',
   retainRFlagged:
     'The record flagged itself as possible räkenskapsinformation (an invoice, receipt, order or agreement in an e-mail, BFL 1 kap. 2 § 9): it is retained unchanged until a person has reviewed it (BF-2, ER-2), with access restricted (ER-3); if it is an accounting record it is kept through the BF-1 date.',
+  retainROpen:
+    "The receivable was still open in the export (an amount left to pay): the business event is not completed, and the invoice is part of the books of every year that carries it as an open item, at least through the year of the plan's date and any later year whose books carry the customer's open balance; the latest of them decides (BF-1a [I]). The date moves again when the payment, credit or write-off is booked in a later year: plan again after that.",
   retainRNoDate:
     'Räkenskapsinformation (BF-1, BF-2): the record carries no date, so its financial year and retention date must be established by hand; until then it is retained unchanged with access restricted (ER-2, ER-3).',
   retainS:
@@ -87,7 +97,7 @@ const REASON = {
 } as const;
 
 type Decision =
-  | { kind: 'retain'; reason: string; rule: string; retainUntil?: string; deletableFrom?: string; clear?: Record<string, null>; review?: boolean; linkedKnown?: boolean }
+  | { kind: 'retain'; reason: string; rule: string; retainUntil?: string; deletableFrom?: string; clear?: Record<string, null>; review?: boolean; linkedKnown?: boolean; open?: boolean }
   | { kind: 'delete'; reason: string; rule: string; review?: boolean; mailchimp?: boolean }
   | { kind: 'anonymise'; reason: string; rule: string; mode: 'consent' | 'referenced' | 'deal' | 'contact'; fields?: Record<string, string | null> };
 
@@ -149,12 +159,18 @@ export function planErasure(input: ErasureInput): Plan {
     if (dates.length === 0) {
       d = { kind: 'retain', reason: REASON.retainRNoDate, rule: 'BF-1', review: true };
     } else {
-      const ret = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
+      const own = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
+      const open = isOpenReceivable(p.record);
+      // BF-1a [I]: an open receivable is in the books of every year it is carried into, the plan's own year
+      // included (open as the export shows it, it is in that year's opening balance), and of every later year
+      // whose books carry the customer's open balance.
+      const ret = open ? latestRetention([own, bookkeepingRetention([input.asOf], fy), ...carriedBalances(p, included, fy)]) : own;
       // ER-5: after its last day to keep (retainUntil is inclusive, BF-1) nothing refuses the erasure any more.
       if (ret.retainUntil < input.asOf) expiredOn = ret.retainUntil;
+      const reason = p.flaggedBookkeeping ? REASON.retainRFlagged : open ? `${REASON.retainR} ${REASON.retainROpen}` : REASON.retainR;
       d = expiredOn
         ? { kind: 'delete', reason: `${REASON.deleteRExpired} Its last day to keep was ${expiredOn}.`, rule: 'ER-5' }
-        : { kind: 'retain', reason: p.flaggedBookkeeping ? REASON.retainRFlagged : REASON.retainR, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}) };
+        : { kind: 'retain', reason, rule: 'BF-1', retainUntil: ret.retainUntil, deletableFrom: ret.deletableFrom, ...(p.flaggedBookkeeping ? { review: true } : {}), ...(open ? { open: true } : {}) };
     }
     decisions.set(p.key, d);
     const list = retainedR.get(p.connector) ?? [];
@@ -251,10 +267,17 @@ export function planErasure(input: ErasureInput): Plan {
         ...(d.review ? { review: true as const } : {}),
         instructions: master
           ? T.retainMaster(p.connector, d.retainUntil, d.deletableFrom, Object.keys(d.clear ?? {}).length, d.linkedKnown ?? false)
-          : T.retainBookkeeping(d.retainUntil, d.deletableFrom, p.flaggedBookkeeping),
+          : T.retainBookkeeping(d.retainUntil, d.deletableFrom, p.flaggedBookkeeping, d.open === true),
       });
       if (!d.retainUntil) warnings.push({ code: 'retain.no-date', message: 'A retained record has no date: its retention date must be set by hand before sweep can list it.', actionId: a.id });
       if (p.flaggedBookkeeping) warnings.push({ code: 'retain.review', message: 'A record flagged as a possible verification is retained until a person reviews it.', actionId: a.id });
+      if (d.open) {
+        warnings.push({
+          code: 'retain.open-receivable',
+          message: `An invoice or customer-ledger item still had an amount to pay in the export: its retention date (${d.retainUntil ?? 'none yet'}) is not final, since it moves to the financial year in which the payment, credit or write-off is booked (BF-1a). Plan again once it is settled, before sweep reaches the date.`,
+          actionId: a.id,
+        });
+      }
       // Clearing fields of the customer card is an erasure carried out in the processor's system (NT-1 [I]).
       if (master && d.clear && Object.keys(d.clear).length > 0) acted.push({ p, actionId: a.id, recipientKinds: new Set(['processor']) });
     } else if (d.kind === 'delete') {
@@ -306,6 +329,30 @@ export function planErasure(input: ErasureInput): Plan {
     warnings,
     records: included.length,
   });
+}
+
+/**
+ * The BF-1 retentions of the customer's carried balances (isCarriedBalance)
+ * in the same system as an open receivable, each from its own books'
+ * financial years (an SIE file's #RAR). The customer is the one the record
+ * names by customer number, or through its customer id the card that
+ * holds that number (a ledger item has only the id).
+ */
+function carriedBalances(open: Prepared, included: readonly Prepared[], fy: ErasureInput['fiscalYear']): Retention[] {
+  const same = included.filter((q) => q.connector === open.connector);
+  const customers = canonicalValues(open.record, 'customerNo');
+  const ids = new Set(open.record.identifiers.filter((i) => i.kind === 'systemId').map((i) => i.value));
+  for (const q of same) {
+    if (ownSystemIds(q.record).some((id) => ids.has(id))) for (const c of canonicalValues(q.record, 'customerNo')) customers.add(c);
+  }
+  const out: Retention[] = [];
+  for (const q of same) {
+    if (q === open || !isCarriedBalance(q.record)) continue;
+    if (![...canonicalValues(q.record, 'customerNo')].some((c) => customers.has(c))) continue;
+    const dates = bookingDates(q.record);
+    if (dates.length > 0) out.push(bookkeepingRetention(dates, withOwnYears(fy, q.record.fiscalYears)));
+  }
+  return out;
 }
 
 /** An R record of the customer's system, as a customer card (class S) sees it: kept to `retainUntil`, or deleted, its retention over on `expiredOn`. */

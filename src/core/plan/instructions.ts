@@ -21,19 +21,21 @@ export function systemName(connector: string): Instructions {
 
 const both = (sv: string, en: string): Instructions => ({ sv, en });
 
-export function retainBookkeeping(retainUntil: string | undefined, deletableFrom: string | undefined, flagged: boolean): Instructions {
+export function retainBookkeeping(retainUntil: string | undefined, deletableFrom: string | undefined, flagged: boolean, open = false): Instructions {
   const when = retainUntil && deletableFrom;
   const sv = [
     when ? `Behåll oförändrad t.o.m. ${retainUntil}; ändra eller maskera inget (räkenskapsinformation).` : 'Behåll oförändrad; ändra eller maskera inget. Datum saknas: fastställ räkenskapsåret och bevarandetiden för hand.',
     'Begränsa åtkomsten till ekonomi och revisor, och använd den inte för något annat ändamål.',
     when ? `Radera från och med ${deletableFrom}; sweep listar den då.` : '',
     flagged ? 'Posten har flaggats som möjlig verifikation (faktura, kvitto, order eller avtal): granska den. Är den inte räkenskapsinformation ska den raderas.' : '',
+    open ? 'Fordran var obetald i exporten: datumet är preliminärt och flyttas till det räkenskapsår då betalningen, krediteringen eller avskrivningen bokförs. Gör om planen när den är reglerad.' : '',
   ];
   const en = [
     when ? `Keep unchanged through ${retainUntil}; do not edit or mask anything (accounting records).` : 'Keep unchanged; do not edit or mask anything. The date is missing: establish the financial year and the retention date by hand.',
     'Restrict access to finance and the auditor, and use it for no other purpose.',
     when ? `Delete from ${deletableFrom}; sweep lists it then.` : '',
     flagged ? 'The record was flagged as a possible verification (invoice, receipt, order or agreement): review it. If it is not an accounting record, delete it.' : '',
+    open ? 'The receivable was unpaid in the export: the date is provisional and moves to the financial year in which the payment, credit or write-off is booked. Plan again once it is settled.' : '',
   ];
   return both(sv.filter(Boolean).join(' '), en.filter(Boolean).join(' '));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookkeepingRetention, fiscalYearEnd, withOwnYears } from '../../../src/core/law/retention.ts';
+import { bookkeepingRetention, fiscalYearEnd, latestRetention, withOwnYears } from '../../../src/core/law/retention.ts';
 import { formatIsoDate, parseIsoDate } from '../../../src/core/law/dates.ts';
 
 // legal-rules.md §12.1, worked examples R1-R6 (BF-1, BFL 7 kap. 2 §).
@@ -56,5 +56,25 @@ describe("BF-1 from the books' own financial years (an SIE file's #RAR)", () => 
     expect(bookkeepingRetention(['2020-08-01'], own).retainUntil).toBe('2028-12-31');
     expect(withOwnYears(config, undefined)).toBe(config);
     expect(withOwnYears(undefined, [])).toEqual({ start: '01-01' });
+  });
+});
+
+describe('BF-1a across sets of books: the latest financial year that references the document decides', () => {
+  it('R6 with the invoice and the payment in different books gives R6', () => {
+    const invoice = bookkeepingRetention(['2019-12-20']);
+    const payment = bookkeepingRetention(['2020-01-15'], withOwnYears(undefined, [{ start: '2020-01-01', end: '2020-12-31' }]));
+    expect(latestRetention([invoice, payment])).toEqual({ rule: 'BF-1', fiscalYearEnd: '2020-12-31', retainUntil: '2027-12-31', deletableFrom: '2028-01-01' });
+    expect(latestRetention([payment, invoice])).toEqual(latestRetention([invoice, payment]));
+  });
+
+  it('an invoice of FY 2024 (R5) still open in the 2025 books is kept as the 2025 books are', () => {
+    const invoice = bookkeepingRetention(['2024-12-15']);
+    expect(invoice.retainUntil).toBe('2031-12-31');
+    const carried = bookkeepingRetention(['2025-12-31'], withOwnYears(undefined, [{ start: '2025-01-01', end: '2025-12-31' }]));
+    expect(latestRetention([invoice, carried])).toMatchObject({ fiscalYearEnd: '2025-12-31', retainUntil: '2032-12-31', deletableFrom: '2033-01-01' });
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => latestRetention([])).toThrow(RangeError);
   });
 });

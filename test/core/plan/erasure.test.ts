@@ -19,6 +19,7 @@ import {
   o365Message,
   o365Trace,
   register,
+  sieBalance,
   sieObject,
   sieVoucher,
   vismaCustomer,
@@ -514,5 +515,52 @@ describe('a company card that shares the person\'s address', () => {
     expect(fields).not.toContain('CorporateIdentityNumber');
     expect(fields).not.toContain('InvoiceAddress1');
     expect(fields).toContain('ContactPersonMobile');
+  });
+});
+
+describe('an open receivable (BF-1a): kept as long as the latest books that carry it, and the date is provisional', () => {
+  const orjan: Customer = { guid: 'c-1043', no: '1043', name: 'Örjan Bäckström', email: 'orjan@backstromkonsult.example' };
+  const world = (remaining: number, balanceYearEnd?: string): MatchedRecord[] => [
+    match(SRC.visma, vismaCustomer(orjan, 1)),
+    match(SRC.visma, vismaInvoice(orjan, '2024312', '2024-12-15', 1, { remaining }), { holders: ['customer'] }),
+    match(SRC.visma, vismaLedgerItem(orjan, '2024312', '2024-12-15', 1, remaining), { holders: ['customer'] }),
+    ...(balanceYearEnd
+      ? [match(SRC.visma, sieBalance(orjan, 26, '#OIB', '4375.00', balanceYearEnd), { holders: ['customer'] }), match(SRC.visma, sieBalance(orjan, 27, '#OUB', '4375.00', balanceYearEnd), { holders: ['customer'] })]
+      : []),
+  ];
+
+  it('an unpaid invoice of FY 2024 carried in the FY 2025 books is kept through 2032-12-31, with its ledger item, and the plan warns', async () => {
+    const plan = await erase(world(4375, '2025-12-31'), { asOf: '2025-05-16' });
+    for (const label of ['Faktura 2024312', 'Kundreskontra faktura 2024312', '#OIB konto 1510', '#OUB konto 1510']) {
+      expect(primaryOf(plan, label), label).toMatchObject({ action: 'retain', retainUntil: '2032-12-31', deletableFrom: '2033-01-01', rule: 'BF-1' });
+    }
+    const open = [primaryOf(plan, 'Faktura 2024312'), primaryOf(plan, 'Kundreskontra faktura 2024312')];
+    expect(plan.warnings.filter((w) => w.code === 'retain.open-receivable').map((w) => w.actionId).sort()).toEqual(open.map((a) => a.id).sort());
+    for (const a of open) {
+      expect(a.reason).toMatch(/BF-1a/u);
+      expect(a.instructions!.en).toMatch(/provisional/u);
+    }
+    // The card follows the latest date of its documents.
+    expect(primaryOf(plan, 'Kund 1043')).toMatchObject({ action: 'retain', retainUntil: '2032-12-31' });
+  });
+
+  it('a later year whose books carry the open balance moves the date further', async () => {
+    const plan = await erase(world(4375, '2026-12-31'), { asOf: '2025-05-16' });
+    expect(primaryOf(plan, 'Faktura 2024312').retainUntil).toBe('2033-12-31');
+  });
+
+  it("still open on the plan's date, it is in that year's opening balance: kept at least as that year's books", async () => {
+    const plan = await erase(world(4375), { asOf: '2026-11-26' });
+    expect(primaryOf(plan, 'Faktura 2024312').retainUntil).toBe('2033-12-31');
+    // Even when the invoice's own date would long have passed, an open receivable is never deleted under ER-5.
+    const old = await erase(world(4375), { asOf: '2033-02-01' });
+    expect(primaryOf(old, 'Faktura 2024312')).toMatchObject({ action: 'retain', retainUntil: '2040-12-31' });
+  });
+
+  it('a paid invoice keeps the date of its own year (R5), without a warning', async () => {
+    const plan = await erase(world(0, '2025-12-31'), { asOf: '2025-05-16' });
+    expect(primaryOf(plan, 'Faktura 2024312').retainUntil).toBe('2031-12-31');
+    expect(primaryOf(plan, 'Kundreskontra faktura 2024312').retainUntil).toBe('2031-12-31');
+    expect(plan.warnings.map((w) => w.code)).not.toContain('retain.open-receivable');
   });
 });

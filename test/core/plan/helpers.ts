@@ -210,7 +210,7 @@ export function sharedAddressCard(): MatchedRecord {
   return m;
 }
 
-export function vismaInvoice(c: Customer, no: string, date: string, row: number, extra: { paymentDate?: string; yourReference?: string } = {}): SourceRecord {
+export function vismaInvoice(c: Customer, no: string, date: string, row: number, extra: { paymentDate?: string; yourReference?: string; remaining?: number } = {}): SourceRecord {
   const isCompany = !!c.company;
   const fields: Record<string, unknown> = {
     InvoiceNumber: no,
@@ -232,6 +232,7 @@ export function vismaInvoice(c: Customer, no: string, date: string, row: number,
   if (c.street) ids.push(id('address', 'InvoiceAddress1', `${c.street}, ${c.postcode} ${c.city}`, 'customer'));
   if (c.email && !isCompany) (fields.CustomerEmail = c.email), ids.push(id('email', 'CustomerEmail', c.email, 'customer'));
   if (extra.paymentDate) fields.PaymentDate = extra.paymentDate;
+  if (extra.remaining !== undefined) fields.RemainingAmount = extra.remaining;
   if (extra.yourReference) (fields.YourReference = extra.yourReference), ids.push(id('name', 'YourReference', extra.yourReference, 'reference'));
   return {
     entity: 'invoice',
@@ -246,11 +247,11 @@ export function vismaInvoice(c: Customer, no: string, date: string, row: number,
   };
 }
 
-export function vismaLedgerItem(c: Customer, invoiceNo: string, date: string, row: number): SourceRecord {
+export function vismaLedgerItem(c: Customer, invoiceNo: string, date: string, row: number, remaining?: number): SourceRecord {
   return {
     entity: 'ledger-item',
     locator: { file: 'visma/ledger.json', pointer: `/Data/${row}` },
-    fields: { CustomerId: c.guid, InvoiceNumber: invoiceNo, InvoiceDate: date },
+    fields: { CustomerId: c.guid, InvoiceNumber: invoiceNo, InvoiceDate: date, ...(remaining !== undefined ? { RemainingAmountInvoiceCurrency: remaining } : {}) },
     identifiers: [id('systemId', 'CustomerId', `visma:customer:${c.guid}`, 'customer')],
     holders: { customer: { scope: 'person', role: 'customer' } },
     category: 'payment',
@@ -272,6 +273,22 @@ export function sieVoucher(c: Customer, line: number, date: string): SourceRecor
     bookkeeping: true,
     date,
     label: `Verifikation F${line}`,
+  };
+}
+
+/** An SIE 4 customer balance (`#OIB`/`#OUB 0 1510 {8 "<kundnr>"} <amount>`), dated by its year's end as the connector dates it. */
+export function sieBalance(c: Customer, line: number, label: '#OIB' | '#OUB', amount: string, yearEnd: string): SourceRecord {
+  return {
+    entity: 'sie-balance',
+    locator: { file: `visma/ojco-${yearEnd.slice(0, 4)}.se`, line },
+    fields: { label, year: '0', account: '1510', objects: [{ dim: '8', obj: c.no }], amount },
+    identifiers: [id('customerNo', 'objects', c.no, 'customer')],
+    holders: { customer: { scope: 'person', role: 'customer' } },
+    category: 'accounting-master',
+    bookkeeping: true,
+    date: yearEnd,
+    fiscalYears: [{ start: `${yearEnd.slice(0, 4)}-01-01`, end: yearEnd }],
+    label: `${label} konto 1510`,
   };
 }
 
