@@ -7,7 +7,9 @@
  * - plan-level groups: the suppression list (keyed hashes, never values),
  *   Art. 19 notices, and Google's deletion requests;
  * - a summary that answers what the reply letter must say (ER-4): what is
- *   deleted, what is retained until when and why, who is told.
+ *   deleted, what is retained until when and why, who is told, and, when
+ *   the plan refuses part of the request, that it is a partial refusal
+ *   under Art. 12(4) with the right to complain to IMY and to go to court.
  */
 import type { Plan, PlanAction, PlanRecordNote } from '../core/plan/index.ts';
 import { formatLocator } from '../core/record.ts';
@@ -149,6 +151,7 @@ export function planSummary(plan: Plan): SummaryLine[] {
   const notices = plan.actions.filter((a) => a.action === 'notify-recipient' && a.recipient);
   if (notices.length > 0) lines.push({ label: 'Art. 19 notices', text: notices.map((a) => a.recipient!.name).join(', ') });
   if (plan.kind === 'sweep') lines.push({ label: 'Not yet due', text: plural(Number(plan.parameters.notDue ?? 0), 'ledger entry', 'ledger entries') });
+  if (plan.reply) lines.push({ label: 'Reply (ER-4)', text: plan.reply.text });
   for (const w of plan.warnings) lines.push({ label: 'Warning', text: w.message });
   return lines;
 }

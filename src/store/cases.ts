@@ -19,6 +19,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { compareDates, toCivilDate } from '../core/law/dates.ts';
+import { isPartialRefusal } from '../core/plan/reply.ts';
 import { ExitCode, UsageError, UserError, type Problem } from '../errors.ts';
 import { appendEvent, readHead, toAuditEvent, verifyChain, type AuditEvent, type ChainReport, type EventRow } from './audit.ts';
 import { ensurePrivateDir, isTooOpen, FILE_MODE } from './fs-safe.ts';
@@ -133,6 +134,8 @@ export interface CaseView {
     grounds?: RefusalGround[];
     reason?: string;
     complaintInformation?: typeof COMPLAINT_INFORMATION;
+    /** An answer to a request the case's plans refuse in part (ER-4): it carried the complaint information. */
+    partialRefusal?: true;
   } | null;
   closedOn: string | null;
   retentionMonths: number | null;
@@ -374,6 +377,13 @@ export class CaseStore {
         const reason = textOf('refused', 'reason');
         if (reason !== undefined) outcome.reason = reason;
         outcome.complaintInformation = COMPLAINT_INFORMATION;
+      } else if (r.outcome === 'answered') {
+        // ER-4: the answer refused part of the request, and said so (recorded when it was answered).
+        const answered = [...events].reverse().find((ev) => ev.type === 'answered')?.payload as { partialRefusal?: unknown } | undefined;
+        if (answered?.partialRefusal) {
+          outcome.partialRefusal = true;
+          outcome.complaintInformation = COMPLAINT_INFORMATION;
+        }
       }
     }
     const extension: CaseView['extension'] = r.extended && r.extension_decided_on && r.extension_notice_date ? { decidedOn: r.extension_decided_on, noticeDate: r.extension_notice_date } : null;
@@ -760,7 +770,13 @@ export class CaseStore {
     });
   }
 
-  /** The reply was sent (Art. 12(3)). Late when after the due date in force. */
+  /**
+   * The reply was sent (Art. 12(3)). Late when after the due date in force.
+   * When the case's plans refuse part of the request (ER-4: an erasure that
+   * retains records, actions left out at the review), the answer is a
+   * partial refusal under Art. 12(4): the event records which plans, and
+   * that the reply carried the complaint information, as a refusal does.
+   */
   answer(id: string, input: { on: string }, ctx: ActionContext): CaseView {
     this.write(() => {
       const r = this.openRow(id, 'answered');
@@ -768,9 +784,38 @@ export class CaseStore {
       this.requireNotBefore(r, input.on, 'the answer date', [{ date: r.verified_on, name: 'the identity verification' }]);
       const set: CaseSet = { status: 'answered', outcome: 'answered', outcome_on: input.on };
       this.update(id, set, ctx.at);
-      this.event(id, 'answered', { set, dueDate: r.due_date, late: isLate(input.on, r.due_date), identityVerified: r.verification_method !== null }, ctx);
+      const partial = this.partialRefusals(id);
+      this.event(
+        id,
+        'answered',
+        {
+          set,
+          dueDate: r.due_date,
+          late: isLate(input.on, r.due_date),
+          identityVerified: r.verification_method !== null,
+          ...(partial.length > 0 ? { partialRefusal: { plans: partial }, refusalNoticeDue: r.one_month_due_date, complaintInformation: COMPLAINT_INFORMATION } : {}),
+        },
+        ctx,
+      );
     });
     return this.getCase(id);
+  }
+
+  /**
+   * ER-4: the latest plan of each kind written for the case (its
+   * plan-written events: kind, hash, counts) that refuses part of the
+   * request. No personal values: hashes and counts.
+   */
+  partialRefusals(id: string): { plan: string; planHash: string; retained: number; deselected: number }[] {
+    const latest = new Map<string, { plan: string; planHash: string; retained: number; deselected: number }>();
+    for (const e of this.eventsOf(id)) {
+      if (e.type !== 'plan-written') continue;
+      const p = e.payload as { plan?: unknown; planHash?: unknown; actions?: Record<string, unknown>; deselected?: unknown };
+      if (typeof p.plan !== 'string' || typeof p.planHash !== 'string') continue;
+      const retained = typeof p.actions?.retain === 'number' ? p.actions.retain : 0;
+      latest.set(p.plan, { plan: p.plan, planHash: p.planHash, retained, deselected: typeof p.deselected === 'number' ? p.deselected : 0 });
+    }
+    return [...latest.values()].filter((x) => isPartialRefusal(x.plan, x.retained, x.deselected)).sort((a, b) => (a.plan < b.plan ? -1 : a.plan > b.plan ? 1 : 0));
   }
 
   /**

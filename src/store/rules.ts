@@ -56,14 +56,11 @@ export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
 /**
  * Art. 12(4): a refusal must tell the subject that they may complain to a
  * supervisory authority and seek a judicial remedy. Recorded with every
- * refusal so the register shows it was given. `[M]`: the Art. 77/79 wording,
- * the IMY contact details (imy.se) and "allmän domstol" as the Swedish court
- * for an Art. 79 action against a private controller; check before release.
+ * refusal, and with an answer that refuses part of the request (ER-4), so
+ * the register shows it was given. The text lives with the rule in
+ * src/core/law/complaint.ts, where the plans read it too.
  */
-export const COMPLAINT_INFORMATION = {
-  supervisoryAuthority: 'Integritetsskyddsmyndigheten (IMY), Box 8114, 104 20 Stockholm, imy@imy.se, www.imy.se (Art. 77)',
-  judicialRemedy: 'the right to an effective judicial remedy in court (Art. 79), in Sweden before allmän domstol',
-} as const;
+export { COMPLAINT_INFORMATION } from '../core/law/complaint.ts';
 
 export const OUTCOMES = ['answered', 'refused', 'withdrawn'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

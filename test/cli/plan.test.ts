@@ -200,6 +200,7 @@ describe('erase on every persona', () => {
       // The terminal table: grouped by system, with the retention dates.
       expect(r.stdout).toMatch(/Visma eAccounting \/ Spiris.*— sie \(visma\)/u);
       expect(r.stdout).toMatch(/retain\s+.*BF-1\s+2026-12-31/u);
+      expect(r.stdout).toMatch(/Reply \(ER-4\)\s+The request is refused in part .*Integritetsskyddsmyndigheten \(IMY\)/u);
       const html = readFileSync(path.join(cwd, names[0]!), 'utf8');
       expect(html).toContain("default-src 'none'");
       expect(html).toContain('Retained through 2026-12-31');
@@ -611,6 +612,11 @@ describe('--case', () => {
       expect(e.code, e.stderr).toBe(0);
       clean(e);
       expect(e.json.caseId).toBe(id);
+      // The plan retains bookkeeping: a partial refusal, and the reply must give the complaint information (ER-4).
+      expect(e.json.reply).toMatchObject({ partialRefusal: true, rule: 'ER-4', legalBasis: 'Art. 12(4)', complaintInformation: { supervisoryAuthority: expect.stringContaining('Integritetsskyddsmyndigheten') } });
+      const html = readFileSync(path.join(cwd, 'plan-erasure-2025-05-16.html'), 'utf8');
+      expect(html).toContain('Reply (ER-4)');
+      expect(html).toContain('Integritetsskyddsmyndigheten (IMY)');
       // With --case the plan file is written even with --json.
       const file = path.join(cwd, 'plan-erasure-2025-05-16.json');
       expect(readFileSync(file, 'utf8')).toBe(e.stdout);
@@ -654,6 +660,13 @@ describe('--case', () => {
       expect(answered.stderr).not.toMatch(/no config file/u);
       const manifest = JSON.parse(readFileSync(answered.json.manifest.path, 'utf8')) as { inputs: unknown[] };
       expect(manifest.inputs.length).toBeGreaterThan(10);
+      // ER-4: the plan retained her invoices, so the reply refused part of the erasure (Art. 12(4)): the answer
+      // records the complaint information and says so, as a refusal does.
+      expect(answered.json.outcome).toMatchObject({ type: 'answered', partialRefusal: true, complaintInformation: { supervisoryAuthority: expect.stringContaining('IMY'), judicialRemedy: expect.stringContaining('court') } });
+      expect(answered.stderr).toMatch(new RegExp(`case ${id}: the reply refuses part of the request \\(erasure plan ${(e.json.planHash as string).slice(0, 12)}`, 'u'));
+      expect(answered.stderr).toMatch(/complain to IMY and to go to court/u);
+      clean(answered);
+      expect(run(['case', 'verify', '--home', home], cwd).code).toBe(0);
     },
     T,
   );

@@ -155,6 +155,33 @@ describe('status', () => {
     s.close();
   });
 
+  it('an answer to a request a plan refuses in part (ER-4) records the complaint information; a full answer does not', () => {
+    const s = openStore();
+    const plan = (id: string, kind: string, actions: Record<string, number>, deselected = 0): void => {
+      s.logEvent(id, 'plan-written', { plan: kind, planHash: kind.padEnd(64, '0'), asOf: '2026-02-10', records: 5, actions, deselected, formats: ['json'] }, ctx());
+    };
+    const partial = s.openCase({ types: ['erasure'], receivedDate: '2026-01-31', identifiers: ASA }, ctx()).id;
+    plan(partial, 'erasure', { delete: 3, retain: 2, suppress: 2 });
+    const a = s.answer(partial, { on: '2026-02-20' }, ctx());
+    expect(a.outcome).toMatchObject({ type: 'answered', partialRefusal: true, complaintInformation: { supervisoryAuthority: expect.stringContaining('IMY'), judicialRemedy: expect.stringContaining('court') } });
+    const event = s.events(partial).find((e) => e.type === 'answered')!.payload as Record<string, unknown>;
+    expect(event).toMatchObject({ partialRefusal: { plans: [{ plan: 'erasure', retained: 2, deselected: 0 }] }, refusalNoticeDue: '2026-03-02', complaintInformation: { supervisoryAuthority: expect.stringContaining('Integritetsskyddsmyndigheten') } });
+    expect(s.verifyChain().problems).toEqual([]);
+    expect(s.verifyRecords()).toEqual([]);
+
+    // Everything erased: a full answer, no refusal to explain.
+    const full = s.openCase({ types: ['erasure'], receivedDate: '2026-01-31', identifiers: [] }, ctx()).id;
+    plan(full, 'erasure', { delete: 5, suppress: 2 });
+    expect(s.answer(full, { on: '2026-02-20' }, ctx()).outcome).toEqual({ type: 'answered', on: '2026-02-20', late: false });
+    // Only the latest plan of a kind counts; actions left out at the review are a partial refusal too.
+    const redone = s.openCase({ types: ['rectification'], receivedDate: '2026-01-31', identifiers: [] }, ctx()).id;
+    plan(redone, 'rectification', { rectify: 4 }, 1);
+    expect(s.partialRefusals(redone)).toEqual([{ plan: 'rectification', planHash: 'rectification'.padEnd(64, '0'), retained: 0, deselected: 1 }]);
+    plan(redone, 'rectification', { rectify: 5 });
+    expect(s.partialRefusals(redone)).toEqual([]);
+    s.close();
+  });
+
   it('refuses what the rules do not allow (exit 2)', () => {
     const s = openStore();
     const { id } = s.openCase({ types: ['access'], receivedDate: '2026-01-31', identifiers: [] }, ctx());

@@ -55,7 +55,7 @@ const CASE_JSON = `{ "id", "types", "status", "receivedDate", "channel", "nomina
     "oneMonthDueDate", "se1930DueDate", "extensionNoticeDue", "extended",
     "extension": { "decidedOn", "noticeDate", "reason" } | null,
     "identity": { "method", "by", "on" } | null,
-    "outcome": { "type", "on", "late", "grounds"?, "reason"?, "complaintInformation"? } | null,
+    "outcome": { "type", "on", "late", "grounds"?, "reason"?, "complaintInformation"?, "partialRefusal"? } | null,
     "closedOn", "retentionMonths", "retainUntil", "purgedOn", "configFile", "createdAt", "updatedAt", "events",
     "attachments": [ { "id", "kind", "path", "sha256", "size", "copied", "addedAt" } ],
     "manifests": [ { "id", "reason", "path", "sha256", "createdAt", "purged" } ],
@@ -247,6 +247,12 @@ JSON (--json): { "id", "attachment": { "id", "kind", "path", "sha256", "size", "
           .option('--on <date>', 'the date the reply was sent (default: today)'),
       ),
       `
+When a plan written for the case refuses part of the request (an erasure plan
+that retains bookkeeping records, or actions left out at the review), the reply
+is a partial refusal under Art. 12(4) (ER-4): it must give the reasons and tell
+the subject of the right to complain to IMY and to go to court. The answer then
+records that (outcome.partialRefusal, outcome.complaintInformation) and warns.
+
 Example:
   ojco-dsar case answer DSAR-2026-0001 --on 2026-02-20 --json
 

@@ -115,7 +115,7 @@ function renderCase(c: ReturnType<typeof withClock> & { references?: string[] },
   if (c.extension) rows.push(['Extension', `decided ${c.extension.decidedOn}, notice sent ${c.extension.noticeDate}`]);
   rows.push(['Identity', c.identity ? `${c.identity.method}, by ${c.identity.by}, on ${c.identity.on}` : 'not verified']);
   if (c.outcome) {
-    rows.push(['Outcome', `${c.outcome.type} on ${c.outcome.on}${c.outcome.late ? out.red(' (late)') : ''}${c.outcome.grounds?.length ? ` — grounds: ${c.outcome.grounds.join(', ')}` : ''}`]);
+    rows.push(['Outcome', `${c.outcome.type} on ${c.outcome.on}${c.outcome.late ? out.red(' (late)') : ''}${c.outcome.grounds?.length ? ` — grounds: ${c.outcome.grounds.join(', ')}` : ''}${c.outcome.partialRefusal ? ' — refuses part of the request (ER-4): complaint information given' : ''}`]);
   }
   if (c.closedOn) rows.push(['Closed', `${c.closedOn}; kept until ${c.retainUntil} (${c.retentionMonths} month${c.retentionMonths === 1 ? '' : 's'})`]);
   if (c.purgedOn) rows.push(['Purged', c.purgedOn]);
@@ -493,7 +493,25 @@ async function answer(opts: Opts): Promise<number> {
     if (!pre.identity && OPEN_STATUSES.has(pre.status)) warn(`case ${id}: the identity was never recorded as verified (Art. 12(6)); answering anyway`);
     const { c, manifest } = await withManifest(opts, s, id, 'answered', on ?? s.today, () => s.store.answer(id, { on: on ?? s.today }, s.ctx()));
     const doc = { ...withClock(c, s.today), manifest };
-    print(opts, doc, () => `${id} answered on ${c.outcome?.on}${c.outcome?.late ? out.red(` — after the due date ${c.dueDate}`) : ' — on time'}.\nEvidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`);
+    // ER-4: a plan of the case refuses part of the request; the reply is an Art. 12(4) refusal for that part.
+    const partial = c.outcome?.partialRefusal ? s.store.partialRefusals(id) : [];
+    if (partial.length > 0) {
+      const what = partial.map((p) => `${p.plan} plan ${p.planHash.slice(0, 12)}… (${[p.retained ? `${p.retained} record(s) retained` : '', p.deselected ? `${p.deselected} left out at the review` : ''].filter(Boolean).join(', ')})`).join('; ');
+      warn(`case ${id}: the reply refuses part of the request (${what}): under Art. 12(4) (ER-4) it must give the reasons and tell the subject of the right to complain to IMY and to go to court; recorded as complaintInformation`);
+    }
+    print(opts, doc, () =>
+      [
+        `${id} answered on ${c.outcome?.on}${c.outcome?.late ? out.red(` — after the due date ${c.dueDate}`) : ' — on time'}.`,
+        ...(c.outcome?.complaintInformation
+          ? [
+              'The reply refuses part of the request, so it must tell the subject (Art. 12(4), ER-4):',
+              `  • what was done, what was not and why; • the right to complain to ${c.outcome.complaintInformation.supervisoryAuthority}`,
+              `  • ${c.outcome.complaintInformation.judicialRemedy}`,
+            ]
+          : []),
+        `Evidence manifest: ${manifest.path}\n  sha256 ${manifest.sha256}`,
+      ].join('\n'),
+    );
     return ExitCode.Ok;
   } finally {
     s.store.close();
@@ -566,7 +584,7 @@ function eventSummary(e: AuditEvent): string {
     case 'attachment-added':
       return `#${String((p.attachment as { $ref?: string } | undefined)?.$ref?.split(':')[1])} ${String(p.kind)}, ${String(p.size)} bytes, sha256 ${String(p.sha256).slice(0, 12)}…`;
     case 'answered':
-      return `on ${String(set.outcome_on)}${p.late ? ' (late)' : ''}`;
+      return `on ${String(set.outcome_on)}${p.late ? ' (late)' : ''}${p.partialRefusal ? '; refuses part of the request (ER-4): complaint information given' : ''}`;
     case 'refused':
       return `on ${String(set.outcome_on)}; grounds ${String(set.refusal_grounds)}${p.late ? ' (late)' : ''}`;
     case 'closed':

@@ -43,7 +43,13 @@ sorted keys), so the same inputs and --as-of give byte-identical output:
                    "category"?, "class"?, "label"?, "fields"?, "suppression"?, "recipient"?,
                    "request"?, "refs"?, "instructions"?, ... } ],
     "excluded": [...], "unaffected": [...], "deselected"?: [...], "warnings": [...],
-    "summary": { "records", "excluded", "unaffected", "actions": { "<action>": n } } }
+    "summary": { "records", "excluded", "unaffected", "actions": { "<action>": n } },
+    "reply"?: { "partialRefusal": true, "rule": "ER-4", "legalBasis": "Art. 12(4)", "retained",
+                "deselected", "complaintInformation": { "supervisoryAuthority", "judicialRemedy" },
+                "text" } }
+  reply: present when the plan refuses part of the request (an erasure that retains
+  records, or actions left out at the review): the reply must then give the reasons
+  and the right to complain to IMY and to go to court (Art. 12(4), ER-4).
   action: delete, anonymise, retain, suppress, notify-recipient, request-deletion,
   rectify, restrict, unsubscribe. Every matched record has exactly one action with
   "primary": true; planHash is the sha256 of the canonical plan without planHash.`;

@@ -8,6 +8,7 @@ import { canonical } from '../identity/normalise.ts';
 import { localised } from '../localised.ts';
 import type { Locator, RawIdentifier } from '../record.ts';
 import { computePlanHash, sha256Hex } from './canonical.ts';
+import { planReply } from './reply.ts';
 import * as T from './instructions.ts';
 import { evidenceIdentifiers, valueAt, type Prepared } from './records.ts';
 import { gaUserId, isWebAnalytics, suppressibleIdentifiers, suppressionKey } from './suppression.ts';
@@ -357,6 +358,8 @@ export function finalisePlan(parts: PlanParts): Plan {
     message: `${n.file ? `${n.file}${n.line ? `:${n.line}` : ''} (source ${n.source})` : `Source ${n.source}`} could not be read: this plan does not cover what it holds. Make it readable and plan again before acting on the plan.`,
   }));
   const warnings = [...parts.warnings, ...unread].sort((a, b) => cmp(a.code, b.code) || cmp(a.actionId, b.actionId) || cmp(a.message, b.message));
+  const retained = actions.filter((a) => a.primary && a.action === 'retain').length;
+  const reply = planReply(parts.kind, retained, 0);
   const body: Omit<Plan, 'planHash'> = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: parts.kind,
@@ -368,6 +371,7 @@ export function finalisePlan(parts: PlanParts): Plan {
     unaffected: [...parts.unaffected].sort(byRecord),
     warnings,
     summary: { records: parts.records, excluded: parts.excluded.length, unaffected: parts.unaffected.length, actions: counts },
+    ...(reply ? { reply } : {}),
   };
   return { ...body, planHash: computePlanHash(body) };
 }

@@ -15,4 +15,5 @@ export { planObjection, planWithdrawConsent, MARKETING_PURPOSES } from './object
 export { planSweep, ledgerEntries, isDue } from './sweep.ts';
 export { GA_PROPERTY_PLACEHOLDER, compareLocators } from './common.ts';
 export { deselectActions } from './review.ts';
+export { isPartialRefusal, planReply } from './reply.ts';
 export { SuppressionCheck, phoneTailKey, phoneTailSalt, type Reappearance, type SuppressionListEntry } from './reappearance.ts';

@@ -10,6 +10,7 @@
  */
 import { computePlanHash } from './canonical.ts';
 import { recordKey } from './records.ts';
+import { planReply } from './reply.ts';
 import { PlanInputError, type ActionType, type DeselectedAction, type Plan, type PlanAction } from './types.ts';
 
 export function deselectActions(plan: Plan, ids: Iterable<string>, actor: string): Plan {
@@ -59,12 +60,15 @@ export function deselectActions(plan: Plan, ids: Iterable<string>, actor: string
   const counts: Partial<Record<ActionType, number>> = {};
   for (const a of actions) counts[a.action] = (counts[a.action] ?? 0) + 1;
   const deselectedRecords = new Set(deselected.filter((a) => a.primary).map((a) => recordKey(a.source, a.locator))).size;
-  const { planHash: _old, ...rest } = plan;
+  const { planHash: _old, reply: _reply, ...rest } = plan;
+  // ER-4: what the officer leaves out is not carried out, a partial refusal the reply must explain.
+  const reply = planReply(plan.kind, actions.filter((a) => a.primary && a.action === 'retain').length, deselectedRecords);
   const body: Omit<Plan, 'planHash'> = {
     ...rest,
     actions,
     deselected,
     summary: { ...plan.summary, actions: counts, deselected: deselectedRecords },
+    ...(reply ? { reply } : {}),
   };
   return { ...body, planHash: computePlanHash(body) };
 }

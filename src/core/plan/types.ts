@@ -162,7 +162,27 @@ export interface Plan {
   warnings: PlanWarning[];
   /** Actions the officer left out at the review, with who did it (review.ts); absent when none were. */
   deselected?: DeselectedAction[];
+  /** What the reply must say when the plan refuses part of the request (ER-4, reply.ts); absent when it does not. */
+  reply?: PlanReply;
   summary: { records: number; excluded: number; unaffected: number; actions: Partial<Record<ActionType, number>>; deselected?: number };
+}
+
+/**
+ * A partial refusal (Art. 12(4), ER-4): the reply must give the reasons and
+ * the complaint information.
+ */
+export interface PlanReply {
+  partialRefusal: true;
+  rule: 'ER-4';
+  legalBasis: 'Art. 12(4)';
+  /** Records an erasure plan retains (its primary `retain` actions). */
+  retained: number;
+  /** Records whose primary action the officer left out at the review. */
+  deselected: number;
+  /** The right to complain to the supervisory authority (Art. 77) and to go to court (Art. 79). */
+  complaintInformation: { supervisoryAuthority: string; judicialRemedy: string };
+  /** What the reply must say, in words; no personal values. */
+  text: string;
 }
 
 /** An action the officer deselected at the review: it is not carried out. */

@@ -564,3 +564,22 @@ describe('an open receivable (BF-1a): kept as long as the latest books that carr
     expect(plan.warnings.map((w) => w.code)).not.toContain('retain.open-receivable');
   });
 });
+
+describe('the reply (ER-4): retaining records refuses the erasure in part', () => {
+  const anna: Customer = { guid: 'c-anna', no: '1050', name: 'Anna Svensson', email: 'anna@mail.example' };
+
+  it('a plan that retains records says so, with the right to complain to IMY and to go to court (Art. 12(4))', async () => {
+    const plan = await erase([match(SRC.visma, vismaInvoice(anna, '2025001', '2025-01-10', 0), { holders: ['customer'] }), match(SRC.newsletter, mailchimpMember(1, anna.email!, 'Anna', 'Svensson'))]);
+    expect(plan.reply).toMatchObject({ partialRefusal: true, rule: 'ER-4', legalBasis: 'Art. 12(4)', retained: 1, deselected: 0 });
+    expect(plan.reply!.complaintInformation.supervisoryAuthority).toMatch(/Integritetsskyddsmyndigheten \(IMY\)/u);
+    expect(plan.reply!.complaintInformation.judicialRemedy).toMatch(/court/u);
+    expect(plan.reply!.text).toMatch(/Art\. 12\(4\).*IMY.*court/u);
+    // The contract keys are unchanged; reply is an addition.
+    expect(Object.keys(plan)).toEqual(expect.arrayContaining(['asOf', 'planHash', 'actions', 'summary', 'warnings']));
+  });
+
+  it('a plan that erases everything has no reply to explain', async () => {
+    const plan = await erase([match(SRC.newsletter, mailchimpMember(1, anna.email!, 'Anna', 'Svensson'))]);
+    expect(plan.reply).toBeUndefined();
+  });
+});

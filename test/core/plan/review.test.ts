@@ -78,6 +78,23 @@ describe('deselectActions', () => {
   });
 });
 
+describe('review and the reply (ER-4)', () => {
+  it('a record left out at the review is not acted on: the reply becomes a partial refusal, even of a plan that retains nothing', async () => {
+    const plan = planErasure({
+      asOf: '2026-01-31',
+      register: await register(),
+      sources: SOURCES,
+      suppressionSecret: SECRET,
+      matches: [match(SRC.newsletter, mailchimpMember(0, 'anna@mail.example', 'Anna', 'Svensson')), match(SRC.lime, limeHistory(5101, 1001, 'note'), { holders: ['person'] })],
+    });
+    expect(plan.reply).toBeUndefined();
+    const note = plan.actions.find((a) => a.primary && a.label === 'history 5101')!;
+    const out = deselectActions(plan, [note.id], 'Karin Ek');
+    expect(out.reply).toMatchObject({ partialRefusal: true, rule: 'ER-4', retained: 0, deselected: 1 });
+    expect(verifyPlanHash(out)).toBe(true);
+  });
+});
+
 describe('SuppressionCheck', () => {
   const reg = { processing: {} as Record<string, { erasure: 'R' | 'S' | 'M' | 'O'; purposes: string[]; legalBases: string[]; recipients: string[]; profiling: boolean }>, recipients: {} };
   const entry = (kind: string, value: string, extra: Partial<SuppressionListEntry> = {}): SuppressionListEntry => ({
