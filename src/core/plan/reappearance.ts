@@ -198,7 +198,7 @@ export class SuppressionCheck {
     let klass: ReturnType<SuppressionCheck['classOf']> | undefined;
     // A GA4 user_id is listed as `userId` whatever kind the connector reads it as (suppression.ts gaUserId).
     const ga = this.kinds.has('userId') && isWebAnalytics(this.sources[sourceIndex]?.connector, record.category);
-    const lookups: readonly { kind: IdentifierKind; value: string }[] = ga
+    const lookups: readonly Pick<RawIdentifier, 'kind' | 'value' | 'region'>[] = ga
       ? record.identifiers.flatMap((id) => {
           const user = id.kind !== 'userId' ? gaUserId(id, record.fields) : undefined;
           return user ? [id, { kind: 'userId' as const, value: user }] : [id];
