@@ -113,6 +113,25 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
 /** Field names of marketing extras in customer registers (formats.md §2.4: "marketing labels" are erasable). */
 const MARKETING_FIELDS = new Set(['customerlabels', 'labels', 'tags', 'reklepost', 'reklsms', 'marketing', 'newsletter', 'nyhetsbrev']);
 
+/** A text's lines as compared with the documents: split at line breaks, spacing collapsed, without case. */
+function textLines(text: string): string[] {
+  return text
+    .normalize('NFC')
+    .split(/\r\n|\r|\n/u)
+    .map((l) => l.trim().replace(/\s+/gu, ' ').toLowerCase())
+    .filter(Boolean);
+}
+
+/** Does `text` hold `part` as whole words (`storgatan 14, 252 21` holds `storgatan 14`, and not `storgatan 1`)? */
+function containsWords(text: string, part: string): boolean {
+  for (let i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+    const before = text.slice(Math.max(0, i - 2), i);
+    const after = text.slice(i + part.length, i + part.length + 2);
+    if (!/[\p{L}\p{N}]$/u.test(before) && !/^[\p{L}\p{N}]/u.test(after)) return true;
+  }
+  return false;
+}
+
 const ON_DOCUMENT_KINDS: ReadonlySet<IdentifierKind> = new Set<IdentifierKind>(['email', 'phone', 'name', 'address', 'pnr', 'orgnr', 'ip', 'gaClientId', 'userId']);
 
 /**
@@ -128,6 +147,9 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
   const self = p.subjectHolders.has('self');
   const linkedKnown = linked.length > 0;
   const leaves = new Set(linked.flatMap((l) => stringLeaves(l.fields)));
+  // The documents' text as lines: an address on one document in two fields is on another in one field of two lines.
+  const docLines = new Set([...leaves].flatMap(textLines));
+  const lineOnDocs = (line: string): boolean => docLines.has(line) || [...docLines].some((d) => containsWords(d, line));
   // A personnummer may stand as a private customer's org.nr on the card and as a ROT/RUT buyer's Ssn on the invoice.
   const linkedPnrs = new Set(linked.flatMap((l) => l.identifiers.filter((i) => i.kind === 'pnr' || i.kind === 'orgnr').map((i) => personalNumber(i.value)).filter((v): v is string => !!v)));
   const onDocs = (kind: IdentifierKind, raw: string, region?: RawIdentifier['region']): boolean => {
@@ -137,6 +159,12 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
     }
     const c = canonical(kind, raw, region);
     if (c && linked.some((l) => canonicalValues(l, kind).has(c))) return true;
+    // §4.2 class S: an address field is on the documents when each of its lines is (a street and a c/o line
+    // in one multi-line cell, printed as two lines of the invoice), whatever the case and spacing.
+    if (kind === 'address') {
+      const lines = textLines(raw);
+      return lines.length === 0 || lines.every(lineOnDocs);
+    }
     const t = raw.trim().toLowerCase();
     if (!t) return true;
     for (const leaf of leaves) if (leaf === t || (t.length >= 4 && leaf.includes(t))) return true;

@@ -107,8 +107,13 @@ export function prepare(input: PlanInput): { included: Prepared[]; excluded: Pla
 
 // ---------------------------------------------------------------- fields
 
-/** The value at a `/`-separated path into a record's fields (`EmailAddresses/0`, `Persons/1/Ssn`). */
+/**
+ * The value at a `/`-separated path into a record's fields (`EmailAddresses/0`, `Persons/1/Ssn`).
+ * A field whose own name holds a `/` (a customer list's `Organisationsnummer/Personnummer`
+ * column) is that field, not a path.
+ */
 export function valueAt(fields: unknown, path: string): unknown {
+  if (fields !== null && typeof fields === 'object' && !Array.isArray(fields) && Object.hasOwn(fields, path)) return (fields as Record<string, unknown>)[path];
   let cur: unknown = fields;
   for (const part of path.split('/')) {
     if (cur === null || cur === undefined) return undefined;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlanInputError, planErasure, serialisePlan, suppressionKey, type ErasureInput, type Plan, type PlanAction } from '../../../src/core/plan/index.ts';
 import type { MatchedRecord } from '../../../src/core/match/matcher.ts';
 import type { FiscalYearSetup } from '../../../src/core/law/retention.ts';
+import type { SourceRecord } from '../../../src/core/record.ts';
 import {
   SECRET,
   SOURCES,
@@ -581,5 +582,53 @@ describe('the reply (ER-4): retaining records refuses the erasure in part', () =
   it('a plan that erases everything has no reply to explain', async () => {
     const plan = await erase([match(SRC.newsletter, mailchimpMember(1, anna.email!, 'Anna', 'Svensson'))]);
     expect(plan.reply).toBeUndefined();
+  });
+});
+
+describe('class S keeps the fields the retained documents print, compared as text (§4.2)', () => {
+  const orjan: Customer = { guid: 'c-1043', no: '1043', name: 'Örjan Bäckström', email: 'orjan@backstromkonsult.example', pnr: '19761105-9978', street: 'Ängelholmsvägen 3', postcode: '254 40', city: 'Helsingborg' };
+  /** The customer list's row: the street and the c/o line in one multi-line cell, the org.nr under a header with a slash. */
+  function listRow(address: string): MatchedRecord {
+    const rec: SourceRecord = {
+      entity: 'customer',
+      locator: { file: 'visma/customer-list/kunder.csv', line: 3, row: 2 },
+      fields: { Kundnummer: '1043', Namn: 'Örjan Bäckström', 'Organisationsnummer/Personnummer': '761105-9978', Fakturaadress: address, 'Fakturaadress 2': '', Postnummer: '254 40', Ort: 'Helsingborg', 'E-post': orjan.email },
+      identifiers: [
+        { kind: 'customerNo', field: 'Kundnummer', value: '1043' },
+        { kind: 'name', field: 'Namn', value: 'Örjan Bäckström' },
+        { kind: 'orgnr', field: 'Organisationsnummer/Personnummer', value: '761105-9978' },
+        { kind: 'address', field: 'Fakturaadress', value: `${address.split(/\r?\n/u)[0]}, 254 40 Helsingborg` },
+        { kind: 'email', field: 'E-post', value: orjan.email! },
+      ],
+      holders: { self: { scope: 'person', role: 'customer' } },
+      category: 'customer',
+      label: 'Kund 1043 (lista)',
+    };
+    return match(SRC.visma, rec);
+  }
+  function invoice(): MatchedRecord {
+    const inv = vismaInvoice(orjan, '2024312', '2024-12-15', 1);
+    inv.fields.InvoiceAddress2 = 'c/o Bäckström';
+    return match(SRC.visma, inv, { holders: ['customer'] });
+  }
+
+  it('an address on two lines of one cell is on the invoice that prints the lines in two fields: it stays, with its postcode and city', async () => {
+    for (const address of ['Ängelholmsvägen 3\r\nc/o Bäckström', 'ÄNGELHOLMSVÄGEN  3\nc/o  bäckström ']) {
+      const plan = await erase([listRow(address), invoice()]);
+      const f = primaryOf(plan, 'Kund 1043 (lista)').fields ?? {};
+      for (const k of ['Fakturaadress', 'Postnummer', 'Ort']) expect(f, JSON.stringify(address)).not.toHaveProperty([k]);
+    }
+  });
+
+  it('a line the invoice does not print clears the address: another c/o, or another house number that only begins like it', async () => {
+    for (const address of ['Ängelholmsvägen 3\r\nc/o Svensson', 'Ängelholmsvägen 31']) {
+      const plan = await erase([listRow(address), invoice()]);
+      expect(primaryOf(plan, 'Kund 1043 (lista)').fields, address).toMatchObject({ Fakturaadress: null, Postnummer: null, Ort: null });
+    }
+  });
+
+  it('a header with a slash is a field, not a path: the org.nr no invoice shows is cleared like any other copy of it', async () => {
+    const plan = await erase([listRow('Ängelholmsvägen 3'), invoice()]);
+    expect(primaryOf(plan, 'Kund 1043 (lista)').fields).toHaveProperty(['Organisationsnummer/Personnummer'], null);
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * Which fields of a record a plan changes, end to end on the fixture world
+ * (the built CLI, the real connectors and their field descriptions):
+ *
+ * - class S keeps what the retained invoices print, an address written on
+ *   two lines of one cell included, and treats an org.nr alike in every
+ *   copy of the customer list (legal-rules.md §4.2).
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, ROOT, tempDir, type CliResult } from './cli-helpers.ts';
+
+const CONFIG = path.join(ROOT, 'fixtures', 'ojco-dsar.config.yaml');
+const AS_OF = '2025-05-16';
+const T = 120_000;
+
+interface Action {
+  source: string;
+  locator: { file: string; row?: number; line?: number; pointer?: string; sheet?: string };
+  action: string;
+  primary: boolean;
+  rule: string;
+  entity?: string;
+  label?: string;
+  fields?: Record<string, unknown>;
+}
+interface Plan {
+  actions: Action[];
+  unaffected: { source: string; locator: Action['locator']; label?: string }[];
+  warnings: { code: string; message: string }[];
+}
+interface FoundRecord {
+  source: string;
+  locator: Action['locator'];
+  fields: Record<string, unknown>;
+}
+
+const run = (args: string[]): CliResult => cli(args, { cwd: tempDir('ojco-plan-fields-') });
+const plan = (args: string[]): Plan => {
+  const r = run([...args, '--config', CONFIG, '--as-of', AS_OF, '--json', '--yes', '--dry-run']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json as Plan;
+};
+const at = (a: { source: string; locator: Action['locator'] }): string => `${a.source} ${a.locator.file}${a.locator.pointer ?? ''}${a.locator.sheet ? `[${a.locator.sheet}]` : ''}${a.locator.row !== undefined ? ` row ${a.locator.row}` : ''}`;
+const one = (p: Plan, source: string, file: string, row?: number): Action => {
+  const found = p.actions.filter((a) => a.primary && a.source === source && a.locator.file === file && (row === undefined || a.locator.row === row));
+  expect(found, `${source} ${file}`).toHaveLength(1);
+  return found[0]!;
+};
+/** Text without case and diacritics, to look for a name in a value. */
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 240_000);
+
+describe('§4.2 class S: the customer card keeps what the retained invoices print', () => {
+  it(
+    "erase Örjan: the list's two-line invoice address (and its postcode and city) stay, and every copy of the card clears its org.nr",
+    () => {
+      const p = plan(['erase', '--orgnr', '761105-9978']);
+      const csv = one(p, 'kundlista', 'visma/customer-list/kunder.csv');
+      const xlsx = one(p, 'kundlista', 'visma/customer-list/kunder.xlsx');
+      const spiris = one(p, 'spiris-api', 'visma/api/customers-page1.json');
+      const dbf = one(p, 'visma-administration', 'visma/administration/KUND.DBF');
+      for (const a of [csv, xlsx, spiris, dbf]) expect(a.action, at(a)).toBe('retain');
+      // Ängelholmsvägen 3 / c/o Bäckström / 254 40 Helsingborg is on invoices 2024312 and 2019021.
+      for (const f of ['Fakturaadress', 'Postnummer', 'Ort']) expect(csv.fields, f).not.toHaveProperty([f]);
+      for (const f of ['Fakturaadress', 'Postnummer', 'Ort']) expect(xlsx.fields, f).not.toHaveProperty([f]);
+      expect(spiris.fields).not.toHaveProperty('InvoiceAddress1');
+      expect(dbf.fields).not.toHaveProperty('POSTADR');
+      // His personnummer as the firm's org.nr is on no retained document: cleared in every copy alike.
+      expect(csv.fields).toHaveProperty(['Organisationsnummer/Personnummer'], null);
+      expect(xlsx.fields).toHaveProperty(['Organisationsnummer'], null);
+      expect(spiris.fields).toHaveProperty(['CorporateIdentityNumber'], null);
+      expect(dbf.fields).toHaveProperty(['ORGNR'], null);
+    },
+    T,
+  );
+});
