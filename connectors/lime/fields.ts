@@ -13,6 +13,7 @@
  * Anything else is classified in the source's `options.fields`.
  */
 import type { IdentifierKind } from '../../src/core/identity/kinds.ts';
+import type { NamePart } from '../../src/core/record.ts';
 import type { RecordCategory } from '../../src/register/categories.ts';
 import type { FieldDescription } from '../../src/sources/contract.ts';
 import { field as f, type FieldLabels } from '../../src/sources/classify.ts';
@@ -161,9 +162,11 @@ export const LIMETYPES: Record<string, LimetypeInfo> = {
     category: 'crm-person',
     party: 'person',
     fields: [
-      f('firstname', 'identity', true, 'name'),
-      f('lastname', 'identity', true, 'name'),
-      f('name', 'identity', true, 'name'),
+      { ...f('firstname', 'identity', true, 'name'), namePart: 'first' },
+      { ...f('lastname', 'identity', true, 'name'), namePart: 'last' },
+      { ...f('name', 'identity', true, 'name'), namePart: 'full' },
+      // The display string is the name too (Lime computes it from the name; AN-2: it must not keep the old one).
+      { ...f('_descriptive', 'identity', true, undefined, 'Display string: the name'), namePart: 'full' },
       f('company', 'professional', true, 'systemId', 'The person\'s company: lime:company:<id> (an organisation, context only)'),
       f('position', 'professional', true),
       f('role', 'professional', true),
@@ -178,9 +181,11 @@ export const LIMETYPES: Record<string, LimetypeInfo> = {
     category: 'directory-user',
     party: 'person',
     fields: [
-      f('firstname', 'identity', true, 'name'),
-      f('lastname', 'identity', true, 'name'),
-      f('name', 'identity', true, 'name'),
+      { ...f('firstname', 'identity', true, 'name'), namePart: 'first' },
+      { ...f('lastname', 'identity', true, 'name'), namePart: 'last' },
+      { ...f('name', 'identity', true, 'name'), namePart: 'full' },
+      // The display string is the name too (Lime computes it from the name; AN-2: it must not keep the old one).
+      { ...f('_descriptive', 'identity', true, undefined, 'Display string: the name'), namePart: 'full' },
       f('username', 'system-id', true),
       f('title', 'professional', true),
       f('inactive', 'system-id', true),
@@ -432,6 +437,9 @@ export const CLIENT_COLUMNS = {
 export type ClientProperty = keyof typeof CLIENT_COLUMNS;
 export const CLIENT_PROPERTIES = Object.keys(CLIENT_COLUMNS) as ClientProperty[];
 
+/** The parts of a person's name the client export's columns hold (AN-2: all of them are the name). */
+const PERSON_NAME_PARTS: Partial<Record<ClientProperty, NamePart>> = { firstname: 'first', lastname: 'last', name: 'full' };
+
 /** The client export's headers as fields of a person or company record. */
 export function clientExportFields(limetype: 'person' | 'company'): FieldDescription[] {
   const out: FieldDescription[] = [];
@@ -439,7 +447,8 @@ export function clientExportFields(limetype: 'person' | 'company'): FieldDescrip
     const column: ClientColumn = CLIENT_COLUMNS[p];
     const c = column[limetype];
     if (!c) continue;
-    for (const header of column.headers) out.push(f(header, c[0], true, c[1], `Client export column (${p})`));
+    const part = limetype === 'person' ? PERSON_NAME_PARTS[p] : undefined;
+    for (const header of column.headers) out.push({ ...f(header, c[0], true, c[1], `Client export column (${p})`), ...(part ? { namePart: part } : {}) });
   }
   return out;
 }

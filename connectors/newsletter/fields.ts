@@ -4,7 +4,7 @@
  * are the audience's own, so `check` reports any it does not know.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { field as f, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
+import { field as f, withLabels, withNameParts, type FieldLabels } from '../../src/sources/classify.ts';
 
 /**
  * What the letter calls Mailchimp's system columns: codes in capitals
@@ -43,7 +43,7 @@ export const MAILCHIMP_LABELS: FieldLabels = {
   status: ['Prenumerationens status', 'Subscription status'],
 };
 
-export const MAILCHIMP_FIELDS: FieldDescription[] = withLabels([
+export const MAILCHIMP_FIELDS: FieldDescription[] = withNameParts(withLabels([
   f('Email Address', 'contact', true, 'email'),
   f('First Name', 'identity', true, 'name'),
   f('Last Name', 'identity', true, 'name'),
@@ -81,10 +81,12 @@ export const MAILCHIMP_FIELDS: FieldDescription[] = withLabels([
   f('CONFIRM_STATUS', 'consent', true),
   f('SOURCE', 'consent', true),
   f('status', 'consent', true, undefined, 'Subscription status, from the export file name'),
-], MAILCHIMP_LABELS);
+], MAILCHIMP_LABELS), {
+  'First Name': 'first', 'Last Name': 'last',
+});
 
 /** Common column names of APSIS, Rule and Get a Newsletter exports (formats.md §4.2, layouts [U]). */
-export const MAPPED_FIELDS: FieldDescription[] = [
+export const MAPPED_FIELDS: FieldDescription[] = withNameParts([
   f('Email', 'contact', true, 'email'),
   f('email', 'contact', true, 'email'),
   f('E-post', 'contact', true, 'email'),
@@ -114,7 +116,9 @@ export const MAPPED_FIELDS: FieldDescription[] = [
   f('Gold Tier', 'customer-account', true),
   f('unsubscribed_at', 'consent', true),
   f('Subscription Date (Substack)', 'consent', true, undefined, 'When the subscriber signed up on Substack, before moving to beehiiv'),
-];
+], {
+  'First name': 'first', 'Last name': 'last', 'Förnamn': 'first', Efternamn: 'last', 'Subscriber.FirstName': 'first', 'Subscriber.LastName': 'last',
+});
 
 /** What the letter calls the parts of Mailchimp's activity list (one item per open, click or bounce). */
 export const ACTIVITY_LABELS: FieldLabels = {

@@ -11,7 +11,7 @@
  * columns follow formats.md §3.4.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { withLabels, type FieldLabels } from '../../src/sources/classify.ts';
+import { withLabels, withNameParts, type FieldLabels } from '../../src/sources/classify.ts';
 
 const f = (name: string, category: string, personal: boolean, identifier?: FieldDescription['identifier'], description?: string): FieldDescription => ({
   name,
@@ -28,7 +28,7 @@ const f = (name: string, category: string, personal: boolean, identifier?: Field
  * (stable since Outlook 2003), then the columns only Outlook.com / new
  * Outlook writes, then older spellings.
  */
-export const OUTLOOK_COLUMNS: FieldDescription[] = [
+export const OUTLOOK_COLUMNS: FieldDescription[] = withNameParts([
   f('Title', 'identity', true),
   f('First Name', 'identity', true, 'name'),
   f('Middle Name', 'identity', true, 'name'),
@@ -133,7 +133,9 @@ export const OUTLOOK_COLUMNS: FieldDescription[] = [
   f('Business Country', 'contact', true),
   f('Home Country', 'contact', true),
   f('Other Country', 'contact', true),
-];
+], {
+  'First Name': 'first', 'Middle Name': 'middle', 'Last Name': 'last', Initials: 'initials', Nickname: 'other', 'Given Yomi': 'other', 'Surname Yomi': 'other',
+});
 
 export const OUTLOOK_COLUMN_NAMES: [string, ...string[]] = OUTLOOK_COLUMNS.map((c) => c.name) as [string, ...string[]];
 
@@ -424,7 +426,7 @@ export const VCARD_LABELS: FieldLabels = {
  * X- properties are those Outlook, iOS and Android write (the real samples'
  * outlook-2007.vcf, John_Doe_IPHONE.vcf and John_Doe_ANDROID.vcf).
  */
-export const VCARD_FIELDS: FieldDescription[] = withLabels([
+export const VCARD_FIELDS: FieldDescription[] = withNameParts(withLabels([
   f('FN', 'identity', true, 'name'),
   f('N', 'identity', true, 'name', 'Family name; given name; additional names; prefixes; suffixes'),
   f('NICKNAME', 'identity', true),
@@ -502,12 +504,14 @@ export const VCARD_FIELDS: FieldDescription[] = withLabels([
   f('X-GOOGLE-TALK', 'contact', true),
   f('X-YAHOO', 'contact', true),
   f('X-GENDER', 'identity', true),
-], VCARD_LABELS);
+], VCARD_LABELS), {
+  FN: 'full', N: 'full', NICKNAME: 'other', 'SORT-STRING': 'other', 'X-PHONETIC-FIRST-NAME': 'other', 'X-PHONETIC-LAST-NAME': 'other',
+});
 
 /** Numbered column groups of Google Contacts' CSV ("E-mail 1 - Value"); exports hold as many as the widest contact needs. */
 export const GOOGLE_MAX_GROUP = 9;
 
-export const GOOGLE_COLUMNS: FieldDescription[] = [
+export const GOOGLE_COLUMNS: FieldDescription[] = withNameParts([
   f('Name', 'identity', true, 'name'),
   f('Given Name', 'identity', true, 'name'),
   f('Additional Name', 'identity', true, 'name'),
@@ -540,7 +544,9 @@ export const GOOGLE_COLUMNS: FieldDescription[] = [
   f('Organization 1 - Job Description', 'professional', true),
   f('Organization 1 - Symbol', 'professional', true),
   f('Organization 1 - Yomi Name', 'professional', true),
-];
+], {
+  Name: 'full', 'Given Name': 'first', 'Additional Name': 'middle', 'Family Name': 'last', 'Yomi Name': 'other', 'Given Name Yomi': 'other', 'Additional Name Yomi': 'other', 'Family Name Yomi': 'other', 'Short Name': 'other', 'Maiden Name': 'other', 'Phonetic First Name': 'other', 'Phonetic Middle Name': 'other', 'Phonetic Last Name': 'other', 'File As': 'other',
+});
 for (let n = 1; n <= GOOGLE_MAX_GROUP; n++) {
   GOOGLE_COLUMNS.push(
     f(`E-mail ${n} - Type`, 'none', false),
@@ -653,7 +659,7 @@ export const GRAPH_LABELS: FieldLabels = {
 };
 
 /** Graph contact (v1.0 resources/contact.md). */
-export const GRAPH_CONTACT_FIELDS: FieldDescription[] = withLabels([
+export const GRAPH_CONTACT_FIELDS: FieldDescription[] = withNameParts(withLabels([
   f('@odata.context', 'none', false, undefined, 'Only on a single saved entity (`…/$entity`)'),
   f('@odata.etag', 'none', false),
   f('@odata.type', 'none', false),
@@ -701,7 +707,9 @@ export const GRAPH_CONTACT_FIELDS: FieldDescription[] = withLabels([
   f('extensions', 'interaction', true),
   f('singleValueExtendedProperties', 'interaction', true),
   f('multiValueExtendedProperties', 'interaction', true),
-], GRAPH_LABELS);
+], GRAPH_LABELS), {
+  displayName: 'full', givenName: 'first', middleName: 'middle', surname: 'last', initials: 'initials', nickName: 'other', fileAs: 'other', yomiGivenName: 'other', yomiSurname: 'other',
+});
 
 /** Graph message and eventMessage (v1.0 resources/message.md, eventmessage.md). */
 export const GRAPH_MESSAGE_FIELDS: FieldDescription[] = withLabels([
@@ -769,7 +777,7 @@ export const GRAPH_MESSAGE_FIELDS: FieldDescription[] = withLabels([
 ], GRAPH_LABELS);
 
 /** Graph user (v1.0 resources/user.md; the default select plus common $select additions). */
-export const GRAPH_USER_FIELDS: FieldDescription[] = withLabels([
+export const GRAPH_USER_FIELDS: FieldDescription[] = withNameParts(withLabels([
   f('@odata.context', 'none', false, undefined, 'Only on a single saved entity (`…/$entity`)'),
   f('@odata.etag', 'none', false),
   f('@odata.type', 'none', false),
@@ -830,7 +838,9 @@ export const GRAPH_USER_FIELDS: FieldDescription[] = withLabels([
   f('legalAgeGroupClassification', 'identity', true),
   f('showInAddressList', 'none', false),
   f('securityIdentifier', 'system-id', true),
-], GRAPH_LABELS);
+], GRAPH_LABELS), {
+  displayName: 'full', givenName: 'first', surname: 'last',
+});
 
 // ------------------------------------------------------------ Message trace
 

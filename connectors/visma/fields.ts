@@ -436,7 +436,7 @@ export const DBF_LABELS: FieldLabels = {
 export const DBF_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
   f('KUNDNR', 'customer-account', true, 'customerNo'),
   f('NAMN', 'identity', true, 'name', 'A company\'s or sole trader\'s name is read as kind company'),
-  f('FOERNAMN', 'identity', true, 'name'),
+  { ...f('FOERNAMN', 'identity', true, 'name'), namePart: 'first' },
   f('KORTNAMN', 'identity', true),
   f('ORGNR', 'identity', true, 'orgnr', 'Org.nr, or the personnummer of a private person'),
   f('MOMSREGNR', 'identity', true, 'orgnr'),

@@ -275,7 +275,7 @@ Examples:
 JSON (--json): { "connectors": [ { "id", "title",
   "formats": [ { "id", "title", "description", "extensions": [...] } ],
   "entities": [ { "entity", "title", "category", "bookkeeping"?,
-    "fields": [ { "name", "category", "personal", "identifier"?, "description"? } ] } ] } ] }
+    "fields": [ { "name", "category", "personal", "identifier"?, "namePart"?, "description"? } ] } ] } ] }
 (the entities are in the JSON with or without an id)
 
 Exit codes:

@@ -47,6 +47,17 @@ export interface RawIdentifier {
   region?: CountryCode;
 }
 
+/**
+ * What part of a person's name a field holds, as its connector describes it
+ * (`FieldDescription.namePart`): an anonymisation replaces every such field
+ * of the subject's party and a name rectification sets them consistently
+ * (AN-2, RE-1). `full` is the whole name (a full or display name);
+ * `other` holds the name in a form not derived from it by a rule (a
+ * nickname, a phonetic or file-as form).
+ */
+export const NAME_PARTS = ['first', 'middle', 'last', 'full', 'initials', 'other'] as const;
+export type NamePart = (typeof NAME_PARTS)[number];
+
 export interface HolderInfo {
   /** A natural person, a legal person, or unknown text mentions. */
   scope: Scope;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
 import type { FieldDateFormat, FieldDescription, FieldHtml, FieldPart, IdentifierScope } from './contract.ts';
-import type { RawIdentifier } from '../core/record.ts';
+import { NAME_PARTS, type NamePart, type RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
 
@@ -27,6 +27,7 @@ export const FieldClassificationSchema = z.record(
         identifier: z.enum(IDENTIFIER_KINDS).optional(),
         personal: z.boolean().optional(),
         description: z.string().optional(),
+        namePart: z.enum(NAME_PARTS).optional(),
       })
       .strict(),
   ]),
@@ -36,6 +37,17 @@ export type FieldClassification = z.infer<typeof FieldClassificationSchema>;
 /** One field of describe(): `field('email', 'contact', true, 'email')`. */
 export function field(name: string, category: string, personal: boolean, identifier?: IdentifierKind, description?: string): FieldDescription {
   return { name, category, personal, ...(identifier ? { identifier } : {}), ...(description ? { description } : {}) };
+}
+
+/**
+ * Marks the fields of a list that hold a part of a person's name
+ * (`FieldDescription.namePart`): `withNameParts(fields, { firstname: 'first', lastname: 'last' })`.
+ * A name the list does not have is a mistake in the connector and throws.
+ */
+export function withNameParts(fields: FieldDescription[], parts: Readonly<Record<string, NamePart>>): FieldDescription[] {
+  const names = new Set(fields.map((f) => f.name));
+  for (const name of Object.keys(parts)) if (!names.has(name)) throw new Error(`withNameParts: no field ${name}`);
+  return fields.map((f) => (Object.hasOwn(parts, f.name) ? { ...f, namePart: parts[f.name]! } : f));
 }
 
 /**
@@ -56,6 +68,8 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
       personal: o.personal ?? o.category !== 'none',
       ...(o.identifier ? { identifier: o.identifier } : {}),
       ...(o.description ? { description: o.description } : {}),
+      // What part of a name the field holds says what it is, like its label: the connector's stays unless the config says.
+      ...((o.namePart ?? own?.namePart) ? { namePart: (o.namePart ?? own?.namePart)! } : {}),
       ...letterView(own),
     });
   }

@@ -13,7 +13,7 @@
  */
 import type { z } from 'zod';
 import type { IdentifierKind } from '../core/identity/kinds.ts';
-import type { SourceRecord } from '../core/record.ts';
+import type { NamePart, SourceRecord } from '../core/record.ts';
 import type { Problem, SourceReadError } from '../errors.ts';
 import type { Prefilter } from '../io/prefilter.ts';
 
@@ -33,6 +33,15 @@ export interface FieldDescription {
    * `FN`). The data files keep the system's name: scripts read them.
    */
   label?: { sv: string; en: string };
+  /**
+   * The field holds a person's name or a part of it (first, middle or last
+   * name, the full or display name, initials, or another form such as a
+   * nickname) of the record's own party: an anonymisation replaces every
+   * such field and a name rectification sets them consistently (AN-2,
+   * src/core/plan/names.ts). Fields of other people (a spouse, an
+   * assistant) and a company's name are not name parts.
+   */
+  namePart?: NamePart;
   /** The field holds a date or a time in the system's own notation, which the letter shows as a date. */
   dateFormat?: FieldDateFormat;
   /** The field holds HTML (an e-mail body), which the letter shows as text. */

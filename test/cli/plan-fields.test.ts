@@ -2,6 +2,7 @@
  * Which fields of a record a plan changes, end to end on the fixture world
  * (the built CLI, the real connectors and their field descriptions):
  *
+ * - an anonymised row keeps no part of the person's name (AN-2);
  * - class S keeps what the retained invoices print, an address written on
  *   two lines of one cell included, and treats an org.nr alike in every
  *   copy of the customer list (legal-rules.md §4.2).
@@ -53,6 +54,37 @@ const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').to
 beforeAll(async () => {
   await ensureBuilt();
 }, 240_000);
+
+describe('AN-2: an anonymised row keeps no part of the name', () => {
+  it(
+    "erase Märta: her Lime person and the client export's row lose first name, last name and display name alike",
+    () => {
+      const p = plan(['erase', '--email', 'marta.oberg@mail.example']);
+      for (const file of ['lime/api/person-1003.json', 'lime/api/persons-page-1.json']) {
+        const a = one(p, 'lime-api', file);
+        expect(a.action).toBe('anonymise');
+        expect(a.fields).toMatchObject({ firstname: 'PersonX', lastname: 'X-SON', name: 'PersonX X-SON', _descriptive: 'PersonX X-SON' });
+      }
+      const row = one(p, 'lime-export', 'lime/client-export/personer.xlsx', 4);
+      expect(row.action).toBe('anonymise');
+      expect(row.fields).toMatchObject({ Förnamn: 'PersonX', Efternamn: 'X-SON' });
+
+      // Whatever the field is called: no field of an anonymised row still holds a part of her name.
+      const found = run(['find', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--json']).json.records as FoundRecord[];
+      const anonymised = p.actions.filter((a) => a.action === 'anonymise' && a.entity === 'person');
+      expect(anonymised.length).toBeGreaterThanOrEqual(3);
+      for (const a of anonymised) {
+        const rec = found.find((r) => at(r) === at(a))!;
+        for (const [k, v] of Object.entries(rec.fields)) {
+          if (typeof v !== 'string' || !/\b(marta|oberg)\b/u.test(fold(v))) continue;
+          if (/e-?post|email/iu.test(k)) continue; // the e-mail address has its own replacement
+          expect(a.fields, `${at(a)} keeps ${k}`).toHaveProperty([k]);
+        }
+      }
+    },
+    T,
+  );
+});
 
 describe('§4.2 class S: the customer card keeps what the retained invoices print', () => {
   it(

@@ -64,6 +64,11 @@ describe('connector registry', () => {
           for (const f of e.fields) {
             expect(isDataCategory(f.category), `${e.entity}.${f.name}: data category ${f.category}`).toBe(true);
             if (f.identifier) expect(IDENTIFIER_KINDS).toContain(f.identifier);
+            // A part of a person's name (AN-2) is personal identity data, and no identifier of another kind (a company's name).
+            if (f.namePart) {
+              expect(f, `${e.entity}.${f.name}: a name part`).toMatchObject({ personal: true, category: 'identity' });
+              expect([undefined, 'name'], `${e.entity}.${f.name}: a name part`).toContain(f.identifier);
+            }
           }
           expect(e.fields.some((f) => f.identifier), `${e.entity} declares at least one identifier field`).toBe(true);
         }

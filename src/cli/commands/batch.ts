@@ -43,8 +43,9 @@ import { extractNotRead, renderExtract } from './export.ts';
 import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
-import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan } from '../../core/plan/index.ts';
+import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan, type PlanSource } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
+import { planSources } from '../plan-sources.ts';
 import { caseIsAbout, dateFlag, TODAY_ENV, todayInStockholm, yearRangeProblem, type StoreSession } from './case-common.ts';
 
 const STATE_VERSION = 1;
@@ -236,6 +237,8 @@ interface Context {
   secret: Buffer | undefined;
   /** The sources' descriptions, made once for all requests (describe() is pure; a batch of a thousand made them a thousand times). */
   descriptions?: ConnectorDescription[];
+  /** The sources as the plans see them (with their connectors' field descriptions), made once. */
+  planSources?: PlanSource[];
   /** The letter's lookup of the same descriptions, made once as well. */
   fields?: FieldLookup;
 }
@@ -409,7 +412,7 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
     asOf: ctx.state.asOf,
     register: ctx.register,
     matches: subject.records,
-    sources: ctx.config.sources.map((src) => ({ name: src.name, connector: src.connector.id })),
+    sources: (ctx.planSources ??= planSources(ctx.config.sources)),
     confirmed: new Set<number>(),
     fiscalYear: { start: ctx.config.raw.fiscalYearStart ?? '01-01' },
     subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),

@@ -55,6 +55,7 @@ import { renderPlan } from '../render-plan.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery, SubjectResult } from '../../core/match/matcher.ts';
 import { canonical } from '../../core/identity/normalise.ts';
+import { planSources } from '../plan-sources.ts';
 import type { StoreSession } from './case-common.ts';
 import { checkDate, todayInStockholm } from './case-common.ts';
 import { cacheBytesOf, progressText } from './find.ts';
@@ -510,7 +511,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       asOf: s.asOf,
       register,
       matches: subject.records,
-      sources: config.sources.map((src) => ({ name: src.name, connector: src.connector.id })),
+      sources: planSources(config.sources),
       confirmed,
       fiscalYear: { start: config.raw.fiscalYearStart ?? '01-01' },
       subjectIdentifiers: subject.knownBy.map((k) => ({ kind: k.kind, value: k.value })),

@@ -7,8 +7,10 @@
  * - phone: a number in a PTS range reserved for fiction (formats.md §6.3),
  *   valid under libphonenumber, of the same length and written in the same
  *   style as the original (E.164, international, national, digits only);
- * - names: Lime's GDPR add-on replacement strings `PersonX` / `X-SON`, and
- *   `ANONYMIZED` for other text (formats.md §1.4);
+ * - names: Lime's GDPR add-on replacement strings `PersonX` / `X-SON` in
+ *   every field that holds the name or a part of it (names.ts, AN-2), a
+ *   middle name, initials or nickname emptied, and `ANONYMIZED` for other
+ *   text (formats.md §1.4);
  * - dates, personnummer and relations: emptied (null), as the add-on resets
  *   date properties and unlinks the company.
  *
@@ -19,7 +21,8 @@
 import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { phoneParseRegion } from '../identity/normalise.ts';
-import { locatorKey, type Locator } from '../record.ts';
+import { locatorKey, type Locator, type NamePart } from '../record.ts';
+import { identifierFieldPart } from './names.ts';
 import { sha256Hex } from './canonical.ts';
 
 export const ANONYMISED_EMAIL_DOMAIN = 'anonymised.invalid';
@@ -115,17 +118,24 @@ export function anonymisedPhone(seed: string, original: string, avoid: ReadonlyS
   return formatPhoneLike(`${range.prefix}${String(range.first).padStart(2, '0')}`, original, region);
 }
 
-/** Name fields by what part of a name they hold. */
-export function namePart(field: string): 'first' | 'last' | 'full' {
-  const f = field.toLowerCase().replace(/[\s_\-.]+/gu, '');
-  if (/(^|\/)(first|firstname|fname|förnamn|fornamn|givenname)$/u.test(f) || /firstname$|förnamn$|givenname$/u.test(f)) return 'first';
-  if (/(^|\/)(last|lastname|lname|surname|efternamn|familyname)$/u.test(f) || /lastname$|surname$|efternamn$|familyname$/u.test(f)) return 'last';
-  return 'full';
-}
-
-export function anonymisedName(field: string): string {
-  const part = namePart(field);
-  return part === 'first' ? LIME_FIRST_NAME : part === 'last' ? LIME_LAST_NAME : `${LIME_FIRST_NAME} ${LIME_LAST_NAME}`;
+/**
+ * The replacement of a part of the subject's name (AN-2): the add-on's
+ * strings for the first, last and whole name; a middle name, initials and
+ * other forms (a nickname) are emptied.
+ */
+export function anonymisedName(part: NamePart): string | null {
+  switch (part) {
+    case 'first':
+      return LIME_FIRST_NAME;
+    case 'last':
+      return LIME_LAST_NAME;
+    case 'full':
+      return `${LIME_FIRST_NAME} ${LIME_LAST_NAME}`;
+    case 'middle':
+    case 'initials':
+    case 'other':
+      return null;
+  }
 }
 
 /**
@@ -147,7 +157,7 @@ export function replacementFor(
     case 'phone':
       return anonymisedPhone(seed, original, avoidPhones, region);
     case 'name':
-      return anonymisedName(field);
+      return anonymisedName(identifierFieldPart(field));
     case 'ip':
       return original.includes(':') ? '::' : '0.0.0.0';
     case 'pnr':

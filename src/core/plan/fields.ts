@@ -5,8 +5,9 @@
  */
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
-import type { RawIdentifier, SourceRecord } from '../record.ts';
-import { LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
+import type { NamePart, RawIdentifier, SourceRecord } from '../record.ts';
+import { anonymisedName, LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
+import { nameFieldsOf } from './names.ts';
 import { sha256Hex } from './canonical.ts';
 import { addressSiblings, asText, canonicalValues, realFields, stringLeaves, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 
@@ -52,6 +53,15 @@ export interface AnonymiseOptions {
   objectKey?: string;
 }
 
+/**
+ * The fields an identifier of the subject stands in: for a name, every field
+ * of that party that holds the name or a part of it, with the part
+ * (names.ts, AN-2); otherwise the identifier's own fields.
+ */
+function fieldsOf(p: Prepared, id: RawIdentifier): { field: string; part?: NamePart }[] {
+  return id.kind === 'name' ? nameFieldsOf(p, id) : realFields(p.record, id.field).map((field) => ({ field }));
+}
+
 /** field path → replacement (null: empty or unlink). Deterministic per source, locator and field. */
 export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<string, string | null> {
   const r = p.record;
@@ -91,13 +101,14 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
       continue;
     }
     const ordinal = ordinals.get(`${id.kind}:${canonical(id.kind, id.value, id.region) ?? id.value}`);
-    for (const f of realFields(r, id.field)) {
+    for (const { field: f, part } of fieldsOf(p, id)) {
       const current = asText(valueAt(r.fields, f));
       if (current === null || current.trim() === '') continue;
       const seed = opts.objectKey && ordinal !== undefined ? sha256Hex(`${opts.objectKey}\u0000${id.kind}\u0000${ordinal}`) : seedOf(p.source, r.locator, f);
       // A sole trader's trade name is personal data (its org.nr is the owner's personnummer).
       const soleTraderName = id.kind === 'company' && opts.party && holder === 'self' && soleTrader;
-      const rep = soleTraderName ? LIME_DEFAULT : replacementFor(id.kind, f, current, seed, opts.avoidPhones, id.region);
+      // AN-2: every field that holds the name or a part of it, not only the one the identifier names.
+      const rep = soleTraderName ? LIME_DEFAULT : part ? anonymisedName(part) : replacementFor(id.kind, f, current, seed, opts.avoidPhones, id.region);
       if (rep === undefined) continue;
       out[f] = rep;
       if (id.kind === 'address') {
@@ -192,11 +203,12 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
   if (linkedKnown) {
     for (const id of subjectIdentifiers(p)) {
       if (!ON_DOCUMENT_KINDS.has(id.kind)) continue;
-      for (const f of realFields(r, id.field)) {
+      for (const { field: f } of fieldsOf(p, id)) {
         const v = asText(valueAt(r.fields, f));
         if (v === null || v.trim() === '' || f in clear) continue;
         candidates++;
-        if (onDocs(id.kind, v, id.region)) {
+        // A part of a name (a last name alone) is on the documents when the whole name is.
+        if (onDocs(id.kind, v, id.region) || (id.kind === 'name' && onDocs('name', id.value))) {
           kept++;
           continue;
         }

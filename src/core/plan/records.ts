@@ -9,7 +9,7 @@ import { canonical } from '../identity/normalise.ts';
 import { parseIsoDate } from '../law/dates.ts';
 import type { MatchedRecord } from '../match/matcher.ts';
 import { holderOf, locatorKey, type Locator, type RawIdentifier, type SourceRecord } from '../record.ts';
-import { PlanInputError, type PlanInput, type PlanRecordNote, type PlanRegisterEntry } from './types.ts';
+import { PlanInputError, type PlanFieldInfo, type PlanInput, type PlanRecordNote, type PlanRegisterEntry } from './types.ts';
 
 export type ErasureClass = 'R' | 'S' | 'M' | 'O';
 
@@ -32,6 +32,8 @@ export interface Prepared {
   subjectHolders: Set<string>;
   /** A possible match the officer confirmed. */
   confirmed: boolean;
+  /** The connector's description of a top-level field of the record; undefined when it does not describe it. */
+  fieldInfo: (name: string) => PlanFieldInfo | undefined;
 }
 
 export function recordKey(source: string, locator: Locator): string {
@@ -99,7 +101,8 @@ export function prepare(input: PlanInput): { included: Prepared[]; excluded: Pla
     const subjectHolders = new Set(
       m.evidence.filter((e) => e.via !== 'context' && (holderOf(rec, e.holder).scope !== 'organisation' || e.via === 'given' || e.via === 'link')).map((e) => e.holder),
     );
-    included.push({ index, match: m, record: rec, source: src.name, connector: src.connector, key, category, entry, cls, flaggedBookkeeping: flagged, subjectHolders, confirmed });
+    const fieldInfo = (name: string): PlanFieldInfo | undefined => src.field?.(rec.entity, name);
+    included.push({ index, match: m, record: rec, source: src.name, connector: src.connector, key, category, entry, cls, flaggedBookkeeping: flagged, subjectHolders, confirmed, fieldInfo });
   });
   if (problems.length > 0) throw new PlanInputError('the plan cannot be made from this input', problems);
   return { included, excluded };

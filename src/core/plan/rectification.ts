@@ -33,9 +33,10 @@
  */
 import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
 import type { IdentifierKind } from '../identity/kinds.ts';
-import { formatPhoneLike, namePart } from './anonymise.ts';
+import { formatPhoneLike } from './anonymise.ts';
 import { finalisePlan, notifyActions, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
+import { identifierFieldPart } from './names.ts';
 import { addressSiblings, asText, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
 
@@ -173,7 +174,7 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
           out[f] = pnrLike(normalisePnr(value)!.canonical, current);
           break;
         case 'name': {
-          const part = namePart(f);
+          const part = identifierFieldPart(f);
           const n = splitName(value);
           out[f] = part === 'first' ? n.first : part === 'last' ? n.last || n.first : value;
           break;

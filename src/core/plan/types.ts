@@ -14,7 +14,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import type { Localised } from '../localised.ts';
 import type { FiscalYearSetup } from '../law/retention.ts';
 import type { Confidence, MatchedRecord } from '../match/matcher.ts';
-import type { Locator } from '../record.ts';
+import type { Locator, NamePart } from '../record.ts';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -204,9 +204,23 @@ export interface PlanRegister {
   recipients: Record<string, { name: Localised; kind: 'processor' | 'controller' | 'authority'; country: Localised }>;
 }
 
+/** What a connector says about a field of its records (its describe()), as far as a plan uses it. */
+export interface PlanFieldInfo {
+  /** The data category (`consent`, `interest`, `identity`, ...). */
+  category: string;
+  /** The part of the record's own party's name the field holds (AN-2). */
+  namePart?: NamePart;
+}
+
 export interface PlanSource {
   name: string;
   connector: string;
+  /**
+   * The connector's description of a top-level field of a record of
+   * `entity` (`describedField` over its describe()). Absent, or undefined
+   * for a field: the field is not described, and the planners go by its name.
+   */
+  field?: (entity: string, name: string) => PlanFieldInfo | undefined;
 }
 
 export interface PlanInput {

@@ -1,0 +1,133 @@
+/**
+ * The fields that hold the subject's name in a record, and what part of it
+ * each holds. A name is rarely one field: Lime keeps `firstname`,
+ * `lastname` and `name`, Graph `givenName`, `middleName`, `surname`,
+ * `displayName` and `initials`, a client export `Förnamn` and `Efternamn`.
+ * Connectors name one of them (or a composite, `First Name + Last Name`) as
+ * the name identifier, enough to find the person; a plan must reach them all:
+ * an anonymised row with a first or last name left is not anonymous (AN-2
+ * [I]: the remaining name singles the person out).
+ *
+ * What part a field holds comes from its connector's description
+ * (`FieldDescription.namePart`); where that says none (a company's own
+ * module, a nested object) the field's name decides.
+ */
+import type { NamePart, RawIdentifier } from '../record.ts';
+import { realFields, valueAt, type Prepared } from './records.ts';
+
+/** A field name as compared here: case, spaces, `_`, `-` and `.` aside (`First Name`, `first_name`, `Subscriber.FirstName`). */
+const squash = (name: string): string => name.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
+
+/** The last segment of a field path (`from/emailAddress/name` → `name`). */
+const lastSegment = (path: string): string => path.split('/').at(-1) ?? path;
+
+/**
+ * Field names that are a part of a person's name, wherever they stand. Only
+ * whole names: `contactpersonfirstname` beside a customer's own name would
+ * be another party's, and a bare `name` may be a company's.
+ */
+const SIBLING_PARTS: Readonly<Record<string, NamePart>> = {
+  firstname: 'first',
+  fname: 'first',
+  givenname: 'first',
+  förnamn: 'first',
+  fornamn: 'first',
+  middlename: 'middle',
+  additionalname: 'middle',
+  mellannamn: 'middle',
+  lastname: 'last',
+  lname: 'last',
+  surname: 'last',
+  familyname: 'last',
+  efternamn: 'last',
+  fullname: 'full',
+  displayname: 'full',
+  fullständigtnamn: 'full',
+  visningsnamn: 'full',
+  initials: 'initials',
+  initialer: 'initials',
+  nickname: 'other',
+  smeknamn: 'other',
+};
+
+/** What part of a name a field not described by its connector holds, by its name; undefined: none known. */
+export function namePartByName(field: string): NamePart | undefined {
+  return SIBLING_PARTS[squash(lastSegment(field))];
+}
+
+/**
+ * What part a field that carries the subject's name identifier holds, by
+ * its name: also a name ending in a part (`Subscriber.FirstName`), and the
+ * whole name otherwise (`name`, `Namn`, `ContactPersonName`, `from/emailAddress/name`).
+ */
+export function identifierFieldPart(field: string): NamePart {
+  const own = namePartByName(field);
+  if (own) return own;
+  const f = squash(lastSegment(field));
+  if (/(?:firstname|givenname|förnamn|fornamn)$/u.test(f) || f === 'first') return 'first';
+  if (/(?:middlename|mellannamn)$/u.test(f) || f === 'middle') return 'middle';
+  if (/(?:lastname|surname|familyname|efternamn)$/u.test(f) || f === 'last') return 'last';
+  return 'full';
+}
+
+export interface NameField {
+  /** The field path in the record's fields. */
+  field: string;
+  part: NamePart;
+}
+
+/** The part its connector says a top-level field holds; by the field's name where it says none. */
+function described(p: Prepared, field: string): NamePart | undefined {
+  return p.fieldInfo(field)?.namePart;
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/**
+ * Every field that holds the name of the subject's party that `id` (a
+ * `name` identifier of a subject holder) names, with its part: the
+ * identifier's own fields, and the name parts beside them in the same
+ * object: by the connector's description, else by the field's name. Only
+ * the record's own party (`self`) has top-level name parts; in a nested
+ * object (a relation, a recipient) they count only when no other party's
+ * identifier stands in that object. A field that carries another party's
+ * identifier, or another kind (a company's name), is never one of them.
+ */
+export function nameFieldsOf(p: Prepared, id: RawIdentifier): NameField[] {
+  const r = p.record;
+  const holder = id.holder ?? 'self';
+  const out = new Map<string, NamePart>();
+  const own = realFields(r, id.field);
+  // A composite (`FOERNAMN + NAMN`) names the parts in order: first, middle, last, where neither the
+  // connector nor the field's name says otherwise (Visma Administration's NAMN is the surname there).
+  const byPosition = (i: number): NamePart => (i === 0 ? 'first' : i === own.length - 1 ? 'last' : 'middle');
+  own.forEach((f, i) => out.set(f, described(p, f) ?? (own.length > 1 ? (namePartByName(f) ?? byPosition(i)) : identifierFieldPart(f))));
+  // Fields no name part of this party can be: other parties' identifiers, and identifiers of other kinds.
+  const taken = new Set<string>();
+  const others = new Set<string>();
+  for (const i of r.identifiers) {
+    const h = i.holder ?? 'self';
+    const foreign = h !== holder && !p.subjectHolders.has(h);
+    if (!foreign && i.kind === 'name') continue;
+    for (const f of realFields(r, i.field)) {
+      taken.add(f);
+      if (h !== holder) others.add(parentOf(f));
+    }
+  }
+  for (const parent of new Set(own.map(parentOf))) {
+    const top = parent === '';
+    if (top ? holder !== 'self' : others.has(parent)) continue;
+    const obj = top ? r.fields : valueAt(r.fields, parent);
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) continue;
+    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+      const path = top ? k : `${parent}/${k}`;
+      if (out.has(path) || taken.has(path) || typeof v !== 'string' || v.trim() === '') continue;
+      const part = (top ? described(p, k) : undefined) ?? namePartByName(k);
+      if (part) out.set(path, part);
+    }
+  }
+  return [...out.entries()].map(([field, part]) => ({ field, part }));
+}
