@@ -2,7 +2,8 @@
  * Which fields of a record a plan changes, end to end on the fixture world
  * (the built CLI, the real connectors and their field descriptions):
  *
- * - an anonymised row keeps no part of the person's name (AN-2);
+ * - an anonymised row keeps no part of the person's name (AN-2), and a name
+ *   rectification sets every name field consistently (RE-1);
  * - class S keeps what the retained invoices print, an address written on
  *   two lines of one cell included, and treats an org.nr alike in every
  *   copy of the customer list (legal-rules.md §4.2).
@@ -81,6 +82,47 @@ describe('AN-2: an anonymised row keeps no part of the name', () => {
           expect(a.fields, `${at(a)} keeps ${k}`).toHaveProperty([k]);
         }
       }
+    },
+    T,
+  );
+});
+
+describe('RE-1: a rectified name is set in every name field, consistently', () => {
+  it(
+    'rectify --set name: the last name changes wherever it stands on its own, and the client export is no longer "unaffected"',
+    () => {
+      const p = plan(['rectify', '--pnr', '19920728-9969', '--set', 'name=Märta Nyström']);
+      for (const file of ['lime/api/person-1003.json', 'lime/api/persons-page-1.json']) {
+        expect(one(p, 'lime-api', file).fields).toEqual({
+          _descriptive: { from: 'Märta Öberg', to: 'Märta Nyström' },
+          name: { from: 'Märta Öberg', to: 'Märta Nyström' },
+          lastname: { from: 'Öberg', to: 'Nyström' },
+        });
+      }
+      expect(one(p, 'lime-export', 'lime/client-export/personer.xlsx', 4).fields).toEqual({ Efternamn: { from: 'Öberg', to: 'Nyström' } });
+      expect(p.unaffected.map(at)).not.toContain('lime-export lime/client-export/personer.xlsx[Personer] row 4');
+      // Every rectified record: no field that holds her last name alone is left with it.
+      for (const a of p.actions.filter((x) => x.action === 'rectify')) {
+        for (const [k, d] of Object.entries(a.fields!) as [string, { from: string | null; to: string }][]) {
+          if (d.from === 'Öberg') expect(d.to, `${at(a)} ${k}`).toBe('Nyström');
+          if (d.from === 'Märta') throw new Error(`${at(a)} changes the unchanged first name in ${k}`);
+        }
+      }
+      // Two words split plainly: nothing to warn about.
+      expect(p.warnings.map((w) => w.code)).not.toContain('rectify.name-split');
+    },
+    T,
+  );
+
+  it(
+    'a name whose split is a guess is split the same way everywhere, and the plan says so',
+    () => {
+      const p = plan(['rectify', '--pnr', '19920728-9969', '--set', 'name=Märta Eva Nyström']);
+      expect(p.warnings.map((w) => w.code)).toContain('rectify.name-split');
+      expect(one(p, 'lime-api', 'lime/api/person-1003.json').fields).toMatchObject({ firstname: { to: 'Märta Eva' }, lastname: { to: 'Nyström' } });
+      expect(one(p, 'lime-export', 'lime/client-export/personer.xlsx', 4).fields).toEqual({ Förnamn: { from: 'Märta', to: 'Märta Eva' }, Efternamn: { from: 'Öberg', to: 'Nyström' } });
+      const outlook = one(p, 'outlook-classic', 'office365/outlook/classic/Kontakter.CSV');
+      expect(outlook.fields).toMatchObject({ 'First Name': { to: 'Märta Eva' }, 'Last Name': { to: 'Nyström' }, Initials: { from: 'M.Ö.', to: 'M.E.N.' } });
     },
     T,
   );

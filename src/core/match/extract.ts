@@ -152,7 +152,7 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
 }
 
 /** Particles of surnames: `Eva von` is no name of Eva von Essen's. */
-const PARTICLES: ReadonlySet<string> = new Set(['af', 'av', 'da', 'de', 'del', 'den', 'der', 'di', 'du', 'la', 'le', 'van', 'von', 'zu']);
+export const PARTICLES: ReadonlySet<string> = new Set(['af', 'av', 'da', 'de', 'del', 'den', 'der', 'di', 'du', 'la', 'le', 'van', 'von', 'zu']);
 
 /**
  * `name:` keys of the parts of a name with more between its first name and

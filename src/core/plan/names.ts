@@ -5,15 +5,18 @@
  * `displayName` and `initials`, a client export `Förnamn` and `Efternamn`.
  * Connectors name one of them (or a composite, `First Name + Last Name`) as
  * the name identifier, enough to find the person; a plan must reach them all:
- * an anonymised row with a first or last name left is not anonymous (AN-2
- * [I]: the remaining name singles the person out).
+ *
+ * - an anonymised row with a first or last name left is not anonymous (AN-2
+ *   [I]: the remaining name singles the person out);
+ * - a rectified name must be set in every part, consistently (Art. 16, RE-1).
  *
  * What part a field holds comes from its connector's description
  * (`FieldDescription.namePart`); where that says none (a company's own
  * module, a nested object) the field's name decides.
  */
+import { PARTICLES } from '../match/extract.ts';
 import type { NamePart, RawIdentifier } from '../record.ts';
-import { realFields, valueAt, type Prepared } from './records.ts';
+import { asText, realFields, valueAt, type Prepared } from './records.ts';
 
 /** A field name as compared here: case, spaces, `_`, `-` and `.` aside (`First Name`, `first_name`, `Subscriber.FirstName`). */
 const squash = (name: string): string => name.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
@@ -130,4 +133,106 @@ export function nameFieldsOf(p: Prepared, id: RawIdentifier): NameField[] {
     }
   }
   return [...out.entries()].map(([field, part]) => ({ field, part }));
+}
+
+// ---------------------------------------------------------------- a new name in parts
+
+export interface NameSplit {
+  /** The whole name as given. */
+  full: string;
+  /** Undefined when the name does not say (one word: a first or a last name?). */
+  first?: string;
+  last?: string;
+  /** The names between, when the record keeps a middle name; '' when the new name has none. */
+  middle?: string;
+  /** The split is a guess: one word, or more than two before the last name's start. */
+  ambiguous: boolean;
+}
+
+/**
+ * Splits a new name into first, middle and last name. Two words are a first
+ * and a last name. A particle (`von`, `af`, `de`) after the first word
+ * starts the last name (`Anna-Karin von Essen`). Otherwise the last word is
+ * the last name, and more than one word before it (a double first name, a
+ * middle name, or a double surname: `Eva Lindström Andersson`) cannot be
+ * told apart: the words before the last go to the first name, or the first
+ * word to it and the rest to the middle name where the record keeps one,
+ * and the split is flagged ambiguous so that the plan says so.
+ */
+export function splitName(value: string, keepsMiddle: boolean): NameSplit {
+  const full = value.trim().replace(/\s+/gu, ' ');
+  const words = full.split(' ');
+  if (words.length < 2) return { full, ambiguous: true };
+  const particle = words.findIndex((w, i) => i > 0 && i < words.length - 1 && PARTICLES.has(w.toLowerCase()));
+  const cut = particle > 0 ? particle : words.length - 1;
+  const given = words.slice(0, cut);
+  const last = words.slice(cut).join(' ');
+  if (given.length === 1) return { full, first: given[0]!, middle: '', last, ambiguous: false };
+  return keepsMiddle ? { full, first: given[0]!, middle: given.slice(1).join(' '), last, ambiguous: true } : { full, first: given.join(' '), last, ambiguous: true };
+}
+
+/** Initials of a split name in the notation of the old ones (`M.N.`, `MN`, `M N`). */
+function initialsLike(split: NameSplit, old: string): string | undefined {
+  if (split.first === undefined || split.last === undefined) return undefined;
+  const letters = [split.first, split.middle ?? '', split.last]
+    .flatMap((part) => part.split(/[\s-]+/u))
+    .filter((w) => w && !PARTICLES.has(w.toLowerCase()))
+    .map((w) => [...w][0]!.toUpperCase());
+  if (letters.length === 0) return undefined;
+  if (old.includes('.')) return letters.map((l) => `${l}.`).join(old.includes('. ') ? ' ' : '');
+  return letters.join(/\s/u.test(old.trim()) ? ' ' : '');
+}
+
+export interface NameChanges {
+  /** field path → new value. */
+  set: Record<string, string>;
+  /** The record's first, last or middle name fields needed a split that is a guess. */
+  ambiguous: boolean;
+  /** A middle name the new name does not mention, left as it is. */
+  middleKept: boolean;
+  /** Fields that hold the name in another form (a nickname), left as they are. */
+  otherKept: boolean;
+}
+
+/**
+ * The new values of the name fields of one party in a record (RE-1): the
+ * whole name where a field holds it, its parts where fields hold parts.
+ * A part the new name does not give (a one-word name's first or last name,
+ * a middle name it does not mention) is left as it is and reported.
+ */
+export function nameChanges(p: Prepared, id: RawIdentifier, value: string): NameChanges {
+  const fields = nameFieldsOf(p, id);
+  const current = (f: string): string => asText(valueAt(p.record.fields, f))?.trim() ?? '';
+  const keepsMiddle = fields.some((f) => f.part === 'middle' && current(f.field) !== '');
+  const split = splitName(value, keepsMiddle);
+  const out: NameChanges = { set: {}, ambiguous: false, middleKept: false, otherKept: false };
+  for (const { field, part } of fields) {
+    const old = current(field);
+    let to: string | undefined;
+    switch (part) {
+      case 'full':
+        to = split.full;
+        break;
+      case 'first':
+      case 'last':
+        to = split[part];
+        if (split.ambiguous) out.ambiguous = true;
+        break;
+      case 'middle':
+        // A middle name the new name does not give may simply not have been said: it stays.
+        if (split.middle === '' || split.middle === undefined) {
+          if (old !== '') out.middleKept = true;
+        } else to = split.middle;
+        if (split.ambiguous && old !== '') out.ambiguous = true;
+        break;
+      case 'initials':
+        to = old === '' ? undefined : initialsLike(split, old);
+        break;
+      case 'other':
+        if (old !== '') out.otherKept = true;
+        break;
+    }
+    if (to !== undefined && to !== '') out.set[field] = to;
+  }
+  return out;
 }

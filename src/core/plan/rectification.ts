@@ -9,7 +9,10 @@
  *   `EmailAddress` in Visma and `Email Address` in Mailchimp. Any other name
  *   is a record's exact field name (RE-5: an empty field is completed).
  * - The new value is written in the style of the old one (a phone number in
- *   the same notation), and a name is split over first- and last-name fields.
+ *   the same notation); a name is set in every field that holds it or a part
+ *   of it (first, middle, last name, initials; names.ts), and where its split
+ *   is a guess the plan says so (`rectify.name-split`). A record's exact
+ *   field name wins over a user-facing name for that field.
  * - Räkenskapsinformation is never edited in place (RE-3): the diff is a
  *   supplementary statement or correcting document linked to the original;
  *   the customer register is corrected for the future.
@@ -36,7 +39,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import { formatPhoneLike } from './anonymise.ts';
 import { finalisePlan, notifyActions, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
-import { identifierFieldPart } from './names.ts';
+import { nameChanges } from './names.ts';
 import { addressSiblings, asText, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
 
@@ -88,13 +91,6 @@ function parseAddress(v: string): { street: string; postcode?: string; city?: st
   if (!m?.[1] || !m[2] || !m[3]) return { street: v.trim() };
   const pc = m[2].replace(/\s/gu, '');
   return { street: m[1].trim(), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
-}
-
-function splitName(v: string): { first: string; last: string } {
-  const tokens = v.trim().split(/\s+/u);
-  if (tokens.length < 2) return { first: v.trim(), last: '' };
-  const last = tokens.pop()!;
-  return { first: tokens.join(' '), last };
 }
 
 /** A personnummer in the notation of the one it replaces (10 or 12 digits, with or without a dash). */
@@ -159,6 +155,15 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   }
   const distinct = new Set(ids.map((i) => canonical(i.kind, i.value, i.region) ?? i.value));
   if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
+  // A name is set in every field that holds it or a part of it, consistently (names.ts).
+  if (t.kind === 'name') {
+    for (const id of ids) {
+      const n = nameChanges(p, id, value);
+      Object.assign(out, n.set);
+      for (const [flag, w] of NAME_WARNINGS) if (n[flag]) warnings.push(w);
+    }
+    return out;
+  }
   for (const id of ids) {
     for (const f of realFields(r, id.field)) {
       const current = asText(valueAt(r.fields, f));
@@ -173,12 +178,6 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
         case 'pnr':
           out[f] = pnrLike(normalisePnr(value)!.canonical, current);
           break;
-        case 'name': {
-          const part = identifierFieldPart(f);
-          const n = splitName(value);
-          out[f] = part === 'first' ? n.first : part === 'last' ? n.last || n.first : value;
-          break;
-        }
         case 'address': {
           const a = parseAddress(value);
           const held = valueAt(r.fields, f);
@@ -212,6 +211,20 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   }
   return out;
 }
+
+/** What the plan says when a new name's parts are not all known (no personal values). */
+const NAME_WARNINGS: readonly ['ambiguous' | 'middleKept' | 'otherKept', PlanWarning][] = [
+  [
+    'ambiguous',
+    {
+      code: 'rectify.name-split',
+      message:
+        "The new name does not split into first and last name unambiguously (one word, or more than one word before the last name and no particle such as von that starts it: a double first name, a middle name or a double surname look alike). A one-word name sets only the fields that hold the whole name; otherwise the last word is taken as the last name and the words before it as the first name (or middle name, where a record keeps one). Check the name fields in the plan, or set them by the records' exact field names (--set firstname=…).",
+    },
+  ],
+  ['middleKept', { code: 'rectify.name-middle', message: 'Some records hold a middle name that the new name does not give: it was left unchanged; check it.' }],
+  ['otherKept', { code: 'rectify.name-other', message: 'Some records also hold the name in another form (a nickname, a phonetic or file-as form), which was not changed: check it by hand.' }],
+];
 
 /** What is wrong with these FIELD=VALUE pairs, before any source is read (empty: nothing). */
 export function rectificationProblems(set: readonly RectificationSet[]): { code: string; message: string }[] {
@@ -258,11 +271,13 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
   const unaffected: PlanRecordNote[] = [];
   const rectified: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
   const restricted: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
+  // A record's exact field name is applied last, so that it wins over what a user-facing name gives that field.
+  const ordered = [...targets.filter((t) => t.kind !== 'field'), ...targets.filter((t) => t.kind === 'field')];
   for (const p of included) {
     const diff: Record<string, FieldDiff> = {};
     const event = EVENT_RECORDS.has(p.category);
     let heldAsUsed = false;
-    for (const t of targets) {
+    for (const t of ordered) {
       if (event && t.kind !== 'field') {
         // A record of an event keeps the identifier it was made with (see the top).
         if (subjectIdentifiers(p).some((i) => i.kind === t.kind)) heldAsUsed = true;

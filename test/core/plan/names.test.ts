@@ -1,14 +1,15 @@
 /**
  * A name is rarely one field: every field of the subject's party that holds
- * it or a part of it is anonymised together (AN-2), by
+ * it or a part of it is anonymised (AN-2) or rectified (RE-1) together, by
  * what the connector says each field holds, or by its name where it says
  * nothing; another party's name beside it never is.
  */
 import { describe, expect, it } from 'vitest';
-import { planErasure, type PlanSource } from '../../../src/core/plan/index.ts';
+import { planErasure, planRectification, type FieldDiff, type PlanSource } from '../../../src/core/plan/index.ts';
+import { splitName } from '../../../src/core/plan/names.ts';
 import type { NamePart, SourceRecord } from '../../../src/core/record.ts';
 import { FieldClassificationSchema, withExtraFields, withNameParts } from '../../../src/sources/classify.ts';
-import { SECRET, SOURCES, SRC, limeConsent, match, register } from './helpers.ts';
+import { SECRET, SOURCES, SRC, LINDQVIST_BYGG, limeConsent, match, register, vismaCustomer } from './helpers.ts';
 
 /** A Lime person as the connector emits it: the name identifier on `name` only, firstname and lastname beside it. */
 function limeApiPerson(extra: Record<string, unknown> = {}): SourceRecord {
@@ -41,12 +42,45 @@ function clientExportRow(): SourceRecord {
   };
 }
 
+/** A Graph contact: display name and the composite given name + surname, a middle name, initials, a nickname, and her spouse's name. */
+function graphContact(): SourceRecord {
+  return {
+    entity: 'contact',
+    locator: { file: 'o365/contacts.json', pointer: '/value/2' },
+    fields: { displayName: 'Märta Öberg', givenName: 'Märta', middleName: 'Eva', surname: 'Öberg', initials: 'M.E.Ö.', nickName: 'Mä', spouseName: 'Per Öberg', emailAddresses: [{ name: 'Märta Öberg', address: 'marta.oberg@mail.example' }] },
+    identifiers: [
+      { kind: 'name', field: 'displayName', value: 'Märta Öberg' },
+      { kind: 'name', field: 'givenName + surname', value: 'Märta Eva Öberg' },
+      { kind: 'email', field: 'emailAddresses/0/address', value: 'marta.oberg@mail.example' },
+      { kind: 'name', field: 'emailAddresses/0/name', value: 'Märta Öberg' },
+      { kind: 'name', field: 'spouseName', value: 'Per Öberg', holder: 'spouse' },
+    ],
+    holders: { spouse: { scope: 'person', role: 'spouse' } },
+    category: 'mail-contact',
+    label: 'contact Märta',
+  };
+}
+
 /** Sources whose connectors describe name parts, as the real ones do (connectors/*\/fields.ts). */
 function described(parts: Record<string, NamePart>): PlanSource[] {
   return SOURCES.map((s) => ({ ...s, field: (_entity: string, name: string) => (name in parts ? { category: 'identity', namePart: parts[name]! } : undefined) }));
 }
 
 const fieldsOf = (plan: { actions: { label?: string; primary: boolean; fields?: Record<string, unknown> }[] }, label: string) => plan.actions.find((a) => a.primary && a.label === label)!.fields!;
+
+describe('splitName: first, middle and last name of a new name', () => {
+  it('two words are a first and a last name; a particle starts the last name', () => {
+    expect(splitName('Märta Nyström', false)).toEqual({ full: 'Märta Nyström', first: 'Märta', middle: '', last: 'Nyström', ambiguous: false });
+    expect(splitName('  Anna-Karin   von Essen ', false)).toEqual({ full: 'Anna-Karin von Essen', first: 'Anna-Karin', middle: '', last: 'von Essen', ambiguous: false });
+  });
+
+  it('more words before the last name, or one word, are a guess and say so', () => {
+    expect(splitName('Eva Lindström Andersson', false)).toEqual({ full: 'Eva Lindström Andersson', first: 'Eva Lindström', last: 'Andersson', ambiguous: true });
+    expect(splitName('Eva Lindström Andersson', true)).toEqual({ full: 'Eva Lindström Andersson', first: 'Eva', middle: 'Lindström', last: 'Andersson', ambiguous: true });
+    expect(splitName('Eva Maria von Essen', false)).toMatchObject({ first: 'Eva Maria', last: 'von Essen', ambiguous: true });
+    expect(splitName('Nyström', false)).toEqual({ full: 'Nyström', ambiguous: true });
+  });
+});
 
 describe('AN-2: anonymisation replaces every part of the name', () => {
   const erase = async (sources: PlanSource[], ...records: SourceRecord[]) =>
@@ -75,6 +109,74 @@ describe('AN-2: anonymisation replaces every part of the name', () => {
     const row = clientExportRow();
     const plan = await erase(SOURCES, limeApiPerson(), row);
     expect(fieldsOf(plan, 'person Märta Öberg')).toMatchObject({ Förnamn: 'PersonX', Efternamn: 'X-SON' });
+  });
+});
+
+describe('RE-1: a name rectification sets every part consistently', () => {
+  const rectify = async (sources: PlanSource[], value: string, records: [number, SourceRecord, string[]?][], extra: { field: string; value: string }[] = []) =>
+    planRectification({ asOf: '2026-02-10', register: await register(), matches: records.map(([src, r, holders]) => match(src, r, holders ? { holders } : {})), sources }, [{ field: 'name', value }, ...extra]);
+  const diff = (plan: Awaited<ReturnType<typeof rectify>>, label: string) => fieldsOf(plan, label) as Record<string, FieldDiff>;
+
+  it('a Lime person and a client-export row: first and last name follow the full name', async () => {
+    const plan = await rectify(described({ firstname: 'first', lastname: 'last', name: 'full', Förnamn: 'first', Efternamn: 'last' }), 'Märta Nyström', [
+      [SRC.lime, limeApiPerson()],
+      [SRC.lime, clientExportRow()],
+    ]);
+    expect(diff(plan, 'person 1003')).toEqual({ name: { from: 'Märta Öberg', to: 'Märta Nyström' }, lastname: { from: 'Öberg', to: 'Nyström' } });
+    expect(diff(plan, 'person Märta Öberg')).toEqual({ Efternamn: { from: 'Öberg', to: 'Nyström' } });
+    expect(plan.unaffected).toEqual([]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("Graph: display name, given name, middle name, surname and initials; the spouse's name and the nickname stay, and the plan says so", async () => {
+    const plan = await rectify(
+      described({ displayName: 'full', givenName: 'first', middleName: 'middle', surname: 'last', initials: 'initials', nickName: 'other' }),
+      'Märta Eva Nyström',
+      [[SRC.o365, graphContact()]],
+    );
+    expect(diff(plan, 'contact Märta')).toEqual({
+      displayName: { from: 'Märta Öberg', to: 'Märta Eva Nyström' },
+      'emailAddresses/0/name': { from: 'Märta Öberg', to: 'Märta Eva Nyström' },
+      surname: { from: 'Öberg', to: 'Nyström' },
+      initials: { from: 'M.E.Ö.', to: 'M.E.N.' },
+    });
+    expect(plan.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['rectify.name-other', 'rectify.name-split']));
+  });
+
+  it('a middle name the new name does not give is left, with a warning; a one-word name sets only whole-name fields', async () => {
+    const two = await rectify(SOURCES, 'Märta Nyström', [[SRC.o365, graphContact()]]);
+    expect(diff(two, 'contact Märta')).not.toHaveProperty('middleName');
+    expect(two.warnings.map((w) => w.code)).toContain('rectify.name-middle');
+    const one = await rectify(SOURCES, 'Nyström', [[SRC.lime, limeApiPerson()]]);
+    expect(diff(one, 'person 1003')).toEqual({ name: { from: 'Märta Öberg', to: 'Nyström' } });
+    expect(one.warnings.map((w) => w.code)).toEqual(['rectify.name-split']);
+  });
+
+  it("a record's exact field name wins over the split for that field", async () => {
+    const plan = await rectify(SOURCES, 'Eva Lindström Andersson', [[SRC.lime, limeApiPerson()]], [{ field: 'lastname', value: 'Lindström Andersson' }, { field: 'firstname', value: 'Eva' }]);
+    expect(diff(plan, 'person 1003')).toMatchObject({ firstname: { to: 'Eva' }, lastname: { to: 'Lindström Andersson' }, name: { to: 'Eva Lindström Andersson' } });
+  });
+
+  it('a composite name identifier names its parts in order: Visma Administration keeps the surname in NAMN beside FOERNAMN', async () => {
+    const row: SourceRecord = {
+      entity: 'customer',
+      locator: { file: 'visma/KUND.DBF', row: 3 },
+      fields: { KUNDNR: '1044', FOERNAMN: 'Märta', NAMN: 'Öberg', EPOST: 'marta.oberg@mail.example' },
+      identifiers: [
+        { kind: 'name', field: 'FOERNAMN + NAMN', value: 'Märta Öberg' },
+        { kind: 'email', field: 'EPOST', value: 'marta.oberg@mail.example' },
+      ],
+      holders: { self: { scope: 'person', role: 'customer' } },
+      category: 'customer',
+      label: 'Kund 1044 (DBF)',
+    };
+    const plan = await rectify(SOURCES, 'Märta Nyström', [[SRC.visma, row]]);
+    expect(diff(plan, 'Kund 1044 (DBF)')).toEqual({ NAMN: { from: 'Öberg', to: 'Nyström' } });
+  });
+
+  it("on a company's customer card, only the contact person's name changes: never the company's", async () => {
+    const plan = await rectify(SOURCES, 'Åsa Berg', [[SRC.visma, vismaCustomer(LINDQVIST_BYGG, 1), ['contact']]]);
+    expect(diff(plan, 'Kund 1042')).toEqual({ ContactPersonName: { from: 'Åsa Lindqvist', to: 'Åsa Berg' } });
   });
 });
 
