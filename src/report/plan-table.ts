@@ -88,6 +88,7 @@ export function changeText(a: PlanAction): string {
   if (names.length === 0) return '';
   if (a.action === 'rectify') return `fields: ${names.join(', ')}`;
   if (a.action === 'retain') return `clear now: ${names.join(', ')}`;
+  if (a.action === 'unsubscribe') return `turn off: ${names.join(', ')}`;
   return `replace: ${names.join(', ')}`;
 }
 

@@ -6,7 +6,9 @@
  *   rectification sets every name field consistently (RE-1);
  * - class S keeps what the retained invoices print, an address written on
  *   two lines of one cell included, and treats an org.nr alike in every
- *   copy of the customer list (legal-rules.md §4.2).
+ *   copy of the customer list (legal-rules.md §4.2);
+ * - an objection to marketing or a consent withdrawal turns off the consent
+ *   flags of a customer card kept for the accounts (Art. 21(3), Art. 7(3), DM-1).
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -151,4 +153,26 @@ describe('§4.2 class S: the customer card keeps what the retained invoices prin
     },
     T,
   );
+});
+
+describe('DM-1: marketing stops in the customer register too', () => {
+  for (const [what, args] of [
+    ['object --marketing', ['object', '--orgnr', '761105-9978', '--marketing']],
+    ['withdraw-consent', ['withdraw-consent', '--orgnr', '761105-9978']],
+  ] as const) {
+    it(
+      `${what}: Visma Administration's "accepts marketing by e-mail" flag is turned off; the card and the invoices are otherwise kept`,
+      () => {
+        const p = plan([...args]);
+        const dbf = one(p, 'visma-administration', 'visma/administration/KUND.DBF', 2);
+        expect(dbf).toMatchObject({ action: 'unsubscribe', rule: 'DM-1', fields: { REKL_EPOST: { from: 'T', to: 'F' } } });
+        expect(Object.keys(dbf.fields!)).toEqual(['REKL_EPOST']);
+        expect(p.unaffected.map(at)).not.toContain('visma-administration visma/administration/KUND.DBF row 2');
+        // Invoices, and the cards without a marketing flag, are untouched.
+        expect(p.unaffected.map((u) => u.label)).toEqual(expect.arrayContaining(['Faktura 2024312', 'Faktura 2019021', 'Kund 1043 Bäckström Konsult']));
+        expect(p.actions.filter((a) => a.label?.startsWith('Faktura'))).toEqual([]);
+      },
+      T,
+    );
+  }
 });

@@ -9,6 +9,7 @@ import type { NamePart, RawIdentifier, SourceRecord } from '../record.ts';
 import { anonymisedName, LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
 import { nameFieldsOf } from './names.ts';
 import { sha256Hex } from './canonical.ts';
+import type { FieldDiff } from './types.ts';
 import { addressSiblings, asText, canonicalValues, realFields, stringLeaves, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 
 /** The 12-digit personnummer in a personnummer or a sole trader's org.nr. */
@@ -123,6 +124,57 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
 
 /** Field names of marketing extras in customer registers (formats.md §2.4: "marketing labels" are erasable). */
 const MARKETING_FIELDS = new Set(['customerlabels', 'labels', 'tags', 'reklepost', 'reklsms', 'marketing', 'newsletter', 'nyhetsbrev']);
+
+/** Marketing labels and segments of a register (Spiris' CustomerLabels, tags). */
+const MARKETING_LABELS = new Set(['customerlabels', 'labels', 'tags']);
+
+/** A field name that speaks of marketing (Visma Administration's REKL_EPOST, a solution's "Nyhetsbrev (e-post)"). */
+const MARKETING_NAME = /rekl|marknadsf|marketing|newsletter|nyhetsbrev|utskick|mailing/u;
+
+/** "Yes" in the notations flags are kept in, and "no" in the same one (dBase logicals T/F, Ja/Nej, 1/0). */
+const FLAG_OFF: Readonly<Record<string, string>> = { t: 'f', true: 'false', y: 'n', yes: 'no', j: 'n', ja: 'nej', '1': '0', on: 'off', x: '' };
+
+/** The value that turns a set flag off, in its own notation; undefined when the value is no set flag (already off, or not a flag). */
+function flagOff(v: unknown): string | undefined {
+  if (v === true) return 'false';
+  if (v === 1) return '0';
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  const off = FLAG_OFF[t.toLowerCase()];
+  if (off === undefined) return undefined;
+  if (t === t.toUpperCase()) return off.toUpperCase();
+  return t[0] === t[0]!.toUpperCase() ? off.charAt(0).toUpperCase() + off.slice(1) : off;
+}
+
+/**
+ * The subject's own consent flags and marketing labels in a record, turned
+ * off (DM-1, Art. 21(3), Art. 7(3)): a set flag gets its "no" (`{from:
+ * 'T', to: 'F'}`), a marketing label is emptied (null). `marketing`: only
+ * flags whose name speaks of marketing (an objection to marketing leaves a
+ * consent to a credit check alone); `consent`: every consent flag (a
+ * withdrawal of consent). A flag is a field its connector classifies as
+ * `consent`, or, where it does not describe the field, one named so.
+ * Only the record's own party: a company's flag on a card whose contact
+ * person the subject is stays (it is the company's).
+ */
+export function optOutFields(p: Prepared, scope: 'marketing' | 'consent'): Record<string, FieldDiff | null> {
+  const out: Record<string, FieldDiff | null> = {};
+  if (!p.subjectHolders.has('self')) return out;
+  for (const [key, v] of Object.entries(p.record.fields)) {
+    const name = key.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
+    const info = p.fieldInfo(key);
+    if (MARKETING_LABELS.has(name) && (!info || info.category === 'interest')) {
+      if (!isEmpty(v)) out[key] = null;
+      continue;
+    }
+    const marketingNamed = MARKETING_NAME.test(name);
+    const flag = info ? info.category === 'consent' : marketingNamed;
+    if (!flag || (scope === 'marketing' && !marketingNamed)) continue;
+    const off = flagOff(v);
+    if (off !== undefined) out[key] = { from: asText(v), to: off };
+  }
+  return out;
+}
 
 /** A text's lines as compared with the documents: split at line breaks, spacing collapsed, without case. */
 function textLines(text: string): string[] {

@@ -198,7 +198,14 @@ export function restrict(connector: string, scope: 'all' | 'marketing' | 'profil
   );
 }
 
-export function unsubscribe(connector: string, entity: string): Instructions {
+export function unsubscribe(connector: string, entity: string, flags = 0): Instructions {
+  if (flags > 0) {
+    const sys = systemName(connector);
+    return both(
+      `Sätt ${flags === 1 ? 'det listade fältet' : `de ${flags} listade fälten`} på posten i ${sys.sv} till det angivna värdet (samtycke till marknadsföring av, marknadsföringsetiketter borttagna) med omedelbar verkan. Ändra inget annat: posten behålls för sina andra ändamål.`,
+      `Set ${flags === 1 ? 'the listed field' : `the ${flags} listed fields`} of the record in ${sys.en} to the value given (marketing consent off, marketing labels removed) with immediate effect. Change nothing else: the record is kept for its other purposes.`,
+    );
+  }
   if (connector === 'newsletter') {
     return both(
       'Avregistrera prenumeranten omedelbart och stoppa köade utskick. Avregistreringen avslutar även ett mjukt samtycke (soft opt-in) för gott.',

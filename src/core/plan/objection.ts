@@ -11,8 +11,12 @@
  *   Data whose register purposes go beyond marketing (web analytics) is kept
  *   for those purposes and its marketing use stopped (`restrict`, scope
  *   marketing).
- * - Purchase records (class R) and customer master data (class S) are never
- *   touched (DM-4): they are listed as unaffected.
+ * - Purchase records (class R) are never touched (DM-4), and customer master
+ *   data (class S) is not erased: it is listed as unaffected, unless it
+ *   still says the person accepts marketing (Visma Administration's
+ *   REKL_EPOST, marketing labels): then those fields alone are turned off
+ *   (`unsubscribe` with `fields`, DM-1). A CRM person's own marketing flags
+ *   are listed with its unsubscribe.
  * - The subject's e-mail addresses and phone numbers go on the suppression
  *   list (DM-3).
  *
@@ -25,9 +29,11 @@
  * 17(1)(b)); marketing ends at once whatever else it rested on (DM-1, DM-2:
  * an unsubscribe ends a soft opt-in for good); processing that has another
  * basis besides consent is kept for that purpose and listed as unaffected
- * with the reason.
+ * with the reason, unless it holds the person's consent flags, which are
+ * turned off (`unsubscribe` with `fields`).
  */
 import { finalisePlan, gaRequests, notifyActions, recordAction, recordNote, suppressActions } from './common.ts';
+import { optOutFields } from './fields.ts';
 import * as T from './instructions.ts';
 import { prepare, type Prepared } from './records.ts';
 import { MARKETING_SUPPRESSION_KINDS } from './suppression.ts';
@@ -38,6 +44,8 @@ import { PlanInputError } from './types.ts';
 export const MARKETING_PURPOSES: ReadonlySet<string> = new Set(['direct-marketing', 'personalisation', 'market-analysis']);
 
 const PARTY_CATEGORIES = new Set(['crm-person', 'newsletter-member']);
+
+const PROCESSORS: ReadonlySet<string> = new Set(['processor']);
 
 const REASON = {
   unsubscribe:
@@ -50,6 +58,10 @@ const REASON = {
   restrictMarketing:
     'The data is no longer processed for direct marketing or related profiling (Art. 21(3), DM-1); it is kept for its other documented purposes, which the objection does not concern.',
   unaffectedBookkeeping: 'Purchase records and the customer data needed to read them are not marketing data and are not erased (DM-4, BF-1).',
+  optOutFlags:
+    "Objection to direct marketing is absolute (Art. 21(2)-(3), DM-1, MFL 19 §): the record's own consent-to-marketing flags are turned off and its marketing labels removed at once, so that no send or segment picks the person up; the record itself is kept for its other purposes (customer data needed for the accounts is not erased, DM-4).",
+  withdrawFlags:
+    "Consent withdrawn (Art. 7(3)): the record's own consent flags are turned off and its marketing labels removed at once (DM-1); the record itself rests on another legal basis and is kept for that purpose.",
   unaffectedOther: 'Not processed for direct marketing; the objection to marketing does not concern it (Art. 21(2)).',
   profiling:
     "Objection to profiling (Art. 21(1)-(2)): the record is excluded from profiling, segments and tailored offers. OJCO's profiling serves direct marketing, so the objection is absolute (Art. 21(3)).",
@@ -77,6 +89,18 @@ function forMarketing(p: Prepared): boolean {
   return p.entry.purposes.includes('direct-marketing');
 }
 
+/**
+ * The consent flags a CRM person's unsubscribe sets (a solution's own
+ * `nyhetsbrev` flag on the person): listed with the action. A newsletter
+ * member's unsubscribe is the tool's own status change, and its fields
+ * (Mailchimp's TAGS, CONFIRM_STATUS) are not set by hand.
+ */
+function partyFlags(p: Prepared, scope: 'marketing' | 'consent'): { fields?: ReturnType<typeof optOutFields> } {
+  if (p.category === 'newsletter-member') return {};
+  const off = optOutFields(p, scope);
+  return Object.keys(off).length > 0 ? { fields: off } : {};
+}
+
 function onlyMarketing(p: Prepared): boolean {
   return p.entry.purposes.length > 0 && p.entry.purposes.every((x) => MARKETING_PURPOSES.has(x));
 }
@@ -88,7 +112,7 @@ export function planObjection(input: SubjectPlanInput, opts: ObjectionOptions): 
   const { included, excluded } = prepare(input);
   const actions: PlanAction[] = [];
   const unaffected: PlanRecordNote[] = [];
-  const acted: { p: Prepared; actionId: string }[] = [];
+  const acted: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
   const warnings: PlanWarning[] = [];
   let marketingStopped = false;
   for (const p of included) {
@@ -99,7 +123,7 @@ export function planObjection(input: SubjectPlanInput, opts: ObjectionOptions): 
       if (isConsentRecord(p) && forMarketing(p)) {
         primary = recordAction(p, 'unsubscribe', REASON.unsubscribeConsent, 'DM-1', { instructions: T.unsubscribe(p.connector, p.record.entity) });
       } else if (PARTY_CATEGORIES.has(p.category) && forMarketing(p)) {
-        primary = recordAction(p, 'unsubscribe', REASON.unsubscribe, 'DM-1', { instructions: T.unsubscribe(p.connector, p.record.entity) });
+        primary = recordAction(p, 'unsubscribe', REASON.unsubscribe, 'DM-1', { ...partyFlags(p, 'marketing'), instructions: T.unsubscribe(p.connector, p.record.entity) });
         if (p.cls === 'M' && onlyMarketing(p)) {
           // DM-4: the subscriber's data goes too, after the opt-out has taken effect.
           extra.push(recordAction(p, 'delete', REASON.deleteAfterUnsubscribe, 'DM-4', { primary: false, refs: [primary.id], instructions: T.deleteNewsletterMember(p.connector === 'newsletter' && ('LEID' in p.record.fields || 'EUID' in p.record.fields)) }));
@@ -112,6 +136,16 @@ export function planObjection(input: SubjectPlanInput, opts: ObjectionOptions): 
         primary = recordAction(p, 'restrict', REASON.restrictMarketing, 'DM-1', { scope: 'marketing', instructions: T.restrict(p.connector, 'marketing', false) });
       }
       if (primary) marketingStopped = true;
+    }
+    // DM-1: a record kept for other purposes (a customer card) may still say the person accepts marketing (Visma
+    // Administration's REKL_EPOST): the flag is turned off, nothing else in the record changes.
+    let flagsOnly = false;
+    if (opts.marketing && !primary && p.cls !== 'R') {
+      const off = optOutFields(p, 'marketing');
+      if (Object.keys(off).length > 0) {
+        primary = recordAction(p, 'unsubscribe', REASON.optOutFlags, 'DM-1', { fields: off, instructions: T.unsubscribe(p.connector, p.record.entity, Object.keys(off).length) });
+        marketingStopped = flagsOnly = true;
+      }
     }
     if (opts.profiling && p.entry.profiling && !bookkeeping) {
       const deleted = primary?.action === 'delete' || extra.some((a) => a.action === 'delete');
@@ -133,7 +167,8 @@ export function planObjection(input: SubjectPlanInput, opts: ObjectionOptions): 
       continue;
     }
     actions.push(primary, ...extra);
-    acted.push({ p, actionId: primary.id });
+    // A flag turned off in a kept record is reported to the processor that keeps it, not to every recipient of the record.
+    acted.push({ p, actionId: primary.id, ...(flagsOnly ? { recipientKinds: PROCESSORS } : {}) });
   }
   if (opts.marketing) {
     const sup = suppressActions(input, included, MARKETING_SUPPRESSION_KINDS, 'objection');
@@ -157,15 +192,23 @@ export function planWithdrawConsent(input: SubjectPlanInput): Plan {
   const { included, excluded } = prepare(input);
   const actions: PlanAction[] = [];
   const unaffected: PlanRecordNote[] = [];
-  const acted: { p: Prepared; actionId: string }[] = [];
+  const acted: { p: Prepared; actionId: string; recipientKinds?: ReadonlySet<string> }[] = [];
   const warnings: PlanWarning[] = [];
   const gaEvents: Prepared[] = [];
-  const pending: { p: Prepared; action: PlanAction }[] = [];
+  const pending: { p: Prepared; action: PlanAction; recipientKinds?: ReadonlySet<string> }[] = [];
   let marketingStopped = false;
   for (const p of included) {
     const bases = p.entry.legalBases;
     const consent = bases.includes('consent');
     const consentOnly = consent && bases.every((b) => b === 'consent');
+    // DM-1: a record kept on another basis (a customer card) may still carry the person's consent flags: they are turned off.
+    const off = p.cls === 'R' || consentOnly || isConsentRecord(p) || (PARTY_CATEGORIES.has(p.category) && forMarketing(p)) ? {} : optOutFields(p, 'consent');
+    if (Object.keys(off).length > 0) {
+      const a = recordAction(p, 'unsubscribe', REASON.withdrawFlags, 'DM-1', { fields: off, instructions: T.unsubscribe(p.connector, p.record.entity, Object.keys(off).length) });
+      marketingStopped = true;
+      pending.push({ p, action: a, recipientKinds: PROCESSORS });
+      continue;
+    }
     if (!consent || p.cls === 'R') {
       unaffected.push(recordNote(p, REASON.withdrawNone, p.cls === 'R' ? 'BF-1' : undefined));
       continue;
@@ -175,7 +218,7 @@ export function planWithdrawConsent(input: SubjectPlanInput): Plan {
       a = recordAction(p, 'unsubscribe', REASON.withdrawConsentRecord, 'DM-5', { instructions: T.unsubscribe(p.connector, p.record.entity) });
       marketingStopped = true;
     } else if (PARTY_CATEGORIES.has(p.category) && forMarketing(p)) {
-      a = recordAction(p, 'unsubscribe', REASON.withdrawUnsubscribe, 'DM-1', { instructions: T.unsubscribe(p.connector, p.record.entity) });
+      a = recordAction(p, 'unsubscribe', REASON.withdrawUnsubscribe, 'DM-1', { ...partyFlags(p, 'consent'), instructions: T.unsubscribe(p.connector, p.record.entity) });
       marketingStopped = true;
       if (p.cls === 'M' && onlyMarketing(p)) {
         // DM-2: the soft opt-in ends with the unsubscribe, so no other ground remains (Art. 17(1)(b)).
@@ -199,10 +242,10 @@ export function planWithdrawConsent(input: SubjectPlanInput): Plan {
   }
   const ga = gaRequests(input, gaEvents, REASON.requestGa, 'ER-1', warnings);
   actions.push(...ga.actions);
-  for (const { p, action } of pending) {
+  for (const { p, action, recipientKinds } of pending) {
     const refs = ga.refsOf.get(p.key);
     actions.push(refs && refs.length > 0 ? { ...action, refs } : action);
-    acted.push({ p, actionId: action.id });
+    acted.push({ p, actionId: action.id, ...(recipientKinds ? { recipientKinds } : {}) });
   }
   if (marketingStopped || acted.length > 0) {
     const sup = suppressActions(input, included, MARKETING_SUPPRESSION_KINDS, 'withdrawal');

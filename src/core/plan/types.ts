@@ -100,7 +100,8 @@ export interface PlanAction {
   /**
    * anonymise: field path → replacement (null = empty the field or unlink the relation);
    * retain (class S): fields to clear now (null);
-   * rectify: field path → {from, to}.
+   * rectify: field path → {from, to};
+   * unsubscribe: consent flags turned off ({from, to}) and marketing labels emptied (null) in a record kept otherwise (DM-1).
    */
   fields?: Record<string, string | null | FieldDiff>;
   /** rectify on räkenskapsinformation: never in place (RE-3). */
