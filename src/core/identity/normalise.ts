@@ -289,11 +289,12 @@ export interface FoldedName {
   /** The tokens of the first word as written: a hyphenated given name (`Anna-Karin`) is one name, not `Anna`. */
   firstWord: string[];
   /**
-   * The base tokens with the given name kept whole (`anna-karin essen von`),
-   * sorted: what tells one person's name from a relative's (`Anna Essen`).
-   * The given name is the first word, or the first after the comma of
-   * `Efternamn, Förnamn`; other hyphenated words split (`Lindström-Andersson`
-   * may be written `Lindström`).
+   * The base tokens with the given name kept whole and first, the others
+   * sorted (`anna-karin essen von`): what tells one person's name from a
+   * relative's (`Anna Essen`, `Per von Essen`; namesCompatible). The given
+   * name is the first word, or the first after the comma of `Efternamn,
+   * Förnamn`; other hyphenated words split (`Lindström-Andersson` may be
+   * written `Lindström`).
    */
   units: string;
 }
@@ -350,7 +351,8 @@ function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
   const surnameFirst = commas === 1 && words.slice(0, afterComma).some((w) => w.tokens.length > 0);
   let given = words.findIndex((w, i) => w.tokens.length > 0 && (!surnameFirst || i >= afterComma));
   if (given < 0) given = words.findIndex((w) => w.tokens.length > 0);
-  const units = words.flatMap((w, i) => (i === given && w.tokens.length > 1 ? [w.tokens.map((t) => foldBase(t)).join('-')] : w.tokens.map((t) => foldBase(t))));
+  const givenUnit = given >= 0 ? words[given]!.tokens.map((t) => foldBase(t)).join('-') : '';
+  const rest = words.flatMap((w, i) => (i === given ? [] : w.tokens.map((t) => foldBase(t)))).sort();
   // Shared through the memo: frozen, so no caller can change another's result.
   return Object.freeze({
     key: [...tokens].sort().join(' '),
@@ -358,7 +360,7 @@ function foldNameUncached(raw: string): Readonly<FoldedName> | undefined {
     tokens: Object.freeze(tokens) as string[],
     baseTokens: Object.freeze(baseTokens) as string[],
     firstWord: Object.freeze(first) as string[],
-    units: units.sort().join(' '),
+    units: [givenUnit, ...rest].join(' '),
   });
 }
 

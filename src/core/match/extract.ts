@@ -41,7 +41,7 @@ export interface NormalisedId {
   baseKey?: string;
   /** For names of more than two: namePairs, the first and last names, then the first with each name between. */
   pairKeys?: string[];
-  /** For names whose given name is hyphenated: FoldedName.units (else the base key's tokens are the units). */
+  /** For names: FoldedName.units, the given name first. */
   units?: string;
   /** Role addresses such as info@ (e-mail only). */
   role?: boolean;
@@ -147,7 +147,7 @@ function nameId(raw: string, field: string, holder: string, scope: Scope): Norma
   const id: NormalisedId = { kind: 'name', key: `name:${n.key}`, baseKey: `name:${n.baseKey}`, field, holder, scope };
   const pairs = namePairs(n);
   if (pairs !== undefined) id.pairKeys = pairs;
-  if (n.units !== n.baseKey) id.units = n.units;
+  id.units = n.units;
   return id;
 }
 

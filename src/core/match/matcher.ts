@@ -20,7 +20,7 @@
 import { LINK_KINDS, UNIQUE_KINDS, type IdentifierKind } from '../identity/kinds.ts';
 import { canonical, foldName, isRoleEmail, normaliseAddressLine, normaliseOrgnr } from '../identity/normalise.ts';
 import { compareLocators, holderOf, locatorKey, type Locator, type SourceRecord } from '../record.ts';
-import { extractIds, namePairs, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
+import { extractIds, namePairs, PARTICLES, phoneTail, PHONE_TAIL, type ExtractionGate, type NormalisedId } from './extract.ts';
 
 export type Confidence = 'exact' | 'probable' | 'possible';
 export const CONFIDENCE_ORDER: Record<Confidence, number> = { exact: 0, probable: 1, possible: 2 };
@@ -124,7 +124,7 @@ class Facts {
   readonly innerPairs = new Map<string, Origin>();
   /** The units (FoldedName.units) of each name, the conflict checks' view of it (namesCompatible). */
   readonly nameTokenSets: string[][] = [];
-  /** A name's units where they differ from its base key's tokens (a hyphenated given name), by `name:` key. */
+  /** Each name's units (FoldedName.units), by `name:` key: the given facts are rebuilt from them. */
   readonly nameUnits = new Map<string, string>();
   readonly context = new Map<string, Origin>();
   readonly addresses = new Map<string, Origin>();
@@ -142,8 +142,7 @@ class Facts {
 
   /**
    * Adds a folded name (`name:` key), its diacritic-free form, its parts
-   * (`pairs`, namePairs) and its units where they differ from the base key's
-   * tokens; false if known.
+   * (`pairs`, namePairs) and its units (FoldedName.units); false if known.
    */
   addName(key: string, baseKey: string, origin: Origin, pairs?: readonly string[], units?: string): boolean {
     pairs?.forEach((p, i) => {
@@ -278,7 +277,7 @@ export class Matcher {
     if (kind === 'name') {
       const n = foldName(raw);
       if (!n) return;
-      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePairs(n), n.units !== n.baseKey ? n.units : undefined);
+      this.learnName(s, f, `name:${n.key}`, `nameb:${n.baseKey}`, n.tokens, n.baseTokens, given, namePairs(n), n.units);
       return;
     }
     if (kind === 'address') {
@@ -735,19 +734,25 @@ function holderNames(ids: NormalisedId[], holder: string): string[][] {
 
 /**
  * Do two names plausibly belong to one person? Each is its units
- * (FoldedName.units: diacritic-free, sorted, the given name whole). Full
- * names (two units or more) must share both the first and the last unit of
- * one of them, in either direction; one-unit names never conflict. A
- * hyphenated given name is in the other name as itself or as its parts
- * (`Anna-Karin` in `Anna Karin von Essen`), but its part is not it: `Anna
- * Essen` is another person than `Anna-Karin von Essen`, a relative whose
- * phone beside her e-mail must not make her card the subject's.
+ * (FoldedName.units: diacritic-free, the given name whole and first). Full
+ * names (two units or more) must agree in the given name, and share a
+ * surname: a particle (`von`, `af`) is none. One-unit names never conflict.
+ *
+ * The given name of one must be in the other (where a name written
+ * surname first, `Åkesson Jörgen`, has it too), as itself or as its parts
+ * (`Anna-Karin` in `Anna Karin von Essen`); a part is not it: `Anna Essen`
+ * is another person than `Anna-Karin von Essen`, and so are `Per von Essen`
+ * and `Per Lindström Andersson` beside `Eva Lindström Andersson`: relatives,
+ * whose phone beside the subject's e-mail must not make their card hers.
  */
 export function namesCompatible(a: string[], b: string[]): boolean {
   if (a.length < 2 || b.length < 2) return true;
   const has = (y: string[], u: string): boolean => y.includes(u) || (u.includes('-') && u.split('-').every((p) => y.includes(p)));
-  const contains = (x: string[], y: string[]): boolean => has(y, x[0]!) && has(y, x[x.length - 1]!);
-  return contains(a, b) || contains(b, a);
+  if (!has(b, a[0]!) && !has(a, b[0]!)) return false;
+  const surnames = (x: string[]): string[] => x.slice(1).filter((u) => !PARTICLES.has(u));
+  const [sa, sb] = [surnames(a), surnames(b)];
+  if (sa.length === 0 || sb.length === 0) return true;
+  return sa.some((u) => has(b, u)) || sb.some((u) => has(a, u));
 }
 
 /** `givenOnly`: conflicts are with the given personnummer and names only (the online phase). */
@@ -794,8 +799,8 @@ function evaluate(record: SourceRecord, ids: NormalisedId[], f: Facts, givenOnly
         nameHolders.add(id.holder);
       } else if (
         id.pairKeys?.some((k, i) => f.names.has(k) || (i === 0 && f.namePairs.has(k))) ||
-        f.namePairs.has(id.key) ||
-        f.innerPairs.has(id.key)
+        // A lone given name (`Anna-Karin`) is no part of `Anna Karin von Essen`: only a full name is compared with the parts.
+        (isFullName(id) && (f.namePairs.has(id.key) || f.innerPairs.has(id.key)))
       ) {
         // Only a part of the name agrees, whichever side has more (`Erik Johan Åkesson`, a son at his
         // father's address, for `Erik Åkesson`; `Eva Lindström` for `Eva Lindström Andersson`): weaker than

@@ -129,6 +129,8 @@ describe('matcher', () => {
     expect(graded(one([{ kind: 'name', value: 'Eva von Lindström' }], lindstrom))).toEqual(['first-surname:possible']);
     // A hyphenated given name is one name: `Anna Essen` is no part of `Anna-Karin von Essen`.
     const akve = [rec('anna', [id('name', 'Anna Essen')]), rec('anna-karin', [id('name', 'Anna-Karin Essen')]), rec('same', [id('name', 'Anna-Karin von Essen')])];
+    // A lone given name is no part of a name with it and a middle name.
+    expect(graded(one([{ kind: 'name', value: 'Anna Karin von Essen' }], [rec('lone', [id('name', 'Anna-Karin')]), rec('same', [id('name', 'Anna Karin von Essen')])]))).toEqual(['same:possible']);
     expect(graded(one([{ kind: 'name', value: 'Anna-Karin von Essen' }], akve))).toEqual(['anna-karin:possible', 'same:possible']);
     // The record has the middle name: a son at his father's address is no more than possible.
     const home = 'Storgatan 12, 252 26 Helsingborg';
@@ -274,6 +276,16 @@ describe('matcher', () => {
     expect(compatible('Essen, Anna-Karin', 'Anna-Karin Essen')).toBe(true);
     expect(compatible('ANNA-KARIN ESSEN', 'Anna-Karin von Essen')).toBe(true);
     expect(compatible('Anna-Karin', 'Anna Essen')).toBe(true);
+    // A relative with the same surname, a particle or a double one: another given name is another person.
+    expect(compatible('Per von Essen', 'Anna-Karin von Essen')).toBe(false);
+    expect(compatible('Karin von Essen', 'Anna-Karin von Essen')).toBe(false);
+    expect(compatible('Hilma af Klint', 'Gustaf af Klint')).toBe(false);
+    expect(compatible('Per Lindström Andersson', 'Eva Lindström Andersson')).toBe(false);
+    // A particle is no surname.
+    expect(compatible('Eva von Essen', 'Eva von Berg')).toBe(false);
+    // Surname first, without a comma: the same person.
+    expect(compatible('Åkesson Jörgen', 'Jörgen Åkesson')).toBe(true);
+    expect(compatible('Eva Maria von Essen', 'Eva Essen')).toBe(true);
     // Only the given name stays whole: a double surname may be written in part.
     expect(compatible('Eva Lindström-Andersson', 'Eva Lindström')).toBe(true);
     expect(compatible('Lindström-Andersson, Eva', 'Eva Lindström')).toBe(true);
@@ -340,6 +352,12 @@ describe('another person\'s identifier among the given ones', () => {
     const byName = one([{ kind: 'name', value: 'Anna-Karin von Essen' }, given[1]!], [anna()], 2);
     expect(graded(byName)).toEqual(['person:possible']);
     expect(byName.records[0]!.conflicts).toContain('name');
+    // A relative with her surname and particle (her husband Per): his card is his, and his e-mail is not followed.
+    const per = () => rec('person', [id('phone', '070-174 06 61'), id('email', 'per@x.example'), id('name', 'Per von Essen')]);
+    const perAgain = () => rec('member', [id('email', 'per@x.example'), id('name', 'P. von Essen')]);
+    const withPer = one([given[0]!, { kind: 'phone', value: '070-174 06 61' }], [annaKarin(), per(), perAgain()], 2);
+    expect(graded(withPer)).toEqual(['person:exact', 'person:possible']);
+    expect(withPer.shared).toEqual([expect.objectContaining({ kind: 'phone', reason: 'other-person', given: true })]);
     // Her own card, written without the hyphen, is hers.
     const hers = () => rec('person', [id('phone', '070-174 06 05'), id('name', 'Anna Karin von Essen')]);
     const r = one(given, [hers(), annaKarin()], 2);
