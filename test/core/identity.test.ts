@@ -201,9 +201,11 @@ describe('countries as exported, as regions', () => {
     const one = phoneRegions({ business: 'Germany' });
     expect([one('business'), one('home'), one('mobile'), one('other'), one(undefined)]).toEqual(['DE', 'DE', 'DE', 'DE', 'DE']);
     expect(phoneRegions({ business: 'DE', home: 'Tyskland' })('other')).toBe('DE');
-    // An unknown country gives its own phones no region, and is a country: the others' one country is not the card's.
+    // A country text that names no country known counts as none: the card's one known country is every phone's
+    // (a Swedish number there is still read as Swedish: normalisePhone).
     const unknown = phoneRegions({ business: 'Narnia', home: 'Deutschland' });
-    expect([unknown('business'), unknown('home'), unknown(undefined)]).toEqual([undefined, 'DE', undefined]);
+    expect([unknown('business'), unknown('home'), unknown(undefined)]).toEqual(['DE', 'DE', 'DE']);
+    expect(phoneRegions({ business: 'Narnia', home: 'Deutschland', other: 'Norge' })('business')).toBeUndefined();
     expect(phoneRegions({})('mobile')).toBeUndefined();
     expect(phoneRegions({ business: '  ', home: '' })('home')).toBeUndefined();
   });

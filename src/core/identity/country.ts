@@ -64,8 +64,31 @@ function countryNames(): Map<string, CountryCode> {
 export function countryCode(text: string | undefined | null): CountryCode | undefined {
   if (typeof text !== 'string') return undefined;
   const k = foldCountry(text);
-  return k ? countryNames().get(k) : undefined;
+  return k ? (countryNames().get(k) ?? OTHER_NAMES[k]) : undefined;
 }
+
+/**
+ * Names people write that are no region's name in Intl.DisplayNames, long
+ * or short: the official long forms and the parts for the whole. Only
+ * where the meaning is not in doubt.
+ */
+const OTHER_NAMES: Readonly<Record<string, CountryCode>> = {
+  'united states of america': 'US',
+  'u s a': 'US',
+  'great britain': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  storbritannien: 'GB',
+  holland: 'NL',
+  'the netherlands': 'NL',
+  'czech republic': 'CZ',
+  tjeckien: 'CZ',
+  'republic of ireland': 'IE',
+  'federal republic of germany': 'DE',
+  brd: 'DE',
+};
 
 /** The address a phone of a contact card goes with: a business phone with the business address, and so on. */
 export type AddressGroup = 'business' | 'home' | 'other';
@@ -80,13 +103,15 @@ export type PhoneGroup = AddressGroup | 'mobile';
  * address's and else the business address's. A phone whose own address
  * has no country takes the record's one country, when all the countries
  * it gives are one; else it has no region (read as Swedish). A country
- * text that names no country gives no region.
+ * text that names no country known (`Atlantis`) counts as none: the phone
+ * falls back as if its address gave no country.
  */
 export function phoneRegions(countries: Partial<Record<AddressGroup, string | undefined>>): (group: PhoneGroup | undefined) => CountryCode | undefined {
   const given = new Map<AddressGroup, CountryCode | undefined>();
   for (const g of ['business', 'home', 'other'] as const) {
     const t = countries[g];
-    if (typeof t === 'string' && t.trim() !== '') given.set(g, countryCode(t));
+    const c = typeof t === 'string' ? countryCode(t) : undefined;
+    if (c !== undefined) given.set(g, c);
   }
   const distinct = new Set(given.values());
   const only = distinct.size === 1 ? [...distinct][0] : undefined;

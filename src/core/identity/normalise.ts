@@ -85,7 +85,13 @@ export function normalisePhone(raw: string, region: CountryCode = 'SE'): PhoneNu
   if (!/\d/u.test(s)) return undefined;
   const digits = s.replace(/\D/gu, '');
   if (digits.length < 6 || digits.length > 17) return undefined;
-  const p = parsePhoneNumberFromString(s, phoneParseRegion(s, region));
+  let p = parsePhoneNumberFromString(s, phoneParseRegion(s, region));
+  if (region !== 'SE' && (!p || !p.isValid())) {
+    // A Swedish number on a foreign record (a Swedish contact person's mobile at a Danish customer, a
+    // Norwegian's Swedish phone): no number of the record's country, but a Swedish one.
+    const se = parsePhoneNumberFromString(s, 'SE');
+    if (se?.isValid()) p = se;
+  }
   if (!p) return undefined;
   const valid = p.isValid();
   // An invalid number whose E.164 form reads back as another number (`000101-0008` gives

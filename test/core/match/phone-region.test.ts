@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { extractIds, phoneTail, type ExtractionGate } from '../../../src/core/match/extract.ts';
 import { Matcher, type SubjectQuery } from '../../../src/core/match/matcher.ts';
 import type { RawIdentifier, SourceRecord } from '../../../src/core/record.ts';
+import { normalisePhone } from '../../../src/core/identity/normalise.ts';
+import { countryCode, phoneRegions } from '../../../src/core/identity/country.ts';
 
 let line = 0;
 function rec(entity: string, identifiers: RawIdentifier[]): SourceRecord {
@@ -50,5 +52,29 @@ describe('a phone with the region of its record', () => {
     const customer = rec('customer', [phone('+49 711 1234567')]);
     const swede = rec('member', [phone('+46 711 123 45 67')]);
     expect(found([{ kind: 'email', value: 'katrin.vogel@mail.example' }], [contact, customer, swede])).toEqual(['contact:exact', 'customer:exact']);
+  });
+});
+
+describe('a Swedish number on a foreign record, and country texts people write', () => {
+  it('reads a number that is no number of the record country but a Swedish one as Swedish', () => {
+    for (const region of ['NO', 'DK', 'DE'] as const) expect(normalisePhone('070-174 06 70', region)?.e164, region).toBe('+46701740670');
+    // A number of the record's country stays its own.
+    expect(normalisePhone('0711 1234567', 'DE')?.e164).toBe('+497111234567');
+    expect(normalisePhone('22 33 44 55', 'NO')?.e164).toBe('+4722334455');
+  });
+
+  it('knows the long and the everyday names Intl does not give, and falls back past a country it does not know', () => {
+    expect(countryCode('United States of America')).toBe('US');
+    expect(countryCode('U.S.A.')).toBe('US');
+    expect(countryCode('Great Britain')).toBe('GB');
+    expect(countryCode('England')).toBe('GB');
+    expect(countryCode('Holland')).toBe('NL');
+    expect(countryCode('Czech Republic')).toBe('CZ');
+    expect(countryCode('Atlantis')).toBeUndefined();
+    // The real iPhone vCard: HOME in "United States of America", WORK in "USA"; an unknown home country falls back to work.
+    expect(phoneRegions({ home: 'United States of America', business: 'USA' })('mobile')).toBe('US');
+    expect(phoneRegions({ home: 'Atlantis', business: 'USA' })('mobile')).toBe('US');
+    expect(phoneRegions({ home: 'Atlantis', business: 'USA' })('home')).toBe('US');
+    expect(phoneRegions({ home: 'Atlantis' })('mobile')).toBeUndefined();
   });
 });
