@@ -191,18 +191,25 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
   return out;
 }
 
-const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street)$/iu;
+// Visma Administration's DBF codes too: `POSTADR` (with `POSTNR`, `ORT`) and `LEVADR` (with `LEVPOSTNR`, `LEVORT`).
+const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street|postadr1?|adr1?)$/iu;
 
 /** A field name as address parts are compared: case, spaces, `_` and `-` aside (Outlook's `Home Postal Code`, Graph's `postalCode`). */
 export const squashFieldName = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
+
+/** Names of the further lines of an address (a c/o line) after its prefix, squashed. */
+const MORE_LINES = ['address2', 'adress2', 'street2', 'street3', 'postadr2', 'adr2'];
 
 /**
  * Postal-code and city fields that go with an address field
  * (`InvoiceAddress1` → `InvoicePostalCode`, `InvoiceCity`; Lime
  * `postaladdress1` → `postalzipcode`, `postalcity`; Outlook's `Home Street`
- * → `Home Postal Code`, `Home City`), when the record has them.
+ * → `Home Postal Code`, `Home City`; Visma Administration's `POSTADR` →
+ * `POSTNR`, `ORT`), when the record has them; and its further lines, where
+ * a c/o or a second street line is kept (`InvoiceAddress2`,
+ * `postaladdress2`, `Home Street 2`, `POSTADR2`).
  */
-export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string } {
+export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string; lines?: string[] } {
   const fields = record.fields;
   const m = ADDRESS_FIELD.exec(field);
   if (!m) return {};
@@ -221,7 +228,9 @@ export function addressSiblings(record: SourceRecord, field: string): { postcode
   };
   const postcode = find(['PostalCode', 'ZipCode', 'Postcode', 'PostNr', 'Postnummer']);
   const city = find(['City', 'PostalCity', 'Ort', 'Postort']);
-  return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}) };
+  const own = squashFieldName(field);
+  const lines = keys.filter((k) => squashFieldName(k) !== own && MORE_LINES.some((n) => squashFieldName(k) === prefix + n));
+  return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}), ...(lines.length > 0 ? { lines } : {}) };
 }
 
 /** ISO dates of a record's booking events for BF-1a: its date, and the payment that settled it. */

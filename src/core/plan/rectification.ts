@@ -86,11 +86,24 @@ interface Target {
   at: number;
 }
 
-function parseAddress(v: string): { street: string; postcode?: string; city?: string } {
+/**
+ * The parts of a new address as given (`c/o Bäckström, Nygatan 1, 211 22 Malmö`): the street, a c/o (or
+ * other first part before the street, where the record keeps a second line for it), the postcode and city.
+ */
+function parseAddress(v: string): { street: string; careOf?: string; postcode?: string; city?: string } {
   const m = /^(.*?)[,\s]+(?:SE-?)?(\d{3}\s?\d{2})\s+(.+)$/iu.exec(v.trim());
   if (!m?.[1] || !m[2] || !m[3]) return { street: v.trim() };
   const pc = m[2].replace(/\s/gu, '');
-  return { street: m[1].trim(), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
+  const lines = m[1].split(/\s*,\s*/u).filter(Boolean);
+  const co = lines.findIndex((l) => /^c\/o\b/iu.test(l));
+  const careOf = co >= 0 ? lines.splice(co, 1)[0] : undefined;
+  return { street: lines.join(', ').trim(), ...(careOf ? { careOf } : {}), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
+}
+
+/** A value in capitals where the one it replaces is written so (`HELSINGBORG`). */
+function capsLike(value: string, old: string | null): string {
+  const o = (old ?? '').trim();
+  return /\p{L}/u.test(o) && o === o.toUpperCase() && o !== o.toLowerCase() ? value.toUpperCase() : value;
 }
 
 /** A personnummer in the notation of the one it replaces (10 or 12 digits, with or without a dash). */
@@ -153,6 +166,12 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
       });
     }
   }
+  if (t.kind === 'address') {
+    // A further line of an address (Lime's `postaladdress2`, which may hold the street or a c/o) is set with
+    // its first line, not as an address of its own: the street would stand in both.
+    const lines = new Set(ids.flatMap((i) => realFields(r, i.field).flatMap((f) => addressSiblings(r, f).lines ?? [])));
+    ids = ids.filter((i) => !realFields(r, i.field).every((f) => lines.has(f)));
+  }
   const distinct = new Set(ids.map((i) => canonical(i.kind, i.value, i.region) ?? i.value));
   if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
   // A name is set in every field that holds it or a part of it, consistently (names.ts).
@@ -185,7 +204,9 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
             // A structured address (Graph's homeAddress): its parts are set, the object stays an object.
             const parts = Object.keys(held);
             const part = (names: readonly string[], fallback: string): string => parts.find((k) => names.includes(squashFieldName(k))) ?? fallback;
-            out[`${f}/${part(['street', 'streetaddress', 'address', 'address1', 'gatuadress'], 'street')}`] = a.street;
+            const streetKey = `${f}/${part(['street', 'streetaddress', 'address', 'address1', 'gatuadress'], 'street')}`;
+            out[streetKey] = a.careOf ? `${a.careOf}, ${a.street}` : a.street;
+            if (/\r?\n/u.test((asText(valueAt(r.fields, streetKey)) ?? '').trim())) warnings.push(LINE_CLEARED);
             if (a.postcode) out[`${f}/${part(['postalcode', 'postcode', 'zipcode', 'zip', 'postnummer'], 'postalCode')}`] = a.postcode;
             if (a.city) out[`${f}/${part(['city', 'ort', 'postort', 'locality'], 'city')}`] = a.city;
             break;
@@ -196,9 +217,23 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
             out[f] = value;
             break;
           }
-          out[f] = a.street;
+          // A c/o the new address gives goes in the record's second line, where it has one (Visma's POSTADR2, Lime's postaladdress2).
+          const [street, careOf] = s.lines && a.careOf ? [a.street, a.careOf] : [a.careOf ? `${a.careOf}, ${a.street}` : a.street, undefined];
+          out[f] = street;
           if (s.postcode && a.postcode) out[s.postcode] = a.postcode;
-          if (s.city && a.city) out[s.city] = a.city;
+          // A city in capitals, as Swedish post addresses write it (Visma Administration's ORT), stays in capitals.
+          if (s.city && a.city) out[s.city] = capsLike(a.city, asText(valueAt(r.fields, s.city)));
+          // RE-1: the address is set whole. A second line the new address does not have (a c/o, a second street
+          // line) would otherwise stay beside the new street and give a wrong address: it is cleared, and said.
+          let cleared = current !== null && /\r?\n/u.test(current.trim()) && !/\r?\n/u.test(street);
+          for (const [i, line] of (s.lines ?? []).entries()) {
+            const to = i === 0 && careOf ? careOf : '';
+            if (to === '' && (asText(valueAt(r.fields, line)) ?? '').trim() !== '') cleared = true;
+            out[line] = to;
+          }
+          if (cleared) {
+            warnings.push(LINE_CLEARED);
+          }
           if ((a.postcode && !s.postcode) || (a.city && !s.city)) {
             warnings.push({ code: 'rectify.address-part', message: 'Some records have no field of their own for the postcode or the city of an address: only the street was set there; check the rest of those addresses by hand.' });
           }
@@ -211,6 +246,13 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   }
   return out;
 }
+
+/** RE-1: an address is set whole; a further line of the old one (a c/o) is not left beside the new street. */
+const LINE_CLEARED: PlanWarning = {
+  code: 'rectify.address-line',
+  message:
+    'Some records held a further address line (a c/o or a second street line) that the new address does not give: it was cleared with the rest of the old address. If it still applies, give it in the new address (--set "address=c/o …, street, postcode city").',
+};
 
 /** What the plan says when a new name's parts are not all known (no personal values). */
 const NAME_WARNINGS: readonly ['ambiguous' | 'middleKept' | 'otherKept', PlanWarning][] = [

@@ -244,6 +244,60 @@ describe('rectify --set address: the whole address, in the shape each system kee
   });
 });
 
+describe('rectify --set address: street, postcode, city and the further lines, consistently (RE-1)', () => {
+  const email = marta.email!;
+  const record = (fields: Record<string, unknown>, addresses: [string, string][], row: number): MatchedRecord =>
+    match(SRC.visma, {
+      entity: 'customer',
+      locator: { file: 'visma/KUND.DBF', row },
+      fields: { EPOST: email, ...fields },
+      identifiers: [{ kind: 'email', field: 'EPOST', value: email }, ...addresses.map(([field, value]) => ({ kind: 'address' as const, field, value }))],
+      category: 'customer',
+      label: `record ${row}`,
+    });
+  const to = (plan: Plan, row: number): Record<string, string> =>
+    Object.fromEntries(Object.entries(byLabel(plan, `record ${row}`, 'rectify')[0]!.fields as Record<string, FieldDiff>).map(([k, d]) => [k, d.to]));
+  const codes = (plan: Plan): string[] => plan.warnings.map((w) => w.code);
+
+  it("sets Visma Administration's POSTNR and ORT (in capitals, as kept) and clears the c/o in POSTADR2", async () => {
+    const dbf = record({ POSTADR: 'Ängelholmsvägen 3', POSTADR2: 'c/o Bäckström', POSTNR: '254 40', ORT: 'HELSINGBORG', LEVADR: '', LEVPOSTNR: '', LEVORT: '' }, [['POSTADR', 'Ängelholmsvägen 3, 254 40 HELSINGBORG']], 1);
+    const plan = planRectification(await input([dbf]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    expect(to(plan, 1)).toEqual({ POSTADR: 'Nygatan 1', POSTADR2: '', POSTNR: '211 22', ORT: 'MALMÖ' });
+    expect(codes(plan)).not.toContain('rectify.address-part');
+    expect(codes(plan)).toContain('rectify.address-line');
+  });
+
+  it("sets the delivery address's own LEVPOSTNR and LEVORT", async () => {
+    const dbf = record({ POSTADR: 'Box 1', POSTNR: '111 11', ORT: 'Stockholm', LEVADR: 'Ängelholmsvägen 3', LEVADR2: '', LEVPOSTNR: '254 40', LEVORT: 'Helsingborg' }, [['LEVADR', 'Ängelholmsvägen 3, 254 40 Helsingborg']], 2);
+    const plan = planRectification(await input([dbf]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    expect(to(plan, 2)).toEqual({ LEVADR: 'Nygatan 1', LEVPOSTNR: '211 22', LEVORT: 'Malmö' });
+    expect(codes(plan)).not.toContain('rectify.address-line');
+  });
+
+  it("does not write the street into Lime's second line: it is cleared (or given the new c/o)", async () => {
+    const lime = (): MatchedRecord =>
+      record({ postaladdress1: 'Ängelholmsvägen 3', postaladdress2: 'c/o Bäckström', postalzipcode: '254 40', postalcity: 'Helsingborg' }, [
+        ['postaladdress1', 'Ängelholmsvägen 3, 254 40 Helsingborg'],
+        ['postaladdress2', 'c/o Bäckström, 254 40 Helsingborg'],
+      ], 3);
+    const plan = planRectification(await input([lime()]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    expect(to(plan, 3)).toEqual({ postaladdress1: 'Nygatan 1', postaladdress2: '', postalzipcode: '211 22', postalcity: 'Malmö' });
+    // Two lines of one address are not two addresses.
+    expect(codes(plan)).not.toContain('rectify.ambiguous');
+    const co = planRectification(await input([lime()]), [{ field: 'address', value: 'c/o Lind, Nygatan 1, 211 22 Malmö' }]);
+    expect(to(co, 3)).toEqual({ postaladdress1: 'Nygatan 1', postaladdress2: 'c/o Lind', postalzipcode: '211 22', postalcity: 'Malmö' });
+    expect(codes(co)).not.toContain('rectify.address-line');
+  });
+
+  it('says so when a c/o kept in the street field itself is replaced', async () => {
+    const plan = planRectification(await input([record({ Fakturaadress: 'Ängelholmsvägen 3\nc/o Bäckström', Postnummer: '254 40', Ort: 'Helsingborg' }, [['Fakturaadress', 'Ängelholmsvägen 3, 254 40 Helsingborg']], 4)]), [
+      { field: 'address', value: 'Nygatan 1, 211 22 Malmö' },
+    ]);
+    expect(to(plan, 4)).toEqual({ Fakturaadress: 'Nygatan 1', Postnummer: '211 22', Ort: 'Malmö' });
+    expect(codes(plan)).toContain('rectify.address-line');
+  });
+});
+
 describe('a field name no record has', () => {
   it('changes nothing and says which --set matched no field, by its place (rectify.no-field)', async () => {
     const plan = planRectification(await input(), [{ field: 'email', value: 'ny@mail.example' }, { field: 'foo', value: 'bar' }]);
