@@ -204,7 +204,12 @@ export function nameChanges(p: Prepared, id: RawIdentifier, value: string): Name
   const fields = nameFieldsOf(p, id);
   const current = (f: string): string => asText(valueAt(p.record.fields, f))?.trim() ?? '';
   const keepsMiddle = fields.some((f) => f.part === 'middle' && current(f.field) !== '');
-  const split = splitName(value, keepsMiddle);
+  const given = splitName(value, keepsMiddle);
+  // A one-word name in a record that keeps the name only in parts (Mailchimp's First Name + Last Name, a client
+  // export's Förnamn and Efternamn): taken as the last name, the commoner change, and flagged as a guess; left
+  // out, the record would keep the old name while every other system has the new one (RE-1).
+  const partsOnly = !fields.some((f) => f.part === 'full') && fields.some((f) => f.part === 'last');
+  const split = given.first === undefined && given.last === undefined && partsOnly ? { ...given, last: given.full } : given;
   const out: NameChanges = { set: {}, ambiguous: false, middleKept: false, otherKept: false };
   for (const { field, part } of fields) {
     const old = current(field);

@@ -69,6 +69,10 @@ const REASON = {
     'A record of a past event (a message, a delivery in the message trace, a newsletter open or click, a web visit, a CRM note or consent): it holds the address, number or name actually used at the time, which is accurate for what the record is for (Art. 16 and Art. 5(1)(d) are judged against the purpose, RE-1 [I]). Rewriting it would falsify the record, so it is left as it is; the data used from now on is corrected in the master and contact records.',
   eventAnnotate:
     'A record of a past event is never rewritten (RE-1 [I]): the correction is recorded as a supplementary statement linked to the record (Art. 16, completing "by means of providing a supplementary statement"), and the record itself is kept as it was.',
+  noField: 'The record holds none of the fields being corrected.',
+  alreadyNew: 'The record already holds the new values.',
+  notSet:
+    "The record holds a field being corrected, but nothing in it was set: the value there is not the subject's own (rectify.not-own), or the new value gives no part that the record keeps. Check it by hand, or set its fields by their exact names (--set FIELD=VALUE).",
   inPlace: 'Inaccurate or incomplete personal data is rectified or completed without undue delay (Art. 16, RE-1, RE-5).',
   supplementary:
     'Räkenskapsinformation is never edited in place (RE-3, BFL 5 kap. 5 §): the customer register is corrected for the future and the booked document gets a supplementary statement or correcting document that refers to it, while the original is kept unchanged through its BF-1 date (Art. 16, ER-2).',
@@ -261,7 +265,7 @@ const NAME_WARNINGS: readonly ['ambiguous' | 'middleKept' | 'otherKept', PlanWar
     {
       code: 'rectify.name-split',
       message:
-        "The new name does not split into first and last name unambiguously (one word, or more than one word before the last name and no particle such as von that starts it: a double first name, a middle name or a double surname look alike). A one-word name sets only the fields that hold the whole name; otherwise the last word is taken as the last name and the words before it as the first name (or middle name, where a record keeps one). Check the name fields in the plan, or set them by the records' exact field names (--set firstname=…).",
+        "The new name does not split into first and last name unambiguously (one word, or more than one word before the last name and no particle such as von that starts it: a double first name, a middle name or a double surname look alike). A one-word name sets the fields that hold the whole name, and the last name of a record that keeps the name only in parts (its first name is kept); otherwise the last word is taken as the last name and the words before it as the first name (or middle name, where a record keeps one). Check the name fields in the plan, or set them by the records' exact field names (--set firstname=…).",
     },
   ],
   ['middleKept', { code: 'rectify.name-middle', message: 'Some records hold a middle name that the new name does not give: it was left unchanged; check it.' }],
@@ -319,20 +323,27 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
     const diff: Record<string, FieldDiff> = {};
     const event = EVENT_RECORDS.has(p.category);
     let heldAsUsed = false;
+    // Whether the record holds a field being corrected, and whether a new value was worked out for one: the reason given
+    // for an unaffected record must be true (RE-1).
+    let holds = false;
+    let proposed = false;
     for (const t of ordered) {
       if (event && t.kind !== 'field') {
         // A record of an event keeps the identifier it was made with (see the top).
         if (subjectIdentifiers(p).some((i) => i.kind === t.kind)) heldAsUsed = true;
         continue;
       }
+      if (t.kind === 'field' ? namedField(p.record, t.request.field) !== undefined : subjectIdentifiers(p).some((i) => i.kind === t.kind)) holds = true;
       for (const [f, to] of Object.entries(changesFor(p, t, warnings, own))) {
+        proposed = true;
         const from = asText(valueAt(p.record.fields, f));
         if (from === to) continue;
         diff[f] = { from: from === '' ? null : from, to };
       }
     }
     if (Object.keys(diff).length === 0) {
-      unaffected.push(heldAsUsed ? recordNote(p, REASON.eventRecord, 'RE-1') : recordNote(p, 'The record holds none of the fields being corrected, or already holds the new values.', 'RE-1'));
+      const reason = heldAsUsed ? REASON.eventRecord : proposed ? REASON.alreadyNew : holds ? REASON.notSet : REASON.noField;
+      unaffected.push(recordNote(p, reason, 'RE-1'));
       continue;
     }
     const bookkeeping = p.cls === 'R';

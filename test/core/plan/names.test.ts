@@ -9,7 +9,7 @@ import { planErasure, planRectification, type FieldDiff, type PlanSource } from 
 import { splitName } from '../../../src/core/plan/names.ts';
 import type { NamePart, SourceRecord } from '../../../src/core/record.ts';
 import { FieldClassificationSchema, withExtraFields, withNameParts } from '../../../src/sources/classify.ts';
-import { SECRET, SOURCES, SRC, LINDQVIST_BYGG, limeConsent, match, register, vismaCustomer } from './helpers.ts';
+import { SECRET, SOURCES, SRC, LINDQVIST_BYGG, limeConsent, mailchimpMember, match, register, vismaCustomer } from './helpers.ts';
 
 /** A Lime person as the connector emits it: the name identifier on `name` only, firstname and lastname beside it. */
 function limeApiPerson(extra: Record<string, unknown> = {}): SourceRecord {
@@ -150,6 +150,22 @@ describe('RE-1: a name rectification sets every part consistently', () => {
     const one = await rectify(SOURCES, 'Nyström', [[SRC.lime, limeApiPerson()]]);
     expect(diff(one, 'person 1003')).toEqual({ name: { from: 'Märta Öberg', to: 'Nyström' } });
     expect(one.warnings.map((w) => w.code)).toEqual(['rectify.name-split']);
+  });
+
+  it('a one-word name sets the last name where the name is kept only in parts (First Name + Last Name), with the split warning', async () => {
+    const plan = await rectify(SOURCES, 'Lind', [
+      [SRC.newsletter, mailchimpMember(1, 'marta.oberg@mail.example', 'Märta', 'Öberg')],
+      [SRC.lime, clientExportRow()],
+    ]);
+    expect(diff(plan, 'Mailchimp member (subscribed)')).toEqual({ 'Last Name': { from: 'Öberg', to: 'Lind' } });
+    expect(diff(plan, 'person Märta Öberg')).toEqual({ Efternamn: { from: 'Öberg', to: 'Lind' } });
+    expect(plan.unaffected).toEqual([]);
+    expect(plan.warnings.map((w) => w.code)).toEqual(['rectify.name-split']);
+  });
+
+  it('never says a record holds none of the fields being corrected when it holds them', async () => {
+    const same = await rectify(SOURCES, 'Märta Öberg', [[SRC.newsletter, mailchimpMember(1, 'marta.oberg@mail.example', 'Märta', 'Öberg')]]);
+    expect(same.unaffected.map((u) => u.reason)).toEqual(['The record already holds the new values.']);
   });
 
   it("a record's exact field name wins over the split for that field", async () => {
