@@ -215,9 +215,13 @@ export function nameChanges(p: Prepared, id: RawIdentifier, value: string): Name
     const old = current(field);
     let to: string | undefined;
     switch (part) {
-      case 'full':
-        to = split.full;
+      case 'full': {
+        // Outlook's display name of an e-mail entry: `Märta Öberg (marta.oberg@mail.example)`. The notation stays;
+        // only the name in it is replaced.
+        const notation = /^.*?(\s*\([^()]*@[^()]*\))\s*$/u.exec(old);
+        to = notation?.[1] && old.trim() !== notation[1].trim() ? `${split.full}${notation[1]}` : split.full;
         break;
+      }
       case 'first':
       case 'last':
         to = split[part];

@@ -104,6 +104,21 @@ function parseAddress(v: string): { street: string; careOf?: string; postcode?: 
   return { street: lines.join(', ').trim(), ...(careOf ? { careOf } : {}), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
 }
 
+/**
+ * A new phone number in the notation of the one it replaces, separators included: formatPhoneLike gives the
+ * style (national, international, digits), and where the old number has as many digits in the same style
+ * (`069-90009311`, a German number written with a dash), the new digits take the old ones' places.
+ */
+function phoneLike(e164: string, original: string, region?: Parameters<typeof formatPhoneLike>[2]): string {
+  const formatted = formatPhoneLike(e164, original, region);
+  const o = original.trim();
+  const lead = (v: string): string => (v.startsWith('+') ? '+' : v.startsWith('00') ? '00' : v.startsWith('0') ? '0' : '');
+  const digits = formatted.replace(/\D/gu, '');
+  if (lead(o) !== lead(formatted) || o.replace(/\D/gu, '').length !== digits.length || !/^[\d\s+\-/().]+$/u.test(o)) return formatted;
+  let i = 0;
+  return o.replace(/\d/gu, () => digits[i++]!);
+}
+
 /** A value in capitals where the one it replaces is written so (`HELSINGBORG`). */
 function capsLike(value: string, old: string | null): string {
   const o = (old ?? '').trim();
@@ -196,7 +211,7 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
           break;
         case 'phone':
           // Written as the field's numbers are read: a Swedish number on a German contact with its country code.
-          out[f] = formatPhoneLike(normalisePhone(value)!.e164, current ?? value, id.region);
+          out[f] = phoneLike(normalisePhone(value)!.e164, current ?? value, id.region);
           break;
         case 'pnr':
           out[f] = pnrLike(normalisePnr(value)!.canonical, current);

@@ -152,6 +152,28 @@ describe('rectification (Art. 16): a field-level diff per system', () => {
   });
 });
 
+describe("rectify keeps the notation of the value it replaces", () => {
+  const email = marta.email!;
+  const outlook = (fields: Record<string, unknown>, ids: MatchedRecord['record']['identifiers']): MatchedRecord =>
+    match(SRC.o365, { entity: 'contact', locator: { file: 'o365/contacts.csv', line: 2, row: 1 }, fields: { 'E-mail Address': email, ...fields }, identifiers: [{ kind: 'email', field: 'E-mail Address', value: email }, ...ids], category: 'mail-contact', label: 'contact' });
+  const to = (plan: Plan): Record<string, string> => Object.fromEntries(Object.entries(byLabel(plan, 'contact', 'rectify')[0]!.fields as Record<string, FieldDiff>).map(([k, d]) => [k, d.to]));
+
+  it("Outlook's display name keeps its (address): only the name in it is replaced", async () => {
+    const rec = outlook({ 'E-mail Display Name': `Märta Öberg (${email})` }, [{ kind: 'name', field: 'E-mail Display Name', value: 'Märta Öberg' }]);
+    const plan = planRectification(await input([rec]), [{ field: 'name', value: 'Märta Lind' }]);
+    expect(to(plan)).toEqual({ 'E-mail Display Name': `Märta Lind (${email})` });
+  });
+
+  it("a German number keeps its separators: 069-90009311 becomes 069-90009322", async () => {
+    const rec = outlook({ 'Business Phone': '069-90009311', 'Home Phone': '+49 69 90009311' }, [
+      { kind: 'phone', field: 'Business Phone', value: '069-90009311', region: 'DE' },
+      { kind: 'phone', field: 'Home Phone', value: '+49 69 90009311', region: 'DE' },
+    ]);
+    const plan = planRectification(await input([rec]), [{ field: 'phone', value: '+49 69 90009322' }]);
+    expect(to(plan)).toEqual({ 'Business Phone': '069-90009322', 'Home Phone': '+49 69 90009322' });
+  });
+});
+
 describe('restriction (Art. 18, RS-1)', () => {
   it('marks every record on the ground given; bookkeeping too (its storage goes on); recipients are told', async () => {
     const plan = planRestriction(await input(), 'd');
