@@ -316,7 +316,11 @@ function checkSet(set: readonly RectificationSet[]): { targets: Target[]; proble
       continue;
     }
     if (kind === 'email' && !canonical('email', s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not an e-mail address` });
-    else if (kind === 'phone' && !normalisePhone(s.value)?.valid) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid phone number` });
+    else if (kind === 'phone' && !normalisePhone(s.value)?.valid) problems.push({
+        code: 'rectify.value',
+        // Read as Swedish without a country code: a foreign number written nationally (069 …) is not one.
+        message: `the new value of ${field} is not a valid Swedish phone number: give a number of another country with its country code (+49 …)`,
+      });
     else if (kind === 'pnr' && !normalisePnr(s.value)) problems.push({ code: 'rectify.value', message: `the new value of ${field} is not a valid personnummer (check digit)` });
     else targets.push({ kind: kind ?? 'field', request: { field, value: s.value }, at: i + 1 });
   }

@@ -172,6 +172,18 @@ describe("rectify keeps the notation of the value it replaces", () => {
     const plan = planRectification(await input([rec]), [{ field: 'phone', value: '+49 69 90009322' }]);
     expect(to(plan)).toEqual({ 'Business Phone': '069-90009322', 'Home Phone': '+49 69 90009322' });
   });
+
+  it('asks for the country code when the new phone number is not a valid Swedish one', async () => {
+    let err: unknown;
+    try {
+      planRectification(await input(), [{ field: 'phone', value: '069 90009322' }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PlanInputError);
+    expect((err as PlanInputError).problems[0]!.message).toMatch(/country code \(\+49/u);
+    expect((err as PlanInputError).problems[0]!.message).not.toContain('90009322');
+  });
 });
 
 describe('restriction (Art. 18, RS-1)', () => {
