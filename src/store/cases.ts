@@ -129,7 +129,7 @@ export interface CaseView {
   outcome: {
     type: Outcome;
     on: string;
-    /** Done after the due date that applied (Art. 12(3); for refusals the one-month date, Art. 12(4)). */
+    /** Done after the due date that applied (Art. 12(3); for refusals and partial refusals the one-month date, Art. 12(4), ER-4). */
     late: boolean;
     grounds?: RefusalGround[];
     reason?: string;
@@ -383,6 +383,8 @@ export class CaseStore {
         if (answered?.partialRefusal) {
           outcome.partialRefusal = true;
           outcome.complaintInformation = COMPLAINT_INFORMATION;
+          // ER-4, Art. 12(4): the reasons for the part not acted on are due by the one-month date, extension or not.
+          if (isLate(r.outcome_on, r.one_month_due_date)) outcome.late = true;
         }
       }
     }
@@ -775,7 +777,8 @@ export class CaseStore {
    * When the case's plans refuse part of the request (ER-4: an erasure that
    * retains records, actions left out at the review), the answer is a
    * partial refusal under Art. 12(4): the event records which plans, and
-   * that the reply carried the complaint information, as a refusal does.
+   * that the reply carried the complaint information, as a refusal does;
+   * it is late after the one-month date, as a refusal is, extension or not.
    */
   answer(id: string, input: { on: string }, ctx: ActionContext): CaseView {
     this.write(() => {
@@ -785,13 +788,16 @@ export class CaseStore {
       const set: CaseSet = { status: 'answered', outcome: 'answered', outcome_on: input.on };
       this.update(id, set, ctx.at);
       const partial = this.partialRefusals(id);
+      // ER-4, Art. 12(4): a partial refusal's reasons are due by the one-month
+      // date even when the deadline was extended (DL-3 extends only the answer).
+      const refusalLate = partial.length > 0 && isLate(input.on, r.one_month_due_date);
       this.event(
         id,
         'answered',
         {
           set,
           dueDate: r.due_date,
-          late: isLate(input.on, r.due_date),
+          late: isLate(input.on, r.due_date) || refusalLate,
           identityVerified: r.verification_method !== null,
           ...(partial.length > 0 ? { partialRefusal: { plans: partial }, refusalNoticeDue: r.one_month_due_date, complaintInformation: COMPLAINT_INFORMATION } : {}),
         },

@@ -294,6 +294,25 @@ describe('case refuse', () => {
   });
 });
 
+describe('case answer: a partial refusal after an extension', () => {
+  it('is late after the one-month date, and warned (ER-4, Art. 12(4))', () => {
+    const cwd = path.join(root, 'partial-late');
+    mkdirSync(cwd, { recursive: true });
+    const o = ['--config', path.join(ROOT, 'fixtures', 'ojco-dsar.config.yaml'), '--home', path.join(cwd, 'home')];
+    const env = { OJCO_DSAR_TODAY: '2026-11-26' };
+    run(['case', 'open', '--type', 'erasure', '--email', SUBJECT.email, '--received', '2026-10-20', ...o], cwd, env);
+    expect(run(['case', 'extend', 'DSAR-2026-0001', '--reason', 'complex', '--as-of', '2026-11-10', ...o], cwd, env).code).toBe(0);
+    // The fixtures keep her invoices (BF-1): the erasure plan refuses part of the request.
+    expect(run(['erase', '--email', SUBJECT.email, '--case', 'DSAR-2026-0001', '--out', path.join(cwd, 'p.json'), '--yes', ...o], cwd, env).code).toBe(0);
+    const a = run(['case', 'answer', 'DSAR-2026-0001', '--json', ...o], cwd, env);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.json.dueDate > '2026-11-26').toBe(true);
+    expect(a.json.outcome).toMatchObject({ type: 'answered', on: '2026-11-26', partialRefusal: true, late: true });
+    expect(a.stderr).toContain('after the one-month date 2026-11-20 by which the reasons for the partial refusal were due (Art. 12(4), ER-4)');
+    expect(run(['case', 'show', 'DSAR-2026-0001', ...o], cwd, env).stdout).toContain('(late)');
+  });
+});
+
 describe('case purge', () => {
   it('needs --yes without a terminal, removes personal data after retention, and verify still passes', () => {
     const { cwd, home } = project('purge');

@@ -182,6 +182,32 @@ describe('status', () => {
     s.close();
   });
 
+  it('a partial refusal answered after the one-month date is late even when the deadline was extended (ER-4, Art. 12(4))', () => {
+    const s = openStore();
+    const plan = (id: string, actions: Record<string, number>): void => {
+      s.logEvent(id, 'plan-written', { plan: 'erasure', planHash: 'e'.padEnd(64, '0'), asOf: '2026-11-10', records: 5, actions, deselected: 0, formats: ['json'] }, ctx());
+    };
+    // Received 2026-10-20: the one-month date is 2026-11-20, extended to 2027-01-20.
+    const partial = s.openCase({ types: ['erasure'], receivedDate: '2026-10-20', identifiers: ASA }, ctx()).id;
+    expect(s.extend(partial, { reason: 'complex', asOf: '2026-11-10' }, ctx()).oneMonthDueDate).toBe('2026-11-20');
+    plan(partial, { delete: 3, retain: 2 });
+    const a = s.answer(partial, { on: '2026-11-26' }, ctx());
+    expect(a.outcome).toMatchObject({ type: 'answered', partialRefusal: true, late: true });
+    expect(s.events(partial).find((e) => e.type === 'answered')!.payload).toMatchObject({ late: true, refusalNoticeDue: '2026-11-20' });
+    expect(s.getCase(partial).outcome?.late).toBe(true);
+    // Within the one-month date it is on time; a full answer is judged against the extended date alone.
+    const early = s.openCase({ types: ['erasure'], receivedDate: '2026-10-20', identifiers: [] }, ctx()).id;
+    s.extend(early, { reason: 'complex', asOf: '2026-11-10' }, ctx());
+    plan(early, { delete: 3, retain: 2 });
+    expect(s.answer(early, { on: '2026-11-20' }, ctx()).outcome).toMatchObject({ partialRefusal: true, late: false });
+    const full = s.openCase({ types: ['erasure'], receivedDate: '2026-10-20', identifiers: [] }, ctx()).id;
+    s.extend(full, { reason: 'complex', asOf: '2026-11-10' }, ctx());
+    plan(full, { delete: 5 });
+    expect(s.answer(full, { on: '2026-11-26' }, ctx()).outcome).toEqual({ type: 'answered', on: '2026-11-26', late: false });
+    expect(s.verifyChain().problems).toEqual([]);
+    s.close();
+  });
+
   it('refuses what the rules do not allow (exit 2)', () => {
     const s = openStore();
     const { id } = s.openCase({ types: ['access'], receivedDate: '2026-01-31', identifiers: [] }, ctx());
