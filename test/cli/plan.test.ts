@@ -219,7 +219,8 @@ describe('erase: an unpaid invoice (BF-1a)', () => {
     'invoice 2024312, still open in the 2025 SIE file, is kept as long as that file, with its ledger item, and the plan warns that the date is not final',
     () => {
       const cwd = tempDir('ojco-plan-');
-      const r = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd);
+      // Made on its own date: a later today would date the open receivable by today's books (below).
+      const r = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd, { OJCO_DSAR_TODAY: AS_OF });
       expect(r.code, r.stderr).toBe(0);
       clean(r);
       const plan = r.json as { actions: (Action & { label?: string })[]; warnings: { code: string; actionId?: string; message: string }[] };
@@ -232,6 +233,21 @@ describe('erase: an unpaid invoice (BF-1a)', () => {
       expect(warned[0]!.message).toMatch(/not final/u);
       // A paid invoice keeps its own year's date.
       expect(byLabel('Faktura 2019021').retainUntil).toBe('2026-12-31');
+    },
+    T,
+  );
+
+  it(
+    'a plan dated back keeps the invoice still open today as long as the books of today (BF-1a): the later of --as-of and today',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const r = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', '2025-01-15', '--json', '--yes', '--dry-run'], cwd, { OJCO_DSAR_TODAY: '2026-11-26' });
+      expect(r.code, r.stderr).toBe(0);
+      const plan = r.json as { parameters: Record<string, unknown>; actions: (Action & { label?: string })[] };
+      const byLabel = (label: string): Action => plan.actions.find((a) => a.primary && a.label === label)!;
+      for (const label of ['Faktura 2024312', 'Kundreskontra faktura 2024312']) expect(byLabel(label), label).toMatchObject({ action: 'retain', retainUntil: '2033-12-31' });
+      expect(byLabel('Faktura 2019021').retainUntil).toBe('2026-12-31');
+      expect(plan.parameters.today).toBe('2026-11-26');
     },
     T,
   );
@@ -382,8 +398,9 @@ describe('sweep', () => {
     () => {
       const cwd = tempDir('ojco-plan-');
       const home = path.join(cwd, 'home');
-      // P2's 2019 SIE vouchers are kept through 2026-12-31, his 2024 invoice through 2031-12-31.
-      const e = run(['erase', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
+      // P2's 2019 SIE vouchers are kept through 2026-12-31, his 2024 invoice through 2031-12-31. Made on its
+      // own date: a later today would keep his still open invoice as long as today's books (BF-1a).
+      const e = run(['erase', '--config', CONFIG, '--email', PERSONAS[1].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd, { OJCO_DSAR_TODAY: AS_OF });
       expect(e.code, e.stderr).toBe(0);
       const early = (e.json.actions as Action[]).filter((a) => a.action === 'retain' && a.retainUntil === '2026-12-31');
       expect(early.length).toBeGreaterThan(0);

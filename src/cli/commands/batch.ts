@@ -410,6 +410,8 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
   const gaPropertyId = ctx.config.raw.gaPropertyId;
   const input = {
     asOf: ctx.state.asOf,
+    // BF-1a: an open receivable is in today's books too; the day the batch started, so a resumed run plans alike.
+    today: todayInStockholm(new Date(ctx.state.generatedAt)),
     register: ctx.register,
     matches: subject.records,
     sources: (ctx.planSources ??= planSources(ctx.config.sources)),

@@ -509,6 +509,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
 
     const input: PlanInput = {
       asOf: s.asOf,
+      // BF-1a: an open receivable is in today's books too, whatever --as-of says (the core has no clock).
+      today: s.today,
       register,
       matches: subject.records,
       sources: planSources(config.sources),

@@ -62,7 +62,7 @@ const REASON = {
   retainRFlagged:
     'The record flagged itself as possible räkenskapsinformation (an invoice, receipt, order or agreement in an e-mail, BFL 1 kap. 2 § 9): it is retained unchanged until a person has reviewed it (BF-2, ER-2), with access restricted (ER-3); if it is an accounting record it is kept through the BF-1 date.',
   retainROpen:
-    "The receivable was still open in the export (an amount left to pay): the business event is not completed, and the invoice is part of the books of every year that carries it as an open item, at least through the year of the plan's date and any later year whose books carry the customer's open balance; the latest of them decides (BF-1a [I]). The date moves again when the payment, credit or write-off is booked in a later year: plan again after that.",
+    "The receivable was still open in the export (an amount left to pay): the business event is not completed, and the invoice is part of the books of every year that carries it as an open item, at least through the year of the plan's date (or of the day it is made, when later) and any later year whose books carry the customer's open balance; the latest of them decides (BF-1a [I]). The date moves again when the payment, credit or write-off is booked in a later year: plan again after that.",
   retainRNoDate:
     'Räkenskapsinformation (BF-1, BF-2): the record carries no date, so its financial year and retention date must be established by hand; until then it is retained unchanged with access restricted (ER-2, ER-3).',
   retainS:
@@ -148,6 +148,10 @@ export function planErasure(input: ErasureInput): Plan {
   const fy = input.fiscalYear;
   const warnings: PlanWarning[] = [];
   const decisions = new Map<string, Decision>();
+  // BF-1a [I]: an open receivable is carried into the current year's books too; a plan dated back
+  // (--as-of in an earlier year) must not keep it only as long as that year's books.
+  const carriedTo = input.today !== undefined && input.today > input.asOf ? input.today : input.asOf;
+  let carriedToToday = false;
 
   // R first: the S records take their date from them.
   const retainedR = new Map<string, LinkedR[]>();
@@ -162,9 +166,10 @@ export function planErasure(input: ErasureInput): Plan {
       const own = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
       const open = isOpenReceivable(p.record);
       // BF-1a [I]: an open receivable is in the books of every year it is carried into, the plan's own year
-      // included (open as the export shows it, it is in that year's opening balance), and of every later year
-      // whose books carry the customer's open balance.
-      const ret = open ? latestRetention([own, bookkeepingRetention([input.asOf], fy), ...carriedBalances(p, included, fy)]) : own;
+      // and the current one included (open as the export shows it, it is in those years' opening balances),
+      // and of every later year whose books carry the customer's open balance.
+      const ret = open ? latestRetention([own, bookkeepingRetention([carriedTo], fy), ...carriedBalances(p, included, fy)]) : own;
+      if (open && carriedTo !== input.asOf) carriedToToday = true;
       // ER-5: after its last day to keep (retainUntil is inclusive, BF-1) nothing refuses the erasure any more.
       if (ret.retainUntil < input.asOf) expiredOn = ret.retainUntil;
       const reason = p.flaggedBookkeeping ? REASON.retainRFlagged : open ? `${REASON.retainR} ${REASON.retainROpen}` : REASON.retainR;
@@ -322,7 +327,8 @@ export function planErasure(input: ErasureInput): Plan {
   return finalisePlan({
     kind: 'erasure',
     input,
-    ...(input.gaPropertyId ? { parameters: { gaPropertyId: input.gaPropertyId } } : {}),
+    // What the plan was computed with: the day that dated the open receivables' books, when not asOf.
+    ...(input.gaPropertyId || carriedToToday ? { parameters: { ...(input.gaPropertyId ? { gaPropertyId: input.gaPropertyId } : {}), ...(carriedToToday ? { today: carriedTo } : {}) } } : {}),
     actions,
     excluded,
     unaffected: [],

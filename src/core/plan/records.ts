@@ -47,6 +47,7 @@ export function recordKey(source: string, locator: Locator): string {
 export function prepare(input: PlanInput): { included: Prepared[]; excluded: PlanRecordNote[] } {
   const problems: { code: string; message: string; source?: string }[] = [];
   if (!parseIsoDate(input.asOf)) problems.push({ code: 'plan.as-of', message: 'asOf must be a date in YYYY-MM-DD form' });
+  if (input.today !== undefined && !parseIsoDate(input.today)) problems.push({ code: 'plan.today', message: 'today must be a date in YYYY-MM-DD form' });
   const included: Prepared[] = [];
   const excluded: PlanRecordNote[] = [];
   const seen = new Set<string>();

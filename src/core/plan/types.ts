@@ -227,6 +227,13 @@ export interface PlanSource {
 export interface PlanInput {
   /** YYYY-MM-DD. The plan's date; no clock is read. */
   asOf: string;
+  /**
+   * YYYY-MM-DD. The day the plan is made, as the CLI's clock gives it (the
+   * core reads none). An open receivable is in the books of the current year
+   * too (BF-1a), so its retention counts from the later of `asOf` and this
+   * day; absent, from `asOf`.
+   */
+  today?: string;
   register: PlanRegister;
   /** One subject's matched records, as `Matcher.finish()` gives them. */
   matches: readonly MatchedRecord[];

@@ -558,6 +558,21 @@ describe('an open receivable (BF-1a): kept as long as the latest books that carr
     expect(primaryOf(old, 'Faktura 2024312')).toMatchObject({ action: 'retain', retainUntil: '2040-12-31' });
   });
 
+  it('a plan dated back (--as-of) still counts the books of today, which carry it too (the later of the two)', async () => {
+    // As of 2025-01-15 alone: the 2025 books, 2032-12-31. Still open on 2026-11-26: the 2026 books, 2033-12-31.
+    const plan = await erase(world(4375), { asOf: '2025-01-15', today: '2026-11-26' });
+    expect(primaryOf(plan, 'Faktura 2024312')).toMatchObject({ action: 'retain', retainUntil: '2033-12-31', deletableFrom: '2034-01-01' });
+    expect(primaryOf(plan, 'Kundreskontra faktura 2024312').retainUntil).toBe('2033-12-31');
+    expect(plan.parameters.today).toBe('2026-11-26');
+    expect((await erase(world(4375), { asOf: '2025-01-15' })).parameters.today).toBeUndefined();
+    // A today before --as-of (a dry run of a later date) changes nothing; nor does today for a paid invoice.
+    const later = await erase(world(4375), { asOf: '2026-11-26', today: '2025-01-15' });
+    expect(primaryOf(later, 'Faktura 2024312').retainUntil).toBe('2033-12-31');
+    expect(later.parameters.today).toBeUndefined();
+    expect(primaryOf(await erase(world(0), { asOf: '2025-01-15', today: '2026-11-26' }), 'Faktura 2024312').retainUntil).toBe('2031-12-31');
+    await expect(erase(world(4375), { today: '26-11-2026' })).rejects.toThrow();
+  });
+
   it('a paid invoice keeps the date of its own year (R5), without a warning', async () => {
     const plan = await erase(world(0, '2025-12-31'), { asOf: '2025-05-16' });
     expect(primaryOf(plan, 'Faktura 2024312').retainUntil).toBe('2031-12-31');
