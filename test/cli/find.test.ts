@@ -113,6 +113,9 @@ describe('ojco-dsar find', () => {
     expect(r.json.records.map((x: { source: string }) => x.source)).toEqual(expect.arrayContaining(['nyhetsbrev', 'kunder']));
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/u);
     expect(r.stderr + JSON.stringify(r.json.skipped)).not.toMatch(/Märta|marta\.oberg/u);
+    // stdout is the one JSON document; the people's summary and the file that was not read go to stderr.
+    expect(r.stderr).toContain('1 file(s) could not be read; the other sources were searched (exit code 3):');
+    expect(r.stderr).toMatch(/trasig: broken\.csv:2/u);
   });
 
   it('answers --help, --version and unknown flags with the documented codes', () => {
@@ -178,6 +181,14 @@ describe('find: what a read went past', () => {
   it('says on stderr, by source, file and line and never by value, what was skipped without stopping the read', () => {
     const r = cli(['find', '--config', 'fixtures/office365/ojco-dsar.config.yaml', '--email', 'marta.oberg@mail.example'], { cwd: ROOT });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: graph-contacts: graph/karin.ek/contacts/contacts-delta.json — 1 item(s) marked "@removed" in a delta response were skipped');
+    expect(r.stderr).not.toMatch(/marta|Märta|070/u);
+  });
+
+  it('says so on stderr with --json too, and stdout stays one JSON document', () => {
+    const r = cli(['find', '--config', 'fixtures/office365/ojco-dsar.config.yaml', '--email', 'marta.oberg@mail.example', '--json'], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).warnings.length).toBeGreaterThan(0);
     expect(r.stderr).toContain('warning: graph-contacts: graph/karin.ek/contacts/contacts-delta.json — 1 item(s) marked "@removed" in a delta response were skipped');
     expect(r.stderr).not.toMatch(/marta|Märta|070/u);
   });

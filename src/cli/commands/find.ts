@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { search, type SearchProgress } from '../../pipeline/search.ts';
 import { findJson } from '../../report/found.ts';
-import { canPrompt, log, spinner, writeJson, writeOut, logSourceWarnings } from '../io.ts';
+import { canPrompt, log, logSkipped, logSourceWarnings, spinner, writeJson, writeOut } from '../io.ts';
 import { renderFind } from '../render-find.ts';
 import { subjectFromFlags, warnGivenOfOthers } from '../subject.ts';
 import { formatLocator } from '../../core/record.ts';
@@ -45,10 +45,11 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   if (suppression) doc.reappeared = sortedHits(suppression.hits);
   warnReappeared(suppression?.hits ?? []);
   warnGivenOfOthers(result.subjects[0]!);
+  // Data to stdout, people's output to stderr: the warnings go there with --json too (as export and the plans do).
+  logSourceWarnings(result.warnings);
   if (opts.json) {
     writeJson(doc);
   } else {
-    logSourceWarnings(result.warnings);
     const titles = new Map(config.sources.map((s) => [s.connector.id, s.connector.title]));
     writeOut(renderFind(doc, titles));
     const possible = doc.records.filter((r) => r.confidence === 'possible');
@@ -64,7 +65,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
   }
   if (result.skipped.length > 0) {
-    if (!opts.json) log(`${result.skipped.length} file(s) could not be read; the other sources were searched (exit code 3).`);
+    log(`${result.skipped.length} file(s) could not be read; the other sources were searched (exit code 3)${opts.json ? ':' : '.'}`);
+    // The terminal rendering lists them on stdout; with --json stdout is the document, so stderr names them.
+    if (opts.json) logSkipped(result.skipped);
     return ExitCode.SourceFailed;
   }
   return ExitCode.Ok;
