@@ -45,6 +45,9 @@ export const PSEUDO_ID_DESCRIPTION =
  * since 1970 (Google's event schema); Fivetran's `date` and `timestamp`
  * are the same without the prefix.
  */
+/** GA4's privacy_info values (`Yes`, `No`; anything else, such as an empty value, is shown as it is). */
+const GA_YES_NO = { yes: ['Yes'], no: ['No'] } as const;
+
 export const GA_LABELS: FieldLabels = {
   event_date: ['Datum för händelsen', 'Date of the event', 'date'],
   event_timestamp: ['Tidpunkt för händelsen', 'Time of the event', 'unix-micros'],
@@ -74,9 +77,10 @@ export const GA_LABELS: FieldLabels = {
   'user_properties.value.double_value': ['Värde', 'Value'],
   'user_properties.value.set_timestamp_micros': ['Satt', 'Set', 'unix-micros'],
   privacy_info: ['Samtycke när händelsen samlades in', 'Consent when the event was collected'],
-  'privacy_info.analytics_storage': ['Kakor för statistik', 'Cookies for analytics'],
-  'privacy_info.ads_storage': ['Kakor för annonser', 'Cookies for advertising'],
-  'privacy_info.uses_transient_token': ['Tillfällig token i stället för kaka', 'A transient token instead of a cookie'],
+  // The export writes them `Yes` or `No` (BigQuery export schema, privacy_info): Ja or Nej in the letter.
+  'privacy_info.analytics_storage': { sv: 'Kakor för statistik', en: 'Cookies for analytics', logical: GA_YES_NO },
+  'privacy_info.ads_storage': { sv: 'Kakor för annonser', en: 'Cookies for advertising', logical: GA_YES_NO },
+  'privacy_info.uses_transient_token': { sv: 'Tillfällig token i stället för kaka', en: 'A transient token instead of a cookie', logical: GA_YES_NO },
   device: ['Enhet', 'Device'],
   'device.category': ['Typ av enhet', 'Kind of device'],
   'device.mobile_brand_name': ['Märke', 'Brand'],

@@ -656,6 +656,23 @@ export const GRAPH_LABELS: FieldLabels = {
   imAddresses: ['Adresser för snabbmeddelanden', 'Instant messaging addresses'],
   children: ['Barn', 'Children'],
   categories: ['Kategorier', 'Categories'],
+  // Words to a developer, not to the person: the common fields of a contact and a message in the letter's language.
+  displayName: ['Namn som visas', 'Display name'],
+  givenName: ['Förnamn', 'First name'],
+  middleName: ['Mellannamn', 'Middle name'],
+  surname: ['Efternamn', 'Surname'],
+  nickName: ['Smeknamn', 'Nickname'],
+  initials: ['Initialer', 'Initials'],
+  title: ['Titel', 'Title'],
+  birthday: ['Födelsedag', 'Birthday'],
+  mobilePhone: ['Mobiltelefon', 'Mobile phone'],
+  companyName: ['Företag', 'Company'],
+  department: ['Avdelning', 'Department'],
+  jobTitle: ['Befattning', 'Job title'],
+  personalNotes: ['Anteckningar', 'Notes'],
+  subject: ['Ämne', 'Subject'],
+  bodyPreview: ['Början av meddelandet', 'Beginning of the message'],
+  importance: ['Prioritet', 'Importance'],
 };
 
 /** Graph contact (v1.0 resources/contact.md). */

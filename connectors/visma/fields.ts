@@ -6,7 +6,7 @@
  * are listed in customer-list.ts and classified here by what they hold.
  */
 import type { FieldDescription } from '../../src/sources/contract.ts';
-import { withLabels, type FieldLabels } from '../../src/sources/classify.ts';
+import { DBASE_LOGICAL, withLabels, withLogical, type FieldLabels } from '../../src/sources/classify.ts';
 
 type Identifier = FieldDescription['identifier'];
 
@@ -27,7 +27,42 @@ export function mergeFields(...lists: FieldDescription[][]): FieldDescription[] 
 
 // ---------------------------------------------------------------- API: /v2/customers
 
-export const API_CUSTOMER_FIELDS: FieldDescription[] = [
+/** What the letter calls a customer's common fields (the API's English names, in the letter's language). */
+export const CUSTOMER_LABELS: FieldLabels = {
+  CustomerNumber: ['Kundnummer', 'Customer number'],
+  CorporateIdentityNumber: ['Organisationsnummer eller personnummer', 'Organisation or personal identity number'],
+  Name: ['Namn', 'Name'],
+  IsPrivatePerson: ['Privatperson', 'Private person'],
+  EmailAddress: ['E-post', 'E-mail'],
+  Telephone: ['Telefon', 'Phone'],
+  MobilePhone: ['Mobiltelefon', 'Mobile phone'],
+  ContactPersonName: ['Kontaktperson', 'Contact person'],
+  ContactPersonEmail: ['Kontaktpersonens e-post', 'Contact person\'s e-mail'],
+  ContactPersonMobile: ['Kontaktpersonens mobiltelefon', 'Contact person\'s mobile phone'],
+  ContactPersonPhone: ['Kontaktpersonens telefon', 'Contact person\'s phone'],
+  InvoiceAddress1: ['Fakturaadress', 'Invoice address'],
+  InvoiceAddress2: ['Fakturaadress, rad 2', 'Invoice address, line 2'],
+  InvoicePostalCode: ['Postnummer', 'Postcode'],
+  InvoiceCity: ['Ort', 'City'],
+  InvoiceCountryCode: ['Landskod', 'Country code'],
+  DeliveryCustomerName: ['Leveransnamn', 'Delivery name'],
+  DeliveryAddress1: ['Leveransadress', 'Delivery address'],
+  DeliveryAddress2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
+  DeliveryPostalCode: ['Postnummer för leverans', 'Delivery postcode'],
+  DeliveryCity: ['Ort för leverans', 'Delivery city'],
+  DeliveryCountryCode: ['Landskod för leverans', 'Delivery country code'],
+  VatNumber: ['Momsregistreringsnummer', 'VAT number'],
+  WwwAddress: ['Webbplats', 'Website'],
+  Note: ['Anteckning', 'Note'],
+  CurrencyCode: ['Valuta', 'Currency'],
+  TermsOfPayment: ['Betalningsvillkor', 'Terms of payment'],
+  IsActive: ['Aktiv kund', 'Active customer'],
+  CustomerLabels: ['Etiketter', 'Labels'],
+  LastInvoiceDate: ['Senaste fakturadatum', 'Last invoice date'],
+  ChangedUtc: ['Senast ändrad', 'Last changed'],
+};
+
+export const API_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
   f('Id', 'system-id', true, 'systemId', 'The customer\'s GUID, followed as visma:customer:<Id> to its invoices and ledger items'),
   f('CustomerNumber', 'customer-account', true, 'customerNo'),
   f('CorporateIdentityNumber', 'identity', true, 'orgnr', 'Org.nr, or the personnummer of a private person or sole trader'),
@@ -81,16 +116,48 @@ export const API_CUSTOMER_FIELDS: FieldDescription[] = [
   f('CustomerLabels', 'interest', true, undefined, 'Marketing labels; erasable (formats.md §2.4)'),
   f('LastInvoiceDate', 'billing', true),
   f('ChangedUtc', 'system-id', true),
-];
+], CUSTOMER_LABELS);
 
 // ---------------------------------------------------------------- API: /v2/customerinvoices
 
 /**
- * What the letter calls the parts of an invoice's nested fields (the rows,
- * the ROT/RUT buyers). The flat fields keep their API names: they are
- * English words, not codes.
+ * What the letter calls an invoice's common fields and the parts of its
+ * nested ones (the rows, the ROT/RUT buyers), in the letter's language; the
+ * other flat fields keep their API names.
  */
 export const INVOICE_LABELS: FieldLabels = {
+  InvoiceNumber: ['Fakturanummer', 'Invoice number'],
+  CustomerNumber: ['Kundnummer', 'Customer number'],
+  InvoiceCustomerName: ['Kundens namn', 'Customer name'],
+  CustomerEmail: ['Kundens e-post', 'Customer e-mail'],
+  YourReference: ['Er referens', 'Your reference'],
+  OurReference: ['Vår referens', 'Our reference'],
+  InvoiceAddress1: ['Fakturaadress', 'Invoice address'],
+  InvoiceAddress2: ['Fakturaadress, rad 2', 'Invoice address, line 2'],
+  InvoicePostalCode: ['Postnummer', 'Postcode'],
+  InvoiceCity: ['Ort', 'City'],
+  InvoiceCountryCode: ['Landskod', 'Country code'],
+  DeliveryCustomerName: ['Leveransnamn', 'Delivery name'],
+  DeliveryAddress1: ['Leveransadress', 'Delivery address'],
+  DeliveryAddress2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
+  DeliveryPostalCode: ['Postnummer för leverans', 'Delivery postcode'],
+  DeliveryCity: ['Ort för leverans', 'Delivery city'],
+  DeliveryDate: ['Leveransdatum', 'Delivery date'],
+  InvoiceDate: ['Fakturadatum', 'Invoice date'],
+  DueDate: ['Förfallodatum', 'Due date'],
+  PaymentDate: ['Betalningsdatum', 'Payment date'],
+  PaymentStatus: ['Betalningsstatus', 'Payment status'],
+  TotalAmount: ['Totalbelopp', 'Total amount'],
+  TotalVatAmount: ['Moms', 'VAT'],
+  TotalAmountInvoiceCurrency: ['Totalbelopp i fakturans valuta', 'Total amount in the invoice currency'],
+  TotalVatAmountInvoiceCurrency: ['Moms i fakturans valuta', 'VAT in the invoice currency'],
+  RemainingAmount: ['Kvar att betala', 'Amount left to pay'],
+  RemainingAmountInvoiceCurrency: ['Kvar att betala i fakturans valuta', 'Amount left to pay in the invoice currency'],
+  CurrencyCode: ['Valuta', 'Currency'],
+  IsCreditInvoice: ['Kreditfaktura', 'Credit invoice'],
+  PaymentReferenceNumber: ['OCR-nummer', 'Payment reference (OCR)'],
+  VoucherNumber: ['Verifikationsnummer', 'Voucher number'],
+  Notes: ['Anteckningar', 'Notes'],
   Rows: ['Fakturarader', 'Invoice rows'],
   'Rows.LineNumber': ['Radnummer', 'Row number'],
   'Rows.ArticleId': ['Artikel-id', 'Article id'],
@@ -194,7 +261,22 @@ export const API_INVOICE_FIELDS: FieldDescription[] = withLabels([
 
 // ---------------------------------------------------------------- API: /v2/customerledgeritems
 
-export const API_LEDGER_FIELDS: FieldDescription[] = [
+/** What the letter calls a customer ledger item's common fields. */
+export const LEDGER_LABELS: FieldLabels = {
+  InvoiceNumber: ['Fakturanummer', 'Invoice number'],
+  InvoiceDate: ['Fakturadatum', 'Invoice date'],
+  DueDate: ['Förfallodatum', 'Due date'],
+  IsCreditInvoice: ['Kreditfaktura', 'Credit invoice'],
+  PaymentReferenceNumber: ['OCR-nummer', 'Payment reference (OCR)'],
+  CurrencyCode: ['Valuta', 'Currency'],
+  TotalAmountInvoiceCurrency: ['Totalbelopp i fakturans valuta', 'Total amount in the invoice currency'],
+  VATAmountInvoiceCurrency: ['Moms i fakturans valuta', 'VAT in the invoice currency'],
+  RemainingAmountInvoiceCurrency: ['Kvar att betala i fakturans valuta', 'Amount left to pay in the invoice currency'],
+  Voucher: ['Verifikation', 'Voucher'],
+  ModifiedUtc: ['Senast ändrad', 'Last changed'],
+};
+
+export const API_LEDGER_FIELDS: FieldDescription[] = withLabels([
   f('Id', 'system-id', true),
   f('CustomerId', 'system-id', true, 'systemId', 'The customer\'s GUID: visma:customer:<CustomerId>'),
   f('InvoiceNumber', 'billing', true),
@@ -212,12 +294,22 @@ export const API_LEDGER_FIELDS: FieldDescription[] = [
   f('VoucherId', 'system-id', true),
   f('Voucher', 'billing', true, undefined, 'The voucher, in ledger items saved with their voucher'),
   f('ModifiedUtc', 'billing', true, undefined, 'Last change, such as the payment that settled the item'),
-];
+], LEDGER_LABELS);
 
 // ---------------------------------------------------------------- API: /v2/vouchers
 
 /** What the letter calls the parts of a voucher's nested fields: the API's rows and attachments, SIE's #TRANS rows. */
 export const VOUCHER_LABELS: FieldLabels = {
+  VoucherDate: ['Verifikationsdatum', 'Voucher date'],
+  VoucherText: ['Verifikationstext', 'Voucher text'],
+  NumberAndNumberSeries: ['Verifikationsnummer', 'Voucher number'],
+  // SIE's #VER: serie, vernr, verdatum, vertext, regdatum, sign.
+  series: ['Verifikationsserie', 'Voucher series'],
+  number: ['Verifikationsnummer', 'Voucher number'],
+  date: ['Verifikationsdatum', 'Voucher date', 'date'],
+  text: ['Verifikationstext', 'Voucher text'],
+  regDate: ['Registreringsdatum', 'Date registered', 'date'],
+  sign: ['Registrerad av (signatur)', 'Registered by (initials)'],
   Rows: ['Verifikationsrader', 'Voucher rows'],
   'Rows.AccountNumber': ['Konto', 'Account'],
   'Rows.AccountDescription': ['Kontots namn', 'Account name'],
@@ -432,8 +524,21 @@ export const DBF_LABELS: FieldLabels = {
   SIGN: ['Ansvarig hos oss (signatur)', 'Responsible at our company (initials)'],
 };
 
+/**
+ * The fields of KUND.DBF whose dBase type is L (a logical, `T` or `F`), as
+ * the header of Visma Administration's demo register declares them; the
+ * letter shows them as Ja/Nej (DBASE_LOGICAL).
+ */
+export const DBF_CUSTOMER_LOGICALS = [
+  'KRAVBREV', 'KRAVAVG', 'RAENTEFKT', 'EXPAVG', 'FRAKT', 'RESTN_EJ', 'EXPORT', 'SAMLFAKT', 'EU_KUND', 'ORDERERK', 'KUNDFKT', 'KREDITFKT', 'RANTEFKT',
+  'LEVAVI', 'FKTBEL', 'FACTORING', 'TESTDOK', 'FACTOTEST', 'LEVDIRKUND', 'WSKUND', 'BYGGTJANST', 'REKL_EPOST', 'REKL_SMS', 'MEDLEM', 'EGEN_ADR', 'TMP_FL',
+] as const;
+
+/** The fields of KONTAKT.DBF whose dBase type is L. */
+export const DBF_CONTACT_LOGICALS = ['REKL_EPOST', 'REKL_SMS'] as const;
+
 /** KUND.DBF (the customer register of Visma Administration 500-2000). Field meanings from the field names [U]. */
-export const DBF_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
+export const DBF_CUSTOMER_FIELDS: FieldDescription[] = withLogical(withLabels([
   f('KUNDNR', 'customer-account', true, 'customerNo'),
   f('NAMN', 'identity', true, 'name', 'A company\'s or sole trader\'s name is read as kind company'),
   { ...f('FOERNAMN', 'identity', true, 'name'), namePart: 'first' },
@@ -514,10 +619,10 @@ export const DBF_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
   ...['REFOFF_TYP', 'REFOFF_ID', 'REFORD_TYP', 'REFORD_ID', 'REFFLJ_TYP', 'REFFLJ_ID', 'REFXORDTYP', 'REFXORD_ID', 'REFFKT_TYP', 'REFFKT_ID',
     'REFXFKTTYP', 'REFXFKT_ID', 'REFKRV_TYP', 'REFKRV_ID', 'LEVADRID', 'TMP_DATE', 'TMP_FL', 'LASTCHANGE', 'TIMESTAMP'].map((n) => f(n, 'system-id', false)),
   f('deleted', 'system-id', false, undefined, 'Added by the connector: the row is marked deleted in the dBase file but its data is still there'),
-], DBF_LABELS);
+], DBF_LABELS), DBF_CUSTOMER_LOGICALS, DBASE_LOGICAL);
 
 /** KONTAKT.DBF (contact persons of customers and suppliers). */
-export const DBF_CONTACT_FIELDS: FieldDescription[] = withLabels([
+export const DBF_CONTACT_FIELDS: FieldDescription[] = withLogical(withLabels([
   f('KONTAKTID', 'system-id', true),
   f('NAMN', 'identity', true, 'name'),
   f('TITELID', 'professional', true),
@@ -544,4 +649,4 @@ export const DBF_CONTACT_FIELDS: FieldDescription[] = withLabels([
   f('SIGN', 'professional', true, undefined, 'Initials of the OJCO user responsible'),
   f('TIMESTAMP', 'system-id', false),
   f('deleted', 'system-id', false, undefined, 'Added by the connector: the row is marked deleted in the dBase file but its data is still there'),
-], DBF_LABELS);
+], DBF_LABELS), DBF_CONTACT_LOGICALS, DBASE_LOGICAL);

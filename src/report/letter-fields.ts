@@ -18,7 +18,7 @@
  */
 import { compile } from 'html-to-text';
 import { parseIsoDate } from '../core/law/dates.ts';
-import { describedField, type ConnectorDescription, type FieldDateFormat, type FieldDescription, type FieldHtml, type FieldPart } from '../sources/contract.ts';
+import { describedField, type ConnectorDescription, type FieldDateFormat, type FieldDescription, type FieldHtml, type FieldLogical, type FieldPart } from '../sources/contract.ts';
 import type { ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { fieldLeaves, type Cell } from './extract-table.ts';
 import { swedishTime, tr } from './extract-text.ts';
@@ -88,14 +88,31 @@ function moment(p: MomentParts): Moment | undefined {
   }
   const year = Number(p.year);
   if (year < INSTANT_YEARS.from || year > INSTANT_YEARS.to) return undefined;
-  const at = new Date(Date.UTC(year, Number(p.month) - 1, Number(p.day), hour, minute - offset, second));
+  // The fraction only to tell midnight from a moment after it (momentText); the letter shows minutes.
+  const millis = Math.floor(Number(`0.${p.fraction ?? '0'}`) * 1000);
+  const at = new Date(Date.UTC(year, Number(p.month) - 1, Number(p.day), hour, minute - offset, second, millis));
   return { kind: 'instant', at };
+}
+
+const STOCKHOLM_CLOCK = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/**
+ * The day, when the instant is exactly midnight in Swedish time: how a
+ * system writes a day as a time (Lime's `expireddate`,
+ * `2025-06-30T00:00:00+02:00`), which is no time of day to the reader.
+ */
+function stockholmMidnight(at: Date): string | undefined {
+  if (at.getUTCMilliseconds() !== 0) return undefined;
+  const parts = STOCKHOLM_CLOCK.formatToParts(at);
+  const get = (t: string): string => parts.find((x) => x.type === t)?.value ?? '';
+  if (get('hour') !== '00' || get('minute') !== '00' || get('second') !== '00') return undefined;
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 function momentText(m: Moment, lang: ExtractLang): string {
   if (m.kind === 'day') return m.date;
   if (m.kind === 'local') return `${m.date} ${m.time}`;
-  return swedishTime(lang, m.at);
+  return stockholmMidnight(m.at) ?? swedishTime(lang, m.at);
 }
 
 // ISO 8601 basic or extended (the same in date and time), the time optional: `19800131`, `1980-01-31`,
@@ -267,11 +284,24 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
     if (view?.dateFormat) shown = letterDate(v, view.dateFormat, lang);
     if (shown === undefined && typeof v === 'string' && isHtml(view?.html, leaf.holder)) shown = htmlAsText(v);
     if (shown === undefined && typeof v === 'string') shown = letterDateTime(v, lang);
-    // A system's true or false (JSON's, not a text that says `true`) is a yes or a no to the reader.
+    // A system's true or false (JSON's, not a text that says `true`) is a yes or a no to the reader; so is a text
+    // where the field's format says it is one (dBase type L's `T`/`F`, GA4's `Yes`/`No`: `logical`).
     if (typeof v === 'boolean') shown = tr(lang, v ? 'valueTrue' : 'valueFalse');
+    else if (typeof v === 'string' && view?.logical) {
+      const yesNo = logicalValue(view.logical, v);
+      if (yesNo !== undefined) shown = tr(lang, yesNo ? 'valueTrue' : 'valueFalse');
+    }
     out.push({ path: leaf.path, ...(labelled ? { label: names.join(' › ') } : {}), value: v, shown: shown ?? (v === null ? '' : String(v)) });
   }
   return out;
+}
+
+/** True or false for a text the field lists as a yes or a no (without case and surrounding spaces); undefined for any other. */
+function logicalValue(logical: FieldLogical, v: string): boolean | undefined {
+  const t = v.trim().toUpperCase();
+  if (logical.yes.some((y) => y.toUpperCase() === t)) return true;
+  if (logical.no.some((n) => n.toUpperCase() === t)) return false;
+  return undefined;
 }
 
 function partOf(field: FieldDescription | undefined, sub: string): FieldPart | undefined {

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
-import type { FieldDateFormat, FieldDescription, FieldHtml, FieldPart, IdentifierScope } from './contract.ts';
+import type { FieldDateFormat, FieldDescription, FieldHtml, FieldLogical, FieldPart, IdentifierScope } from './contract.ts';
 import { NAME_PARTS, type NamePart, type RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
@@ -86,7 +86,22 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
 export type FieldLabels = Record<string, FieldLabel>;
 export type FieldLabel =
   | readonly [sv: string, en: string, dateFormat?: FieldDateFormat]
-  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true };
+  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true; logical?: FieldLogical };
+
+/**
+ * dBase type L (a logical): `T`, `t`, `Y` or `y` is true, `F`, `f`, `N` or
+ * `n` false, and `?` not set (the reader leaves that out). Visma
+ * Administration's KUND.DBF and KONTAKT.DBF hold such fields (`KRAVBREV`,
+ * `REKL_EPOST`); the type is in each field's descriptor in the file's header.
+ */
+export const DBASE_LOGICAL: FieldLogical = { yes: ['T', 'Y'], no: ['F', 'N'] };
+
+/** The fields named as logicals (FieldDescription.logical), where the format's own type says so; the others as they were. */
+export function withLogical(fields: FieldDescription[], names: readonly string[], logical: FieldLogical): FieldDescription[] {
+  const set = new Set(names);
+  for (const n of set) if (!fields.some((f) => f.name === n)) throw new Error(`withLogical: ${n} is not a described field`);
+  return fields.map((f) => (set.has(f.name) ? { ...f, logical } : f));
+}
 
 function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
   if (Array.isArray(l)) {
@@ -100,6 +115,7 @@ function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
     ...(o.html ? { html: o.html } : {}),
     ...(o.itemKey ? { itemKey: o.itemKey } : {}),
     ...(o.option ? { option: o.option } : {}),
+    ...(o.logical ? { logical: o.logical } : {}),
   };
 }
 
@@ -119,13 +135,14 @@ export function withLabels(fields: FieldDescription[], labels: FieldLabels): Fie
 }
 
 /** How the letter shows a field (label, date format, HTML, choice, parts): kept when the config classifies the field anew. */
-export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'parts' | 'itemKey'> {
+export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'logical' | 'parts' | 'itemKey'> {
   if (!f) return {};
   return {
     ...(f.label ? { label: f.label } : {}),
     ...(f.dateFormat ? { dateFormat: f.dateFormat } : {}),
     ...(f.html ? { html: f.html } : {}),
     ...(f.option ? { option: f.option } : {}),
+    ...(f.logical ? { logical: f.logical } : {}),
     ...(f.parts ? { parts: f.parts } : {}),
     ...(f.itemKey ? { itemKey: f.itemKey } : {}),
   };

@@ -54,6 +54,13 @@ export interface FieldDescription {
    */
   option?: true;
   /**
+   * The field holds a yes or a no written as text (dBase type L's `T`/`F`,
+   * GA4's `Yes`/`No`): the letter shows a value it lists as `Ja` or `Nej`
+   * (`Yes`, `No`), any other as it is. Only where the format says so, never
+   * guessed from the values.
+   */
+  logical?: FieldLogical;
+  /**
    * How the letter names and shows the parts of a nested field, by their
    * path below it without list indices (`PercentVat` of Visma's `Rows`,
    * `emailAddress.address` of Graph's `from`). A part without a label is
@@ -74,6 +81,13 @@ export interface FieldPart {
   dateFormat?: FieldDateFormat;
   html?: FieldHtml;
   option?: true;
+  logical?: FieldLogical;
+}
+
+/** The texts that mean yes and no in a field (FieldDescription.logical), compared without case and surrounding spaces. */
+export interface FieldLogical {
+  yes: readonly string[];
+  no: readonly string[];
 }
 
 /**

@@ -393,12 +393,12 @@ describe('the letter writes ISO 8601 times as times in Swedish time, in its lang
     const sv = extractHtml(await extractOf(RECORDS, SOURCES, 'sv'), fieldLookup(SOURCES)).toString('utf8');
     expect(letterRows(sv)).toEqual([
       // A value is a time by what it is, whatever its field.
-      ['subject', '14 mars 2025 kl. 10:12'],
+      ['Ämne |subject|', '14 mars 2025 kl. 10:12'],
       ['Mottaget |receivedDateTime|', '14 mars 2025 kl. 10:12'],
       ['Senast ändrat |lastModifiedDateTime|', '2 juni 2025 kl. 20:20'],
       ['due', '2025-02-03'],
       ['optin', '2023-03-02 19:14:55'],
-      ['bodyPreview', 'Mottaget 2025-03-14T09:12:44Z'],
+      ['Början av meddelandet |bodyPreview|', 'Mottaget 2025-03-14T09:12:44Z'],
       ['Från › Namn |from.emailAddress.name|', 'Märta Öberg'],
       ['Från › E-postadress |from.emailAddress.address|', SUBJECT_EMAIL],
     ]);

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  API_CUSTOMER_FIELDS,
   API_INVOICE_FIELDS,
+  API_LEDGER_FIELDS,
   API_VOUCHER_FIELDS,
+  CUSTOMER_LABELS,
+  DBF_CUSTOMER_LOGICALS,
   DBF_CONTACT_FIELDS,
   DBF_CUSTOMER_FIELDS,
   DBF_LABELS,
   INVOICE_LABELS,
+  LEDGER_LABELS,
   SIE_VOUCHER_FIELDS,
   VOUCHER_LABELS,
 } from '../../connectors/visma/fields.ts';
@@ -14,7 +19,7 @@ import { ACTIVITY_FIELDS, ACTIVITY_LABELS, MAILCHIMP_FIELDS, MAILCHIMP_LABELS } 
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
 import { genericFields, LIME_LABELS, LIMETYPES } from '../../connectors/lime/fields.ts';
 import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
-import { withExtraFields, withLabels, type FieldLabels } from '../../src/sources/classify.ts';
+import { DBASE_LOGICAL, withExtraFields, withLabels, withLogical, type FieldLabels } from '../../src/sources/classify.ts';
 import { describedField, type FieldDateFormat, type FieldDescription } from '../../src/sources/contract.ts';
 import lime from '../../connectors/lime/index.ts';
 
@@ -91,7 +96,14 @@ describe('letterDateTime: any value that is an ISO 8601 date and time', () => {
     // The message trace's seven decimals; Lime's six and its offset.
     ['2025-06-02T18:20:41.0000000Z', '2 juni 2025 kl. 20:20', '2 June 2025 at 20:20'],
     ['2024-02-05T16:20:00.000000+01:00', '5 februari 2024 kl. 16:20', '5 February 2024 at 16:20'],
-    ['2025-06-30T00:00:00+02:00', '30 juni 2025 kl. 00:00', '30 June 2025 at 00:00'],
+    // Exactly midnight in Swedish time is how a system writes a day (Lime's expireddate): the day.
+    ['2025-06-30T00:00:00+02:00', '2025-06-30', '2025-06-30'],
+    ['2025-01-14T23:00:00Z', '2025-01-15', '2025-01-15'],
+    ['2025-06-29T22:00:00.000000Z', '2025-06-30', '2025-06-30'],
+    // A moment after midnight, or midnight elsewhere, is a time.
+    ['2025-06-30T00:00:00.5+02:00', '30 juni 2025 kl. 00:00', '30 June 2025 at 00:00'],
+    ['2025-06-30T00:00:01+02:00', '30 juni 2025 kl. 00:00', '30 June 2025 at 00:00'],
+    ['2025-06-30T00:00:00Z', '30 juni 2025 kl. 02:00', '30 June 2025 at 02:00'],
     // Another zone, across a year's end.
     ['2024-12-31T23:30:00-05:00', '1 januari 2025 kl. 05:30', '1 January 2025 at 05:30'],
     // Both sides of the changes to and from summer time.
@@ -166,6 +178,8 @@ describe('the connectors name their coded fields for the letter', () => {
     const tables: [FieldLabels, FieldDescription[]][] = [
       [GA_LABELS, [...BIGQUERY_FIELDS, ...FIVETRAN_FIELDS, userIdField('userId')]],
       [INVOICE_LABELS, API_INVOICE_FIELDS],
+      [CUSTOMER_LABELS, API_CUSTOMER_FIELDS],
+      [LEDGER_LABELS, API_LEDGER_FIELDS],
       [VOUCHER_LABELS, [...API_VOUCHER_FIELDS, ...SIE_VOUCHER_FIELDS]],
       [GRAPH_LABELS, [...GRAPH_CONTACT_FIELDS, ...GRAPH_MESSAGE_FIELDS]],
       [TRACE_LABELS, TRACE_FIELDS],
@@ -216,6 +230,69 @@ describe('the connectors name their coded fields for the letter', () => {
     expect(labelled(DBF_CUSTOMER_FIELDS, 'FKTDAT').dateFormat).toBe('date');
     expect(labelled(DBF_CUSTOMER_FIELDS, 'LASTCHANGE').dateFormat).toBe('unix-seconds');
     expect(labelled(DBF_CONTACT_FIELDS, 'TIMESTAMP').dateFormat).toBe('unix-seconds');
+  });
+});
+
+describe('the letter names the common fields of Spiris, Graph and SIE in words', () => {
+  const label = (fields: FieldDescription[], name: string, lang: 'sv' | 'en' = 'sv'): string | undefined => fieldLabel(fields.find((f) => f.name === name), lang);
+
+  it('Spiris (eAccounting): invoice, customer and ledger item', () => {
+    expect(label(API_INVOICE_FIELDS, 'InvoiceNumber')).toBe('Fakturanummer');
+    expect(label(API_INVOICE_FIELDS, 'TotalAmount', 'en')).toBe('Total amount');
+    expect(label(API_INVOICE_FIELDS, 'RemainingAmount')).toBe('Kvar att betala');
+    expect(label(API_CUSTOMER_FIELDS, 'CustomerNumber')).toBe('Kundnummer');
+    expect(label(API_CUSTOMER_FIELDS, 'EmailAddress', 'en')).toBe('E-mail');
+    expect(label(API_LEDGER_FIELDS, 'DueDate')).toBe('Förfallodatum');
+  });
+
+  it('Graph: names, subject and the beginning of a message', () => {
+    expect(label(GRAPH_CONTACT_FIELDS, 'displayName')).toBe('Namn som visas');
+    expect(label(GRAPH_CONTACT_FIELDS, 'givenName')).toBe('Förnamn');
+    expect(label(GRAPH_CONTACT_FIELDS, 'surname', 'en')).toBe('Surname');
+    expect(label(GRAPH_MESSAGE_FIELDS, 'subject')).toBe('Ämne');
+    expect(label(GRAPH_MESSAGE_FIELDS, 'bodyPreview', 'en')).toBe('Beginning of the message');
+  });
+
+  it('SIE: the #VER fields of a voucher, its dates as dates', () => {
+    expect(['series', 'number', 'date', 'text', 'regDate', 'sign'].map((n) => label(SIE_VOUCHER_FIELDS, n))).toEqual([
+      'Verifikationsserie', 'Verifikationsnummer', 'Verifikationsdatum', 'Verifikationstext', 'Registreringsdatum', 'Registrerad av (signatur)',
+    ]);
+    expect(SIE_VOUCHER_FIELDS.find((f) => f.name === 'regDate')!.dateFormat).toBe('date');
+  });
+});
+
+describe('logicals: a yes or a no written as text, where the format says so', () => {
+  const leaf = (fields: FieldDescription[], name: string, value: unknown, lang: 'sv' | 'en' = 'sv'): string[] =>
+    letterLeaves(fields.find((f) => f.name === name), name, value, lang).map((l) => l.shown);
+
+  it("dBase type L (Visma Administration's KRAVBREV, REKL_EPOST) is Ja or Nej; its other values as they are", () => {
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'KRAVBREV', 'T')).toEqual(['Ja']);
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'REKL_EPOST', 'F')).toEqual(['Nej']);
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'REKL_EPOST', 'y', 'en')).toEqual(['Yes']);
+    expect(leaf(DBF_CONTACT_FIELDS, 'REKL_SMS', 'n')).toEqual(['Nej']);
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'KRAVBREV', 'X')).toEqual(['X']);
+    // Not a logical: a text field that says T stays T (never guessed from the value).
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'KORTNAMN', 'T')).toEqual(['T']);
+    expect(leaf(DBF_CUSTOMER_FIELDS, 'SEX', 'F')).toEqual(['F']);
+    expect(DBF_CUSTOMER_FIELDS.filter((f) => f.logical).map((f) => f.name).sort()).toEqual([...DBF_CUSTOMER_LOGICALS].sort());
+    expect(() => withLogical(DBF_CUSTOMER_FIELDS, ['KRAVBREF'], DBASE_LOGICAL)).toThrow(/KRAVBREF/u);
+  });
+
+  it("GA4's privacy_info Yes and No are Ja and Nej in the Swedish letter", () => {
+    const privacy = BIGQUERY_FIELDS.find((f) => f.name === 'privacy_info');
+    const leaves = letterLeaves(privacy, 'privacy_info', { analytics_storage: 'Yes', ads_storage: 'No', uses_transient_token: '' }, 'sv');
+    expect(leaves.map((l) => [l.label, l.shown])).toEqual([
+      ['Samtycke när händelsen samlades in › Kakor för statistik', 'Ja'],
+      ['Samtycke när händelsen samlades in › Kakor för annonser', 'Nej'],
+      ['Samtycke när händelsen samlades in › Tillfällig token i stället för kaka', ''],
+    ]);
+    // The data files keep the value as exported.
+    expect(leaves[0]!.value).toBe('Yes');
+  });
+
+  it("is kept when the config classifies the field anew", () => {
+    const out = withExtraFields(DBF_CUSTOMER_FIELDS, { KRAVBREV: 'customer-account' });
+    expect(out.find((f) => f.name === 'KRAVBREV')!.logical).toEqual(DBASE_LOGICAL);
   });
 });
 
