@@ -178,6 +178,9 @@ sources:
     expect(r.code, r.stderr).toBe(3);
     const s = JSON.parse(r.stdout) as Summary;
     expect(s.notRead).toEqual([expect.objectContaining({ source: 'trasig' })]);
+    // stdout is the document; the summary and the source not read go to stderr, as find says them.
+    expect(r.stderr).toContain('1 file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):');
+    expect(r.stderr).toMatch(/trasig/u);
     // The names find's skipped uses, beside the extract's reason.
     const n = s.notRead[0] as unknown as Record<string, unknown>;
     expect(n).toMatchObject({ connector: 'newsletter', code: 'source.empty', message: n.reason });

@@ -348,10 +348,9 @@ async function exportWith(
   }
   logSourceWarnings(result.warnings);
   if (result.skipped.length > 0) {
-    if (!opts.json) {
-      log(`${result.skipped.length} file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):`);
-      logSkipped(result.skipped);
-    }
+    // On stderr with --json too, as find says it: stdout is the document.
+    log(`${result.skipped.length} file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):`);
+    logSkipped(result.skipped);
     return ExitCode.SourceFailed;
   }
   return ExitCode.Ok;
