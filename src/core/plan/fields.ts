@@ -116,6 +116,8 @@ export function anonymiseFields(p: Prepared, opts: AnonymiseOptions): Record<str
         const s = addressSiblings(r, f);
         if (s.postcode && !isEmpty(r.fields[s.postcode])) out[s.postcode] = null;
         if (s.city && !isEmpty(r.fields[s.city])) out[s.city] = null;
+        // The address's further lines (a c/o, `POSTADR2`) are the person's address too (AN-2).
+        for (const l of s.lines ?? []) if (!isEmpty(r.fields[l])) out[l] = null;
       }
     }
   }
@@ -269,6 +271,11 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
           const s = addressSiblings(r, f);
           if (s.postcode && !isEmpty(r.fields[s.postcode])) clear[s.postcode] = null;
           if (s.city && !isEmpty(r.fields[s.city])) clear[s.city] = null;
+          // Its further lines (a c/o, `POSTADR2`) go with it, unless a retained document prints them (§4.2).
+          for (const l of s.lines ?? []) {
+            const lv = asText(valueAt(r.fields, l));
+            if (lv !== null && lv.trim() !== '' && !(l in clear) && !onDocs('address', lv)) clear[l] = null;
+          }
         }
       }
     }

@@ -642,6 +642,19 @@ describe('class S keeps the fields the retained documents print, compared as tex
     }
   });
 
+  it("an address cleared takes its further line along, unless a retained invoice prints that line", async () => {
+    const withSecond = (address: string, second: string): MatchedRecord => {
+      const m = listRow(address);
+      m.record.fields['Fakturaadress 2'] = second;
+      return m;
+    };
+    const moved = await erase([withSecond('Storgatan 9', 'c/o Svensson'), invoice()]);
+    expect(primaryOf(moved, 'Kund 1043 (lista)').fields).toMatchObject({ Fakturaadress: null, 'Fakturaadress 2': null });
+    const printed = await erase([withSecond('Storgatan 9', 'c/o Bäckström'), invoice()]);
+    expect(primaryOf(printed, 'Kund 1043 (lista)').fields).toMatchObject({ Fakturaadress: null });
+    expect(primaryOf(printed, 'Kund 1043 (lista)').fields).not.toHaveProperty(['Fakturaadress 2']);
+  });
+
   it('a header with a slash is a field, not a path: the org.nr no invoice shows is cleared like any other copy of it', async () => {
     const plan = await erase([listRow('Ängelholmsvägen 3'), invoice()]);
     expect(primaryOf(plan, 'Kund 1043 (lista)').fields).toHaveProperty(['Organisationsnummer/Personnummer'], null);
