@@ -205,11 +205,17 @@ export function nameChanges(p: Prepared, id: RawIdentifier, value: string): Name
   const current = (f: string): string => asText(valueAt(p.record.fields, f))?.trim() ?? '';
   const keepsMiddle = fields.some((f) => f.part === 'middle' && current(f.field) !== '');
   const given = splitName(value, keepsMiddle);
-  // A one-word name in a record that keeps the name only in parts (Mailchimp's First Name + Last Name, a client
-  // export's Förnamn and Efternamn): taken as the last name, the commoner change, and flagged as a guess; left
-  // out, the record would keep the old name while every other system has the new one (RE-1).
-  const partsOnly = !fields.some((f) => f.part === 'full') && fields.some((f) => f.part === 'last');
-  const split = given.first === undefined && given.last === undefined && partsOnly ? { ...given, last: given.full } : given;
+  // A one-word name is taken as the new last name, the commoner change (a marriage), and flagged as a guess: the
+  // first name is kept, in the whole name too, so that a record that keeps both (Lime's `name` beside `lastname`)
+  // says one name, and one that keeps only parts (Mailchimp's First Name + Last Name) is not left with the old
+  // name while every other system has the new one (RE-1).
+  let split = given;
+  if (given.first === undefined && given.last === undefined) {
+    const firstField = fields.filter((f) => f.part === 'first').map((f) => current(f.field)).find((v) => v !== '');
+    const fullField = fields.filter((f) => f.part === 'full').map((f) => current(f.field).replace(/\s*\([^()]*@[^()]*\)\s*$/u, '')).find((v) => v !== '');
+    const oldFirst = firstField ?? (fullField !== undefined ? splitName(fullField, false).first : undefined);
+    split = oldFirst !== undefined ? { ...given, first: oldFirst, last: given.full, full: `${oldFirst} ${given.full}` } : { ...given, last: given.full };
+  }
   const out: NameChanges = { set: {}, ambiguous: false, middleKept: false, otherKept: false };
   for (const { field, part } of fields) {
     const old = current(field);

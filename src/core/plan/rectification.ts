@@ -280,7 +280,7 @@ const NAME_WARNINGS: readonly ['ambiguous' | 'middleKept' | 'otherKept', PlanWar
     {
       code: 'rectify.name-split',
       message:
-        "The new name does not split into first and last name unambiguously (one word, or more than one word before the last name and no particle such as von that starts it: a double first name, a middle name or a double surname look alike). A one-word name sets the fields that hold the whole name, and the last name of a record that keeps the name only in parts (its first name is kept); otherwise the last word is taken as the last name and the words before it as the first name (or middle name, where a record keeps one). Check the name fields in the plan, or set them by the records' exact field names (--set firstname=…).",
+        "The new name does not split into first and last name unambiguously (one word, or more than one word before the last name and no particle such as von that starts it: a double first name, a middle name or a double surname look alike). A one-word name is taken as the new last name: the first name is kept, in the fields that hold the whole name too; otherwise the last word is taken as the last name and the words before it as the first name (or middle name, where a record keeps one). Check the name fields in the plan, or set them by the records' exact field names (--set firstname=…).",
     },
   ],
   ['middleKept', { code: 'rectify.name-middle', message: 'Some records hold a middle name that the new name does not give: it was left unchanged; check it.' }],

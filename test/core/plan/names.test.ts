@@ -143,12 +143,12 @@ describe('RE-1: a name rectification sets every part consistently', () => {
     expect(plan.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['rectify.name-other', 'rectify.name-split']));
   });
 
-  it('a middle name the new name does not give is left, with a warning; a one-word name sets only whole-name fields', async () => {
+  it('a middle name the new name does not give is left, with a warning; a one-word name is the new last name, the first name kept in the whole name too', async () => {
     const two = await rectify(SOURCES, 'Märta Nyström', [[SRC.o365, graphContact()]]);
     expect(diff(two, 'contact Märta')).not.toHaveProperty('middleName');
     expect(two.warnings.map((w) => w.code)).toContain('rectify.name-middle');
     const one = await rectify(SOURCES, 'Nyström', [[SRC.lime, limeApiPerson()]]);
-    expect(diff(one, 'person 1003')).toEqual({ name: { from: 'Märta Öberg', to: 'Nyström' } });
+    expect(diff(one, 'person 1003')).toEqual({ name: { from: 'Märta Öberg', to: 'Märta Nyström' }, lastname: { from: 'Öberg', to: 'Nyström' } });
     expect(one.warnings.map((w) => w.code)).toEqual(['rectify.name-split']);
   });
 
