@@ -88,7 +88,8 @@ export const GA_LABELS: FieldLabels = {
   'device.operating_system': ['Operativsystem', 'Operating system'],
   'device.operating_system_version': ['Operativsystemets version', 'Operating system version'],
   'device.language': ['Språk', 'Language'],
-  'device.is_limited_ad_tracking': ['Begränsad annonsspårning', 'Limited ad tracking'],
+  // Also written `Yes` or `No` (BigQuery export schema, device.is_limited_ad_tracking).
+  'device.is_limited_ad_tracking': { sv: 'Begränsad annonsspårning', en: 'Limited ad tracking', logical: GA_YES_NO },
   'device.advertising_id': ['Annons-id', 'Advertising id'],
   'device.web_info.browser': ['Webbläsare', 'Browser'],
   'device.web_info.browser_version': ['Webbläsarens version', 'Browser version'],

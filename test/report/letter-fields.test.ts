@@ -288,6 +288,8 @@ describe('logicals: a yes or a no written as text, where the format says so', ()
     ]);
     // The data files keep the value as exported.
     expect(leaves[0]!.value).toBe('Yes');
+    const device = BIGQUERY_FIELDS.find((f) => f.name === 'device');
+    expect(letterLeaves(device, 'device', { is_limited_ad_tracking: 'No' }, 'sv').map((l) => [l.label, l.shown])).toEqual([['Enhet › Begränsad annonsspårning', 'Nej']]);
   });
 
   it("is kept when the config classifies the field anew", () => {
