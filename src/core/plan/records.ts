@@ -195,6 +195,9 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
 // Visma Administration's DBF codes too: `POSTADR` (with `POSTNR`, `ORT`) and `LEVADR` (with `LEVPOSTNR`, `LEVORT`).
 const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street|postadr1?|adr1?)$/iu;
 
+/** Swedish Outlook's street field, its address named by a suffix (`Gatuadress arbete`, `Gatuadress hem`). */
+const SWEDISH_OUTLOOK_STREET = /^gatuadress(\s+\p{L}+)$/iu;
+
 /** A field name as address parts are compared: case, spaces, `_` and `-` aside (Outlook's `Home Postal Code`, Graph's `postalCode`). */
 export const squashFieldName = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
 
@@ -206,12 +209,22 @@ const MORE_LINES = ['address2', 'adress2', 'street2', 'street3', 'postadr2', 'ad
  * (`InvoiceAddress1` → `InvoicePostalCode`, `InvoiceCity`; Lime
  * `postaladdress1` → `postalzipcode`, `postalcity`; Outlook's `Home Street`
  * → `Home Postal Code`, `Home City`; Visma Administration's `POSTADR` →
- * `POSTNR`, `ORT`), when the record has them; and its further lines, where
+ * `POSTNR`, `ORT`; Swedish Outlook's `Gatuadress arbete` → `Postnummer
+ * arbete`, `Ort arbete`), when the record has them; and its further lines, where
  * a c/o or a second street line is kept (`InvoiceAddress2`,
  * `postaladdress2`, `Home Street 2`, `POSTADR2`).
  */
 export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string; lines?: string[] } {
   const fields = record.fields;
+  const sv = SWEDISH_OUTLOOK_STREET.exec(field);
+  if (sv) {
+    // Swedish Outlook names the address by a suffix: `Gatuadress arbete`, `Postnummer arbete`, `Ort arbete`, `Gatuadress 2 arbete`.
+    const suffix = squashFieldName(sv[1]!);
+    const byName = (n: string): string | undefined => Object.keys(fields).find((k) => squashFieldName(k) === n + suffix);
+    const [postcode, city] = [byName('postnummer'), byName('ort')];
+    const lines = ['gatuadress2', 'gatuadress3'].map(byName).filter((k): k is string => k !== undefined);
+    return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}), ...(lines.length > 0 ? { lines } : {}) };
+  }
   const m = ADDRESS_FIELD.exec(field);
   if (!m) return {};
   // Compared without case, spaces, `_` and `-`: Outlook's `Home Street` has `Home Postal Code`.

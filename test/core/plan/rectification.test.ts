@@ -301,6 +301,17 @@ describe('rectify --set address: street, postcode, city and the further lines, c
     expect(codes(plan)).toContain('rectify.address-line');
   });
 
+  it("sets Swedish Outlook's Postnummer hem and Ort hem beside Gatuadress hem, and clears its Gatuadress 2 hem, not the work address", async () => {
+    const outlook = record(
+      { 'Gatuadress hem': 'Södra Storgatan 7', 'Gatuadress 2 hem': 'lgh 1102', 'Ort hem': 'Helsingborg', 'Postnummer hem': '252 23', 'Gatuadress arbete': 'Box 1', 'Ort arbete': 'Lund', 'Postnummer arbete': '221 00' },
+      [['Gatuadress hem', 'Södra Storgatan 7, 252 23 Helsingborg']],
+      3,
+    );
+    const plan = planRectification(await input([outlook]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    expect(to(plan, 3)).toEqual({ 'Gatuadress hem': 'Nygatan 1', 'Gatuadress 2 hem': '', 'Postnummer hem': '211 22', 'Ort hem': 'Malmö' });
+    expect(codes(plan)).not.toContain('rectify.address-part');
+  });
+
   it("sets the delivery address's own LEVPOSTNR and LEVORT", async () => {
     const dbf = record({ POSTADR: 'Box 1', POSTNR: '111 11', ORT: 'Stockholm', LEVADR: 'Ängelholmsvägen 3', LEVADR2: '', LEVPOSTNR: '254 40', LEVORT: 'Helsingborg' }, [['LEVADR', 'Ängelholmsvägen 3, 254 40 Helsingborg']], 2);
     const plan = planRectification(await input([dbf]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
