@@ -261,22 +261,21 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
         const v = asText(valueAt(r.fields, f));
         if (v === null || v.trim() === '' || f in clear) continue;
         candidates++;
+        const s = id.kind === 'address' ? addressSiblings(r, f) : {};
+        // An address's further lines (a c/o, `POSTADR2`) are weighed on their own, whether the street stays or
+        // goes: a line no retained document prints is cleared (§4.2; a c/o names another person).
+        for (const l of s.lines ?? []) {
+          const lv = asText(valueAt(r.fields, l));
+          if (lv !== null && lv.trim() !== '' && !(l in clear) && !onDocs('address', lv)) clear[l] = null;
+        }
         // A part of a name (a last name alone) is on the documents when the whole name is.
         if (onDocs(id.kind, v, id.region) || (id.kind === 'name' && onDocs('name', id.value))) {
           kept++;
           continue;
         }
         clear[f] = null;
-        if (id.kind === 'address') {
-          const s = addressSiblings(r, f);
-          if (s.postcode && !isEmpty(r.fields[s.postcode])) clear[s.postcode] = null;
-          if (s.city && !isEmpty(r.fields[s.city])) clear[s.city] = null;
-          // Its further lines (a c/o, `POSTADR2`) go with it, unless a retained document prints them (§4.2).
-          for (const l of s.lines ?? []) {
-            const lv = asText(valueAt(r.fields, l));
-            if (lv !== null && lv.trim() !== '' && !(l in clear) && !onDocs('address', lv)) clear[l] = null;
-          }
-        }
+        if (s.postcode && !isEmpty(r.fields[s.postcode])) clear[s.postcode] = null;
+        if (s.city && !isEmpty(r.fields[s.city])) clear[s.city] = null;
       }
     }
   }

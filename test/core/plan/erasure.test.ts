@@ -650,6 +650,10 @@ describe('class S keeps the fields the retained documents print, compared as tex
     };
     const moved = await erase([withSecond('Storgatan 9', 'c/o Svensson'), invoice()]);
     expect(primaryOf(moved, 'Kund 1043 (lista)').fields).toMatchObject({ Fakturaadress: null, 'Fakturaadress 2': null });
+    // The street on the invoice, a c/o it does not print: the c/o goes, the street stays.
+    const other = await erase([withSecond('Ängelholmsvägen 3', 'c/o Andersson'), invoice()]);
+    expect(primaryOf(other, 'Kund 1043 (lista)').fields).toMatchObject({ 'Fakturaadress 2': null });
+    expect(primaryOf(other, 'Kund 1043 (lista)').fields).not.toHaveProperty(['Fakturaadress']);
     const printed = await erase([withSecond('Storgatan 9', 'c/o Bäckström'), invoice()]);
     expect(primaryOf(printed, 'Kund 1043 (lista)').fields).toMatchObject({ Fakturaadress: null });
     expect(primaryOf(printed, 'Kund 1043 (lista)').fields).not.toHaveProperty(['Fakturaadress 2']);
