@@ -195,8 +195,8 @@ export function canonicalValues(record: SourceRecord, kind: IdentifierKind): Set
 // Visma Administration's DBF codes too: `POSTADR` (with `POSTNR`, `ORT`) and `LEVADR` (with `LEVPOSTNR`, `LEVORT`).
 const ADDRESS_FIELD = /^(.*?)(address1?|adress1?|street|postadr1?|adr1?)$/iu;
 
-/** Swedish Outlook's street field, its address named by a suffix (`Gatuadress arbete`, `Gatuadress hem`). */
-const SWEDISH_OUTLOOK_STREET = /^gatuadress(\s+\p{L}+)$/iu;
+/** Swedish and German Outlook's street field, its address named by a suffix (`Gatuadress hem`, `Straße privat`). */
+const LOCALISED_OUTLOOK_STREET = /^(gatuadress|stra(?:ß|ss)e)(\s+\p{L}+)$/iu;
 
 /** A field name as address parts are compared: case, spaces, `_` and `-` aside (Outlook's `Home Postal Code`, Graph's `postalCode`). */
 export const squashFieldName = (k: string): string => k.toLowerCase().replace(/[\s_-]/gu, '');
@@ -210,19 +210,25 @@ const MORE_LINES = ['address2', 'adress2', 'street2', 'street3', 'postadr2', 'ad
  * `postaladdress1` → `postalzipcode`, `postalcity`; Outlook's `Home Street`
  * → `Home Postal Code`, `Home City`; Visma Administration's `POSTADR` →
  * `POSTNR`, `ORT`; Swedish Outlook's `Gatuadress arbete` → `Postnummer
- * arbete`, `Ort arbete`), when the record has them; and its further lines, where
+ * arbete`, `Ort arbete`, German `Straße privat` → `Postleitzahl privat`,
+ * `Ort privat`), when the record has them; and its further lines, where
  * a c/o or a second street line is kept (`InvoiceAddress2`,
  * `postaladdress2`, `Home Street 2`, `POSTADR2`).
  */
 export function addressSiblings(record: SourceRecord, field: string): { postcode?: string; city?: string; lines?: string[] } {
   const fields = record.fields;
-  const sv = SWEDISH_OUTLOOK_STREET.exec(field);
-  if (sv) {
-    // Swedish Outlook names the address by a suffix: `Gatuadress arbete`, `Postnummer arbete`, `Ort arbete`, `Gatuadress 2 arbete`.
-    const suffix = squashFieldName(sv[1]!);
-    const byName = (n: string): string | undefined => Object.keys(fields).find((k) => squashFieldName(k) === n + suffix);
-    const [postcode, city] = [byName('postnummer'), byName('ort')];
-    const lines = ['gatuadress2', 'gatuadress3'].map(byName).filter((k): k is string => k !== undefined);
+  const localised = LOCALISED_OUTLOOK_STREET.exec(field);
+  if (localised) {
+    // Swedish and German Outlook name the address by a suffix: `Gatuadress arbete` with `Postnummer arbete`, `Ort
+    // arbete` and `Gatuadress 2 arbete`; `Straße privat` with `Postleitzahl privat`, `Ort privat`, `Straße privat 2`.
+    const german = /^stra(?:ß|ss)e$/iu.test(localised[1]!);
+    const suffix = squashFieldName(localised[2]!);
+    const byName = (n: string): string | undefined => Object.keys(fields).find((k) => squashFieldName(k) === n);
+    const street = german ? 'straße' : 'gatuadress';
+    const [postcode, city] = [byName(`${german ? 'postleitzahl' : 'postnummer'}${suffix}`), byName(`ort${suffix}`)];
+    const lines = ['2', '3']
+      .map((n) => byName(german ? `${street}${suffix}${n}` : `${street}${n}${suffix}`) ?? (german ? byName(`strasse${suffix}${n}`) : undefined))
+      .filter((k): k is string => k !== undefined);
     return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}), ...(lines.length > 0 ? { lines } : {}) };
   }
   const m = ADDRESS_FIELD.exec(field);

@@ -97,11 +97,11 @@ interface Target {
 function parseAddress(v: string): { street: string; careOf?: string; postcode?: string; city?: string } {
   const m = /^(.*?)[,\s]+(?:SE-?)?(\d{3}\s?\d{2})\s+(.+)$/iu.exec(v.trim());
   if (!m?.[1] || !m[2] || !m[3]) return { street: v.trim() };
-  const pc = m[2].replace(/\s/gu, '');
   const lines = m[1].split(/\s*,\s*/u).filter(Boolean);
   const co = lines.findIndex((l) => /^c\/o\b/iu.test(l));
   const careOf = co >= 0 ? lines.splice(co, 1)[0] : undefined;
-  return { street: lines.join(', ').trim(), ...(careOf ? { careOf } : {}), postcode: `${pc.slice(0, 3)} ${pc.slice(3)}`, city: m[3].trim() };
+  // The postcode as given: `211 22` in Sweden, `60313` in Germany (a Swedish grouping would make it another code there).
+  return { street: lines.join(', ').trim(), ...(careOf ? { careOf } : {}), postcode: m[2].trim(), city: m[3].trim() };
 }
 
 /**

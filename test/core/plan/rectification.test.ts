@@ -312,6 +312,13 @@ describe('rectify --set address: street, postcode, city and the further lines, c
     expect(codes(plan)).not.toContain('rectify.address-part');
   });
 
+  it("sets German Outlook's Postleitzahl privat and Ort privat beside Straße privat, and writes a postcode as it is given", async () => {
+    const outlook = record({ 'Straße privat': 'Mainzer Landstraße 1', 'Straße privat 2': 'bei Müller', 'Ort privat': 'Frankfurt', 'Postleitzahl privat': '60311' }, [['Straße privat', 'Mainzer Landstraße 1, 60311 Frankfurt']], 4);
+    const plan = planRectification(await input([outlook]), [{ field: 'address', value: 'Goethestraße 5, 60313 Frankfurt am Main' }]);
+    expect(to(plan, 4)).toEqual({ 'Straße privat': 'Goethestraße 5', 'Straße privat 2': '', 'Postleitzahl privat': '60313', 'Ort privat': 'Frankfurt am Main' });
+    expect(codes(plan)).not.toContain('rectify.address-part');
+  });
+
   it("sets the delivery address's own LEVPOSTNR and LEVORT", async () => {
     const dbf = record({ POSTADR: 'Box 1', POSTNR: '111 11', ORT: 'Stockholm', LEVADR: 'Ängelholmsvägen 3', LEVADR2: '', LEVPOSTNR: '254 40', LEVORT: 'Helsingborg' }, [['LEVADR', 'Ängelholmsvägen 3, 254 40 Helsingborg']], 2);
     const plan = planRectification(await input([dbf]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
