@@ -27,6 +27,20 @@ export function mergeFields(...lists: FieldDescription[][]): FieldDescription[] 
 
 // ---------------------------------------------------------------- API: /v2/customers
 
+/** The invoice and delivery addresses, as a customer card and an invoice both keep them (Spiris API). */
+const ADDRESS_LABELS: FieldLabels = {
+  InvoiceAddress1: ['Fakturaadress', 'Invoice address'],
+  InvoiceAddress2: ['Fakturaadress, rad 2', 'Invoice address, line 2'],
+  InvoicePostalCode: ['Postnummer', 'Postcode'],
+  InvoiceCity: ['Ort', 'City'],
+  InvoiceCountryCode: ['Landskod', 'Country code'],
+  DeliveryCustomerName: ['Leveransnamn', 'Delivery name'],
+  DeliveryAddress1: ['Leveransadress', 'Delivery address'],
+  DeliveryAddress2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
+  DeliveryPostalCode: ['Postnummer för leverans', 'Delivery postcode'],
+  DeliveryCity: ['Ort för leverans', 'Delivery city'],
+};
+
 /** What the letter calls a customer's common fields (the API's English names, in the letter's language). */
 export const CUSTOMER_LABELS: FieldLabels = {
   CustomerNumber: ['Kundnummer', 'Customer number'],
@@ -40,16 +54,7 @@ export const CUSTOMER_LABELS: FieldLabels = {
   ContactPersonEmail: ['Kontaktpersonens e-post', 'Contact person\'s e-mail'],
   ContactPersonMobile: ['Kontaktpersonens mobiltelefon', 'Contact person\'s mobile phone'],
   ContactPersonPhone: ['Kontaktpersonens telefon', 'Contact person\'s phone'],
-  InvoiceAddress1: ['Fakturaadress', 'Invoice address'],
-  InvoiceAddress2: ['Fakturaadress, rad 2', 'Invoice address, line 2'],
-  InvoicePostalCode: ['Postnummer', 'Postcode'],
-  InvoiceCity: ['Ort', 'City'],
-  InvoiceCountryCode: ['Landskod', 'Country code'],
-  DeliveryCustomerName: ['Leveransnamn', 'Delivery name'],
-  DeliveryAddress1: ['Leveransadress', 'Delivery address'],
-  DeliveryAddress2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
-  DeliveryPostalCode: ['Postnummer för leverans', 'Delivery postcode'],
-  DeliveryCity: ['Ort för leverans', 'Delivery city'],
+  ...ADDRESS_LABELS,
   DeliveryCountryCode: ['Landskod för leverans', 'Delivery country code'],
   VatNumber: ['Momsregistreringsnummer', 'VAT number'],
   WwwAddress: ['Webbplats', 'Website'],
@@ -132,16 +137,7 @@ export const INVOICE_LABELS: FieldLabels = {
   CustomerEmail: ['Kundens e-post', 'Customer e-mail'],
   YourReference: ['Er referens', 'Your reference'],
   OurReference: ['Vår referens', 'Our reference'],
-  InvoiceAddress1: ['Fakturaadress', 'Invoice address'],
-  InvoiceAddress2: ['Fakturaadress, rad 2', 'Invoice address, line 2'],
-  InvoicePostalCode: ['Postnummer', 'Postcode'],
-  InvoiceCity: ['Ort', 'City'],
-  InvoiceCountryCode: ['Landskod', 'Country code'],
-  DeliveryCustomerName: ['Leveransnamn', 'Delivery name'],
-  DeliveryAddress1: ['Leveransadress', 'Delivery address'],
-  DeliveryAddress2: ['Leveransadress, rad 2', 'Delivery address, line 2'],
-  DeliveryPostalCode: ['Postnummer för leverans', 'Delivery postcode'],
-  DeliveryCity: ['Ort för leverans', 'Delivery city'],
+  ...ADDRESS_LABELS,
   DeliveryDate: ['Leveransdatum', 'Delivery date'],
   InvoiceDate: ['Fakturadatum', 'Invoice date'],
   DueDate: ['Förfallodatum', 'Due date'],
