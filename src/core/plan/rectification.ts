@@ -356,7 +356,8 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
       for (const [f, to] of Object.entries(changesFor(p, t, warnings, own))) {
         proposed = true;
         const from = asText(valueAt(p.record.fields, f));
-        if (from === to) continue;
+        // The same value with other spacing around it (Mailchimp's `" Åsa "`) is no correction.
+        if (from === to || (from !== null && from.trim() === to)) continue;
         diff[f] = { from: from === '' ? null : from, to };
       }
     }

@@ -163,6 +163,11 @@ describe('RE-1: a name rectification sets every part consistently', () => {
     expect(plan.warnings.map((w) => w.code)).toEqual(['rectify.name-split']);
   });
 
+  it('lists no change of spacing alone as a correction', async () => {
+    const spaced = await rectify(SOURCES, 'Lind', [[SRC.newsletter, mailchimpMember(1, 'marta.oberg@mail.example', ' Märta ', 'Öberg')]]);
+    expect(diff(spaced, 'Mailchimp member (subscribed)')).toEqual({ 'Last Name': { from: 'Öberg', to: 'Lind' } });
+  });
+
   it('never says a record holds none of the fields being corrected when it holds them', async () => {
     const same = await rectify(SOURCES, 'Märta Öberg', [[SRC.newsletter, mailchimpMember(1, 'marta.oberg@mail.example', 'Märta', 'Öberg')]]);
     expect(same.unaffected.map((u) => u.reason)).toEqual(['The record already holds the new values.']);
