@@ -97,9 +97,13 @@ export function subjectIds(input: PlanInput, planned: readonly Prepared[]): { ki
   return [...(input.subjectIdentifiers ?? []), ...planned.flatMap((p) => evidenceIdentifiers(p))];
 }
 
-/** `<kind>:<canonical>` keys of identifiers, to ask whether one is the subject's. */
+/** The `<kind>:<canonical>` key of an identifier, to ask whether it is one of the subject's (keysOf). */
+function keyOf(i: { kind: IdentifierKind; value: string }): string {
+  return `${i.kind}:${canonical(i.kind, i.value) ?? i.value}`;
+}
+
 function keysOf(ids: readonly { kind: IdentifierKind; value: string }[]): Set<string> {
-  return new Set(ids.map((i) => `${i.kind}:${canonical(i.kind, i.value) ?? i.value}`));
+  return new Set(ids.map(keyOf));
 }
 
 /**
@@ -110,7 +114,7 @@ function keysOf(ids: readonly { kind: IdentifierKind; value: string }[]): Set<st
  */
 function ownGaUserId(ident: RawIdentifier, p: Prepared, mine: ReadonlySet<string>): string | undefined {
   const id = gaUserId(ident, p.record.fields);
-  return id && mine.has(`${ident.kind}:${canonical(ident.kind, ident.value) ?? ident.value}`) ? id : undefined;
+  return id && mine.has(keyOf(ident)) ? id : undefined;
 }
 
 /**
@@ -160,6 +164,13 @@ export function suppressActions(
 }
 
 // ---------------------------------------------------------------- Art. 19
+
+/**
+ * The recipients told of a change made in a processor's system only (a
+ * customer card's fields, a consent flag; NT-1 [I]): not the auditor or the
+ * authorities, who receive the bookkeeping.
+ */
+export const PROCESSOR_ONLY: ReadonlySet<string> = new Set(['processor']);
 
 /**
  * NT-1 [I]: one notice per recipient of the register entries of the records
@@ -231,11 +242,13 @@ export function gaIds(p: Prepared, mine?: ReadonlySet<string>): { ids: { type: '
     const raw = valueAt(p.record.fields, ident.field);
     const rawText = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
     if (ident.kind === 'gaClientId') out.push({ type: 'CLIENT_ID', id: rawText || ident.value });
-    else if (gaUserId(ident, p.record.fields)) {
-      const own = mine ? ownGaUserId(ident, p, mine) : gaUserId(ident, p.record.fields);
-      if (own) out.push({ type: 'USER_ID', id: own });
-      else others++;
-    } else if (ident.kind === 'systemId' && ident.value.startsWith('ga4:user_pseudo_id:')) out.push({ type: 'APP_INSTANCE_ID', id: rawText || ident.value.slice('ga4:user_pseudo_id:'.length) });
+    else {
+      const user = gaUserId(ident, p.record.fields);
+      if (user) {
+        if (!mine || mine.has(keyOf(ident))) out.push({ type: 'USER_ID', id: user });
+        else others++;
+      } else if (ident.kind === 'systemId' && ident.value.startsWith('ga4:user_pseudo_id:')) out.push({ type: 'APP_INSTANCE_ID', id: rawText || ident.value.slice('ga4:user_pseudo_id:'.length) });
+    }
   }
   return { ids: out, others };
 }

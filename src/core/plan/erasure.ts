@@ -49,7 +49,7 @@ import type { SourceRecord } from '../record.ts';
 import { canonical } from '../identity/normalise.ts';
 import { anonymiseFields, masterDataToClear } from './fields.ts';
 import * as T from './instructions.ts';
-import { finalisePlan, gaRequests, notifyActions, recordAction, subjectIds, suppressActions } from './common.ts';
+import { finalisePlan, gaRequests, notifyActions, PROCESSOR_ONLY, recordAction, subjectIds, suppressActions } from './common.ts';
 import { bookingDates, canonicalValues, hasOrganisationParty, isCarriedBalance, isOpenReceivable, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
 import { ERASURE_SUPPRESSION_KINDS, isWebAnalytics } from './suppression.ts';
 import type { ErasureInput, Plan, PlanAction, PlanWarning } from './types.ts';
@@ -284,7 +284,7 @@ export function planErasure(input: ErasureInput): Plan {
         });
       }
       // Clearing fields of the customer card is an erasure carried out in the processor's system (NT-1 [I]).
-      if (master && d.clear && Object.keys(d.clear).length > 0) acted.push({ p, actionId: a.id, recipientKinds: new Set(['processor']) });
+      if (master && d.clear && Object.keys(d.clear).length > 0) acted.push({ p, actionId: a.id, recipientKinds: PROCESSOR_ONLY });
     } else if (d.kind === 'delete') {
       const request = d.mailchimp ? MAILCHIMP_DELETE : undefined;
       const refs = ga.refsOf.get(p.key);

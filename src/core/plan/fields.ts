@@ -7,7 +7,7 @@ import type { IdentifierKind } from '../identity/kinds.ts';
 import { canonical, normaliseOrgnr, normalisePnr } from '../identity/normalise.ts';
 import type { NamePart, RawIdentifier, SourceRecord } from '../record.ts';
 import { anonymisedName, LIME_DEFAULT, replacementFor, seedOf } from './anonymise.ts';
-import { nameFieldsOf } from './names.ts';
+import { nameFieldsOf, squash } from './names.ts';
 import { sha256Hex } from './canonical.ts';
 import type { FieldDiff } from './types.ts';
 import { addressSiblings, asText, canonicalValues, realFields, stringLeaves, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
@@ -163,7 +163,7 @@ export function optOutFields(p: Prepared, scope: 'marketing' | 'consent'): Recor
   const out: Record<string, FieldDiff | null> = {};
   if (!p.subjectHolders.has('self')) return out;
   for (const [key, v] of Object.entries(p.record.fields)) {
-    const name = key.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
+    const name = squash(key);
     const info = p.fieldInfo(key);
     if (MARKETING_LABELS.has(name) && (!info || info.category === 'interest')) {
       if (!isEmpty(v)) out[key] = null;
@@ -213,8 +213,8 @@ export function masterDataToClear(p: Prepared, linked: readonly SourceRecord[]):
   const linkedKnown = linked.length > 0;
   const leaves = new Set(linked.flatMap((l) => stringLeaves(l.fields)));
   // The documents' text as lines: an address on one document in two fields is on another in one field of two lines.
-  const docLines = new Set([...leaves].flatMap(textLines));
-  const lineOnDocs = (line: string): boolean => docLines.has(line) || [...docLines].some((d) => containsWords(d, line));
+  const docLines = [...new Set([...leaves].flatMap(textLines))];
+  const lineOnDocs = (line: string): boolean => docLines.some((d) => d === line || containsWords(d, line));
   // A personnummer may stand as a private customer's org.nr on the card and as a ROT/RUT buyer's Ssn on the invoice.
   const linkedPnrs = new Set(linked.flatMap((l) => l.identifiers.filter((i) => i.kind === 'pnr' || i.kind === 'orgnr').map((i) => personalNumber(i.value)).filter((v): v is string => !!v)));
   const onDocs = (kind: IdentifierKind, raw: string, region?: RawIdentifier['region']): boolean => {

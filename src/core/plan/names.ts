@@ -19,7 +19,16 @@ import type { NamePart, RawIdentifier } from '../record.ts';
 import { asText, realFields, valueAt, type Prepared } from './records.ts';
 
 /** A field name as compared here: case, spaces, `_`, `-` and `.` aside (`First Name`, `first_name`, `Subscriber.FirstName`). */
-const squash = (name: string): string => name.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
+export const squash = (name: string): string => name.normalize('NFC').toLowerCase().replace(/[\s_\-.]+/gu, '');
+
+/** The `(address)` Outlook writes after the name in the display name of an e-mail entry (`Märta Öberg (marta.oberg@mail.example)`). */
+const DISPLAY_ADDRESS = /\s*\([^()]*@[^()]*\)\s*$/u;
+
+/** A display name's name and its `(address)` with the spacing before it ('' when it has none). */
+function displayNameParts(v: string): { name: string; address: string } {
+  const m = DISPLAY_ADDRESS.exec(v);
+  return m ? { name: v.slice(0, m.index), address: m[0].trimEnd() } : { name: v, address: '' };
+}
 
 /** The last segment of a field path (`from/emailAddress/name` → `name`). */
 const lastSegment = (path: string): string => path.split('/').at(-1) ?? path;
@@ -212,7 +221,7 @@ export function nameChanges(p: Prepared, id: RawIdentifier, value: string): Name
   let split = given;
   if (given.first === undefined && given.last === undefined) {
     const firstField = fields.filter((f) => f.part === 'first').map((f) => current(f.field)).find((v) => v !== '');
-    const fullField = fields.filter((f) => f.part === 'full').map((f) => current(f.field).replace(/\s*\([^()]*@[^()]*\)\s*$/u, '')).find((v) => v !== '');
+    const fullField = fields.filter((f) => f.part === 'full').map((f) => displayNameParts(current(f.field)).name).find((v) => v !== '');
     const oldFirst = firstField ?? (fullField !== undefined ? splitName(fullField, false).first : undefined);
     split = oldFirst !== undefined ? { ...given, first: oldFirst, last: given.full, full: `${oldFirst} ${given.full}` } : { ...given, last: given.full };
   }
@@ -224,8 +233,8 @@ export function nameChanges(p: Prepared, id: RawIdentifier, value: string): Name
       case 'full': {
         // Outlook's display name of an e-mail entry: `Märta Öberg (marta.oberg@mail.example)`. The notation stays;
         // only the name in it is replaced.
-        const notation = /^.*?(\s*\([^()]*@[^()]*\))\s*$/u.exec(old);
-        to = notation?.[1] && old.trim() !== notation[1].trim() ? `${split.full}${notation[1]}` : split.full;
+        const d = displayNameParts(old);
+        to = d.address && d.name.trim() !== '' ? `${split.full}${d.address}` : split.full;
         break;
       }
       case 'first':

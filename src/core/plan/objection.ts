@@ -32,7 +32,7 @@
  * with the reason, unless it holds the person's consent flags, which are
  * turned off (`unsubscribe` with `fields`).
  */
-import { finalisePlan, gaRequests, notifyActions, recordAction, recordNote, suppressActions } from './common.ts';
+import { finalisePlan, gaRequests, notifyActions, PROCESSOR_ONLY, recordAction, recordNote, suppressActions } from './common.ts';
 import { optOutFields } from './fields.ts';
 import * as T from './instructions.ts';
 import { prepare, type Prepared } from './records.ts';
@@ -44,8 +44,6 @@ import { PlanInputError } from './types.ts';
 export const MARKETING_PURPOSES: ReadonlySet<string> = new Set(['direct-marketing', 'personalisation', 'market-analysis']);
 
 const PARTY_CATEGORIES = new Set(['crm-person', 'newsletter-member']);
-
-const PROCESSORS: ReadonlySet<string> = new Set(['processor']);
 
 const REASON = {
   unsubscribe:
@@ -168,7 +166,7 @@ export function planObjection(input: SubjectPlanInput, opts: ObjectionOptions): 
     }
     actions.push(primary, ...extra);
     // A flag turned off in a kept record is reported to the processor that keeps it, not to every recipient of the record.
-    acted.push({ p, actionId: primary.id, ...(flagsOnly ? { recipientKinds: PROCESSORS } : {}) });
+    acted.push({ p, actionId: primary.id, ...(flagsOnly ? { recipientKinds: PROCESSOR_ONLY } : {}) });
   }
   if (opts.marketing) {
     const sup = suppressActions(input, included, MARKETING_SUPPRESSION_KINDS, 'objection');
@@ -206,7 +204,7 @@ export function planWithdrawConsent(input: SubjectPlanInput): Plan {
     if (Object.keys(off).length > 0) {
       const a = recordAction(p, 'unsubscribe', REASON.withdrawFlags, 'DM-1', { fields: off, instructions: T.unsubscribe(p.connector, p.record.entity, Object.keys(off).length) });
       marketingStopped = true;
-      pending.push({ p, action: a, recipientKinds: PROCESSORS });
+      pending.push({ p, action: a, recipientKinds: PROCESSOR_ONLY });
       continue;
     }
     if (!consent || p.cls === 'R') {

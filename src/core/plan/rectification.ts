@@ -37,7 +37,7 @@
 import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
 import type { IdentifierKind } from '../identity/kinds.ts';
 import { formatPhoneLike } from './anonymise.ts';
-import { finalisePlan, notifyActions, recordAction, recordNote, subjectIds } from './common.ts';
+import { finalisePlan, notifyActions, PROCESSOR_ONLY, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
 import { nameChanges } from './names.ts';
 import { addressSiblings, asText, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
@@ -80,8 +80,6 @@ const REASON = {
   restrict:
     "The data subject contests the accuracy: processing is restricted for the period that lets the controller verify it (Art. 18(1)(a), RE-2, RS-1 [I]). Only storage continues; the data subject is told before the restriction is lifted (Art. 18(3)).",
 } as const;
-
-const MASTER_DATA_RECIPIENTS: ReadonlySet<string> = new Set(['processor']);
 
 interface Target {
   kind: IdentifierKind | 'field';
@@ -377,7 +375,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
     });
     actions.push(rect);
     // NT-1 [I]: the customer register is corrected in its processor's system; the auditor and authorities get the bookkeeping.
-    const recipientKinds = p.cls === 'S' ? MASTER_DATA_RECIPIENTS : undefined;
+    const recipientKinds = p.cls === 'S' ? PROCESSOR_ONLY : undefined;
     rectified.push({ p, actionId: rect.id, ...(recipientKinds ? { recipientKinds } : {}) });
     if (contested) {
       const res = recordAction(p, 'restrict', REASON.restrict, 'RE-2', {
@@ -388,7 +386,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
         instructions: T.restrict(p.connector, 'all', bookkeeping),
       });
       actions.push(res);
-      restricted.push({ p, actionId: res.id, ...(p.cls === 'S' ? { recipientKinds: MASTER_DATA_RECIPIENTS } : {}) });
+      restricted.push({ p, actionId: res.id, ...(p.cls === 'S' ? { recipientKinds: PROCESSOR_ONLY } : {}) });
     }
   }
   // A field name no record holds is most likely misspelt: the plan would change nothing for it.
