@@ -20,6 +20,7 @@ import {
   REFUSAL_GROUNDS,
   REQUEST_TYPES,
   VERIFICATION_METHODS,
+  isLate,
   isOverdue,
   normaliseCaseId,
   type Channel,
@@ -500,11 +501,11 @@ async function answer(opts: Opts): Promise<number> {
       warn(`case ${id}: the reply refuses part of the request (${what}): under Art. 12(4) (ER-4) it must give the reasons and tell the subject of the right to complain to IMY and to go to court; recorded as complaintInformation`);
     }
     // ER-4, Art. 12(4): the reasons for the part refused were due by the one-month date, even after an extension.
-    const refusalLate = partial.length > 0 && c.outcome !== null && c.outcome.on > c.oneMonthDueDate;
+    const refusalLate = partial.length > 0 && c.outcome !== null && isLate(c.outcome.on, c.oneMonthDueDate);
     if (refusalLate) warn(`case ${id}: answered on ${c.outcome?.on}, after the one-month date ${c.oneMonthDueDate} by which the reasons for the partial refusal were due (Art. 12(4), ER-4)${c.extended ? ', extension or not' : ''}; recorded as late`);
     print(opts, doc, () =>
       [
-        `${id} answered on ${c.outcome?.on}${c.outcome?.late ? out.red(refusalLate && (c.outcome?.on ?? '') <= c.dueDate ? ` — after the one-month date ${c.oneMonthDueDate} (Art. 12(4), ER-4)` : ` — after the due date ${c.dueDate}`) : ' — on time'}.`,
+        `${id} answered on ${c.outcome?.on}${c.outcome?.late ? out.red(refusalLate && c.outcome !== null && !isLate(c.outcome.on, c.dueDate) ? ` — after the one-month date ${c.oneMonthDueDate} (Art. 12(4), ER-4)` : ` — after the due date ${c.dueDate}`) : ' — on time'}.`,
         ...(c.outcome?.complaintInformation
           ? [
               'The reply refuses part of the request, so it must tell the subject (Art. 12(4), ER-4):',
