@@ -95,6 +95,16 @@ function worldConfig(dir: string, extra: { name: string; connector: string; path
   return file;
 }
 
+/** Märta (P3) erased in a new folder with its own home, the world's config beside it as `before.yaml`. */
+function martaErased(): { cwd: string; home: string; base: string; erase: CliResult } {
+  const cwd = tempDir('ojco-plan-');
+  const home = path.join(cwd, 'home');
+  const base = worldConfig(cwd, [], 'before.yaml');
+  const erase = run(['erase', '--config', base, '--email', PERSONAS[2].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
+  expect(erase.code, erase.stderr).toBe(0);
+  return { cwd, home, base, erase };
+}
+
 beforeAll(async () => {
   await ensureBuilt();
 }, 240_000);
@@ -280,11 +290,7 @@ describe('the suppression list and the re-appearance check in find', () => {
   it(
     'a copy of the newsletter export in a new source makes find warn, naming the plan, without the identifier; exit 0',
     () => {
-      const cwd = tempDir('ojco-plan-');
-      const home = path.join(cwd, 'home');
-      const base = worldConfig(cwd, [], 'before.yaml');
-      const erase = run(['erase', '--config', base, '--email', PERSONAS[2].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
-      expect(erase.code, erase.stderr).toBe(0);
+      const { cwd, home, base, erase } = martaErased();
       const planHash = erase.json.planHash as string;
       const secret = secretOf(home);
       const listed = suppressionHashes(home);
@@ -328,11 +334,7 @@ describe('the suppression list and the re-appearance check in find', () => {
   it(
     'a GA user_id read as a customer number is deleted at Google and suppressed: a later visit under a new client id is reported',
     () => {
-      const cwd = tempDir('ojco-plan-');
-      const home = path.join(cwd, 'home');
-      const base = worldConfig(cwd, [], 'before.yaml');
-      const erase = run(['erase', '--config', base, '--email', PERSONAS[2].email, '--as-of', AS_OF, '--home', home, '--json', '--yes'], cwd);
-      expect(erase.code, erase.stderr).toBe(0);
+      const { cwd, home, base, erase } = martaErased();
       const actions = erase.json.actions as (Action & { request?: { body: { id: { type: string; userId: string } } } })[];
       // The fixture config reads user_id as the customer number (userIdKind: customerNo); Google deletes it as USER_ID.
       const ids = actions.filter((a) => a.action === 'request-deletion').map((a) => a.request!.body.id);
