@@ -1,6 +1,6 @@
 /** Finding and opening the files of a source. Inputs are only ever opened for reading. */
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceReadError } from '../errors.ts';
 
@@ -13,6 +13,12 @@ export interface SourceFile {
   /** Relative to the config's folder, with forward slashes: used in locators and messages. */
   rel: string;
   size: number;
+  /**
+   * A link in a source folder that leads to no file (its target is gone, or
+   * links lead round in a loop): listed, so that the read reports it as a
+   * skipped file instead of passing over it (`source.broken-link`).
+   */
+  broken?: { code: string; message: string };
 }
 
 /**
@@ -49,21 +55,69 @@ export async function listSourceFiles(sourcePath: string, baseDir: string): Prom
   if (!st.isDirectory()) {
     throw new SourceReadError('not a regular file or folder', { file: relPath(baseDir, sourcePath), code: 'source.unreadable' });
   }
+  return walkFiles(sourcePath, baseDir, { skipName: ignored });
+}
+
+/**
+ * Every file under `root`, recursively, in a stable order. Links are
+ * followed, as a user who links an export into the folder expects it read:
+ * a folder reached twice (a link back up the tree) is walked once, a file
+ * reached twice (its own name and a link to it) is listed once, and a link
+ * that leads nowhere is listed as `broken`.
+ */
+export async function walkFiles(
+  root: string,
+  baseDir: string,
+  opts: { skipName?: (name: string) => boolean; skipDir?: (name: string) => boolean } = {},
+): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
+  const seenDirs = new Set<string>();
+  /** Real path of each file listed → its place in `out`. */
+  const seenFiles = new Map<string, number>();
   const walk = async (dir: string): Promise<void> => {
+    const realDir = await realpath(dir);
+    if (seenDirs.has(realDir)) return;
+    seenDirs.add(realDir);
     const entries = await readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (ignored(e.name)) continue;
+      if (opts.skipName?.(e.name)) continue;
       const abs = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(abs);
-      else if (e.isFile()) {
+      let kind: 'file' | 'dir' | undefined = e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined;
+      let real = path.join(realDir, e.name);
+      if (e.isSymbolicLink()) {
+        try {
+          const s = await stat(abs);
+          kind = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+          real = await realpath(abs);
+        } catch (err) {
+          const loop = (err as NodeJS.ErrnoException)?.code === 'ELOOP';
+          out.push({
+            abs,
+            rel: relPath(baseDir, abs),
+            size: 0,
+            broken: { code: 'source.broken-link', message: loop ? 'the link leads round in a loop and reaches no file' : 'the link leads to a file that does not exist' },
+          });
+          continue;
+        }
+      }
+      if (kind === 'dir') {
+        if (!opts.skipDir?.(e.name)) await walk(abs);
+      } else if (kind === 'file') {
         const s = await stat(abs);
-        out.push({ abs, rel: relPath(baseDir, abs), size: s.size });
+        const entry = { abs, rel: relPath(baseDir, abs), size: s.size };
+        const before = seenFiles.get(real);
+        if (before === undefined) {
+          seenFiles.set(real, out.length);
+          out.push(entry);
+        } else if (path.basename(out[before]!.abs) !== path.basename(real) && e.name === path.basename(real)) {
+          // Read under the name it was exported with: a Mailchimp file's status is in its name.
+          out[before] = entry;
+        }
       }
     }
   };
-  await walk(sourcePath);
+  await walk(root);
   return out;
 }
 

@@ -4,9 +4,8 @@
  * them into sources, try reading each source, and find the fields its
  * connector does not classify.
  */
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { extOf, readHead, relPath, type SourceFile } from '../io/files.ts';
+import { extOf, readHead, relPath, walkFiles, type SourceFile } from '../io/files.ts';
 import { stat } from 'node:fs/promises';
 import { repeatedColumnBase, type AnyConnector, type Detection } from '../sources/contract.ts';
 import { SourceReadError } from '../errors.ts';
@@ -37,26 +36,17 @@ const MAYBE_DATA = new Set(['js', 'mjs', 'yml', 'yaml']);
  * MAYBE_DATA go to `passedOver` (when given), so that `init` can say why
  * it did not read them; a config of the tool's own is neither.
  */
-export async function findFiles(root: string, baseDir: string, passedOver?: SourceFile[]): Promise<SourceFile[]> {
+export async function findFiles(root: string, baseDir: string, passedOver?: SourceFile[], broken?: SourceFile[]): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name.startsWith('~$')) continue;
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(abs);
-      } else if (e.isFile()) {
-        const ext = extOf(e.name);
-        const into = !NOT_EXPORTS.has(ext) && e.name !== 'README' ? out : MAYBE_DATA.has(ext) && !/\.config\.ya?ml$/iu.test(e.name) ? passedOver : undefined;
-        if (!into) continue;
-        const s = await stat(abs);
-        if (s.size > 0) into.push({ abs, rel: relPath(baseDir, abs), size: s.size });
-      }
-    }
-  };
-  await walk(root);
+  const all = await walkFiles(root, baseDir, { skipName: (n) => n.startsWith('.') || n.startsWith('~$'), skipDir: (n) => SKIP_DIRS.has(n) });
+  for (const f of all) {
+    const name = path.basename(f.abs);
+    const ext = extOf(name);
+    const into = !NOT_EXPORTS.has(ext) && name !== 'README' ? out : MAYBE_DATA.has(ext) && !/\.config\.ya?ml$/iu.test(name) ? passedOver : undefined;
+    if (!into) continue;
+    if (f.broken) broken?.push(f);
+    else if (f.size > 0) into.push(f);
+  }
   return out;
 }
 

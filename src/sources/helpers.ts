@@ -18,6 +18,10 @@ export interface DetectedFile {
 export async function* detectedFiles<O>(connector: Connector<O>, input: SourceInput<O>, ctx: ReadContext): AsyncGenerator<DetectedFile> {
   const files = await listSourceFiles(input.path, input.baseDir);
   for (const file of files) {
+    if (file.broken) {
+      ctx.fileFailed(new SourceReadError(file.broken.message, { file: file.rel, code: file.broken.code }));
+      continue;
+    }
     // An empty file is no export in any format (even an export of nothing has its header or brackets).
     if (file.size === 0) {
       ctx.fileFailed(new SourceReadError('the file is empty (0 bytes)', { file: file.rel, code: 'source.empty-file' }));

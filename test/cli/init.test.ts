@@ -1,5 +1,5 @@
 /** `init` (issue #6): detects the exports and writes a config that `check` accepts. */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ROOT, tempDir } from './cli-helpers.ts';
@@ -77,6 +77,21 @@ describe('ojco-dsar init', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--force');
     expect(cli(['init', 'exports', '--yes', '--force'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('follows links in the export folder: a linked export is proposed, a link to nothing is listed with its reason', () => {
+    const dir = tempDir('ojco-dsar-init-');
+    mkdirSync(path.join(dir, 'exports'), { recursive: true });
+    mkdirSync(path.join(dir, 'elsewhere'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'fixtures/office365/vcard/orjan-backstrom.vcf'), path.join(dir, 'elsewhere/orjan.vcf'));
+    symlinkSync('../elsewhere/orjan.vcf', path.join(dir, 'exports/orjan.vcf'));
+    symlinkSync('../elsewhere/gone.csv', path.join(dir, 'exports/gone.csv'));
+    // A link back up the tree is walked once, not forever.
+    symlinkSync('.', path.join(dir, 'exports/again'));
+    const r = cli(['init', 'exports', '--yes', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.json.sources).toEqual([expect.objectContaining({ connector: 'office365', path: 'orjan.vcf' })]);
+    expect(r.json.leftOut).toEqual([expect.objectContaining({ path: expect.stringMatching(/gone\.csv$/u), reason: 'not read: the link leads to a file that does not exist' })]);
   });
 
   it('run in the export folder itself, writes a config whose source is that folder (`.`), which check accepts and reads without the config', () => {

@@ -109,7 +109,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
 
   const spin = await spinner('Looking for export files…', true);
   const passedOver: SourceFile[] = [];
-  const files = await findFiles(dir, configDir, passedOver);
+  const broken: SourceFile[] = [];
+  const files = await findFiles(dir, configDir, passedOver, broken);
   const detected: DetectedExport[] = [];
   for (const f of files) {
     spin.update(`Detecting ${detected.length + 1}/${files.length}…`);
@@ -137,6 +138,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     skipped.push({ rel: relPath(configDir, d.file.abs), why: 'no connector recognises it' });
   }
 
+  for (const f of broken) skipped.push({ rel: relPath(configDir, f.abs), why: `not read: ${f.broken!.message}` });
   for (const f of passedOver) {
     skipped.push({ rel: relPath(configDir, f.abs), why: `not read: a .${extOf(f.abs)} file is a script, a config or a recording, not an export; export the data as CSV, XLSX, JSON or SIE` });
   }
