@@ -215,6 +215,19 @@ sources:
     expect(en.processing.complaint.authority).toBe('The Swedish Authority for Privacy Protection (IMY)');
   });
 
+  it("calls a voucher from Spiris's API what it is: bookkeeping in Visma, not an SIE export", () => {
+    const dir = tmp();
+    for (const lang of ['sv', 'en']) {
+      const r = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'marta.oberg@mail.example', '--out', path.join(dir, lang), '--format', 'json', '--lang', lang, '--as-of', AS_OF, '--json']);
+      expect([0, 3], r.stderr).toContain(r.code);
+      const x = JSON.parse(readFileSync((JSON.parse(r.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+      const voucher = x.records.find((v) => v.locator.file === 'visma/api/vouchers-page1.json');
+      expect(voucher?.category).toBe('voucher');
+      expect(voucher?.system).toBe(lang === 'sv' ? 'Visma (bokföring)' : 'Visma (bookkeeping)');
+      expect(x.records.filter((v) => /SIE/u.test(`${v.system} ${v.categoryText}`))).toEqual([]);
+    }
+  });
+
   it('--lang gives each record\'s label, and each recipient, in the extract\'s language (every connector)', () => {
     const dir = tmp();
     const run = (lang: string): Extract => {
@@ -544,7 +557,7 @@ describe('export: the systems searched', () => {
     // Lime describes its staff accounts (coworkers) too: the letter must not say Office 365 was searched there.
     expect(systemOf.get('lime-api')).toBe('Lime CRM');
     expect(systemOf.get('graph-messages')).toBe('Office 365');
-    expect(systemOf.get('sie')).toBe('Visma (accounting system)');
+    expect(systemOf.get('sie')).toBe('Visma');
     expect([...systemOf.values()].filter((v) => v.includes(','))).toEqual([]);
   });
 });
