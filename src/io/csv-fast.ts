@@ -157,8 +157,9 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
     let hi = 0;
     let pos = start;
     // The stretches between hits go to the WebAssembly splitter (csv-records.ts), which takes their
-    // plain records in bulk; a check counts fields, so it reads every record here.
-    const skimmer = hits && !counting && buf.length - start >= SKIM_MIN ? RecordSkimmer.get() : undefined;
+    // plain records in bulk; for a check, only those with the header's number of fields, so that the
+    // others are counted here.
+    const skimmer = hits && (!counting || o.headerFields > 0) && buf.length - start >= SKIM_MIN ? RecordSkimmer.get() : undefined;
     const owner = {};
     let skimmed = false;
     // The next quote at or after a position, remembered: a file without
@@ -177,7 +178,8 @@ export async function* fastCsvRows(file: SourceFile, o: FastOptions, state: { ro
         while (hi < hits.length && hits[hi]! < pos) hi++;
         const limit = hi < hits.length ? hits[hi]! : buf.length;
         if (limit - pos >= SKIM_MIN) {
-          const r = skimmer.skim(owner, buf, pos, limit, delim, mode === 'crlf');
+          const r = skimmer.skim(owner, buf, pos, limit, delim, mode === 'crlf', counting ? o.headerFields : 0);
+          if (counting && r.records > 0 && o.headerFields > maxFields) maxFields = o.headerFields;
           recordsSeen += r.records;
           state.row += r.records;
           line += r.lines;

@@ -11,6 +11,7 @@ import { ensureMemory, loadSpan, sharedInstance, wasmModule, type SharedInstance
 
 interface Exports {
   skim(input: number, pos: number, limit: number, delim: number, crlf: number): number;
+  skimFields(input: number, pos: number, limit: number, delim: number, crlf: number, fields: number): number;
   lines(input: number, from: number, to: number): number;
   records: WasmGlobal;
 }
@@ -49,15 +50,17 @@ export class RecordSkimmer {
    * The plain records of `buf[pos, limit)`, `pos` a record's start. `owner`
    * stands for `buf` (one per buffer): the bytes are copied in once per
    * owner, and again if another reader used the skimmer in between.
+   * `fields` (a check of field counts): it also stops before a record with
+   * another number of fields.
    */
-  skim(owner: object, buf: Uint8Array, pos: number, limit: number, delimiter: number, crlf: boolean): Skimmed {
+  skim(owner: object, buf: Uint8Array, pos: number, limit: number, delimiter: number, crlf: boolean, fields = 0): Skimmed {
     // The instance's owner is the buffer whose bytes it holds.
     if (this.s.held.owner !== owner) {
       ensureMemory(this.s.memory, buf.length + SLACK);
       loadSpan(this.s, owner, NO_TABLES, buf, 0, buf.length, 0);
     }
     const e = this.s.exports;
-    const stop = e.skim(0, pos, limit, delimiter, crlf ? 1 : 0);
+    const stop = fields > 0 ? e.skimFields(0, pos, limit, delimiter, crlf ? 1 : 0, fields) : e.skim(0, pos, limit, delimiter, crlf ? 1 : 0);
     const records = e.records.value;
     return { stop, records, lines: records > 0 ? e.lines(0, pos, stop) : 0 };
   }

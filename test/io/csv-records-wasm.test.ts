@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RecordSkimmer } from '../../src/io/csv-records.ts';
 import { CSV_RECORDS_WASM } from '../../src/io/csv-records-wasm.ts';
 import { openCsv, type CsvRow } from '../../src/io/csv.ts';
+import { countRaggedRows } from '../../src/io/csv-fast.ts';
 import type { HitFinder } from '../../src/io/anchors.ts';
 import type { SourceFile } from '../../src/io/files.ts';
 import { assembledWasm, sourceFileAt } from '../helpers.ts';
@@ -21,7 +22,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** The rules of csv-records.wat, one byte at a time. */
-function model(buf: Uint8Array, pos: number, limit: number, delim: number, crlf: boolean): { stop: number; records: number; lines: number } {
+function model(buf: Uint8Array, pos: number, limit: number, delim: number, crlf: boolean, fields = 0): { stop: number; records: number; lines: number } {
   let p = pos;
   let records = 0;
   let lines = 0;
@@ -31,8 +32,10 @@ function model(buf: Uint8Array, pos: number, limit: number, delim: number, crlf:
     let inside = 0;
     let i = s;
     let ended = false;
+    let delims = 0;
     while (i < limit) {
       const c = buf[i]!;
+      if (!inq && c === delim) delims++;
       if (inq) {
         if (c === QUOTE) {
           inq = false;
@@ -51,6 +54,7 @@ function model(buf: Uint8Array, pos: number, limit: number, delim: number, crlf:
       if (c === LF) {
         const hasCr = i > s && buf[i - 1] === CR;
         if (i === s || hasCr !== crlf || (crlf && i - 1 === s)) return { stop: s, records, lines };
+        if (fields > 0 && delims + 1 !== fields) return { stop: s, records, lines };
         ended = true;
         break;
       }
@@ -91,6 +95,33 @@ describe('the WebAssembly record splitter', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('with a number of fields, also stops before the first record with another number', () => {
+    const skimmer = RecordSkimmer.get()!;
+    // Fields of every length, quoted ones holding delimiters, line feeds and escaped quotes, so that
+    // delimiters fall inside and outside quotes, and records end, anywhere in a block.
+    const field = fc.constantFrom('', 'a', 'bc', 'ä', '"x"', '""', '"a\nb"', '"x""y"', '"a;b,c"', '";;;;;;;;;;;;;;;;;;;;"', 'a plain field longer than a block', '"a quoted field; longer, than a block"', 'a"b');
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), fc.constantFrom(';', ','), fc.boolean(), fc.nat(), (records, fields, d, crlf, b) => {
+        const text = records.map((f) => f.join(d) + (crlf ? '\r\n' : '\n')).join('');
+        const buf = Buffer.from(text, 'utf8');
+        const delim = d.charCodeAt(0);
+        for (let pos = 0; pos <= Math.min(16, buf.length); pos++) {
+          for (const limit of [buf.length, pos + (b % (buf.length - pos + 1))]) {
+            expect(skimmer.skim({}, buf, pos, limit, delim, crlf, fields)).toEqual(model(buf, pos, limit, delim, crlf, fields));
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // Long stretches of plain blocks inside and outside quotes, a ragged record far in.
+    const rec = (i: number): string => `${i};"Namn; ${'x'.repeat(i % 40)} ${i}";${'y'.repeat(i % 33)};070-${i}\n`;
+    const text = Array.from({ length: 300 }, (_, i) => rec(i)).join('');
+    const buf = Buffer.from(text);
+    expect(skimmer.skim({}, buf, 0, buf.length, 0x3b, false, 4)).toEqual({ stop: buf.length, records: 300, lines: 300 });
+    const ragged = Buffer.from(text.replace('\n250;', '\n250;extra;'));
+    expect(skimmer.skim({}, ragged, 0, ragged.length, 0x3b, false, 4)).toEqual({ stop: ragged.indexOf('250;extra') , records: 250, lines: 250 });
   });
 
   it('goes through long plain stretches and stops at the first thing out of place', () => {
@@ -141,6 +172,32 @@ describe('the CSV fast path with the splitter', () => {
     }
     return { rows: out };
   }
+
+  it("counts a check's ragged rows as the record-by-record loop does (messy generated files)", async () => {
+    const cell = fc.oneof(
+      { arbitrary: fc.constantFrom('', 'Märta', '"q"', '"a;b"', '"a,b"', '"rad1\nrad2"', '"x""y"', '070 174'), weight: 100 },
+      { arbitrary: fc.constantFrom('a"b', '\r'), weight: 1 },
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 30, maxLength: 150, size: 'max' }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.constantFrom(';', ','),
+        async (rows, eol, d) => {
+          const text = `a${d}b${d}c${eol}` + rows.map((cells) => cells.join(d) + `${d}padding padding padding padding${eol}`).join('');
+          const abs = path.join(dir, `r${n++}.csv`);
+          writeFileSync(abs, text);
+          const file = sourceFileAt(abs);
+          const o = { delimiter: d, encoding: 'utf8' as const, legacyEncoding: 'cp1252' as const, headerFields: 3 };
+          RecordSkimmer.wasm = false;
+          const loop = await countRaggedRows(file, o).finally(() => (RecordSkimmer.wasm = true));
+          expect(await countRaggedRows(file, o)).toEqual(loop);
+        },
+      ),
+      { numRuns: Number(process.env.CSV_FAST_RUNS ?? 300) },
+    );
+  });
 
   it('gives the same rows, lines and errors as the record-by-record loop (messy generated files)', async () => {
     // Mostly plain cells: the reference reader takes over a file at its first irregular one for good.
