@@ -17,8 +17,25 @@
   (import "env" "memory" (memory 1))
   (func $string (param $i i32) (param $end i32) (result i32)
     ;; i is just after the opening quote: the index after the closing one, or -1
-    (local $c i32)
+    (local $c i32) (local $v v128) (local $m i32)
     (loop $next
+      ;; 16 bytes at a time to the next quote, backslash or control byte, which the byte loop below
+      ;; then reads: most of a line is its strings (URLs, ids, parameter names).
+      (block $bytes
+        (loop $blocks
+          (br_if $bytes (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+          (local.set $v (v128.load align=1 (local.get $i)))
+          (local.set $m
+            (i8x16.bitmask
+              (v128.or
+                (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))))
+                (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
+          (if (local.get $m)
+            (then
+              (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+              (br $bytes)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $blocks)))
       (if (i32.ge_u (local.get $i) (local.get $end)) (then (return (i32.const -1))))
       (local.set $c (i32.load8_u (local.get $i)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))

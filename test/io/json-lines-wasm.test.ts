@@ -117,6 +117,27 @@ describe('the WebAssembly row validator', () => {
     );
   });
 
+  it('reads long strings 16 bytes at a time, and finds a quote, escape or control byte at any place in them', () => {
+    // Strings longer than a block, with the byte that ends or breaks them at every offset.
+    const special = ['"', '\\', '\\"', '\\u00e4', '\\n', '\u0001', '\t', '\u001f', '\u00e4', '\u007f', ' '];
+    fc.assert(
+      fc.property(fc.nat({ max: 70 }), fc.constantFrom(...special), fc.nat({ max: 40 }), fc.boolean(), (before, mid, after, close) => {
+        const text = `{"k":"${'a'.repeat(before)}${mid}${'b'.repeat(after)}${close ? '"' : ''}}`;
+        const bytes = Buffer.from(text, 'latin1');
+        expect(isRow(bytes), text).toBe(parsesAsRow(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+    // Written by JSON.stringify from long strings of any characters: always a row.
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', minLength: 10, maxLength: 80 }), { maxLength: 6 }), (xs) => {
+        const bytes = Buffer.from(JSON.stringify(Object.fromEntries(xs.map((x, i) => [`${x}${i}`, x]))), 'utf8');
+        expect(isRow(bytes)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never calls a line a row that JSON.parse does not read as one (random and damaged lines)', () => {
     const tokens = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E', 'true', 'false', 'null', ' ', '\t', '\r', 'a', 'f', '\u00e4', '\u0001', '\u00a0', '"k"', '"v"', '\\u00', '\\n'];
     const damaged = fc
