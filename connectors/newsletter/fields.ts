@@ -3,8 +3,32 @@
  * system columns are fixed (formats.md §4.1); merge fields and group columns
  * are the audience's own, so `check` reports any it does not know.
  */
-import type { FieldDescription } from '../../src/sources/contract.ts';
+import type { FieldDescription, FieldLogical, FieldValues } from '../../src/sources/contract.ts';
 import { field as f, withLabels, withNameParts, type FieldLabels } from '../../src/sources/classify.ts';
+
+/**
+ * A member's status in words (formats.md §4.1: the export's file names
+ * `subscribed`, `unsubscribed`, `cleaned`, `nonsubscribed`; the Marketing
+ * API's `status` also `pending`, `transactional`, `archived`), and
+ * beehiiv's (`active`, `inactive`, and its API's `validating`, `invalid`,
+ * `pending`, `needs_attention`): both write the field `status`. Another
+ * tool's status is its own text, shown as it is.
+ */
+export const MEMBER_STATUS: FieldValues = {
+  subscribed: { sv: 'Prenumererar', en: 'Subscribed' },
+  unsubscribed: { sv: 'Avregistrerad', en: 'Unsubscribed' },
+  cleaned: { sv: 'Borttagen som ogiltig (e-post kom i retur)', en: 'Cleaned (removed: e-mail bounced)' },
+  nonsubscribed: { sv: 'Prenumererar inte', en: 'Not subscribed' },
+  'non-subscribed': { sv: 'Prenumererar inte', en: 'Not subscribed' },
+  pending: { sv: 'Väntar på bekräftelse', en: 'Waiting for confirmation' },
+  transactional: { sv: 'Får bara transaktionsmejl (prenumererar inte)', en: 'Transactional e-mail only (not subscribed)' },
+  archived: { sv: 'Arkiverad', en: 'Archived' },
+  active: { sv: 'Aktiv', en: 'Active' },
+  inactive: { sv: 'Inaktiv', en: 'Inactive' },
+  validating: { sv: 'E-postadressen kontrolleras', en: 'E-mail address being validated' },
+  invalid: { sv: 'Ogiltig e-postadress', en: 'Invalid e-mail address' },
+  needs_attention: { sv: 'Behöver åtgärdas', en: 'Needs attention' },
+};
 
 /**
  * What the letter calls Mailchimp's system columns: codes in capitals
@@ -40,7 +64,23 @@ export const MAILCHIMP_LABELS: FieldLabels = {
   CLEAN_CAMPAIGN_ID: ['Borttagen vid utskicket (id i Mailchimp)', 'Removed at the campaign (id in Mailchimp)'],
   CONFIRM_STATUS: ['Bekräftelse', 'Confirmation'],
   SOURCE: ['Källa', 'Source'],
-  status: ['Prenumerationens status', 'Subscription status'],
+  status: { sv: 'Prenumerationens status', en: 'Subscription status', values: MEMBER_STATUS },
+};
+
+/** beehiiv's yes or no in its tier columns (`Free Tier` `Yes`). */
+const BEEHIIV_YES_NO: FieldLogical = { yes: ['Yes'], no: ['No'] };
+
+/** What the letter calls beehiiv's columns whose values are codes (the real samples' `beehiiv_members.csv`). */
+export const BEEHIIV_LABELS: FieldLabels = {
+  tier: {
+    sv: 'Prenumerationsnivå',
+    en: 'Subscription tier',
+    values: { free: { sv: 'Gratis', en: 'Free' }, premium: { sv: 'Betald', en: 'Paid (premium)' } },
+  },
+  'Free Tier': { sv: 'Nivå: gratis', en: 'Tier: free', logical: BEEHIIV_YES_NO },
+  'Bronze Tier': { sv: 'Nivå: brons', en: 'Tier: bronze', logical: BEEHIIV_YES_NO },
+  'Silver Tier': { sv: 'Nivå: silver', en: 'Tier: silver', logical: BEEHIIV_YES_NO },
+  'Gold Tier': { sv: 'Nivå: guld', en: 'Tier: gold', logical: BEEHIIV_YES_NO },
 };
 
 export const MAILCHIMP_FIELDS: FieldDescription[] = withNameParts(withLabels([
@@ -86,7 +126,7 @@ export const MAILCHIMP_FIELDS: FieldDescription[] = withNameParts(withLabels([
 });
 
 /** Common column names of APSIS, Rule and Get a Newsletter exports (formats.md §4.2, layouts [U]). */
-export const MAPPED_FIELDS: FieldDescription[] = withNameParts([
+export const MAPPED_FIELDS: FieldDescription[] = withNameParts(withLabels([
   f('Email', 'contact', true, 'email'),
   f('email', 'contact', true, 'email'),
   f('E-post', 'contact', true, 'email'),
@@ -116,7 +156,7 @@ export const MAPPED_FIELDS: FieldDescription[] = withNameParts([
   f('Gold Tier', 'customer-account', true),
   f('unsubscribed_at', 'consent', true),
   f('Subscription Date (Substack)', 'consent', true, undefined, 'When the subscriber signed up on Substack, before moving to beehiiv'),
-], {
+], BEEHIIV_LABELS), {
   'First name': 'first', 'Last name': 'last', 'Förnamn': 'first', Efternamn: 'last', 'Subscriber.FirstName': 'first', 'Subscriber.LastName': 'last',
 });
 
@@ -127,8 +167,16 @@ export const ACTIVITY_LABELS: FieldLabels = {
   email_id: ['Id i Mailchimp (för e-postadressen)', 'Id in Mailchimp (of the e-mail address)'],
   email_address: ['E-postadress', 'E-mail address'],
   activity: ['Öppningar och klick', 'Opens and clicks'],
-  'activity.action': ['Händelse', 'Action'],
-  'activity.type': ['Typ', 'Type'],
+  'activity.action': {
+    sv: 'Händelse',
+    en: 'Action',
+    values: { open: { sv: 'Öppnade', en: 'Opened' }, click: { sv: 'Klickade på en länk', en: 'Clicked a link' }, bounce: { sv: 'Kom i retur', en: 'Bounced' } },
+  },
+  'activity.type': {
+    sv: 'Typ',
+    en: 'Type',
+    values: { hard: { sv: 'Permanent (adressen tar inte emot e-post)', en: 'Hard (the address does not take e-mail)' }, soft: { sv: 'Tillfällig', en: 'Soft (temporary)' } },
+  },
   'activity.timestamp': ['Tidpunkt', 'Time', 'date'],
   'activity.url': ['Länk som klickades', 'Link clicked'],
   'activity.ip': ['IP-adress', 'IP address'],

@@ -10,7 +10,7 @@
  * user.md in microsoftgraph/microsoft-graph-docs-contrib); message-trace
  * columns follow formats.md §3.4.
  */
-import type { FieldDescription } from '../../src/sources/contract.ts';
+import type { FieldDescription, FieldValues } from '../../src/sources/contract.ts';
 import { withLabels, withNameParts, type FieldLabels } from '../../src/sources/classify.ts';
 
 const f = (name: string, category: string, personal: boolean, identifier?: FieldDescription['identifier'], description?: string): FieldDescription => ({
@@ -644,7 +644,11 @@ export const GRAPH_LABELS: FieldLabels = {
   'attachments.size': ['Storlek (byte)', 'Size (bytes)'],
   'attachments.isInline': ['Visas i texten', 'Shown in the text'],
   flag: ['Flagga', 'Flag'],
-  'flag.flagStatus': ['Status', 'Status'],
+  'flag.flagStatus': {
+    sv: 'Status',
+    en: 'Status',
+    values: { notFlagged: { sv: 'Inte flaggat', en: 'Not flagged' }, flagged: { sv: 'Flaggat', en: 'Flagged' }, complete: { sv: 'Klart', en: 'Complete' } },
+  },
   ...address('homeAddress', 'Hemadress', 'Home address'),
   ...address('businessAddress', 'Adress (arbete)', 'Business address'),
   ...address('otherAddress', 'Annan adress', 'Other address'),
@@ -672,7 +676,13 @@ export const GRAPH_LABELS: FieldLabels = {
   personalNotes: ['Anteckningar', 'Notes'],
   subject: ['Ämne', 'Subject'],
   bodyPreview: ['Början av meddelandet', 'Beginning of the message'],
-  importance: ['Prioritet', 'Importance'],
+  importance: { sv: 'Prioritet', en: 'Importance', values: { low: { sv: 'Låg', en: 'Low' }, normal: { sv: 'Normal', en: 'Normal' }, high: { sv: 'Hög', en: 'High' } } },
+  // Outlook's Focused Inbox (resources/message.md, inferenceClassificationType): the tabs Prioriterat and Övrigt.
+  inferenceClassification: {
+    sv: 'Inkorgens flik',
+    en: 'Inbox tab',
+    values: { focused: { sv: 'Prioriterat', en: 'Focused' }, other: { sv: 'Övrigt', en: 'Other' } },
+  },
 };
 
 /** Graph contact (v1.0 resources/contact.md). */
@@ -871,11 +881,60 @@ export const GRAPH_USER_FIELDS: FieldDescription[] = withNameParts(withLabels([
  * (`network_message_id`, `tenant_id`) whose values are Microsoft's ids and
  * servers, ours rather than the person's.
  */
+/**
+ * Exchange's message-tracking events (the extended report's `event_id`, and
+ * the events after each recipient in the summary report's
+ * `recipient_status`, `Receive, Deliver`), in words.
+ */
+const TRACE_EVENTS: FieldValues = {
+  RECEIVE: { sv: 'Mottaget', en: 'Received' },
+  SEND: { sv: 'Skickat vidare', en: 'Sent on' },
+  DELIVER: { sv: 'Levererat', en: 'Delivered' },
+  FAIL: { sv: 'Misslyckades', en: 'Failed' },
+  DEFER: { sv: 'Fördröjt', en: 'Deferred' },
+  EXPAND: { sv: 'Utökat till gruppens medlemmar', en: 'Expanded to the group\'s members' },
+  REDIRECT: { sv: 'Omdirigerat', en: 'Redirected' },
+  RESOLVE: { sv: 'Adressen slogs upp', en: 'Address resolved' },
+  TRANSFER: { sv: 'Överfört', en: 'Transferred' },
+  SUBMIT: { sv: 'Lämnat för transport', en: 'Submitted' },
+  DROP: { sv: 'Borttaget utan leverans', en: 'Dropped' },
+  DSN: { sv: 'Leveransrapport skickad', en: 'Delivery status notification sent' },
+};
+
+/**
+ * `Get-MessageTrace`'s `Status` (its `-Status` parameter's values:
+ * None, GettingStatus, Failed, Pending, Delivered, Expanded, Quarantined,
+ * FilteredAsSpam), in words.
+ */
+const TRACE_STATUS: FieldValues = {
+  None: { sv: 'Ingen status', en: 'No status' },
+  GettingStatus: { sv: 'Status hämtas', en: 'Getting status' },
+  Failed: { sv: 'Misslyckades', en: 'Failed' },
+  Pending: { sv: 'Väntar', en: 'Pending' },
+  Delivered: { sv: 'Levererat', en: 'Delivered' },
+  Expanded: { sv: 'Utökat till gruppens medlemmar', en: 'Expanded to the group\'s members' },
+  Quarantined: { sv: 'I karantän', en: 'Quarantined' },
+  FilteredAsSpam: { sv: 'Filtrerat som skräppost', en: 'Filtered as spam' },
+};
+
 export const TRACE_LABELS: FieldLabels = {
   origin_timestamp_utc: ['Skickat', 'Sent'],
   date_time_utc: ['Tidpunkt', 'Time'],
   sender_address: ['Avsändare', 'Sender'],
-  recipient_status: ['Mottagare och leveransstatus', 'Recipients and delivery status'],
+  recipient_status: {
+    sv: 'Mottagare och leveransstatus',
+    en: 'Recipients and delivery status',
+    values: TRACE_EVENTS,
+    valueList: { items: ';', owner: '##', codes: ',' },
+  },
+  event_id: { sv: 'Händelse', en: 'Event', values: TRACE_EVENTS },
+  directionality: {
+    sv: 'Riktning',
+    en: 'Direction',
+    values: { Incoming: { sv: 'Inkommande', en: 'Incoming' }, Originating: { sv: 'Skickat från vår organisation', en: 'Sent from our organisation' } },
+  },
+  delivery_priority: { sv: 'Prioritet', en: 'Priority', values: { Low: { sv: 'Låg', en: 'Low' }, Normal: { sv: 'Normal', en: 'Normal' }, High: { sv: 'Hög', en: 'High' } } },
+  Status: { sv: 'Leveransstatus', en: 'Delivery status', values: TRACE_STATUS },
   recipient_address: ['Mottagare', 'Recipient'],
   related_recipient_address: ['Annan mottagare av samma meddelande', 'Another recipient of the same message'],
   message_subject: ['Ämne', 'Subject'],

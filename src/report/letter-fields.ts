@@ -11,14 +11,27 @@
  * body that is HTML is shown as its text. A value that is an ISO 8601 date
  * and time (Graph's `2025-03-14T09:12:44Z`) is a time whatever its field,
  * and every instant is written in Swedish time in the letter's language; a
- * true or false is `Ja` or `Nej` (`Yes`, `No`).
+ * true or false is `Ja` or `Nej` (`Yes`, `No`); a code from a system's fixed
+ * list (Mailchimp's `unsubscribed`, Graph's `flagged`) is the words the
+ * connector gives for it (`values`), and a code it does not know is shown
+ * as it is.
  *
  * Only the letter reads this. The JSON, CSV and XLSX keep the system's
  * names and values as exported: scripts read them (docs/extract.md).
  */
 import { compile } from 'html-to-text';
 import { parseIsoDate } from '../core/law/dates.ts';
-import { describedField, type ConnectorDescription, type FieldDateFormat, type FieldDescription, type FieldHtml, type FieldLogical, type FieldPart } from '../sources/contract.ts';
+import {
+  describedField,
+  type ConnectorDescription,
+  type FieldDateFormat,
+  type FieldDescription,
+  type FieldHtml,
+  type FieldLogical,
+  type FieldPart,
+  type FieldValueList,
+  type FieldValues,
+} from '../sources/contract.ts';
 import type { ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { fieldLeaves, type Cell } from './extract-table.ts';
 import { swedishTime, tr } from './extract-text.ts';
@@ -223,7 +236,7 @@ export interface LetterLeaf {
   /** The name for the person; undefined when nothing on the path has a label, and the path is all the letter can give. */
   label?: string;
   value: Cell;
-  /** The value as the letter writes it (a date as a date, a time in Swedish time, true as `Ja`, HTML as its text). */
+  /** The value as the letter writes it (a date as a date, a time in Swedish time, true as `Ja`, a code in words, HTML as its text). */
   shown: string;
 }
 
@@ -267,8 +280,9 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
       }
     });
     const last = leaf.steps.at(-1);
-    if (leaf.holder && holder && last?.key !== undefined && viewOf(field, holder.sub)?.option) {
-      const text = choiceText(leaf.holder);
+    const choiceView = leaf.holder && holder && last?.key !== undefined ? viewOf(field, holder.sub) : undefined;
+    if (leaf.holder && holder && last?.key !== undefined && choiceView?.option) {
+      const text = choiceText(leaf.holder, choiceView.values, lang);
       if (text !== undefined) {
         if (choices.has(leaf.holder)) continue;
         choices.add(leaf.holder);
@@ -291,6 +305,7 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
       const yesNo = logicalValue(view.logical, v);
       if (yesNo !== undefined) shown = tr(lang, yesNo ? 'valueTrue' : 'valueFalse');
     }
+    if (typeof v === 'string' && view?.values) shown = codesText(view.values, view.valueList, v, lang) ?? shown;
     out.push({ path: leaf.path, ...(labelled ? { label: names.join(' › ') } : {}), value: v, shown: shown ?? (v === null ? '' : String(v)) });
   }
   return out;
@@ -302,6 +317,50 @@ function logicalValue(logical: FieldLogical, v: string): boolean | undefined {
   if (logical.yes.some((y) => y.toUpperCase() === t)) return true;
   if (logical.no.some((n) => n.toUpperCase() === t)) return false;
   return undefined;
+}
+
+/** The codes of each table, by the code without case and surrounding spaces. */
+const codeTables = new WeakMap<FieldValues, Map<string, { sv: string; en: string }>>();
+
+/** The words for a code in the letter's language; undefined for a code the table does not name (or names without words). */
+function codeWords(values: FieldValues, code: string, lang: ExtractLang): string | undefined {
+  let table = codeTables.get(values);
+  if (!table) {
+    table = new Map();
+    for (const [k, w] of Object.entries(values)) table.set(k.trim().toLowerCase(), w);
+    codeTables.set(values, table);
+  }
+  const words: unknown = table.get(code.trim().toLowerCase())?.[lang];
+  return typeof words === 'string' && words.trim() !== '' ? words : undefined;
+}
+
+/**
+ * A field's code (`values`) in the letter's words; or, where the value
+ * lists codes (`valueList`), each code in words and each owner before its
+ * codes (`info@ojco.example: Mottaget, Levererat`). Undefined when the
+ * table names no code of the value: the letter then shows it as it is.
+ */
+function codesText(values: FieldValues, list: FieldValueList | undefined, v: string, lang: ExtractLang): string | undefined {
+  if (!list) return codeWords(values, v, lang);
+  let known = false;
+  const items = v
+    .split(list.items)
+    .filter((item) => item.trim() !== '')
+    .map((item) => {
+      const at = list.owner === '' ? -1 : item.indexOf(list.owner);
+      const owner = at >= 0 ? item.slice(0, at).trim() : '';
+      const codes = (at >= 0 ? item.slice(at + list.owner.length) : item)
+        .split(list.codes)
+        .map((c) => c.trim())
+        .filter((c) => c !== '')
+        .map((c) => {
+          const words = codeWords(values, c, lang);
+          if (words !== undefined) known = true;
+          return words ?? c;
+        });
+      return owner !== '' ? `${owner}: ${codes.join(', ')}` : codes.join(', ');
+    });
+  return known ? items.join('; ') : undefined;
 }
 
 function partOf(field: FieldDescription | undefined, sub: string): FieldPart | undefined {
@@ -318,11 +377,12 @@ const CHOICE_KEYS = new Set(['id', 'key', 'text']);
 /**
  * The text of a choice as Lime's REST API gives one (formats.md §1.2:
  * `{"key": "active", "id": 108601, "text": "Aktiv kund"}`): its text, or
- * its key where it has none. Undefined for an object of any other shape
- * (another property, a text that is not one), which the letter then shows
- * property by property as it shows any object.
+ * where it has none its key, in the words the field's `values` give for it
+ * if they do. Undefined for an object of any other shape (another property,
+ * a text that is not one), which the letter then shows property by property
+ * as it shows any object.
  */
-function choiceText(o: Record<string, unknown>): string | undefined {
+function choiceText(o: Record<string, unknown>, values: FieldValues | undefined, lang: ExtractLang): string | undefined {
   const keys = Object.keys(o);
   if (keys.length === 0 || !keys.every((k) => CHOICE_KEYS.has(k))) return undefined;
   const { key, text, id } = o;
@@ -331,7 +391,8 @@ function choiceText(o: Record<string, unknown>): string | undefined {
   const t = typeof text === 'string' ? text.trim() : '';
   if (t !== '') return t;
   const k = typeof key === 'string' ? key.trim() : '';
-  return k !== '' ? k : undefined;
+  if (k === '') return undefined;
+  return (values && codeWords(values, k, lang)) ?? k;
 }
 
 /** The name an item of a list gives itself in its `itemKey` property; undefined when it has none. */

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../core/identity/kinds.ts';
 import { DATA_CATEGORIES, type DataCategory } from '../register/categories.ts';
-import type { FieldDateFormat, FieldDescription, FieldHtml, FieldLogical, FieldPart, IdentifierScope } from './contract.ts';
+import type { FieldDateFormat, FieldDescription, FieldHtml, FieldLogical, FieldPart, FieldValueList, FieldValues, IdentifierScope } from './contract.ts';
 import { NAME_PARTS, type NamePart, type RawIdentifier } from '../core/record.ts';
 
 const Category = z.enum(Object.keys(DATA_CATEGORIES) as [DataCategory, ...DataCategory[]]);
@@ -79,14 +79,15 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
 /**
  * Swedish and English label of a field, and its date format if it holds a
  * date: `['Födelsedag', 'Birthday', 'date']`; or, for a field that holds
- * HTML, is a choice (`option`) or names its list items, the same as an
- * object. A key with dots labels a part of a nested field, by its path
- * without list indices (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
+ * HTML, is a choice (`option`), a yes or no (`logical`), a code (`values`,
+ * `valueList`) or names its list items, the same as an object. A key with
+ * dots labels a part of a nested field, by its path without list indices
+ * (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
  */
 export type FieldLabels = Record<string, FieldLabel>;
 export type FieldLabel =
   | readonly [sv: string, en: string, dateFormat?: FieldDateFormat]
-  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true; logical?: FieldLogical };
+  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true; logical?: FieldLogical; values?: FieldValues; valueList?: FieldValueList };
 
 /**
  * dBase type L (a logical): `T`, `t`, `Y` or `y` is true, `F`, `f`, `N` or
@@ -116,6 +117,8 @@ function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
     ...(o.itemKey ? { itemKey: o.itemKey } : {}),
     ...(o.option ? { option: o.option } : {}),
     ...(o.logical ? { logical: o.logical } : {}),
+    ...(o.values ? { values: o.values } : {}),
+    ...(o.valueList ? { valueList: o.valueList } : {}),
   };
 }
 
@@ -134,8 +137,8 @@ export function withLabels(fields: FieldDescription[], labels: FieldLabels): Fie
   });
 }
 
-/** How the letter shows a field (label, date format, HTML, choice, parts): kept when the config classifies the field anew. */
-export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'logical' | 'parts' | 'itemKey'> {
+/** How the letter shows a field (label, date format, HTML, choice, yes or no, codes, parts): kept when the config classifies the field anew. */
+export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'logical' | 'values' | 'valueList' | 'parts' | 'itemKey'> {
   if (!f) return {};
   return {
     ...(f.label ? { label: f.label } : {}),
@@ -143,6 +146,8 @@ export function letterView(f: FieldDescription | undefined): Pick<FieldDescripti
     ...(f.html ? { html: f.html } : {}),
     ...(f.option ? { option: f.option } : {}),
     ...(f.logical ? { logical: f.logical } : {}),
+    ...(f.values ? { values: f.values } : {}),
+    ...(f.valueList ? { valueList: f.valueList } : {}),
     ...(f.parts ? { parts: f.parts } : {}),
     ...(f.itemKey ? { itemKey: f.itemKey } : {}),
   };

@@ -61,6 +61,21 @@ export interface FieldDescription {
    */
   logical?: FieldLogical;
   /**
+   * The field holds a code from a fixed list the system keeps (Mailchimp's
+   * `status` `unsubscribed`, Graph's `importance` `high`, the message
+   * trace's `Status` `Delivered`): the letter shows a code the table names
+   * (without case and surrounding spaces) in the letter's words
+   * (`Avregistrerad`, `Unsubscribed`), and any other value as it is. The
+   * data files keep the code: scripts read them.
+   */
+  values?: FieldValues;
+  /**
+   * The field's value lists several codes, each of them in `values`
+   * (FieldValueList: the message trace's `recipient_status`,
+   * `addr##Receive, Send;addr2##Receive, Deliver`).
+   */
+  valueList?: FieldValueList;
+  /**
    * How the letter names and shows the parts of a nested field, by their
    * path below it without list indices (`PercentVat` of Visma's `Rows`,
    * `emailAddress.address` of Graph's `from`). A part without a label is
@@ -82,12 +97,29 @@ export interface FieldPart {
   html?: FieldHtml;
   option?: true;
   logical?: FieldLogical;
+  values?: FieldValues;
+  valueList?: FieldValueList;
 }
 
 /** The texts that mean yes and no in a field (FieldDescription.logical), compared without case and surrounding spaces. */
 export interface FieldLogical {
   yes: readonly string[];
   no: readonly string[];
+}
+
+/** The words for a field's codes (FieldDescription.values), by code, in each language of an extract. */
+export type FieldValues = Readonly<Record<string, { readonly sv: string; readonly en: string }>>;
+
+/**
+ * How a value lists its codes (FieldDescription.valueList): items separated
+ * by `items`; in each item, what comes before `owner` says whose codes they
+ * are (an address), and the rest is codes separated by `codes`. The message
+ * trace's `recipient_status` is `{ items: ';', owner: '##', codes: ',' }`.
+ */
+export interface FieldValueList {
+  items: string;
+  owner: string;
+  codes: string;
 }
 
 /**

@@ -420,6 +420,85 @@ describe('export: the message trace in the letter', () => {
   });
 });
 
+describe("export: a system's codes in the letter, in words", () => {
+  const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
+  /** The HTML letter and the JSON extract of one person from the sources of a config written into a temp folder. */
+  const run = (sources: string, email: string, lang: 'sv' | 'en' = 'sv'): { html: string; x: Extract } => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.yaml'), `staffDomains: [ojco.example]\nsources:\n${sources}`);
+    const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', email, '--out', path.join(dir, 'out'), '--home', path.join(dir, 'home'), '--format', 'json,html', '--lang', lang, '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    return { html: readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8'), x: JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract };
+  };
+  const source = (name: string, connector: string, p: string, format?: string): string =>
+    `  - name: ${name}\n    connector: ${connector}\n    path: ${p}\n${format ? `    format: ${format}\n` : ''}`;
+
+  it("Mailchimp's and beehiiv's status and beehiiv's tier; the JSON keeps the codes", () => {
+    const { html, x } = run(source('mailchimp', 'newsletter', path.join(FIXTURES, 'newsletter/nyhetsbrev')) + source('beehiiv', 'newsletter', path.join(FIXTURES, 'newsletter/beehiiv')), 'sven.svensson@mail.example');
+    expect(html).toContain(row('Prenumerationens status', 'status', 'Prenumererar'));
+    expect(html).toContain(row('Prenumerationens status', 'status', 'Inaktiv'));
+    expect(html).toContain(row('Prenumerationsnivå', 'tier', 'Betald'));
+    expect(html).toContain(row('Nivå: silver', 'Silver Tier', 'Ja'));
+    expect(html).not.toMatch(/<td class="value">(?:subscribed|inactive|premium)<\/td>/u);
+    expect(x.records.map((rec) => rec.fields['status']).sort()).toEqual(['inactive', 'subscribed']);
+    expect(x.records.find((rec) => rec.fields['tier'] !== undefined)!.fields).toMatchObject({ tier: 'premium', 'Silver Tier': 'Yes' });
+  });
+
+  it("Mailchimp's statuses in both languages, and its campaign activity's actions", () => {
+    const { html } = run(source('mailchimp', 'newsletter', path.join(FIXTURES, 'newsletter/nyhetsbrev')) + source('activity', 'newsletter', path.join(FIXTURES, 'newsletter/campaign-activity')), 'marta.oberg@mail.example', 'en');
+    expect(html).toContain(row('Subscription status', 'status', 'Subscribed'));
+    expect(html).toContain(row('Opens and clicks › row 1 › Action', 'activity[0].action', 'Opened'));
+    const orjan = run(source('mailchimp', 'newsletter', path.join(FIXTURES, 'newsletter/nyhetsbrev')), 'orjan@backstromkonsult.example');
+    expect(orjan.html).toContain(row('Prenumerationens status', 'status', 'Avregistrerad'));
+  });
+
+  it("Graph's flag, and its importance and inbox tab where the config shows them; the JSON keeps the codes", () => {
+    const post = source('post', 'office365', path.join(FIXTURES, 'office365/graph/karin.ek/messages'));
+    const { html, x } = run(post, 'marta.oberg@mail.example');
+    expect(html).toContain(row('Flagga › Status', 'flag.flagStatus', 'Inte flaggat'));
+    expect(html).not.toContain('notFlagged');
+    // importance and inferenceClassification are Outlook's plumbing (no personal data), left out of the letter;
+    // a config that classifies them as the person's data shows them, in words.
+    expect(html).not.toContain('inferenceClassification');
+    const shown = run(`${post}    options:\n      fields:\n        importance: correspondence\n        inferenceClassification: correspondence\n`, 'marta.oberg@mail.example');
+    expect(shown.html).toContain(row('Prioritet', 'importance', 'Normal'));
+    expect(shown.html).toContain(row('Inkorgens flik', 'inferenceClassification', 'Prioriterat'));
+    expect(shown.html).not.toMatch(/<td class="value">(?:normal|focused)<\/td>/u);
+    const message = x.records.find((rec) => rec.fields['inferenceClassification'] !== undefined)!;
+    expect(message.fields).toMatchObject({ importance: 'normal', inferenceClassification: 'focused', flag: { flagStatus: 'notFlagged' } });
+  });
+
+  it("the message trace's delivery events per recipient and Get-MessageTrace's Status; an unknown code as it is; the JSON keeps them", () => {
+    const dir = tmp();
+    const getTrace = path.join(dir, 'get-messagetrace.csv');
+    writeFileSync(
+      getTrace,
+      [
+        '"Received","SenderAddress","RecipientAddress","Subject","Status","ToIP","FromIP","Size","MessageId","MessageTraceId"',
+        '"2025-06-02T18:20:41.0000000Z","marta.oberg@mail.example","info@ojco.example","Begäran om registerutdrag","Delivered","","203.0.113.55","9876","<20250602182041.abc@mail.example>","5e6f7a8b-0000-4000-8000-0a1b2c3d4e5f"',
+        '"2025-06-03T08:00:00.0000000Z","marta.oberg@mail.example","info@ojco.example","Komplettering","FilteredAsSpam","","203.0.113.55","1234","<20250603080000.def@mail.example>","6f7a8b9c-0000-4000-8000-0a1b2c3d4e5f"',
+        '"2025-06-04T08:00:00.0000000Z","marta.oberg@mail.example","info@ojco.example","Ännu en","SomethingNew","","203.0.113.55","1234","<20250604080000.ghi@mail.example>","7a8b9c0d-0000-4000-8000-0a1b2c3d4e5f"',
+      ].join('\r\n') + '\r\n',
+    );
+    // Status, event_id and directionality hold no personal data and are left out of the letter unless the config classifies them.
+    const fields = '    options:\n      fields:\n        Status: correspondence\n        event_id: correspondence\n        directionality: correspondence\n';
+    const { html, x } = run(source('trace', 'office365', path.join(FIXTURES, 'office365/trace')) + fields + source('get-trace', 'office365', getTrace, 'message-trace-csv') + fields, 'marta.oberg@mail.example', 'en');
+    expect(html).toContain(row('Recipients and delivery status', 'recipient_status', 'info@ojco.example: Received, Delivered'));
+    expect(html).toContain(row('Event', 'event_id', 'Received'));
+    expect(html).toContain(row('Event', 'event_id', 'Delivered'));
+    expect(html).toContain(row('Direction', 'directionality', 'Incoming'));
+    expect(html).toContain(row('Delivery status', 'Status', 'Delivered'));
+    expect(html).toContain(row('Delivery status', 'Status', 'Filtered as spam'));
+    expect(html).toContain(row('Delivery status', 'Status', 'SomethingNew'));
+    expect(html).not.toContain('##');
+    const data = x.records.map((rec) => rec.fields);
+    expect(data.map((f) => f['recipient_status'])).toContain('info@ojco.example##Receive, Deliver');
+    expect(data.map((f) => f['Status']).filter(Boolean).sort()).toEqual(['Delivered', 'FilteredAsSpam', 'SomethingNew']);
+    expect(data.map((f) => f['event_id']).filter(Boolean).sort()).toEqual(['DELIVER', 'RECEIVE']);
+  });
+});
+
 describe("export: Lime's options in the letter", () => {
   it('shows a choice by its text, as one value; the JSON keeps the option as exported', () => {
     const dir = tmp();

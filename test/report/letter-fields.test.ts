@@ -15,7 +15,7 @@ import {
   VOUCHER_LABELS,
 } from '../../connectors/visma/fields.ts';
 import { GRAPH_CONTACT_FIELDS, GRAPH_LABELS, GRAPH_MESSAGE_FIELDS, TRACE_FIELDS, TRACE_LABELS, VCARD_FIELDS, VCARD_LABELS } from '../../connectors/office365/fields.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LABELS, MAILCHIMP_FIELDS, MAILCHIMP_LABELS } from '../../connectors/newsletter/fields.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LABELS, BEEHIIV_LABELS, MAILCHIMP_FIELDS, MAILCHIMP_LABELS, MAPPED_FIELDS } from '../../connectors/newsletter/fields.ts';
 import { BIGQUERY_FIELDS, FIVETRAN_FIELDS, GA_LABELS, userIdField } from '../../connectors/google-analytics/fields.ts';
 import { genericFields, LIME_LABELS, LIMETYPES } from '../../connectors/lime/fields.ts';
 import { fieldLabel, fieldLookup, htmlAsText, letterDate, letterDateTime, letterLeaves } from '../../src/report/letter-fields.ts';
@@ -185,6 +185,7 @@ describe('the connectors name their coded fields for the letter', () => {
       [TRACE_LABELS, TRACE_FIELDS],
       [ACTIVITY_LABELS, ACTIVITY_FIELDS],
       [MAILCHIMP_LABELS, MAILCHIMP_FIELDS],
+      [BEEHIIV_LABELS, MAPPED_FIELDS],
     ];
     const lime = [...genericFields(), ...Object.values(LIMETYPES).flatMap((t) => t.fields)];
     tables.push([LIME_LABELS, lime]);
@@ -295,6 +296,80 @@ describe('logicals: a yes or a no written as text, where the format says so', ()
   it("is kept when the config classifies the field anew", () => {
     const out = withExtraFields(DBF_CUSTOMER_FIELDS, { KRAVBREV: 'customer-account' });
     expect(out.find((f) => f.name === 'KRAVBREV')!.logical).toEqual(DBASE_LOGICAL);
+  });
+});
+
+describe("codes: a value from a system's fixed list, in words where the connector names it", () => {
+  const leaf = (fields: FieldDescription[], name: string, value: unknown, lang: 'sv' | 'en' = 'sv'): string[] =>
+    letterLeaves(fields.find((f) => f.name === name), name, value, lang).map((l) => l.shown);
+
+  it("Mailchimp's and beehiiv's status, in the letter's language, without case and surrounding spaces; the data keeps the code", () => {
+    const member = [...MAILCHIMP_FIELDS, ...MAPPED_FIELDS];
+    expect(leaf(member, 'status', 'subscribed')).toEqual(['Prenumererar']);
+    expect(leaf(member, 'status', 'subscribed', 'en')).toEqual(['Subscribed']);
+    expect(leaf(member, 'status', ' Unsubscribed ')).toEqual(['Avregistrerad']);
+    for (const code of ['cleaned', 'nonsubscribed', 'pending', 'transactional', 'archived', 'active', 'inactive']) {
+      expect(leaf(member, 'status', code)[0], code).not.toBe(code);
+    }
+    // A code no table names passes through as it is.
+    expect(leaf(member, 'status', 'on-hold')).toEqual(['on-hold']);
+    expect(letterLeaves(member.find((f) => f.name === 'status'), 'status', 'subscribed', 'sv')[0]).toMatchObject({ value: 'subscribed', shown: 'Prenumererar' });
+    // beehiiv's tier and its tier columns' Yes and No.
+    expect(leaf(member, 'tier', 'premium')).toEqual(['Betald']);
+    expect(leaf(member, 'Gold Tier', 'Yes', 'en')).toEqual(['Yes']);
+    expect(leaf(member, 'Free Tier', 'No')).toEqual(['Nej']);
+    // Mailchimp's campaign activity.
+    const activity = ACTIVITY_FIELDS.find((f) => f.name === 'activity');
+    expect(letterLeaves(activity, 'activity', [{ action: 'bounce', type: 'hard' }, { action: 'open' }], 'sv').map((l) => [l.label, l.shown])).toEqual([
+      ['Öppningar och klick › rad 1 › Händelse', 'Kom i retur'],
+      ['Öppningar och klick › rad 1 › Typ', 'Permanent (adressen tar inte emot e-post)'],
+      ['Öppningar och klick › rad 2 › Händelse', 'Öppnade'],
+    ]);
+  });
+
+  it("Graph's flag, importance and inbox tab", () => {
+    expect(leaf(GRAPH_MESSAGE_FIELDS, 'importance', 'high')).toEqual(['Hög']);
+    expect(leaf(GRAPH_MESSAGE_FIELDS, 'importance', 'low', 'en')).toEqual(['Low']);
+    expect(leaf(GRAPH_MESSAGE_FIELDS, 'inferenceClassification', 'focused')).toEqual(['Prioriterat']);
+    expect(leaf(GRAPH_MESSAGE_FIELDS, 'inferenceClassification', 'other', 'en')).toEqual(['Other']);
+    const flag = GRAPH_MESSAGE_FIELDS.find((f) => f.name === 'flag');
+    expect(letterLeaves(flag, 'flag', { flagStatus: 'notFlagged' }, 'sv').map((l) => [l.label, l.path, l.shown, l.value])).toEqual([['Flagga › Status', 'flag.flagStatus', 'Inte flaggat', 'notFlagged']]);
+    expect(letterLeaves(flag, 'flag', { flagStatus: 'complete' }, 'en')[0]!.shown).toBe('Complete');
+    expect(letterLeaves(flag, 'flag', { flagStatus: 'someNewStatus' }, 'en')[0]!.shown).toBe('someNewStatus');
+  });
+
+  it("the message trace's Status, event and direction; recipient_status's events after each recipient", () => {
+    expect(leaf(TRACE_FIELDS, 'Status', 'Delivered')).toEqual(['Levererat']);
+    expect(leaf(TRACE_FIELDS, 'Status', 'FilteredAsSpam', 'en')).toEqual(['Filtered as spam']);
+    expect(leaf(TRACE_FIELDS, 'Status', 'GettingStatus')).toEqual(['Status hämtas']);
+    expect(leaf(TRACE_FIELDS, 'event_id', 'DELIVER', 'en')).toEqual(['Delivered']);
+    expect(leaf(TRACE_FIELDS, 'directionality', 'Incoming')).toEqual(['Inkommande']);
+    expect(leaf(TRACE_FIELDS, 'recipient_status', 'asa@x.example##Receive, Send;faktura@x.example##Receive, Deliver')).toEqual([
+      'asa@x.example: Mottaget, Skickat vidare; faktura@x.example: Mottaget, Levererat',
+    ]);
+    expect(leaf(TRACE_FIELDS, 'recipient_status', 'info@ojco.example##Receive, Fail', 'en')).toEqual(['info@ojco.example: Received, Failed']);
+    // An event no table names stays as it is beside those it does; a value with none it names is shown whole, as exported.
+    expect(leaf(TRACE_FIELDS, 'recipient_status', 'a@x.example##Receive, Frobnicate')).toEqual(['a@x.example: Mottaget, Frobnicate']);
+    expect(leaf(TRACE_FIELDS, 'recipient_status', '250 2.1.5 RESOLVER.ADR.Delivered')).toEqual(['250 2.1.5 RESOLVER.ADR.Delivered']);
+    expect(leaf(TRACE_FIELDS, 'recipient_status', 'a@x.example##Frob')).toEqual(['a@x.example##Frob']);
+  });
+
+  it('only where the field has a table (a Status of another field stays as it is), and a choice without text by its key in words', () => {
+    expect(leaf(MAPPED_FIELDS, 'Status', 'subscribed')).toEqual(['subscribed']);
+    const status: FieldDescription = { name: 'status', category: 'interaction', personal: true, option: true, values: { closed: { sv: 'Avslutat', en: 'Closed' } } };
+    expect(letterLeaves(status, 'status', { key: 'closed', id: 2203 }, 'en').map((l) => l.shown)).toEqual(['Closed']);
+    // The system's own text wins over the table.
+    expect(letterLeaves(status, 'status', { key: 'closed', text: 'Stängt', id: 2203 }, 'en').map((l) => l.shown)).toEqual(['Stängt']);
+    // A code that is a property of Object.prototype is no code of the table.
+    expect(letterLeaves(status, 'status', 'constructor', 'sv').map((l) => l.shown)).toEqual(['constructor']);
+  });
+
+  it('are kept by withLabels on a field and a part, and when the config classifies the field anew', () => {
+    const values = { a: { sv: 'A-sv', en: 'A-en' } };
+    const out = withLabels([{ name: 's', category: 'interaction', personal: true }], { s: { sv: 'S', en: 'S', values }, 's.t': { sv: 'T', en: 'T', values, valueList: { items: ';', owner: '##', codes: ',' } } });
+    expect(out[0]).toMatchObject({ values, parts: { t: { values, valueList: { items: ';', owner: '##', codes: ',' } } } });
+    expect(withExtraFields(out, { s: 'consent' })[0]).toMatchObject({ category: 'consent', values });
+    expect(withExtraFields(TRACE_FIELDS, { recipient_status: 'correspondence' }).find((f) => f.name === 'recipient_status')).toMatchObject({ valueList: { items: ';', owner: '##', codes: ',' } });
   });
 });
 
