@@ -178,6 +178,8 @@ What each request gets, in DIR/<id>/:
   rectification,  found.json and status needs-input: the corrected values and the
   restriction     Art. 18(1) ground are not in the file; run \`rectify\` / \`restrict\` --case
 Possible matches get no action in a batch (no one confirms them); the note says how many.
+An erasure that retains records refuses the request in part: the summary says, per
+request, that the reply is due with the reasons and the complaint information (ER-4).
 
 Cases: when the home is given (--home, OJCO_DSAR_HOME, the config's home:) or already
 holds cases.db, or the batch has erasure or objection requests, each request opens its
@@ -190,7 +192,9 @@ Examples:
   ojco-dsar batch requests.csv --out out/batch --home /srv/dsar --resume --json
 
 JSON (--json): { "requests": [ { "id", "type", "received", "status", "outputs": [ { "path", "format", "sha256" } ],
-  "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "note"? } ],
+  "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "note"?,
+  "reply"? (a plan that refuses part of the request, ER-4: { "partialRefusal", "rule", "legalBasis",
+  "retained", "deselected", "complaintInformation": { "supervisoryAuthority", "judicialRemedy" }, "text" }) } ],
   "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt",
     "sources": [ { "source", "connector", "reads", "records" } ], "skipped": [ { "source", "connector", "file", "line"?, "code", "message" } ] },
   "files": [ { "path", "sha256" } ] }

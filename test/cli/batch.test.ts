@@ -186,6 +186,45 @@ describe('ojco-dsar batch', () => {
     expect(r.stderr + again.stderr).not.toMatch(/marta|lindqvist|19761105/iu);
   }, 180_000);
 
+  it("says per request when the reply must carry the complaint information (ER-4), and gives the plan's reply in the JSON", () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    writeFileSync(
+      path.join(dir, 'requests.csv'),
+      [
+        HEADER,
+        'R-1,access,2026-11-20,marta.oberg@mail.example,,,,,,',
+        'R-2,erasure,2026-11-21,marta.oberg@mail.example,,,,,,',
+        'R-3,objection,2026-11-21,ASA.LINDQVIST@LINDQVISTBYGG.EXAMPLE,,,,,,',
+        'R-4,erasure,2026-11-22,nobody@nowhere.example,,,,,,',
+      ].join('\n') + '\n',
+    );
+    const r = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out', '--home', 'home', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const by = (id: string) => r.json.requests.find((x: { id: string }) => x.id === id);
+    // Her erasure retains bookkeeping records: a partial refusal, whose reply the plan describes.
+    const plan = JSON.parse(readFileSync(path.join(dir, 'out', by('R-2').outputs[0].path), 'utf8'));
+    expect(plan.reply).toMatchObject({ partialRefusal: true, rule: 'ER-4' });
+    expect(by('R-2').reply).toEqual(plan.reply);
+    expect(by('R-2').reply.retained).toBeGreaterThan(0);
+    expect(by('R-2').reply.complaintInformation.supervisoryAuthority).toMatch(/IMY/u);
+    // The keys that were there stay as they were.
+    expect(by('R-2')).toMatchObject({ status: 'done', case: 'DSAR-2026-0002', planHash: plan.planHash });
+    for (const id of ['R-1', 'R-3', 'R-4']) expect(by(id), id).not.toHaveProperty('reply');
+    // summary.json holds what --json gives per request.
+    const written = JSON.parse(readFileSync(path.join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(written.requests.find((x: { id: string }) => x.id === 'R-2').reply).toEqual(plan.reply);
+
+    // The same requests without --json: the summary names the request whose reply is due, by id and case, never the person.
+    const human = cli(['batch', 'requests.csv', '--config', CONFIG, '--out', 'out2', '--home', 'home', '--as-of', '2026-11-24', '--format', 'json'], { cwd: dir });
+    expect(human.code, human.stderr).toBe(0);
+    const said = human.stdout + human.stderr;
+    expect(said).toContain('1 request(s) refused in part');
+    expect(said).toMatch(new RegExp(`R-2 \\(DSAR-2026-0002\\): a reply with complaint information is due \\(the erasure is refused in part: ${by('R-2').reply.retained} record\\(s\\) retained\\)`, 'u'));
+    expect(said).toMatch(/complain to IMY and go to court/u);
+    expect(said).not.toMatch(/R-[134] \(DSAR-2026-000[134]\): a reply/u);
+    expect(said).not.toMatch(/marta|lindqvist/iu);
+  }, 180_000);
+
   it('reports every bad row with its line, and refuses extra columns', () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(

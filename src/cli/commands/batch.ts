@@ -43,7 +43,7 @@ import { extractNotRead, renderExtract } from './export.ts';
 import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
-import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan, type PlanSource } from '../../core/plan/index.ts';
+import { planErasure, planObjection, PlanInputError, serialisePlan, type Plan, type PlanReply, type PlanSource } from '../../core/plan/index.ts';
 import { canonical } from '../../core/identity/normalise.ts';
 import { planSources } from '../plan-sources.ts';
 import { caseIsAbout, dateFlag, TODAY_ENV, todayInStockholm, yearRangeProblem, type StoreSession } from './case-common.ts';
@@ -67,6 +67,8 @@ interface RequestState {
   case?: string;
   /** The plan's hash, for erasure and objection requests. */
   planHash?: string;
+  /** What the reply to the subject must say when the plan refuses part of the request (ER-4: an erasure that retains records). */
+  reply?: PlanReply;
 }
 
 interface BatchState {
@@ -471,7 +473,20 @@ async function planRequest(req: BatchRequest, subject: SubjectResult, ctx: Conte
     unread > 0 ? `${unread} file(s) could not be read and the plan does not cover them (its warnings name them): plan again once they are readable` : undefined,
     excluded > 0 ? `${excluded} possible match(es) got no action: confirm them with \`ojco-dsar ${req.type === 'erasure' ? 'erase' : 'object --marketing'}\` at a terminal` : undefined,
   );
-  return { status: 'done', outputs, records, planHash: plan.planHash, ...(note ? { note } : {}) };
+  return { status: 'done', outputs, records, planHash: plan.planHash, ...(note ? { note } : {}), ...(plan.reply ? { reply: plan.reply } : {}) };
+}
+
+/**
+ * What a request's reply must say, in one line of the summary: what the
+ * plan does not do, and the right to complain and to go to court (ER-4).
+ * Counts only, never a value.
+ */
+function replyLine(type: string, reply: PlanReply): string {
+  const what = [
+    ...(reply.retained > 0 ? [`${reply.retained} record(s) retained`] : []),
+    ...(reply.deselected > 0 ? [`${reply.deselected} record(s) left out at the review`] : []),
+  ].join(', ');
+  return `a reply with complaint information is due (the ${type} is refused in part: ${what}): it must say why${reply.retained > 0 ? ' and until when' : ''}, and that the subject may complain to IMY and go to court`;
 }
 
 function summaryCsv(rows: { id: string; type: string; received: string; status: string; exact: number; probable: number; possible: number; outputs: string; case: string; note: string }[]): string {
@@ -669,6 +684,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
         ...(st.case ? { case: st.case } : {}),
         ...(st.planHash ? { planHash: st.planHash } : {}),
         ...(st.note ? { note: st.note } : {}),
+        ...(st.reply ? { reply: st.reply } : {}),
       })),
       summary: {
         total: rows.length,
@@ -700,6 +716,12 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
           ...summary.requests.map((r) => [r.id, r.type, r.status, String(r.records.exact), String(r.records.probable), String(r.records.possible), ...(withCases ? [r.case ?? ''] : [])]),
         ]),
       );
+      // ER-4: a plan that refuses part of the request (an erasure that retains records) needs a reply with the reasons and the complaint information.
+      const replies = summary.requests.filter((r) => r.reply);
+      if (replies.length > 0) {
+        writeOut(`\n${replies.length} request(s) refused in part: the reply to the subject must give the reasons and the complaint information (Art. 12(4), ER-4):`);
+        for (const r of replies) writeOut(`  ${r.id}${r.case ? ` (${r.case})` : ''}: ${replyLine(r.type, r.reply!)}`);
+      }
       writeOut(`\n${summary.summary.done} done, ${summary.summary.needsInput} need input, ${summary.summary.failed} failed; summary in ${path.relative(cwd, s.outDir) || '.'}/summary.json and summary.csv`);
     }
     const skipped = result?.skipped.length ?? 0;
