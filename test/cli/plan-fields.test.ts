@@ -176,3 +176,22 @@ describe('DM-1: marketing stops in the customer register too', () => {
     );
   }
 });
+
+describe("rectify --set address on a B2B contact: her company's address stays", () => {
+  it(
+    "Åsa Lindqvist's Outlook and Graph cards keep Lindqvist Bygg AB's business address, and the plan says why",
+    () => {
+      const p = plan(['rectify', '--email', 'asa.lindqvist@lindqvistbygg.example', '--set', 'address=Nygatan 1, 211 22 Malmö']);
+      // No field of a business address is changed anywhere (Outlook's Business Street/Postal Code/City, Graph's businessAddress/*).
+      for (const a of p.actions.filter((x) => x.action === 'rectify')) {
+        for (const f of Object.keys(a.fields ?? {})) expect(f, at(a)).not.toMatch(/^business|^Business /u);
+      }
+      // The cards are listed as unaffected with the reason, and the plan warns once.
+      const cards = p.unaffected.filter((u) => ['outlook-classic', 'outlook-com', 'graph-contacts'].includes(u.source)).map((u) => (u as { reason?: string }).reason);
+      expect(cards.length).toBeGreaterThanOrEqual(3);
+      for (const reason of cards) expect(reason).toMatch(/business address of the company/u);
+      expect(p.warnings.filter((w) => w.code === 'rectify.company-address')).toHaveLength(1);
+    },
+    T,
+  );
+});

@@ -253,6 +253,23 @@ export function addressSiblings(record: SourceRecord, field: string): { postcode
   return { ...(postcode ? { postcode } : {}), ...(city ? { city } : {}), ...(lines.length > 0 ? { lines } : {}) };
 }
 
+/**
+ * A contact card's business address: Outlook's `Business Street` (Swedish `Gatuadress arbete`, German
+ * `Straße geschäftlich`), Graph's `businessAddress`, Google's `Address 2 - Street` whose type is Work. It is
+ * where the person works, which is the address of the company the card names.
+ */
+export function isBusinessAddressField(record: SourceRecord, field: string): boolean {
+  const squashed = squashFieldName(field);
+  if (squashed === 'businessstreet' || squashed === 'businessaddress') return true;
+  if (/^(?:gatuadress|stra(?:ß|ss)e)\s+(?:arbete|gesch(?:ä|ae?)ftlich)$/iu.test(field.trim())) return true;
+  const google = /^Address (\d+) - Street$/iu.exec(field.trim());
+  if (google) {
+    const type = record.fields[`Address ${google[1]} - Type`];
+    return typeof type === 'string' && /\bwork\b/iu.test(type);
+  }
+  return false;
+}
+
 /** ISO dates of a record's booking events for BF-1a: its date, and the payment that settled it. */
 const BOOKING_DATE_FIELDS = ['PaymentDate'];
 

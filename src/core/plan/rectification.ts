@@ -36,11 +36,12 @@
  */
 import { canonical, normalisePhone, normalisePnr } from '../identity/normalise.ts';
 import type { IdentifierKind } from '../identity/kinds.ts';
+import { holderOf, type RawIdentifier } from '../record.ts';
 import { formatPhoneLike } from './anonymise.ts';
 import { finalisePlan, notifyActions, PROCESSOR_ONLY, recordAction, recordNote, subjectIds } from './common.ts';
 import * as T from './instructions.ts';
 import { nameChanges } from './names.ts';
-import { addressSiblings, asText, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
+import { addressSiblings, asText, isBusinessAddressField, prepare, realFields, squashFieldName, subjectIdentifiers, valueAt, type Prepared } from './records.ts';
 import { PlanInputError, type FieldDiff, type Plan, type PlanAction, type PlanInput, type PlanRecordNote, type PlanWarning, type RectificationSet } from './types.ts';
 
 const USER_FIELDS: Record<string, IdentifierKind> = {
@@ -71,6 +72,8 @@ const REASON = {
     'A record of a past event is never rewritten (RE-1 [I]): the correction is recorded as a supplementary statement linked to the record (Art. 16, completing "by means of providing a supplementary statement"), and the record itself is kept as it was.',
   noField: 'The record holds none of the fields being corrected.',
   alreadyNew: 'The record already holds the new values.',
+  companyAddress:
+    "The record's address is the business address of the company the person works at (the card names the company, or the address is the company's in another of its records): a company's address is never changed on a person's card, so it is left unchanged. If the person's own address belongs on the card, set it in its home or other address fields by their exact names (--set \"Home Street=…\").",
   notSet:
     "The record holds a field being corrected, but nothing in it was set: the value there is not the subject's own (rectify.not-own), or the new value gives no part that the record keeps. Check it by hand, or set its fields by their exact names (--set FIELD=VALUE).",
   inPlace: 'Inaccurate or incomplete personal data is rectified or completed without undue delay (Art. 16, RE-1, RE-5).',
@@ -161,8 +164,55 @@ function namedField(r: Prepared['record'], name: string): string | undefined {
   return name.includes('/') && valueAt(r.fields, name) !== undefined ? name : undefined;
 }
 
+/**
+ * The addresses of organisations among the subject's records (a company customer's invoice address, a
+ * CRM company's visiting address), canonical: a business address on a contact card that is one of them
+ * is that company's.
+ */
+function organisationAddresses(included: readonly Prepared[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of included) {
+    for (const id of p.record.identifiers) {
+      if (id.kind !== 'address' || holderOf(p.record, id.holder).scope !== 'organisation') continue;
+      const c = canonical('address', id.value);
+      if (c) out.add(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * The subject's address identifiers of a record that are its company's business address: a business
+ * address field (`Business Street`, Graph's `businessAddress`) on a card that names a company, or that
+ * holds an address an organisation has in another record. A card without a company (a private contact
+ * whose address was written in the business fields) keeps them as the person's.
+ */
+function companyAddressIds(p: Prepared, ids: readonly RawIdentifier[], orgAddresses: ReadonlySet<string>): Set<RawIdentifier> {
+  const r = p.record;
+  const namesCompany = r.identifiers.some((i) => i.kind === 'company' && i.value.trim() !== '');
+  return new Set(
+    ids.filter((i) => {
+      if (!realFields(r, i.field).some((f) => isBusinessAddressField(r, f))) return false;
+      const c = canonical('address', i.value, i.region);
+      return namesCompany || (c !== undefined && orgAddresses.has(c));
+    }),
+  );
+}
+
+/** What changesFor left out of a record on purpose, for the reason the plan gives. */
+interface Kept {
+  companyAddress?: boolean;
+}
+
 /** field path → new value for one requested change in one record. */
-function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<IdentifierKind, Set<string>>): Record<string, string> {
+function changesFor(
+  p: Prepared,
+  t: Target,
+  warnings: PlanWarning[],
+  own?: Map<IdentifierKind, Set<string>>,
+  orgAddresses: ReadonlySet<string> = new Set(),
+  kept: Kept = {},
+): Record<string, string> {
   const r = p.record;
   const out: Record<string, string> = {};
   const value = t.request.value.trim();
@@ -188,6 +238,14 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
     // its first line, not as an address of its own: the street would stand in both.
     const lines = new Set(ids.flatMap((i) => realFields(r, i.field).flatMap((f) => addressSiblings(r, f).lines ?? [])));
     ids = ids.filter((i) => !realFields(r, i.field).every((f) => lines.has(f)));
+    // A card of a person at a company: its business address is the company's, never changed on the person's
+    // card (the person's own address goes in the home or other address; the README's "never the company's … address").
+    const company = companyAddressIds(p, ids, orgAddresses);
+    if (company.size > 0) {
+      ids = ids.filter((i) => !company.has(i));
+      kept.companyAddress = true;
+      warnings.push(COMPANY_ADDRESS);
+    }
   }
   const distinct = new Set(ids.map((i) => canonical(i.kind, i.value, i.region) ?? i.value));
   if (distinct.size > 1) warnings.push({ code: 'rectify.ambiguous', message: `A record holds more than one ${t.kind} of the subject; every one is changed: check that this is meant.` });
@@ -264,6 +322,13 @@ function changesFor(p: Prepared, t: Target, warnings: PlanWarning[], own?: Map<I
   return out;
 }
 
+/** A contact card's business address that is its company's: left as it is, and said (no personal values). */
+const COMPANY_ADDRESS: PlanWarning = {
+  code: 'rectify.company-address',
+  message:
+    "Some contact cards hold the business address of the company the person works at (the card names the company, or the address is the company's in another record): it was left unchanged, as a company's address is never changed on a person's card. The person's own address is set in the home or other address fields the cards hold; where a card has none and the person's address belongs there, set it by the field's exact name (--set \"Home Street=…\").",
+};
+
 /** RE-1: an address is set whole; a further line of the old one (a c/o) is not left beside the new street. */
 const LINE_CLEARED: PlanWarning = {
   code: 'rectify.address-line',
@@ -329,6 +394,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
   const targets = validate(set);
   const { included, excluded } = prepare(input);
   const own = ownValues(input, included);
+  const orgAddresses = organisationAddresses(included);
   const warnings: PlanWarning[] = [];
   const actions: PlanAction[] = [];
   const unaffected: PlanRecordNote[] = [];
@@ -344,6 +410,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
     // for an unaffected record must be true (RE-1).
     let holds = false;
     let proposed = false;
+    const kept: Kept = {};
     for (const t of ordered) {
       if (event && t.kind !== 'field') {
         // A record of an event keeps the identifier it was made with (see the top).
@@ -351,7 +418,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
         continue;
       }
       if (t.kind === 'field' ? namedField(p.record, t.request.field) !== undefined : subjectIdentifiers(p).some((i) => i.kind === t.kind)) holds = true;
-      for (const [f, to] of Object.entries(changesFor(p, t, warnings, own))) {
+      for (const [f, to] of Object.entries(changesFor(p, t, warnings, own, orgAddresses, kept))) {
         proposed = true;
         const from = asText(valueAt(p.record.fields, f));
         // The same value with other spacing around it (Mailchimp's `" Åsa "`) is no correction.
@@ -360,7 +427,7 @@ export function planRectification(input: PlanInput, set: readonly RectificationS
       }
     }
     if (Object.keys(diff).length === 0) {
-      const reason = heldAsUsed ? REASON.eventRecord : proposed ? REASON.alreadyNew : holds ? REASON.notSet : REASON.noField;
+      const reason = heldAsUsed ? REASON.eventRecord : kept.companyAddress ? REASON.companyAddress : proposed ? REASON.alreadyNew : holds ? REASON.notSet : REASON.noField;
       unaffected.push(recordNote(p, reason, 'RE-1'));
       continue;
     }

@@ -276,6 +276,35 @@ describe('rectify --set address: the whole address, in the shape each system kee
     );
     expect(Object.keys(byLabel(plan, 'contact row 6', 'rectify')[0]!.fields!)).toEqual(['Leveransadress']);
   });
+
+  it("leaves a B2B contact's business address, her company's, and sets her own home address; a private contact's business fields are hers", async () => {
+    const company = { kind: 'company' as const, field: 'Company', value: 'Lindqvist Bygg AB', holder: 'employer' };
+    const business = { 'Business Street': 'Storgatan 14', 'Business City': 'Helsingborg', 'Business Postal Code': '252 21' };
+    const work = 'Storgatan 14, 252 21 Helsingborg';
+    // A card that names her company: its business address is the company's.
+    const b2b = contact({ Company: 'Lindqvist Bygg AB', ...business, 'Home Street': 'Södra Storgatan 7', 'Home City': 'Helsingborg', 'Home Postal Code': '252 23' }, 'Business Street', work, 7);
+    b2b.record.identifiers.push(company, { kind: 'address', field: 'Home Street', value: old });
+    b2b.record.holders = { employer: { scope: 'organisation', role: 'employer' } };
+    // Graph: a card that names the company, with only the business address.
+    const graph = contact({ companyName: 'Lindqvist Bygg AB', businessAddress: { street: 'Storgatan 14', city: 'Helsingborg', postalCode: '252 21' } }, 'businessAddress', work, 8);
+    graph.record.identifiers.push({ ...company, field: 'companyName' });
+    // No company on the card, but the address is the company customer's in Visma.
+    const sameAsCompany = contact(business, 'Business Street', work, 9);
+    // A private contact: no company, an address that is nobody else's. Her business fields are hers, as before.
+    const privat = contact({ 'Business Street': 'Södra Storgatan 7', 'Business City': 'Helsingborg', 'Business Postal Code': '252 23' }, 'Business Street', old, 10);
+    const plan = planRectification(await input([b2b, graph, sameAsCompany, privat, sharedAddressCard()]), [{ field: 'address', value: 'Nygatan 1, 211 22 Malmö' }]);
+    const fieldsOf = (row: number): string[] => Object.keys(byLabel(plan, `contact row ${row}`, 'rectify')[0]?.fields ?? {});
+    expect(fieldsOf(7)).toEqual(['Home Street', 'Home Postal Code', 'Home City']);
+    for (const row of [8, 9]) {
+      expect(fieldsOf(row)).toEqual([]);
+      expect(plan.unaffected.find((u) => u.label === `contact row ${row}`)!.reason).toMatch(/business address of the company/u);
+    }
+    expect(fieldsOf(10)).toEqual(['Business Street', 'Business Postal Code', 'Business City']);
+    // The company's own card is not the subject's either.
+    expect(byLabel(plan, 'Kund 1042', 'rectify')).toEqual([]);
+    const warning = plan.warnings.find((w) => w.code === 'rectify.company-address')!;
+    expect(warning.message).not.toMatch(/Storgatan|Lindqvist|Nygatan/u);
+  });
 });
 
 describe('rectify --set address: street, postcode, city and the further lines, consistently (RE-1)', () => {
