@@ -405,7 +405,7 @@ export const SIE_COMPANY_FIELDS: FieldDescription[] = [
   f('contact', 'identity', true, 'name', '#ADRESS kontakt: a named contact person'),
   f('streetAddress', 'contact', true, 'address', '#ADRESS utdelningsadr'),
   f('postalAddress', 'contact', true, undefined, '#ADRESS postadr'),
-  f('phone', 'contact', true, 'phone', '#ADRESS tel'),
+  f('phone', 'contact', true, 'phone', '#ADRESS tel; also a phone number in the postadr slot of an #ADRESS without tel (Mamut writes kontakt utdelningsadr tel)'),
   f('text', 'interaction', true, undefined, '#PROSA, scanned as text'),
   f('generatedBy', 'professional', true, undefined, '#GEN sign: who exported the file'),
   f('program', 'none', false, undefined, '#PROGRAM'),

@@ -130,7 +130,7 @@ export async function* readSie4(file: SourceFile, ctx: ReadContext, opts: SieOpt
     }
     const p = item.post;
     if (IDENTIFICATION.has(p.label)) {
-      identification(st, p);
+      identification(st, p, (code, message, line) => ctx.warn({ code, message, file: file.rel, line }));
       continue;
     }
     if (!st.companyDone) yield* companyRecord(file, st);
@@ -158,7 +158,7 @@ export async function* readSie4(file: SourceFile, ctx: ReadContext, opts: SieOpt
   }
 }
 
-function identification(st: SieState, p: SiePost): void {
+function identification(st: SieState, p: SiePost, warn?: (code: string, message: string, line: number) => void): void {
   const c = st.company;
   const f = p.fields;
   switch (p.label) {
@@ -174,14 +174,23 @@ function identification(st: SieState, p: SiePost): void {
     case '#FTYP':
       c.companyType = s(f[0]);
       break;
-    case '#ADRESS':
+    case '#ADRESS': {
       c.contact = s(f[0]);
       c.streetAddress = s(f[1]);
       c.postalAddress = s(f[2]);
       c.phone = s(f[3]);
+      // Mamut writes `#ADRESS kontakt utdelningsadr tel`, without postadr: with no tel, a phone-shaped value
+      // where postadr belongs (and not `123 45 Ort`) is the phone, so that it is searched and classified as one.
+      if (!c.phone && looksLikePhone(c.postalAddress)) {
+        c.phone = c.postalAddress;
+        delete c.postalAddress;
+        const why = f.length < 4 ? `has ${f.length} field(s) instead of 4 (kontakt utdelningsadr postadr tel)` : 'has an empty tel field';
+        warn?.('sie.address-short', `#ADRESS ${why}, and its postadr field holds a phone number, not a postcode and town: it is read as the phone`, p.line);
+      }
       // The #ADRESS line is where a person is named: the record points there.
       c.line = p.line;
       break;
+    }
     case '#PROSA':
       c.text = [c.text, f.map((x) => s(x)).join(' ')].filter(Boolean).join('\n');
       break;
@@ -248,6 +257,16 @@ function* companyRecord(file: SourceFile, st: SieState): Generator<SourceRecord>
 function withYears(rec: SourceRecord, st: SieState): void {
   const years = st.fiscalYears;
   if (years) rec.fiscalYears = years;
+}
+
+/**
+ * A value shaped like a phone number: digits with the separators phones are written with (`08-566 991 70`,
+ * `+46 8 566 991 70`), at least seven digits, and no letters, so never a postadr such as `123 45 Ort` or a
+ * postcode alone.
+ */
+export function looksLikePhone(v: string | undefined): v is string {
+  const t = v?.trim() ?? '';
+  return /^\+?[\d\s\-()/.]+$/u.test(t) && t.replace(/\D/gu, '').length >= 7 && !/^(?:SE-?)?\d{3}\s?\d{2}$/iu.test(t);
 }
 
 /** `252 25 HELSINGBORG` → street + postcode + city for the core's address key. */

@@ -309,6 +309,53 @@ describe('visma connector: real pipeline on its fixtures', () => {
     expect(records.find((r) => r.entity === 'sie-company')!.fields.companyName).toBe('Lindqvist Bygg AB');
   });
 
+  it("reads Mamut's three-field #ADRESS (kontakt utdelningsadr tel): the phone in the postadr slot is the company's phone, found by it, and warned about", async () => {
+    // As Mamut Enterprise writes it (real-samples MAMUT_SIE4_EXPORT.SE): TAB-separated, quoted, and #ADRESS without postadr.
+    const dir = mkdtempSync(path.join(tmp, 'mamut-'));
+    const lines = [
+      '#FLAGGA\t0',
+      '#PROGRAM\t"Mamut Enterprise"\t14.8604',
+      '#FORMAT\t"PC8"',
+      '#SIETYP\t4',
+      '#GEN\t20250512\t"karine"',
+      '#FNAMN\t"Lindqvist Bygg AB"',
+      '#FNR\t2',
+      '#ADRESS\t"Per Lindqvist"\t"Storgatan 14"\t"040-628 04 19"',
+      '#PROSA\t"Exported by Mamut Enterprise"',
+      '#ORGNR\t"556987-6542"',
+      '#RAR\t0\t20250101\t20251231',
+    ];
+    writeFileSync(path.join(dir, 'MAMUT.SE'), iconv.encode(lines.join('\r\n') + '\r\n', 'cp437'));
+    writeFileSync(path.join(dir, 'ojco-dsar.config.yaml'), 'sources:\n  - {name: mamut, connector: visma, path: MAMUT.SE}\n');
+    const d = await find(path.join(dir, 'ojco-dsar.config.yaml'), { phone: ['040-628 04 19'] });
+    expect(d.skipped).toEqual([]);
+    const company = d.records.find((r) => r.entity === 'sie-company')!;
+    expect(company.locator).toEqual({ file: 'MAMUT.SE', line: 8 });
+    expect(company.matchedOn).toContainEqual(expect.objectContaining({ kind: 'phone', field: 'phone' }));
+    expect(company.fields).toMatchObject({ contact: 'Per Lindqvist', streetAddress: 'Storgatan 14', phone: '040-628 04 19' });
+    expect(company.fields).not.toHaveProperty('postalAddress');
+    // Classified as a #ADRESS tel always is: the company's phone (it names no sole trader), not a person's.
+    const { records, warnings } = await readAll(path.join(dir, 'MAMUT.SE'));
+    const rec = records.find((r) => r.entity === 'sie-company')!;
+    expect(rec.identifiers).toContainEqual({ kind: 'phone', field: 'phone', value: '040-628 04 19' });
+    expect(rec.holders?.self?.scope).toBe('organisation');
+    expect(d.result.warnings).toEqual([expect.objectContaining({ code: 'sie.address-short', file: 'MAMUT.SE', line: 8 })]);
+    expect(warnings.map((w) => w.code)).toEqual(['sie.address-short']);
+    expect(warnings[0]!.message).not.toMatch(/040|628|Storgatan|Lindqvist/u);
+
+    // A postcode and town (or a bare postcode) in that slot is the postal address, as before, and no warning.
+    for (const postal of ['252 21 HELSINGBORG', '25221 Helsingborg', '252 21']) {
+      const file = path.join(dir, 'other.se');
+      const other = lines.map((l) => (l.startsWith('#ADRESS') ? `#ADRESS "Per Lindqvist" "Storgatan 14" "${postal}"` : l));
+      writeFileSync(file, iconv.encode(other.join('\r\n') + '\r\n', 'cp437'));
+      const r = await readAll(file);
+      const c = r.records.find((x) => x.entity === 'sie-company')!;
+      expect(c.fields.postalAddress, postal).toBe(postal);
+      expect(c.fields).not.toHaveProperty('phone');
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
   it('reads a CP437 SIE file with a valid #KSUMMA without problems', async () => {
     const { records, warnings, failed } = await readAll(path.join(FIXTURES, 'visma/sie/ojco-2025.se'));
     expect(failed).toEqual([]);
