@@ -71,12 +71,18 @@ export class SourceReadError extends Error {
   readonly file: string | undefined;
   readonly line: number | undefined;
   readonly code: string;
-  constructor(message: string, opts: { file?: string; line?: number; code?: string; cause?: unknown } = {}) {
+  /**
+   * The file's records were read in full and are in the result; it is reported because it failed a check
+   * that says they may not be as exported (a SIE file whose #KSUMMA does not match). Not a file that could not be read.
+   */
+  readonly recordsRead: boolean;
+  constructor(message: string, opts: { file?: string; line?: number; code?: string; cause?: unknown; recordsRead?: boolean } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SourceReadError';
     this.file = opts.file;
     this.line = opts.line;
     this.code = opts.code ?? 'source.malformed';
+    this.recordsRead = opts.recordsRead ?? false;
   }
 }
 

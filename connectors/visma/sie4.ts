@@ -152,7 +152,7 @@ export async function* readSie4(file: SourceFile, ctx: ReadContext, opts: SieOpt
     ctx.fileFailed(
       new SourceReadError(
         `#KSUMMA does not match the file's content (spec §10): it may have been changed or damaged after export; its records were read but cannot be trusted as exported`,
-        { file: file.rel, ...(st.checksumLine ? { line: st.checksumLine } : {}), code: 'sie.checksum' },
+        { file: file.rel, ...(st.checksumLine ? { line: st.checksumLine } : {}), code: 'sie.checksum', recordsRead: true },
       ),
     );
   }

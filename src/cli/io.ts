@@ -87,6 +87,27 @@ export function logSkipped(skipped: readonly { source: string; file?: string | u
   for (const s of skipped) log(skippedLine(s, err.red('✖')));
 }
 
+type Skipped = { source: string; file?: string | undefined; line?: number | undefined; message: string; recordsRead?: true | undefined };
+
+/**
+ * What a command says on stderr about the files a search reported: those that could not be read counted in
+ * `unread`'s sentence and, with `list`, named one by one; those whose records were read but that failed a
+ * check of being as exported (a SIE file whose #KSUMMA does not match: `recordsRead`) as a warning of their
+ * own, never counted among the files that could not be read. Either ends the run with exit code 3.
+ */
+export function logSkippedFiles(skipped: readonly Skipped[], unread: (n: number) => string, list: boolean): void {
+  const notRead = skipped.filter((s) => !s.recordsRead);
+  const read = skipped.filter((s) => s.recordsRead);
+  if (notRead.length > 0) {
+    log(unread(notRead.length));
+    if (list) logSkipped(notRead);
+  }
+  if (read.length > 0) {
+    warn(`${read.length} file(s) were read and their records are in the result, but failed a check that they are as exported, so they may have been changed after export (exit code 3)${list ? ':' : '.'}`);
+    if (list) for (const s of read) log(skippedLine(s, err.yellow('!')));
+  }
+}
+
 /**
  * What a read went past without stopping (a line of a vCard that is not a
  * property, removed items of a Graph delta, rows with another number of

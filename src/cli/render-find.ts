@@ -79,9 +79,17 @@ export function renderFind(doc: FindJson, titles: Map<string, string>): string {
   if (doc.summary.namesakesExcluded > 0) {
     lines.push(out.dim(`${doc.summary.namesakesExcluded} record${doc.summary.namesakesExcluded === 1 ? '' : 's'} with the same name left out: another personnummer, or a key of a card that has one (namesakes).`));
   }
-  if (doc.skipped.length > 0) {
-    lines.push(out.red.bold(`Could not read ${doc.skipped.length} file${doc.skipped.length === 1 ? '' : 's'}:`));
-    for (const s of doc.skipped) lines.push(skippedLine(s, out.red('✖')));
+  // A file whose records were read but failed a check (a SIE file with a wrong #KSUMMA) is not one that could not be read.
+  const unread = doc.skipped.filter((s) => !s.recordsRead);
+  const unverified = doc.skipped.filter((s) => s.recordsRead);
+  if (unread.length > 0) {
+    lines.push(out.red.bold(`Could not read ${unread.length} file${unread.length === 1 ? '' : 's'}:`));
+    for (const s of unread) lines.push(skippedLine(s, out.red('✖')));
+    lines.push('');
+  }
+  if (unverified.length > 0) {
+    lines.push(out.yellow.bold(`Read, but failed a check that ${unverified.length === 1 ? 'it is' : 'they are'} as exported (${unverified.length} file${unverified.length === 1 ? '' : 's'}; the records are above):`));
+    for (const s of unverified) lines.push(skippedLine(s, out.yellow('!')));
     lines.push('');
   }
   const systems = new Set(certain.map((r) => r.connector)).size;

@@ -58,6 +58,12 @@ export interface SkippedFile {
   line?: number;
   code: string;
   message: string;
+  /**
+   * The file was read and its records are in the result, but it failed a check that says they may not be as
+   * exported (`sie.checksum`): a warning about the file, not a file that could not be read. It still ends the
+   * run with exit code 3, and an extract or a plan still names it.
+   */
+  recordsRead?: true;
 }
 
 /** The files a search could not read, as a plan names them (`PlanInput.notRead`): source, file and line. */
@@ -691,7 +697,7 @@ async function readSource(
       if (first) into.push({ warning: { ...p, source: src.name } });
     },
     fileFailed: (e) => {
-      if (first) into.push({ skipped: { source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message } });
+      if (first) into.push({ skipped: { source: src.name, connector: src.connector.id, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), code: e.code, message: e.message, ...(e.recordsRead ? { recordsRead: true as const } : {}) } });
     },
     later: (p) => {
       // Awaited when the search is done; until then a failure must not count as unhandled.

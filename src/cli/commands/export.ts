@@ -31,7 +31,7 @@ import { extractHtml } from '../../report/extract-html.ts';
 import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import { extractJson, validateExtract } from '../../report/extract-json.ts';
 import { extractXlsx } from '../../report/extract-xlsx.ts';
-import { canPrompt, displayPath, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
+import { canPrompt, displayPath, log, logSkippedFiles, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery } from '../../core/match/matcher.ts';
 import { cacheBytesOf, progressText } from './find.ts';
@@ -349,8 +349,7 @@ async function exportWith(
   logSourceWarnings(result.warnings);
   if (result.skipped.length > 0) {
     // On stderr with --json too, as find says it: stdout is the document.
-    log(`${result.skipped.length} file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):`);
-    logSkipped(result.skipped);
+    logSkippedFiles(result.skipped, (n) => `${n} file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):`, true);
     return ExitCode.SourceFailed;
   }
   return ExitCode.Ok;

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { search, type SearchProgress } from '../../pipeline/search.ts';
 import { findJson } from '../../report/found.ts';
-import { canPrompt, log, logSkipped, logSourceWarnings, spinner, writeJson, writeOut } from '../io.ts';
+import { canPrompt, log, logSkippedFiles, logSourceWarnings, spinner, writeJson, writeOut } from '../io.ts';
 import { renderFind } from '../render-find.ts';
 import { subjectFromFlags, warnGivenOfOthers } from '../subject.ts';
 import { formatLocator } from '../../core/record.ts';
@@ -65,9 +65,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
   }
   if (result.skipped.length > 0) {
-    log(`${result.skipped.length} file(s) could not be read; the other sources were searched (exit code 3)${opts.json ? ':' : '.'}`);
     // The terminal rendering lists them on stdout; with --json stdout is the document, so stderr names them.
-    if (opts.json) logSkipped(result.skipped);
+    // A file whose records were read (a SIE file with a wrong #KSUMMA) is a warning, not one that could not be read.
+    logSkippedFiles(result.skipped, (n) => `${n} file(s) could not be read; the other sources were searched (exit code 3)${opts.json ? ':' : '.'}`, opts.json === true);
     return ExitCode.SourceFailed;
   }
   return ExitCode.Ok;

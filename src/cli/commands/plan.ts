@@ -50,7 +50,7 @@ import { search, unreadFiles } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { normaliseCaseId, type RequestType } from '../../store/rules.ts';
 import { resolveActor } from '../../store/settings.ts';
-import { canPrompt, log, logSkipped, logSourceWarnings, ordinal, spinner, table, warn, writeOut } from '../io.ts';
+import { canPrompt, log, logSkippedFiles, logSourceWarnings, ordinal, spinner, table, warn, writeOut } from '../io.ts';
 import { renderPlan } from '../render-plan.ts';
 import { subjectFromFlags, warnGivenOfOthers, type GivenIdentifier } from '../subject.ts';
 import type { SubjectQuery, SubjectResult } from '../../core/match/matcher.ts';
@@ -571,8 +571,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
     logSourceWarnings(result.warnings);
     if (result.skipped.length > 0) {
-      log(`${result.skipped.length} file(s) could not be read: the plan covers only the other sources; check them before acting on it (exit code 3):`);
-      logSkipped(result.skipped);
+      logSkippedFiles(result.skipped, (n) => `${n} file(s) could not be read: the plan covers only the other sources; check them before acting on it (exit code 3):`, true);
       return ExitCode.SourceFailed;
     }
     return ExitCode.Ok;
