@@ -1,7 +1,7 @@
 /**
  * Running the built CLI (`node bin/ojco-dsar.js ...`) in tests. `npm test`
  * builds first (pretest); when vitest is run directly, `ensureBuilt` builds
- * once if dist/ is missing or older than src/ (a lock keeps parallel test
+ * once if dist/ is missing or older than src/ or connectors/ (a lock keeps parallel test
  * files from building at the same time).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,7 +27,9 @@ function newestMtime(dir: string): number {
 function stale(): boolean {
   if (!existsSync(DIST_MAIN)) return true;
   const built = statSync(path.join(ROOT, 'dist', 'src', 'store', 'cases.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return built === 0 || newestMtime(path.join(ROOT, 'src')) > Math.min(built, statSync(DIST_MAIN).mtimeMs);
+  // The connectors are built into dist/ too: a change to one alone must rebuild.
+  const newest = Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'connectors')));
+  return built === 0 || newest > Math.min(built, statSync(DIST_MAIN).mtimeMs);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
