@@ -5,7 +5,7 @@
  * list's headers are not published ([U], formats.md §2.2), so its aliases
  * are listed in customer-list.ts and classified here by what they hold.
  */
-import type { FieldDescription } from '../../src/sources/contract.ts';
+import type { FieldDescription, FieldValues } from '../../src/sources/contract.ts';
 import { DBASE_LOGICAL, withLabels, withLogical, type FieldLabels } from '../../src/sources/classify.ts';
 
 type Identifier = FieldDescription['identifier'];
@@ -43,6 +43,7 @@ const ADDRESS_LABELS: FieldLabels = {
 
 /** What the letter calls a customer's common fields (the API's English names, in the letter's language). */
 export const CUSTOMER_LABELS: FieldLabels = {
+  Id: ['Kundens id i Spiris', 'The customer\'s id in Spiris'],
   CustomerNumber: ['Kundnummer', 'Customer number'],
   CorporateIdentityNumber: ['Organisationsnummer eller personnummer', 'Organisation or personal identity number'],
   Name: ['Namn', 'Name'],
@@ -60,6 +61,7 @@ export const CUSTOMER_LABELS: FieldLabels = {
   WwwAddress: ['Webbplats', 'Website'],
   Note: ['Anteckning', 'Note'],
   CurrencyCode: ['Valuta', 'Currency'],
+  TermsOfPaymentId: ['Betalningsvillkorens id i Spiris', 'The terms of payment\'s id in Spiris'],
   TermsOfPayment: ['Betalningsvillkor', 'Terms of payment'],
   IsActive: ['Aktiv kund', 'Active customer'],
   CustomerLabels: ['Etiketter', 'Labels'],
@@ -126,13 +128,52 @@ export const API_CUSTOMER_FIELDS: FieldDescription[] = withLabels([
 // ---------------------------------------------------------------- API: /v2/customerinvoices
 
 /**
+ * The codes of the invoice's ROT/RUT fields, as the API documents them
+ * (the swagger's CustomerInvoiceApi, "Visma eAccounting API V2",
+ * `pwitab/visma: swagger.json`; formats.md §2.1): `RotReducedInvoicingType`
+ * "0 = Normal, 1 = Rot, 2 = Rut", `RotPropertyType` "1 = Apartment,
+ * 2 = Property". A row's `WorkCostType` is documented only as "Only used for
+ * ROT/RUT invoices", without its codes: the letter names it and shows its
+ * code as it is.
+ */
+const ROT_RUT_TYPES: FieldValues = {
+  0: { sv: 'Inget skatteavdrag (vanlig faktura)', en: 'No tax deduction (ordinary invoice)' },
+  1: { sv: 'ROT-avdrag', en: 'ROT deduction (repairs and renovation)' },
+  2: { sv: 'RUT-avdrag', en: 'RUT deduction (household services)' },
+};
+const ROT_PROPERTY_TYPES: FieldValues = {
+  1: { sv: 'Bostadsrätt', en: 'Tenant-owned apartment' },
+  2: { sv: 'Fastighet (småhus)', en: 'Property (house)' },
+};
+
+/**
+ * What an attachment link's `DocumentType` says the attached document is
+ * (AttachmentLinkApi, generated from Visma's swagger:
+ * `struqtur/visma-client: docs/Model/AttachmentLinkApi.md`, "0 = None,
+ * 1 = SupplierInvoice, 2 = Receipt, 3 = Voucher, 4 = SupplierInvoiceDraft,
+ * 5 = AllocationPeriod, 6 = Transfer").
+ */
+const ATTACHMENT_DOCUMENT_TYPES: FieldValues = {
+  0: { sv: 'Ingen', en: 'None' },
+  1: { sv: 'Leverantörsfaktura', en: 'Supplier invoice' },
+  2: { sv: 'Kvitto', en: 'Receipt' },
+  3: { sv: 'Verifikation', en: 'Voucher' },
+  4: { sv: 'Utkast till leverantörsfaktura', en: 'Supplier invoice draft' },
+  5: { sv: 'Periodisering', en: 'Allocation period' },
+  6: { sv: 'Överföring', en: 'Transfer' },
+};
+
+/**
  * What the letter calls an invoice's common fields and the parts of its
  * nested ones (the rows, the ROT/RUT buyers), in the letter's language; the
  * other flat fields keep their API names.
  */
 export const INVOICE_LABELS: FieldLabels = {
+  Id: ['Fakturans id i Spiris', 'The invoice\'s id in Spiris'],
   InvoiceNumber: ['Fakturanummer', 'Invoice number'],
+  CustomerId: ['Kundens id i Spiris', 'The customer\'s id in Spiris'],
   CustomerNumber: ['Kundnummer', 'Customer number'],
+  CustomerIsPrivatePerson: ['Kunden är privatperson', 'The customer is a private person'],
   InvoiceCustomerName: ['Kundens namn', 'Customer name'],
   CustomerEmail: ['Kundens e-post', 'Customer e-mail'],
   YourReference: ['Er referens', 'Your reference'],
@@ -145,15 +186,29 @@ export const INVOICE_LABELS: FieldLabels = {
   PaymentStatus: ['Betalningsstatus', 'Payment status'],
   TotalAmount: ['Totalbelopp', 'Total amount'],
   TotalVatAmount: ['Moms', 'VAT'],
+  TotalRoundings: ['Öresavrundning', 'Rounding'],
+  // The swagger: "If true the unit prices on rows include VAT".
+  IncludesVat: ['À-priserna inkluderar moms', 'Unit prices include VAT'],
   TotalAmountInvoiceCurrency: ['Totalbelopp i fakturans valuta', 'Total amount in the invoice currency'],
   TotalVatAmountInvoiceCurrency: ['Moms i fakturans valuta', 'VAT in the invoice currency'],
   RemainingAmount: ['Kvar att betala', 'Amount left to pay'],
   RemainingAmountInvoiceCurrency: ['Kvar att betala i fakturans valuta', 'Amount left to pay in the invoice currency'],
   CurrencyCode: ['Valuta', 'Currency'],
+  CurrencyRate: ['Valutakurs', 'Exchange rate'],
   IsCreditInvoice: ['Kreditfaktura', 'Credit invoice'],
   PaymentReferenceNumber: ['OCR-nummer', 'Payment reference (OCR)'],
   VoucherNumber: ['Verifikationsnummer', 'Voucher number'],
+  VoucherId: ['Verifikationens id i Spiris', 'The voucher\'s id in Spiris'],
+  TermsOfPaymentId: ['Betalningsvillkorens id i Spiris', 'The terms of payment\'s id in Spiris'],
   Notes: ['Anteckningar', 'Notes'],
+  RotReducedInvoicingType: { sv: 'Skatteavdrag (ROT/RUT)', en: 'Tax deduction (ROT/RUT)', values: ROT_RUT_TYPES },
+  RotReducedInvoicingAmount: ['Skatteavdrag, belopp (ROT/RUT)', 'Tax deduction, amount (ROT/RUT)'],
+  RotReducedInvoicingPercent: ['Skatteavdrag, andel (ROT/RUT)', 'Tax deduction, share (ROT/RUT)'],
+  RotReducedInvoicingPropertyName: ['Fastighetsbeteckning eller bostadsrättsförening (ROT)', 'Property designation or housing cooperative (ROT)'],
+  RotReducedInvoicingOrgNumber: ['Bostadsrättsföreningens organisationsnummer (ROT)', 'The housing cooperative\'s organisation number (ROT)'],
+  RotPropertyType: { sv: 'Typ av bostad (ROT)', en: 'Kind of home (ROT)', values: ROT_PROPERTY_TYPES },
+  CreatedUtc: ['Skapad', 'Created'],
+  ModifiedUtc: ['Senast ändrad', 'Last changed'],
   Rows: ['Fakturarader', 'Invoice rows'],
   'Rows.LineNumber': ['Radnummer', 'Row number'],
   'Rows.ArticleId': ['Artikel-id', 'Article id'],
@@ -163,8 +218,9 @@ export const INVOICE_LABELS: FieldLabels = {
   'Rows.Quantity': ['Antal', 'Quantity'],
   'Rows.UnitAbbreviation': ['Enhet', 'Unit'],
   'Rows.UnitPrice': ['À-pris', 'Unit price'],
-  'Rows.DiscountPercentage': ['Rabatt', 'Discount'],
-  'Rows.PercentVat': ['Momssats', 'VAT rate'],
+  // Shares as fractions: the swagger gives DiscountPercentage a maximum of 1; PercentVat is 0.25 for 25 % (formats.md §2.1).
+  'Rows.DiscountPercentage': { sv: 'Rabatt', en: 'Discount', share: true },
+  'Rows.PercentVat': { sv: 'Momssats', en: 'VAT rate', share: true },
   'Rows.IsWorkCost': ['Arbetskostnad (ROT/RUT)', 'Labour cost (ROT/RUT)'],
   'Rows.WorkCostType': ['Typ av arbete (ROT/RUT)', 'Kind of work (ROT/RUT)'],
   'Rows.WorkHours': ['Arbetstimmar', 'Hours of work'],
@@ -259,13 +315,19 @@ export const API_INVOICE_FIELDS: FieldDescription[] = withLabels([
 
 /** What the letter calls a customer ledger item's common fields. */
 export const LEDGER_LABELS: FieldLabels = {
+  Id: ['Reskontrapostens id i Spiris', 'The ledger item\'s id in Spiris'],
+  CustomerId: ['Kundens id i Spiris', 'The customer\'s id in Spiris'],
   InvoiceNumber: ['Fakturanummer', 'Invoice number'],
   InvoiceDate: ['Fakturadatum', 'Invoice date'],
   DueDate: ['Förfallodatum', 'Due date'],
   IsCreditInvoice: ['Kreditfaktura', 'Credit invoice'],
   PaymentReferenceNumber: ['OCR-nummer', 'Payment reference (OCR)'],
   CurrencyCode: ['Valuta', 'Currency'],
+  CurrencyRate: ['Valutakurs', 'Exchange rate'],
+  CurrencyRateUnit: ['Valutakursens enhet', 'Exchange rate unit'],
   TotalAmountInvoiceCurrency: ['Totalbelopp i fakturans valuta', 'Total amount in the invoice currency'],
+  RoundingsAmountInvoiceCurrency: ['Öresavrundning i fakturans valuta', 'Rounding in the invoice currency'],
+  VoucherId: ['Verifikationens id i Spiris', 'The voucher\'s id in Spiris'],
   VATAmountInvoiceCurrency: ['Moms i fakturans valuta', 'VAT in the invoice currency'],
   RemainingAmountInvoiceCurrency: ['Kvar att betala i fakturans valuta', 'Amount left to pay in the invoice currency'],
   Voucher: ['Verifikation', 'Voucher'],
@@ -296,9 +358,13 @@ export const API_LEDGER_FIELDS: FieldDescription[] = withLabels([
 
 /** What the letter calls the parts of a voucher's nested fields: the API's rows and attachments, SIE's #TRANS rows. */
 export const VOUCHER_LABELS: FieldLabels = {
+  Id: ['Verifikationens id i Spiris', 'The voucher\'s id in Spiris'],
   VoucherDate: ['Verifikationsdatum', 'Voucher date'],
   VoucherText: ['Verifikationstext', 'Voucher text'],
   NumberAndNumberSeries: ['Verifikationsnummer', 'Voucher number'],
+  NumberSeries: ['Verifikationsserie', 'Voucher series'],
+  CreatedUtc: ['Skapad', 'Created'],
+  ModifiedUtc: ['Senast ändrad', 'Last changed'],
   // SIE's #VER: serie, vernr, verdatum, vertext, regdatum, sign.
   series: ['Verifikationsserie', 'Voucher series'],
   number: ['Verifikationsnummer', 'Voucher number'],
@@ -314,7 +380,8 @@ export const VOUCHER_LABELS: FieldLabels = {
   'Rows.TransactionText': ['Text', 'Text'],
   Attachments: ['Bilagor', 'Attachments'],
   'Attachments.DocumentId': ['Dokument-id', 'Document id'],
-  'Attachments.DocumentType': ['Dokumenttyp', 'Document type'],
+  'Attachments.DocumentType': { sv: 'Dokumenttyp', en: 'Document type', values: ATTACHMENT_DOCUMENT_TYPES },
+  'Attachments.AttachmentIds': ['Bilagornas id i Spiris', 'The attachments\' ids in Spiris'],
   transactions: ['Konteringsrader', 'Transaction rows'],
   'transactions.line': ['Rad i filen', 'Line in the file'],
   'transactions.kind': ['Slag (TRANS, RTRANS, BTRANS)', 'Kind (TRANS, RTRANS, BTRANS)'],
@@ -392,11 +459,22 @@ export const SIE_VOUCHER_FIELDS: FieldDescription[] = withLabels([
   f('others', 'billing', true, undefined, 'Other sub-posts inside the voucher block (spec §7.1); their texts are scanned'),
 ], VOUCHER_LABELS);
 
-export const SIE_OBJECT_FIELDS: FieldDescription[] = [
+/**
+ * What the letter calls an #OBJEKT's fields (spec §8.17: dimensionsnr
+ * objektnr objektnamn). The dimension is a number of the chart of
+ * dimensions, left out as plumbing; for a customer (dimension 8) the
+ * object number is the customer number.
+ */
+const SIE_OBJECT_LABELS: FieldLabels = {
+  number: ['Objektnummer i bokföringen (för en kund kundnumret)', 'Object number in the accounts (for a customer, the customer number)'],
+  name: ['Objektets namn i bokföringen', 'Object name in the accounts'],
+};
+
+export const SIE_OBJECT_FIELDS: FieldDescription[] = withLabels([
   f('dimension', 'none', false, undefined, 'Dimension number (8 kund, 7 anställd, 9 leverantör, spec §8.17)'),
   f('number', 'customer-account', true, 'customerNo', 'Object number; a customer number in dimension 8'),
   f('name', 'identity', true, 'name', 'Object name: a customer\'s, employee\'s or supplier\'s name (company names as kind company)'),
-];
+], SIE_OBJECT_LABELS);
 
 export const SIE_COMPANY_FIELDS: FieldDescription[] = [
   f('companyName', 'professional', true, 'company', '#FNAMN'),

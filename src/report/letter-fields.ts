@@ -14,7 +14,8 @@
  * true or false is `Ja` or `Nej` (`Yes`, `No`); a code from a system's fixed
  * list (Mailchimp's `unsubscribed`, Graph's `flagged`) is the words the
  * connector gives for it (`values`), and a code it does not know is shown
- * as it is.
+ * as it is; a share written as a fraction (`share`: `0.25`) is a percentage
+ * (`25 %`).
  *
  * Only the letter reads this. The JSON, CSV and XLSX keep the system's
  * names and values as exported: scripts read them (docs/extract.md).
@@ -236,7 +237,7 @@ export interface LetterLeaf {
   /** The name for the person; undefined when nothing on the path has a label, and the path is all the letter can give. */
   label?: string;
   value: Cell;
-  /** The value as the letter writes it (a date as a date, a time in Swedish time, true as `Ja`, a code in words, HTML as its text). */
+  /** The value as the letter writes it (a date as a date, a time in Swedish time, true as `Ja`, a code in words, a share as a percentage, HTML as its text). */
   shown: string;
 }
 
@@ -305,7 +306,9 @@ export function letterLeaves(field: FieldDescription | undefined, key: string, v
       const yesNo = logicalValue(view.logical, v);
       if (yesNo !== undefined) shown = tr(lang, yesNo ? 'valueTrue' : 'valueFalse');
     }
-    if (typeof v === 'string' && view?.values) shown = codesText(view.values, view.valueList, v, lang) ?? shown;
+    // A code may be a number (Spiris's `RotReducedInvoicingType` `2`): the table names it as text.
+    if ((typeof v === 'string' || typeof v === 'number') && view?.values) shown = codesText(view.values, view.valueList, String(v), lang) ?? shown;
+    if (typeof v === 'number' && view?.share) shown = shareText(v, lang) ?? shown;
     out.push({ path: leaf.path, ...(labelled ? { label: names.join(' › ') } : {}), value: v, shown: shown ?? (v === null ? '' : String(v)) });
   }
   return out;
@@ -317,6 +320,19 @@ function logicalValue(logical: FieldLogical, v: string): boolean | undefined {
   if (logical.yes.some((y) => y.toUpperCase() === t)) return true;
   if (logical.no.some((n) => n.toUpperCase() === t)) return false;
   return undefined;
+}
+
+/**
+ * A share written as a fraction (`share`: Spiris's `PercentVat` `0.25`) as
+ * a percentage in the letter's language: `25 %`, `12,5 %` in Swedish (a
+ * space before the sign, Språkrådet's rule), `25%`, `12.5%` in English.
+ * Undefined for a number outside 0 to 1, which is then shown as it is.
+ */
+function shareText(v: number, lang: ExtractLang): string | undefined {
+  if (!Number.isFinite(v) || v < 0 || v > 1) return undefined;
+  // 0.07 * 100 is 7.000000000000001 in binary floating point; twelve digits are more than any rate has.
+  const percent = String(Number((v * 100).toPrecision(12)));
+  return lang === 'sv' ? `${percent.replace('.', ',')}\u00a0%` : `${percent}%`;
 }
 
 /** The codes of each table, by the code without case and surrounding spaces. */

@@ -80,14 +80,14 @@ export function withExtraFields(fields: FieldDescription[], extra: FieldClassifi
  * Swedish and English label of a field, and its date format if it holds a
  * date: `['Födelsedag', 'Birthday', 'date']`; or, for a field that holds
  * HTML, is a choice (`option`), a yes or no (`logical`), a code (`values`,
- * `valueList`) or names its list items, the same as an object. A key with
+ * `valueList`), a share (`share`) or names its list items, the same as an object. A key with
  * dots labels a part of a nested field, by its path without list indices
  * (`'Rows.PercentVat'`, `'from.emailAddress.address'`).
  */
 export type FieldLabels = Record<string, FieldLabel>;
 export type FieldLabel =
   | readonly [sv: string, en: string, dateFormat?: FieldDateFormat]
-  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true; logical?: FieldLogical; values?: FieldValues; valueList?: FieldValueList };
+  | { sv: string; en: string; dateFormat?: FieldDateFormat; html?: FieldHtml; itemKey?: string; option?: true; logical?: FieldLogical; values?: FieldValues; valueList?: FieldValueList; share?: true };
 
 /**
  * dBase type L (a logical): `T`, `t`, `Y` or `y` is true, `F`, `f`, `N` or
@@ -119,6 +119,7 @@ function letterPart(l: FieldLabel): FieldPart & { itemKey?: string } {
     ...(o.logical ? { logical: o.logical } : {}),
     ...(o.values ? { values: o.values } : {}),
     ...(o.valueList ? { valueList: o.valueList } : {}),
+    ...(o.share ? { share: o.share } : {}),
   };
 }
 
@@ -137,8 +138,8 @@ export function withLabels(fields: FieldDescription[], labels: FieldLabels): Fie
   });
 }
 
-/** How the letter shows a field (label, date format, HTML, choice, yes or no, codes, parts): kept when the config classifies the field anew. */
-export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'logical' | 'values' | 'valueList' | 'parts' | 'itemKey'> {
+/** How the letter shows a field (label, date format, HTML, choice, yes or no, codes, share, parts): kept when the config classifies the field anew. */
+export function letterView(f: FieldDescription | undefined): Pick<FieldDescription, 'label' | 'dateFormat' | 'html' | 'option' | 'logical' | 'values' | 'valueList' | 'share' | 'parts' | 'itemKey'> {
   if (!f) return {};
   return {
     ...(f.label ? { label: f.label } : {}),
@@ -148,6 +149,7 @@ export function letterView(f: FieldDescription | undefined): Pick<FieldDescripti
     ...(f.logical ? { logical: f.logical } : {}),
     ...(f.values ? { values: f.values } : {}),
     ...(f.valueList ? { valueList: f.valueList } : {}),
+    ...(f.share ? { share: f.share } : {}),
     ...(f.parts ? { parts: f.parts } : {}),
     ...(f.itemKey ? { itemKey: f.itemKey } : {}),
   };

@@ -76,6 +76,14 @@ export interface FieldDescription {
    */
   valueList?: FieldValueList;
   /**
+   * The field holds a share of a whole written as a fraction (Spiris's
+   * `PercentVat` `0.25`, `DiscountPercentage`, which the API documents as
+   * at most 1): the letter shows a number from 0 to 1 as a percentage
+   * (`25 %`), any other value as it is. Only where the format says so,
+   * never guessed from the values. The data files keep the fraction.
+   */
+  share?: true;
+  /**
    * How the letter names and shows the parts of a nested field, by their
    * path below it without list indices (`PercentVat` of Visma's `Rows`,
    * `emailAddress.address` of Graph's `from`). A part without a label is
@@ -99,6 +107,7 @@ export interface FieldPart {
   logical?: FieldLogical;
   values?: FieldValues;
   valueList?: FieldValueList;
+  share?: true;
 }
 
 /** The texts that mean yes and no in a field (FieldDescription.logical), compared without case and surrounding spaces. */

@@ -555,6 +555,56 @@ describe("export: a system's coded fields and its own dates in the letter", () =
   });
 });
 
+describe("export: Spiris's and SIE's fields in the letter", () => {
+  it("names Spiris's fields and ids and SIE's objects, writes the ROT/RUT type and attachment type in words and the VAT rate as a percentage; the JSON keeps them", () => {
+    const dir = tmp();
+    const visma = path.join(FIXTURES, 'visma');
+    writeFileSync(path.join(dir, 'c.yaml'), `sources:\n  - name: spiris-api\n    connector: visma\n    path: ${path.join(visma, 'api')}\n  - name: sie\n    connector: visma\n    path: ${path.join(visma, 'sie')}\n`);
+    const letter = (lang: 'sv' | 'en'): { html: string; x: Extract } => {
+      const out = path.join(dir, `out-${lang}`);
+      const r = cli(['export', '--config', path.join(dir, 'c.yaml'), '--email', 'marta.oberg@mail.example', '--out', out, '--home', path.join(dir, 'home'), '--format', 'json,html', '--lang', lang, '--as-of', AS_OF, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const files = (JSON.parse(r.stdout) as Summary).files;
+      return { html: readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8'), x: JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract };
+    };
+    const row = (label: string, key: string, value: string): string => `<td class="key">${label} <span class="field-key">${key}</span></td><td class="value">${value}</td>`;
+    const { html, x } = letter('sv');
+    // Her RUT invoice (formats.md §2.1: RotReducedInvoicingType 0 normal, 1 ROT, 2 RUT).
+    expect(html).toContain(row('Skatteavdrag (ROT/RUT)', 'RotReducedInvoicingType', 'RUT-avdrag'));
+    expect(html).toContain(row('Skatteavdrag, belopp (ROT/RUT)', 'RotReducedInvoicingAmount', '3200'));
+    expect(html).toContain(row('Fakturarader › rad 1 › Momssats', 'Rows[0].PercentVat', '25\u00a0%'));
+    // The API does not document WorkCostType's codes: named, and shown as it is.
+    expect(html).toContain(row('Fakturarader › rad 1 › Typ av arbete (ROT/RUT)', 'Rows[0].WorkCostType', '1'));
+    expect(html).toContain(row('Kundens id i Spiris', 'CustomerId', 'c4d7a9e1-2b3c-4d5e-8f90-a1b2c3d4e503'));
+    expect(html).toContain(row('Kunden är privatperson', 'CustomerIsPrivatePerson', 'Ja'));
+    expect(html).toContain(row('À-priserna inkluderar moms', 'IncludesVat', 'Nej'));
+    expect(html).toContain(row('Öresavrundning', 'TotalRoundings', '0'));
+    expect(html).toContain(row('Skapad', 'CreatedUtc', '3 februari 2025 kl. 10:00'));
+    // Her customer card, ledger item and voucher.
+    expect(html).toContain(row('Betalningsvillkorens id i Spiris', 'TermsOfPaymentId', '8f9a3b3c-0d3e-4a4e-9d55-2b1c7f0a0e30'));
+    expect(html).toContain(row('Valutakurs', 'CurrencyRate', '1'));
+    expect(html).toContain(row('Bilagor › Dokumenttyp', 'Attachments.DocumentType', 'Ingen'));
+    // The SIE file's #OBJEKT for her customer number.
+    expect(html).toContain(row('Objektnummer i bokföringen (för en kund kundnumret)', 'number', '1044'));
+    expect(html).toContain(row('Objektets namn i bokföringen', 'name', 'Märta Öberg'));
+    // No field of these systems is named by its code alone.
+    expect([...html.matchAll(/<td class="key">([^<]*)<\/td><td class="value">/gu)].map((m) => m[1])).toEqual([]);
+
+    const en = letter('en').html;
+    expect(en).toContain(row('Tax deduction (ROT/RUT)', 'RotReducedInvoicingType', 'RUT deduction (household services)'));
+    expect(en).toContain(row('Invoice rows › row 1 › VAT rate', 'Rows[0].PercentVat', '25%'));
+    expect(en).toContain(row('Attachments › Document type', 'Attachments.DocumentType', 'None'));
+    expect(en).toContain(row('The customer&#39;s id in Spiris', 'CustomerId', 'c4d7a9e1-2b3c-4d5e-8f90-a1b2c3d4e503'));
+
+    // The JSON keeps the API's names and values, and leaves out nothing.
+    const invoice = x.records.find((rec) => rec.fields['InvoiceNumber'] === 2025007 && rec.fields['RotReducedInvoicingType'] !== undefined)!;
+    expect(invoice.fields).toMatchObject({ RotReducedInvoicingType: 2, IncludesVat: false, CustomerId: 'c4d7a9e1-2b3c-4d5e-8f90-a1b2c3d4e503', Rows: [{ PercentVat: 0.25, WorkCostType: 1 }] });
+    expect(x.records.some((rec) => (rec.fields['Attachments'] as { DocumentType?: unknown } | undefined)?.DocumentType === 0)).toBe(true);
+    expect(x.records.flatMap((rec) => rec.technicalFields ?? [])).not.toEqual(expect.arrayContaining(['CustomerId']));
+    expect(x.records.flatMap((rec) => rec.technicalFields ?? [])).not.toEqual(expect.arrayContaining(['TermsOfPaymentId']));
+  });
+});
+
 describe('export: BF-1 from the books\' own financial years', () => {
   it("dates an SIE file's records by its #RAR years, whatever the config's fiscalYearStart says: its #OBJEKT and its vouchers alike", () => {
     const dir = tmp();

@@ -327,7 +327,8 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
     const h = extractHtml(await extract('sv'), fieldLookup(SOURCES)).toString('utf8');
     const r = letterRows(h);
     expect(r).toContainEqual(['Från › E-postadress |from.emailAddress.address|', SUBJECT_EMAIL]);
-    expect(r).toContainEqual(['Fakturarader › rad 1 › Momssats |Rows[0].PercentVat|', '0.25']);
+    // A share written as a fraction is a percentage in the letter (the data files keep 0.25).
+    expect(r).toContainEqual(['Fakturarader › rad 1 › Momssats |Rows[0].PercentVat|', '25\u00a0%']);
     expect(r).toContainEqual(['Fakturarader › rad 2 › Text |Rows[1].Text|', 'Fönsterputs']);
     const params = 'Händelsens parametrar (sida, rubrik, hänvisning m.m.)';
     expect(r).toContainEqual([`${params} › ga_session_id › Värde |event_params[1].value.int_value|`, '1747037650']);
@@ -345,7 +346,7 @@ describe('the letter shows nested fields by their labels and an HTML e-mail body
 
   it('in English: row numbers and labels in English', async () => {
     const r = letterRows(extractHtml(await extract('en'), fieldLookup(SOURCES)).toString('utf8'));
-    expect(r).toContainEqual(['Invoice rows › row 2 › VAT rate |Rows[1].PercentVat|', '0.25']);
+    expect(r).toContainEqual(['Invoice rows › row 2 › VAT rate |Rows[1].PercentVat|', '25%']);
     expect(r).toContainEqual(['From › E-mail address |from.emailAddress.address|', SUBJECT_EMAIL]);
   });
 

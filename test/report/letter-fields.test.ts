@@ -373,6 +373,36 @@ describe("codes: a value from a system's fixed list, in words where the connecto
   });
 });
 
+describe("Spiris's codes and shares: the API's numbers, in words and as percentages where its documentation says what they are", () => {
+  const leaves = (fields: FieldDescription[], name: string, value: unknown, lang: 'sv' | 'en' = 'sv'): [string | null, string, string][] =>
+    letterLeaves(fields.find((f) => f.name === name), name, value, lang).map((l) => [l.label ?? null, l.path, l.shown]);
+
+  it('names the ROT/RUT type and the property type by their documented codes; a number the table does not name as it is', () => {
+    expect(leaves(API_INVOICE_FIELDS, 'RotReducedInvoicingType', 2)).toEqual([['Skatteavdrag (ROT/RUT)', 'RotReducedInvoicingType', 'RUT-avdrag']]);
+    expect(leaves(API_INVOICE_FIELDS, 'RotReducedInvoicingType', 1, 'en')[0]![2]).toBe('ROT deduction (repairs and renovation)');
+    expect(leaves(API_INVOICE_FIELDS, 'RotReducedInvoicingType', 0)[0]![2]).toBe('Inget skatteavdrag (vanlig faktura)');
+    expect(leaves(API_INVOICE_FIELDS, 'RotReducedInvoicingType', 7)[0]![2]).toBe('7');
+    expect(leaves(API_INVOICE_FIELDS, 'RotPropertyType', 1)[0]).toEqual(['Typ av bostad (ROT)', 'RotPropertyType', 'Bostadsrätt']);
+    // WorkCostType's codes are not documented: named, and shown as they are.
+    expect(leaves(API_INVOICE_FIELDS, 'Rows', [{ WorkCostType: 1 }])).toEqual([['Fakturarader › rad 1 › Typ av arbete (ROT/RUT)', 'Rows[0].WorkCostType', '1']]);
+    expect(leaves(API_VOUCHER_FIELDS, 'Attachments', { DocumentType: 2 }, 'en')).toEqual([['Attachments › Document type', 'Attachments.DocumentType', 'Receipt']]);
+  });
+
+  it('shows a VAT rate and a discount as percentages in the letter\'s language; a number outside 0 to 1, or a text, as it is', () => {
+    const rows = (row: Record<string, unknown>, lang: 'sv' | 'en' = 'sv'): string[] => leaves(API_INVOICE_FIELDS, 'Rows', [row], lang).map((l) => l[2]);
+    expect(rows({ PercentVat: 0.25, DiscountPercentage: 0.125 })).toEqual(['25\u00a0%', '12,5\u00a0%']);
+    expect(rows({ PercentVat: 0.25, DiscountPercentage: 0.125 }, 'en')).toEqual(['25%', '12.5%']);
+    expect(rows({ PercentVat: 0.07, DiscountPercentage: 0 })).toEqual(['7\u00a0%', '0\u00a0%']);
+    expect(rows({ PercentVat: 25, DiscountPercentage: '0.1' })).toEqual(['25', '0.1']);
+  });
+
+  it('a share is kept by withLabels on a field and a part, and when the config classifies the field anew', () => {
+    const out = withLabels([{ name: 's', category: 'billing', personal: true }], { s: { sv: 'S', en: 'S', share: true }, 's.t': { sv: 'T', en: 'T', share: true } });
+    expect(out[0]).toMatchObject({ share: true, parts: { t: { share: true } } });
+    expect(withExtraFields(out, { s: 'billing' })[0]).toMatchObject({ share: true });
+  });
+});
+
 describe('withLabels and withExtraFields', () => {
   const fields: FieldDescription[] = [
     { name: 'KNR', category: 'customer-account', personal: true, identifier: 'customerNo' },
