@@ -242,7 +242,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       const dated = g.records.filter((r) => r.retention.retainUntil);
       const rows = dated.length
         ? `<table>${headerRow([tr(lang, 'record'), tr(lang, 'retainUntil'), tr(lang, 'deletableFrom')])}<tbody>${dated
-            .map((r) => `<tr><td>${esc(recordName(lang, r))}</td><td>${esc(r.retention.retainUntil ?? '')}${r.retention.overdue ? ` (${esc(tr(lang, 'overdue'))})` : ''}</td><td>${esc(r.retention.deletableFrom ?? '')}</td></tr>`)
+            .map((r) => `<tr><td>${esc(recordName(lang, r))}</td><td>${esc(r.retention.retainUntil ?? '')}${r.retention.overdue ? ` (${esc(tr(lang, 'overdue'))})` : ''}${r.retention.provisional ? ` (${esc(tr(lang, 'provisional'))})` : ''}</td><td>${esc(r.retention.deletableFrom ?? '')}</td></tr>`)
             .join('')}</tbody></table>`
         : '';
       return `<h3>${gTitle(g)}</h3>\n<p>${esc(g.first.retention.text)}</p>${rows}`;
@@ -328,7 +328,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
           const redacted = r.redactions.length
             ? `<p class="redacted">${t('redacted')}: ${esc(r.redactions.map((d) => redactionPath(d.field)).join(', '))}</p>`
             : '';
-          const retain = r.retention.retainUntil ? ` · ${t('retainUntil')} ${esc(r.retention.retainUntil)}${r.retention.overdue ? ` (${t('overdue')})` : ''}` : '';
+          const retain = r.retention.retainUntil ? ` · ${t('retainUntil')} ${esc(r.retention.retainUntil)}${r.retention.overdue ? ` (${t('overdue')})` : ''}${r.retention.provisional ? ` (${t('provisional')})` : ''}` : '';
           return `<article class="record">
 <h3>${esc(recordName(lang, r))}</h3>
 <p class="record-meta">${esc([r.categoryText, confidenceText(lang, r.confidence), locatorText(lang, r.locator, false)].filter(Boolean).join(' · '))}${retain}</p>

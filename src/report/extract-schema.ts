@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 
-export const EXTRACT_SCHEMA_VERSION = '1.1.0';
+export const EXTRACT_SCHEMA_VERSION = '1.2.0';
 
 const Lang = z.enum(['sv', 'en']);
 
@@ -54,6 +54,12 @@ export const ExtractRecordSchema = z.object({
       retainUntil: z.string().optional().describe('The last day the record is kept (BF-1), YYYY-MM-DD'),
       deletableFrom: z.string().optional(),
       overdue: z.boolean().optional().describe('true: retainUntil is before asOf, the data is held past its retention and is due for deletion (Art. 5(1)(e))'),
+      provisional: z
+        .boolean()
+        .optional()
+        .describe(
+          'true: an open receivable (an amount still to pay), or master data kept for one: retainUntil counts from the books that carry it now and moves to the financial year in which its payment, credit or write-off is booked (BF-1a)',
+        ),
     })
     .describe('Art. 15(1)(d)'),
   origin: Labelled.describe('Art. 15(1)(g): where the data came from'),

@@ -202,7 +202,8 @@ export function metaColumns(lang: ExtractLang): MetaColumn[] {
     { header: tr(lang, 'colPurposes'), get: (r) => join(r.purposes.map((p) => p.text)) },
     { header: tr(lang, 'colLegalBasis'), get: (r) => join(r.legalBasis.map((b) => `${b.text} (${b.article})`)) },
     { header: tr(lang, 'colRecipients'), get: (r) => join(r.recipients.map((x) => `${x.name}, ${x.country}`)) },
-    { header: tr(lang, 'colRetention'), get: (r) => r.retention.text },
+    // An open receivable's date is provisional (BF-1a): said beside the rule, the date column stays a date.
+    { header: tr(lang, 'colRetention'), get: (r) => (r.retention.provisional ? `${r.retention.text} (${tr(lang, 'provisional')})` : r.retention.text) },
     { header: tr(lang, 'colRetainUntil'), get: (r) => r.retention.retainUntil ?? null },
     { header: tr(lang, 'colOrigin'), get: (r) => r.origin.text },
     { header: tr(lang, 'colProfiling'), get: (r) => tr(lang, r.profiling ? 'yes' : 'no') },

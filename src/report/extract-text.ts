@@ -81,6 +81,10 @@ export const TEXT = {
     sv: 'lagringstiden har gått ut och uppgifterna ska raderas',
     en: 'the retention period has ended and the data is due for deletion',
   },
+  provisional: {
+    sv: 'preliminärt: en faktura är ännu inte slutbetald; lagringstiden löper från utgången av det räkenskapsår då den betalas, krediteras eller skrivs av, och datumet flyttas då fram',
+    en: 'provisional: an invoice is not yet settled; the period runs from the end of the financial year in which it is paid, credited or written off, and the date then moves later',
+  },
   retentionPerRecord: {
     sv: 'För varje post nedan anges regeln och, där regeln ger ett datum, den sista dagen posten sparas.',
     en: 'For each record below, the rule is given and, where the rule gives a date, the last day the record is kept.',

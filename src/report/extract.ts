@@ -10,7 +10,8 @@
 import type { MatchedRecord } from '../core/match/matcher.ts';
 import { holderOf, type SourceRecord } from '../core/record.ts';
 import { addDays, addMonths, formatIsoDate, parseIsoDate } from '../core/law/dates.ts';
-import { bookkeepingRetention, withOwnYears, type FiscalYearSetup } from '../core/law/retention.ts';
+import type { FiscalYearSetup } from '../core/law/retention.ts';
+import { recordRetention, type SystemRecord } from '../core/law/record-retention.ts';
 import { normaliseEmail } from '../core/identity/normalise.ts';
 import { describedField, type ConnectorDescription, type FieldDescription } from '../sources/contract.ts';
 import { DATA_CATEGORIES, RECORD_CATEGORIES, isDataCategory, isRecordCategory } from '../register/categories.ts';
@@ -33,6 +34,12 @@ export interface ExtractInput {
   lang: ExtractLang;
   generatedAt: string;
   asOf: string;
+  /**
+   * Today in Sweden (the CLI's clock, OJCO_DSAR_TODAY): an open receivable is
+   * in today's books too, so its retention counts from the later of `asOf`
+   * and this day, as the erasure plan counts it (BF-1a); absent, from `asOf`.
+   */
+  today?: string;
   fiscalYear: FiscalYearSetup;
   subjectIdentifiers: { kind: string; value: string }[];
   records: MatchedRecord[];
@@ -193,17 +200,26 @@ export function buildExtract(input: ExtractInput): Extract {
     throw new UserError('the processing register does not explain every record', { exitCode: ExitCode.Usage, problems: dedupe(problems) });
   }
 
-  // BF-1 dates of the subject's bookkeeping records, per connector, for linked master data (class S).
-  const latestBookkeeping = new Map<string, string>();
+  // BF-1 dates of the subject's bookkeeping records, per connector, for linked master data (class S), and
+  // whether the latest of them is provisional (an open receivable, BF-1a).
+  const latestBookkeeping = new Map<string, { retainUntil: string; provisional: boolean }>();
+  // The subject's records as the erasure plan sees them: an open receivable is tied to the carried balances
+  // of the same system (SIE #OIB/#OUB, BF-1a).
+  const peers: SystemRecord[] = chosen.map(({ m }) => ({ record: m.record, system: input.sources[m.source]!.connector }));
+  const day = { fiscalYear: input.fiscalYear, asOf: input.asOf, ...(input.today !== undefined ? { today: input.today } : {}) };
   const retentionOf = (m: MatchedRecord): ExtractRecord['retention'] => {
     const entry = reg.processing[m.record.category!]!;
     const r = reg.retention[entry.retention]!;
     const base = { id: entry.retention, text: r[lang], ...(r.rule ? { rule: r.rule } : {}) };
-    const date = m.record.date && parseIsoDate(m.record.date) ? m.record.date : undefined;
-    if (r.kind === 'bookkeeping' && date) {
-      const b = bookkeepingRetention([date], withOwnYears(input.fiscalYear, m.record.fiscalYears));
-      return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom };
+    if (r.kind === 'bookkeeping') {
+      // BF-1, BF-1a: the date the erasure plan keeps the record to (record-retention.ts), so the letter states
+      // the envisaged period the controller acts on (Art. 15(1)(d), AC-2): its latest booking (a later
+      // PaymentDate), and for an open receivable the books that carry it, a provisional date.
+      const b = recordRetention({ record: m.record, system: input.sources[m.source]!.connector }, peers, day);
+      if (b) return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom, ...(b.open ? { provisional: true } : {}) };
+      return base;
     }
+    const date = m.record.date && parseIsoDate(m.record.date) ? m.record.date : undefined;
     if (r.kind === 'fixed' && date) {
       if (r.months) return { ...base, retainUntil: formatIsoDate(addMonths(parseIsoDate(date)!, r.months)) };
       if (r.days) return { ...base, retainUntil: formatIsoDate(addDays(parseIsoDate(date)!, r.days)) };
@@ -215,7 +231,9 @@ export function buildExtract(input: ExtractInput): Extract {
     if (ret.rule === 'BF-1' && ret.retainUntil) {
       const conn = input.sources[m.source]!.connector;
       const prev = latestBookkeeping.get(conn);
-      if (!prev || ret.retainUntil > prev) latestBookkeeping.set(conn, ret.retainUntil);
+      const provisional = ret.provisional === true;
+      if (!prev || ret.retainUntil > prev.retainUntil) latestBookkeeping.set(conn, { retainUntil: ret.retainUntil, provisional });
+      else if (ret.retainUntil === prev.retainUntil && provisional) prev.provisional = true;
     }
   }
 
@@ -226,8 +244,9 @@ export function buildExtract(input: ExtractInput): Extract {
     let retention = retentionOf(m);
     const r = reg.retention[entry.retention]!;
     if (r.kind === 'bookkeeping-linked') {
+      // The card is kept as long as the latest of its documents, and moves with it when that is an open receivable.
       const latest = latestBookkeeping.get(src.connector);
-      if (latest) retention = { ...retention, retainUntil: latest };
+      if (latest) retention = { ...retention, retainUntil: latest.retainUntil, ...(latest.provisional ? { provisional: true } : {}) };
     }
     // Still held after its last day (Art. 5(1)(e)): the extract tells the truth, and says the data is due for deletion.
     if (retention.retainUntil && retention.retainUntil < input.asOf) retention = { ...retention, overdue: true };

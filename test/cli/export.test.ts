@@ -690,3 +690,67 @@ describe('export: the systems searched', () => {
     expect([...systemOf.values()].filter((v) => v.includes(','))).toEqual([]);
   });
 });
+
+describe('export: the retention date the erasure plan keeps a record to (Art. 15(1)(d), BF-1a)', () => {
+  /** Spiris API invoices of a private customer, as fixtures/visma/api writes them. */
+  const invoice = (id: number, no: number, date: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+    Id: `a1000000-0000-4000-8000-0000000009${id}`,
+    InvoiceNumber: no,
+    CustomerId: 'f7a0d2b4-5e6f-4081-9c23-d4e5f6a7b899',
+    CustomerNumber: '1099',
+    InvoiceCustomerName: 'Ingrid Testsson',
+    InvoiceAddress1: 'Kvarngatan 9',
+    InvoicePostalCode: '211 45',
+    InvoiceCity: 'Malmö',
+    InvoiceCountryCode: 'SE',
+    CustomerEmail: 'ingrid.testsson@mail.example',
+    CustomerIsPrivatePerson: true,
+    InvoiceDate: date,
+    DueDate: date,
+    CurrencyCode: 'SEK',
+    TotalAmount: 1250,
+    TotalVatAmount: 250,
+    RemainingAmount: 0,
+    Rows: [{ LineNumber: 1, ArticleNumber: 'KURS-1', Text: 'Kurs', Quantity: 1, UnitPrice: 1000, PercentVat: 0.25, IsTextRow: false }],
+    ...extra,
+  });
+
+  it('says the date erase --dry-run keeps each invoice to: the later payment, and an open receivable provisionally', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'api'));
+    const data = [
+      // Invoiced in FY 2024, paid in FY 2025 (kontantmetoden): BF-1a, the latest year, 2032-12-31 (not 2031-12-31).
+      invoice(1, 2024901, '2024-12-15', { PaymentDate: '2025-01-20' }),
+      // Invoiced in FY 2024 and still open: in the books of today's year 2026 too, 2033-12-31 for now.
+      invoice(2, 2024902, '2024-11-04', { RemainingAmount: 1250 }),
+    ];
+    writeFileSync(path.join(dir, 'api', 'customerinvoices-page1.json'), JSON.stringify({ Meta: { CurrentPage: 1, PageSize: 50, TotalNumberOfPages: 1, TotalNumberOfResults: data.length }, Data: data }));
+    writeFileSync(path.join(dir, 'c.yaml'), `sources:\n  - name: spiris-api\n    connector: visma\n    path: ${path.join(dir, 'api')}\n`);
+    const env = { OJCO_DSAR_TODAY: '2026-11-26' };
+    const who = ['--config', path.join(dir, 'c.yaml'), '--email', 'ingrid.testsson@mail.example', '--as-of', AS_OF, '--home', path.join(dir, 'home')];
+
+    const r = cli(['export', ...who, '--out', path.join(dir, 'out'), '--format', 'json,html', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Summary).files;
+    const x = JSON.parse(readFileSync(files.find((f) => f.format === 'json')!.path, 'utf8')) as Extract;
+    const erase = cli(['erase', ...who, '--json', '--dry-run'], env);
+    expect(erase.code, erase.stderr).toBe(0);
+    const plan = JSON.parse(erase.stdout) as { actions: { primary: boolean; action: string; label?: string; retainUntil?: string; deletableFrom?: string }[] };
+
+    const extracted = (label: string): Extract['records'][number]['retention'] => x.records.find((rec) => rec.label === label)!.retention;
+    const planned = (label: string): { action: string; retainUntil?: string; deletableFrom?: string } => plan.actions.find((a) => a.primary && a.label === label)!;
+    for (const [label, until] of [
+      ['Faktura 2024901', '2032-12-31'],
+      ['Faktura 2024902', '2033-12-31'],
+    ] as const) {
+      expect(planned(label), label).toMatchObject({ action: 'retain', retainUntil: until });
+      expect(extracted(label), label).toMatchObject({ rule: 'BF-1', retainUntil: until, deletableFrom: planned(label).deletableFrom });
+    }
+    // The open receivable's date is provisional (it moves with the year its settlement is booked in); the paid one's is not.
+    expect(extracted('Faktura 2024902').provisional).toBe(true);
+    expect(extracted('Faktura 2024901').provisional).toBeUndefined();
+    expect(ExtractSchema.safeParse(x).success).toBe(true);
+    const letter = readFileSync(files.find((f) => f.format === 'html')!.path, 'utf8');
+    expect(letter).toContain('2033-12-31 (preliminärt: en faktura är ännu inte slutbetald');
+  });
+});

@@ -261,6 +261,36 @@ describe('erase: an unpaid invoice (BF-1a)', () => {
     },
     T,
   );
+
+  it(
+    "tells the subject in the register extract the same dates erase keeps the records to (Art. 15(1)(d)): the open invoice's provisionally",
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const env = { OJCO_DSAR_TODAY: AS_OF };
+      const r = run(['erase', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd, env);
+      expect(r.code, r.stderr).toBe(0);
+      const x = run(['export', '--config', CONFIG, '--orgnr', '761105-9978', '--as-of', AS_OF, '--out', path.join(cwd, 'out'), '--format', 'json', '--json'], cwd, env);
+      expect(x.code, x.stderr).toBe(0);
+      const extract = JSON.parse(readFileSync((x.json.files as { path: string }[])[0]!.path, 'utf8')) as {
+        records: { source: string; locator: object; label?: string; retention: { rule?: string; retainUntil?: string; deletableFrom?: string; provisional?: boolean } }[];
+      };
+      const plan = r.json as { actions: (Action & { label?: string; deletableFrom?: string })[] };
+      const told = new Map(extract.records.map((rec) => [key(rec), rec.retention]));
+      const kept = plan.actions.filter((a) => a.primary && a.action === 'retain' && a.rule === 'BF-1' && a.class === 'R' && a.retainUntil);
+      expect(kept.length).toBeGreaterThan(0);
+      for (const a of kept) {
+        expect(told.get(key(a)), `${a.label}`).toMatchObject({ rule: 'BF-1', retainUntil: a.retainUntil, deletableFrom: a.deletableFrom });
+      }
+      // Invoice 2024312, open and carried in the 2025 books (#OIB/#OUB): 2032-12-31, not its own year's 2031-12-31, for now.
+      for (const label of ['Faktura 2024312', 'Kundreskontra faktura 2024312']) {
+        const rec = extract.records.find((e) => e.label === label)!;
+        expect(rec.retention, label).toMatchObject({ retainUntil: '2032-12-31', provisional: true });
+      }
+      expect(extract.records.find((e) => e.label === 'Faktura 2019021')!.retention).toMatchObject({ retainUntil: '2026-12-31' });
+      expect(extract.records.find((e) => e.label === 'Faktura 2019021')!.retention.provisional).toBeUndefined();
+    },
+    T,
+  );
 });
 
 describe('erase --dry-run', () => {

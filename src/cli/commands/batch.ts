@@ -351,6 +351,8 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       lang: ctx.state.lang,
       generatedAt: ctx.state.generatedAt,
       asOf: ctx.state.asOf,
+      // BF-1a: an open receivable is in today's books too, as the batch's erasure plans date it: the day the batch started.
+      today: todayInStockholm(new Date(ctx.state.generatedAt)),
       fiscalYear: { start: ctx.config.raw.fiscalYearStart ?? '01-01' },
       subjectIdentifiers: req.identifiers,
       records: subject.records,

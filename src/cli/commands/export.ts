@@ -43,6 +43,8 @@ export interface ExportSettings {
   formats: ExtractFormat[];
   lang: ExtractLang;
   asOf: string;
+  /** Today in Sweden (OJCO_DSAR_TODAY): an open receivable's retention counts from the later of asOf and today (BF-1a), as erase counts it. */
+  today: string;
   outDir: string;
   force: boolean;
   cacheBytes: number;
@@ -105,7 +107,8 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
     }
   }
   // Today in Sweden, or OJCO_DSAR_TODAY as every other command takes it (a bad value is exit 2).
-  asOf ??= todayInStockholm();
+  const today = todayInStockholm();
+  asOf ??= today;
 
   let cacheBytes = 0;
   try {
@@ -131,7 +134,7 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
   }
 
   if (problems.length > 0 || !subject) throw new UsageError(problems.length === 1 ? problems[0]!.message : 'invalid options', problems);
-  return { formats, lang: lang as ExtractLang, asOf, outDir, force: opts.force === true, cacheBytes, prefilter: opts.prefilter !== false, ...subject };
+  return { formats, lang: lang as ExtractLang, asOf, today, outDir, force: opts.force === true, cacheBytes, prefilter: opts.prefilter !== false, ...subject };
 }
 
 interface Rendered {
@@ -274,6 +277,8 @@ async function exportWith(
     lang: s.lang,
     generatedAt: now.toISOString(),
     asOf: s.asOf,
+    // BF-1a: an open receivable is in today's books too, as erase dates it (the builder has no clock).
+    today: s.today,
     fiscalYear: { start: config.raw.fiscalYearStart ?? '01-01' },
     subjectIdentifiers: s.given.map((g) => ({ kind: g.kind, value: g.value })),
     records: subject.records,

@@ -44,13 +44,14 @@
  *    subject is unlinked from it and removed from its texts.
  */
 import { addDays, formatIsoDate, parseIsoDate } from '../law/dates.ts';
-import { bookkeepingRetention, latestRetention, withOwnYears, type Retention } from '../law/retention.ts';
+import { bookkeepingRetention } from '../law/retention.ts';
+import { recordRetention, type SystemRecord } from '../law/record-retention.ts';
 import type { SourceRecord } from '../record.ts';
 import { canonical } from '../identity/normalise.ts';
 import { anonymiseFields, masterDataToClear } from './fields.ts';
 import * as T from './instructions.ts';
 import { finalisePlan, gaRequests, notifyActions, PROCESSOR_ONLY, recordAction, subjectIds, suppressActions } from './common.ts';
-import { bookingDates, canonicalValues, hasOrganisationParty, isCarriedBalance, isOpenReceivable, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
+import { hasOrganisationParty, ownSystemIds, prepare, valueAt, type Prepared } from './records.ts';
 import { ERASURE_SUPPRESSION_KINDS, isWebAnalytics } from './suppression.ts';
 import type { ErasureInput, Plan, PlanAction, PlanWarning } from './types.ts';
 
@@ -148,28 +149,25 @@ export function planErasure(input: ErasureInput): Plan {
   const fy = input.fiscalYear;
   const warnings: PlanWarning[] = [];
   const decisions = new Map<string, Decision>();
-  // BF-1a [I]: an open receivable is carried into the current year's books too; a plan dated back
-  // (--as-of in an earlier year) must not keep it only as long as that year's books.
-  const carriedTo = input.today !== undefined && input.today > input.asOf ? input.today : input.asOf;
-  let carriedToToday = false;
+  // BF-1a [I]: an open receivable is carried into the current year's books too (recordRetention); the plan
+  // records that day when it is not asOf.
+  let carriedTo: string | undefined;
+  // The subject's records with their systems: an open receivable's carried balances are looked for among them.
+  const peers: SystemRecord[] = included.map((q) => ({ record: q.record, system: q.connector }));
 
   // R first: the S records take their date from them.
   const retainedR = new Map<string, LinkedR[]>();
   for (const p of included) {
     if (p.cls !== 'R') continue;
-    const dates = bookingDates(p.record);
+    // BF-1, BF-1a: the one computation the Art. 15 extract states to the subject too (record-retention.ts).
+    const ret = recordRetention({ record: p.record, system: p.connector }, peers, { fiscalYear: fy, asOf: input.asOf, ...(input.today !== undefined ? { today: input.today } : {}) });
     let d: Decision;
     let expiredOn: string | undefined;
-    if (dates.length === 0) {
+    if (!ret) {
       d = { kind: 'retain', reason: REASON.retainRNoDate, rule: 'BF-1', review: true };
     } else {
-      const own = bookkeepingRetention(dates, withOwnYears(fy, p.record.fiscalYears));
-      const open = isOpenReceivable(p.record);
-      // BF-1a [I]: an open receivable is in the books of every year it is carried into, the plan's own year
-      // and the current one included (open as the export shows it, it is in those years' opening balances),
-      // and of every later year whose books carry the customer's open balance.
-      const ret = open ? latestRetention([own, bookkeepingRetention([carriedTo], fy), ...carriedBalances(p, included, fy)]) : own;
-      if (open && carriedTo !== input.asOf) carriedToToday = true;
+      const open = ret.open;
+      if (open && ret.carriedTo !== input.asOf) carriedTo = ret.carriedTo;
       // ER-5: after its last day to keep (retainUntil is inclusive, BF-1) nothing refuses the erasure any more.
       if (ret.retainUntil < input.asOf) expiredOn = ret.retainUntil;
       const reason = p.flaggedBookkeeping ? REASON.retainRFlagged : open ? `${REASON.retainR} ${REASON.retainROpen}` : REASON.retainR;
@@ -328,37 +326,13 @@ export function planErasure(input: ErasureInput): Plan {
     kind: 'erasure',
     input,
     // What the plan was computed with: the day that dated the open receivables' books, when not asOf.
-    ...(input.gaPropertyId || carriedToToday ? { parameters: { ...(input.gaPropertyId ? { gaPropertyId: input.gaPropertyId } : {}), ...(carriedToToday ? { today: carriedTo } : {}) } } : {}),
+    ...(input.gaPropertyId || carriedTo ? { parameters: { ...(input.gaPropertyId ? { gaPropertyId: input.gaPropertyId } : {}), ...(carriedTo ? { today: carriedTo } : {}) } } : {}),
     actions,
     excluded,
     unaffected: [],
     warnings,
     records: included.length,
   });
-}
-
-/**
- * The BF-1 retentions of the customer's carried balances (isCarriedBalance)
- * in the same system as an open receivable, each from its own books'
- * financial years (an SIE file's #RAR). The customer is the one the record
- * names by customer number, or through its customer id the card that
- * holds that number (a ledger item has only the id).
- */
-function carriedBalances(open: Prepared, included: readonly Prepared[], fy: ErasureInput['fiscalYear']): Retention[] {
-  const same = included.filter((q) => q.connector === open.connector);
-  const customers = canonicalValues(open.record, 'customerNo');
-  const ids = new Set(open.record.identifiers.filter((i) => i.kind === 'systemId').map((i) => i.value));
-  for (const q of same) {
-    if (ownSystemIds(q.record).some((id) => ids.has(id))) for (const c of canonicalValues(q.record, 'customerNo')) customers.add(c);
-  }
-  const out: Retention[] = [];
-  for (const q of same) {
-    if (q === open || !isCarriedBalance(q.record)) continue;
-    if (![...canonicalValues(q.record, 'customerNo')].some((c) => customers.has(c))) continue;
-    const dates = bookingDates(q.record);
-    if (dates.length > 0) out.push(bookkeepingRetention(dates, withOwnYears(fy, q.record.fiscalYears)));
-  }
-  return out;
 }
 
 /** An R record of the customer's system, as a customer card (class S) sees it: kept to `retainUntil`, or deleted, its retention over on `expiredOn`. */

@@ -270,52 +270,8 @@ export function isBusinessAddressField(record: SourceRecord, field: string): boo
   return false;
 }
 
-/** ISO dates of a record's booking events for BF-1a: its date, and the payment that settled it. */
-const BOOKING_DATE_FIELDS = ['PaymentDate'];
-
-export function bookingDates(record: SourceRecord): string[] {
-  const out = new Set<string>();
-  if (record.date && parseIsoDate(record.date)) out.add(record.date);
-  for (const f of BOOKING_DATE_FIELDS) {
-    const v = record.fields[f];
-    if (typeof v === 'string' && parseIsoDate(v.slice(0, 10))) out.add(v.slice(0, 10));
-  }
-  return [...out].sort();
-}
-
-/**
- * What is still to pay on an invoice or a customer-ledger item (Visma's
- * `RemainingAmount`, `RemainingAmountInvoiceCurrency`, formats.md §2.1: 0
- * when settled). A credit still to pay out is open too.
- */
-const REMAINING_FIELDS = ['RemainingAmount', 'RemainingAmountInvoiceCurrency'];
-
-function amountOf(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v !== 'string' || !v.trim()) return undefined;
-  const n = Number(v.replace(/\s/gu, '').replace(',', '.'));
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** An open receivable: the business event is not completed, its settlement is still to be booked (BF-1a). */
-export function isOpenReceivable(record: SourceRecord): boolean {
-  return REMAINING_FIELDS.some((f) => {
-    const n = amountOf(record.fields[f]);
-    return n !== undefined && n !== 0;
-  });
-}
-
-/**
- * A customer's balance carried into or out of a financial year (SIE 4
- * `#OIB`/`#OUB` with a customer object, formats.md §2.3): the specification
- * of that year's open receivables (BFL 6 kap.), so an open invoice of the
- * customer is part of that year's books too.
- */
-export function isCarriedBalance(record: SourceRecord): boolean {
-  const label = record.fields.label;
-  const n = amountOf(record.fields.amount);
-  return record.entity === 'sie-balance' && (label === '#OIB' || label === '#OUB') && n !== undefined && n !== 0;
-}
+// The BF-1a facts of a record (its booking dates, an open receivable, a carried balance) live with the rule.
+export { bookingDates, isCarriedBalance, isOpenReceivable } from '../law/record-retention.ts';
 
 /** Party records: their own id is an identifier (a Lime person or company, a Visma customer). */
 export function ownSystemIds(record: SourceRecord): string[] {

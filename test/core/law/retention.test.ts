@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bookkeepingRetention, fiscalYearEnd, latestRetention, withOwnYears } from '../../../src/core/law/retention.ts';
 import { formatIsoDate, parseIsoDate } from '../../../src/core/law/dates.ts';
+import { recordRetention, type SystemRecord } from '../../../src/core/law/record-retention.ts';
+import type { SourceRecord } from '../../../src/core/record.ts';
+import { sieBalance, vismaCustomer, vismaInvoice, vismaLedgerItem, type Customer } from '../plan/helpers.ts';
 
 // legal-rules.md §12.1, worked examples R1-R6 (BF-1, BFL 7 kap. 2 §).
 describe('BF-1 retention: the worked examples of legal-rules.md §12.1', () => {
@@ -76,5 +79,38 @@ describe('BF-1a across sets of books: the latest financial year that references 
 
   it('refuses an empty list', () => {
     expect(() => latestRetention([])).toThrow(RangeError);
+  });
+});
+
+describe('recordRetention: the one BF-1/BF-1a date the erasure plan keeps a record to and the extract states', () => {
+  const orjan: Customer = { guid: 'c-1043', no: '1043', name: 'Örjan Bäckström', email: 'orjan@backstromkonsult.example' };
+  const sys = (record: SourceRecord): SystemRecord => ({ record, system: 'visma' });
+  const day = { fiscalYear: { start: '01-01' }, asOf: '2025-05-16' };
+
+  it('R6: an invoice paid in a later year is kept from the year of its payment (BF-1a)', () => {
+    const inv = sys(vismaInvoice(orjan, '2019100', '2019-12-20', 1, { paymentDate: '2020-01-15' }));
+    expect(recordRetention(inv, [inv], day)).toEqual({ rule: 'BF-1', fiscalYearEnd: '2020-12-31', retainUntil: '2027-12-31', deletableFrom: '2028-01-01', open: false });
+  });
+
+  it('an open receivable is kept as the latest books that carry it: asOf, today and the customer’s carried balances', () => {
+    const inv = sys(vismaInvoice(orjan, '2024312', '2024-12-15', 1, { remaining: 4375 }));
+    const ledger = sys(vismaLedgerItem(orjan, '2024312', '2024-12-15', 2, 4375));
+    const card = sys(vismaCustomer(orjan, 1));
+    const oub = sys(sieBalance(orjan, 27, '#OUB', '4375.00', '2026-12-31'));
+    expect(recordRetention(inv, [inv], day)).toMatchObject({ retainUntil: '2032-12-31', open: true, carriedTo: '2025-05-16' });
+    expect(recordRetention(inv, [inv], { ...day, today: '2026-11-26' })).toMatchObject({ retainUntil: '2033-12-31', open: true, carriedTo: '2026-11-26' });
+    // The ledger item has only the customer id: the card ties it to the balance of customer 1043.
+    expect(recordRetention(ledger, [ledger, card, oub], day)).toMatchObject({ retainUntil: '2033-12-31', open: true });
+    expect(recordRetention(ledger, [ledger, oub], day)).toMatchObject({ retainUntil: '2032-12-31' });
+    // Another system's balance is other books.
+    expect(recordRetention(inv, [inv, { ...oub, system: 'other' }], day)).toMatchObject({ retainUntil: '2032-12-31' });
+    expect(recordRetention(inv, [inv, oub], day)).toMatchObject({ retainUntil: '2033-12-31' });
+  });
+
+  it('a record without a booking date has none', () => {
+    const inv = vismaInvoice(orjan, '1', '2024-12-15', 1);
+    const undated: SourceRecord = { ...inv, date: undefined, fields: { ...inv.fields } };
+    delete (undated as { date?: string }).date;
+    expect(recordRetention(sys(undated), [], day)).toBeUndefined();
   });
 });
