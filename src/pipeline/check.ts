@@ -42,6 +42,8 @@ export interface CheckResult {
   problems: CheckProblem[];
   sources: CheckStats[];
   expectations: { name: string; ok: boolean }[];
+  /** What the officer should confirm in the register (backups marked `assumption:`, AC-8): not problems, the exit code ignores them. */
+  reminders?: CheckProblem[];
 }
 
 /** Reads every source once; returns the problems found in the data itself. */

@@ -22,6 +22,31 @@ const Described = z
   .object({ sv: z.string().min(1), en: z.string().min(1), policy: Policy, assumption: Assumption })
   .strict();
 
+/**
+ * How long a system's backup copies are kept, and by whom (AC-8: storage in a
+ * backup is processing, Art. 4(2); the extract says that backups exist and
+ * when they expire). `categories` are keys of `processing`; `heldBy` is
+ * `controller` or a key of `recipients`; `days` is the longest a copy is
+ * kept (the extract dates it from its own date), left out when the text says
+ * it in words.
+ */
+const Backup = z
+  .object({
+    /** The system as the letter names it; default: the system of its first category, without its part in brackets. */
+    system: Text.optional(),
+    categories: z.array(z.string()).min(1),
+    heldBy: z.string().min(1),
+    days: z.number().int().positive().optional(),
+    sv: z.string().min(1),
+    en: z.string().min(1),
+    policy: Policy,
+    assumption: Assumption,
+  })
+  .strict();
+
+/** For the systems no `systems` entry covers: who holds their backups, and a text; `days` as above. */
+const BackupDefault = Backup.omit({ system: true, categories: true }).strict();
+
 export const RegisterSchema = z
   .object({
     schemaVersion: z.literal(REGISTER_SCHEMA_VERSION),
@@ -71,6 +96,11 @@ export const RegisterSchema = z
       .object({ applies: z.boolean(), sv: z.string(), en: z.string(), objection: Text, policy: Policy })
       .strict(),
     rights: z.array(Described.extend({ id: z.string().min(1), article: z.string().min(1) }).strict()).min(1),
+    /** Backups per system (AC-8); optional: without it the extract says that backups may exist, without a period. */
+    backups: z
+      .object({ default: BackupDefault.optional(), systems: z.record(z.string(), Backup).default({}) })
+      .strict()
+      .optional(),
     processing: z.record(
       z.string(),
       z
@@ -123,9 +153,53 @@ export function registerProblems(r: Register): string[] {
   for (const cat of Object.keys(RECORD_CATEGORIES) as RecordCategory[]) {
     if (!Object.hasOwn(r.processing, cat)) out.push(`processing: no entry for record category "${cat}"`);
   }
+  out.push(...backupProblems(r));
   const rightIds = r.rights.map((x) => x.id);
   for (const required of ['access', 'rectification', 'erasure', 'restriction', 'objection', 'complaint']) {
     if (!rightIds.includes(required)) out.push(`rights: the right "${required}" must be described (Art. 15(1)(e)-(f))`);
+  }
+  return out;
+}
+
+export type BackupEntry = z.infer<typeof Backup>;
+export type BackupDefaultEntry = z.infer<typeof BackupDefault>;
+
+/** The register's `backups`: every category a known processing entry, covered once; every holder `controller` or a recipient. */
+function backupProblems(r: Register): string[] {
+  const out: string[] = [];
+  if (!r.backups) return out;
+  const holder = (id: string, at: string): void => {
+    if (id !== 'controller' && !Object.hasOwn(r.recipients, id)) out.push(`${at}.heldBy: unknown holder "${id}" (controller, or a key of recipients)`);
+  };
+  if (r.backups.default) holder(r.backups.default.heldBy, 'backups.default');
+  const coveredBy = new Map<string, string>();
+  for (const [id, b] of Object.entries(r.backups.systems)) {
+    const at = `backups.systems.${id}`;
+    holder(b.heldBy, at);
+    for (const cat of b.categories) {
+      if (!Object.hasOwn(r.processing, cat)) out.push(`${at}.categories: unknown processing entry "${cat}"`);
+      const prev = coveredBy.get(cat);
+      if (prev !== undefined) out.push(`${at}.categories: "${cat}" is already covered by backups.systems.${prev}`);
+      else coveredBy.set(cat, id);
+    }
+  }
+  return out;
+}
+
+/**
+ * What the officer must confirm about backups before an extract states them
+ * (AC-8): each entry marked `assumption:`, and a register that says nothing
+ * about backups. `check` lists them as reminders; they are not problems.
+ */
+export function backupReminders(r: Register): string[] {
+  if (!r.backups) return ['backups: the register does not say how long backups are kept; the extract says only that copies may exist in backups (AC-8). Add `backups` (docs/register.md).'];
+  const out: string[] = [];
+  const entries: [string, BackupDefaultEntry][] = [
+    ...(r.backups.default ? [['backups.default', r.backups.default] as [string, BackupDefaultEntry]] : []),
+    ...Object.entries(r.backups.systems).map(([id, b]) => [`backups.systems.${id}`, b] as [string, BackupDefaultEntry]),
+  ];
+  for (const [at, b] of entries) {
+    if (b.assumption) out.push(`${at}: an assumption to confirm before extracts state it${b.days ? ` (kept ${b.days} days)` : ''}: ${b.assumption}`);
   }
   return out;
 }

@@ -32,6 +32,7 @@ import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { groupBySystem, redactionPath, type Cell } from './extract-table.ts';
 import { confidenceText, confirmationKey, confirmationKeys, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
 import { letterLeaves, type FieldLookup } from './letter-fields.ts';
+import { BACKUP_TEXT, backupSentence } from './extract-backups.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -158,6 +159,24 @@ function notReadTable(x: Extract): string {
 }
 
 /**
+ * Section (d)'s backups (AC-8): per system the person has records in, the
+ * register's text, who holds the copies and, where the register gives a
+ * period, the day copies are gone by; then that erased data is not brought
+ * back into use. Nothing for an extract without `backups` (made before 1.2.0).
+ */
+function backupsHtml(x: Extract): string {
+  const lang = x.language;
+  const backups = x.processing.backups ?? [];
+  if (backups.length === 0) return '';
+  const items = backups.map((b) => {
+    const held = b.heldBy ? ` ${esc(BACKUP_TEXT.heldBy[lang])} ${esc(b.heldBy)}.` : '';
+    const kept = b.keptDays !== undefined && b.expiresBy ? ` ${esc(backupSentence(lang, 'kept', { days: b.keptDays, date: longDate(lang, b.expiresBy) }))}` : '';
+    return `<p><strong>${esc(b.system)}:</strong> ${esc(b.text)}${held}${kept}</p>`;
+  });
+  return `\n<h3 id="backups">${esc(BACKUP_TEXT.heading[lang])}</h3>\n<p>${esc(BACKUP_TEXT.intro[lang])}</p>\n${items.join('\n')}\n<p class="note">${esc(BACKUP_TEXT.notRestored[lang])}</p>`;
+}
+
+/**
  * `fields` looks up how the connectors describe each record's fields (their
  * labels and date formats); without it the letter names every field as
  * exported, and shows its value so too, but for what it can tell from the
@@ -248,7 +267,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
       return `<h3>${gTitle(g)}</h3>\n<p>${esc(g.first.retention.text)}</p>${rows}`;
     })
     .join('\n');
-  parts.push(section('art15-1-d', tr(lang, 'sectionD'), groups.length === 0 ? `<p>${t(confirmationKey(x))}</p>` : `<p>${t('retentionPerRecord')}</p>\n${retention}`));
+  parts.push(section('art15-1-d', tr(lang, 'sectionD'), groups.length === 0 ? `<p>${t(confirmationKey(x))}</p>` : `<p>${t('retentionPerRecord')}</p>\n${retention}${backupsHtml(x)}`));
 
   // (e) rights (the complaint is (f)).
   parts.push(

@@ -98,6 +98,20 @@ export const ExtractSchema = z.object({
     recipients: z.array(Labelled.extend({ name: z.string(), country: z.string(), transfer: z.string().optional() })),
     transfers: z.array(Labelled.extend({ country: z.string() })).describe('Art. 15(2)'),
     retention: z.array(Labelled.extend({ retainUntil: z.string().optional() })),
+    backups: z
+      .array(
+        z.object({
+          id: z.string().describe("The register's backups entry (`backups.systems`), or `default`"),
+          system: z.string().describe('The system whose backups these are, in the extract language'),
+          categories: z.array(z.string()).describe("Record categories of the person's records that the entry covers"),
+          heldBy: z.string().optional().describe('Who holds the backup copies: the controller or a processor; absent when the register does not say'),
+          keptDays: z.number().int().positive().optional().describe('How many days a backup copy is kept at most; absent when the register gives the period in words or not at all'),
+          expiresBy: z.string().optional().describe('asOf + keptDays, YYYY-MM-DD: data erased on asOf is gone from the backups by this day'),
+          text: z.string().describe("The register's text about these backups"),
+        }),
+      )
+      .optional()
+      .describe('AC-8, Art. 4(2): copies of the data in backups, per system the person has records in, and when they expire'),
     rights: z.array(Labelled.extend({ article: z.string() })),
     complaint: z.object({ authority: z.string(), address: z.string(), email: z.string(), web: z.string(), text: z.string() }),
     sources: z.array(Labelled),

@@ -25,6 +25,7 @@ import type { Extract, ExtractLang } from './extract-schema.ts';
 import { sheetNames } from './extract-files.ts';
 import { systemTables, type Cell } from './extract-table.ts';
 import { confirmationKeys, identifierKindText, longDate, longDateTime, tr } from './extract-text.ts';
+import { BACKUP_TEXT, backupSentence } from './extract-backups.ts';
 
 export const EXCEL_CELL_MAX = 32_767;
 export const COLUMN_WIDTH_MIN = 8;
@@ -121,6 +122,7 @@ function summarySheet(ws: Worksheet, x: Extract): void {
   section(tr(lang, 'sectionD'));
   for (const r of p.retention) add(r.retainUntil ? `${tr(lang, 'retainUntil')} ${r.retainUntil}` : '', r.text);
   add('', tr(lang, 'retentionPerRecord'));
+  backupRows(x, add);
 
   section(tr(lang, 'sectionE'));
   for (const r of p.rights.filter((q) => q.id !== 'complaint')) add(r.article, r.text);
@@ -149,6 +151,20 @@ function summarySheet(ws: Worksheet, x: Extract): void {
 
   section(tr(lang, 'sectionRedaction'));
   add('', x.redactionPolicy);
+}
+
+/** Section (d)'s backups (AC-8): a row per system, with who holds the copies and the day they are gone by. */
+function backupRows(x: Extract, add: (label: string, text: string) => void): void {
+  const lang = x.language;
+  const backups = x.processing.backups ?? [];
+  if (backups.length === 0) return;
+  add(BACKUP_TEXT.heading[lang], BACKUP_TEXT.intro[lang]);
+  for (const b of backups) {
+    const held = b.heldBy ? ` ${BACKUP_TEXT.heldBy[lang]} ${b.heldBy}.` : '';
+    const kept = b.keptDays !== undefined && b.expiresBy ? ` ${backupSentence(lang, 'kept', { days: b.keptDays, date: b.expiresBy })}` : '';
+    add(b.expiresBy ? `${b.system}\n${BACKUP_TEXT.keptUntil[lang]} ${b.expiresBy}` : b.system, `${b.text}${held}${kept}`);
+  }
+  add('', BACKUP_TEXT.notRestored[lang]);
 }
 
 /** The workbook as bytes. */

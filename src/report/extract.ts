@@ -19,6 +19,7 @@ import { localised } from '../core/localised.ts';
 import type { Register } from '../register/schema.ts';
 import { EXTRACT_SCHEMA_VERSION, type Extract, type ExtractLang, type ExtractRecord } from './extract-schema.ts';
 import { UserError, ExitCode, type Problem } from '../errors.ts';
+import { extractBackups } from './extract-backups.ts';
 
 export interface ExtractSource {
   name: string;
@@ -318,6 +319,7 @@ export function buildExtract(input: ExtractInput): Extract {
         const latest = dates.sort().pop();
         return { id, text: reg.retention[id]![lang], ...(latest ? { retainUntil: latest } : {}) };
       }),
+      ...(records.length > 0 ? { backups: extractBackups(reg, records, input.asOf, lang) } : {}),
       rights: reg.rights.map((r) => ({ id: r.id, article: r.article, text: r[lang] })),
       complaint: {
         authority: reg.supervisoryAuthority.name[lang],

@@ -6,7 +6,9 @@
  */
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import { ConfigError, ExitCode, type Problem } from '../../errors.ts';
+import path from 'node:path';
 import { loadConfigRegister } from '../../register/load.ts';
+import { backupReminders } from '../../register/schema.ts';
 import { checkExpectations, checkSources, type CheckResult } from '../../pipeline/check.ts';
 import { log, out, spinner, table, writeJson, writeOut } from '../io.ts';
 
@@ -27,8 +29,12 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   let result: CheckResult = { ok: false, problems, sources: [], expectations: [] };
   if (config) {
     let register;
+    const reminders: Problem[] = [];
     try {
-      register = (await loadConfigRegister(config, cwd)).register;
+      const loaded = await loadConfigRegister(config, cwd);
+      register = loaded.register;
+      const file = path.relative(cwd, loaded.file) || loaded.file;
+      reminders.push(...backupReminders(register).map((message) => ({ code: 'register.backups-assumption', message, file })));
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...fromConfigError(e));
@@ -41,7 +47,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       const exp = await checkExpectations(config, config.raw.expectations ?? []);
       problems.push(...exp.problems);
       spin.stop();
-      result = { ok: false, problems, sources: data.stats, expectations: exp.results };
+      result = { ok: false, problems, sources: data.stats, expectations: exp.results, reminders };
     }
   }
   result.ok = problems.length === 0;
@@ -55,6 +61,10 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     if (result.expectations.length > 0) {
       writeOut(out.bold('\nExpectations'));
       writeOut(table(result.expectations.map((e) => [e.ok ? out.green('ok') : out.red('FAIL'), e.name])));
+    }
+    if (result.reminders && result.reminders.length > 0) {
+      writeOut(out.bold('\nReminders (to confirm in the register; not problems)'));
+      for (const r of result.reminders) writeOut(`  ${out.yellow('!')} ${r.file ? out.dim(r.file + ': ') : ''}${r.message} ${out.dim(`[${r.code}]`)}`);
     }
     if (result.ok) {
       writeOut(out.green('\nok: the config is valid, every source is readable, every field is classified and every record is explained.'));
