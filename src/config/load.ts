@@ -159,8 +159,41 @@ function zodProblems(error: z.ZodError, file: string): Problem[] {
   });
 }
 
-/** Parses YAML or JSON, reporting syntax errors with their line. */
-async function parseConfigText(file: string, text: string): Promise<unknown> {
+/**
+ * yaml's messages with the source text some of them quote (a tag, an escape,
+ * the rest of a block scalar's header) cut off: a config may hold personal
+ * data (a staff address, a path named after someone), and a problem names
+ * the file, the line and column, and what is wrong, never a value.
+ */
+const YAML_QUOTING = [
+  /^(Block scalar header includes extra characters)\b/u,
+  /^(Unresolved tag)\b/u,
+  /^(Invalid escape sequence)\b/u,
+  /^(Unknown directive)\b/u,
+  /^(Not a valid tag)\b/u,
+  /^(Could not resolve tag)\b/u,
+  /^(Verbatim tags aren't resolved)\b/u,
+  /^(Not a YAML token)\b/u,
+  /^(Unsupported YAML version)\b/u,
+];
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0] ?? '';
+  for (const re of YAML_QUOTING) {
+    const m = re.exec(first);
+    if (m) return m[1]!;
+  }
+  if (/^The .* tag has no suffix/u.test(first)) return 'A tag has no suffix';
+  if (/ used for \w+ collection, but expects /u.test(first)) return 'A tag used for a collection of another kind';
+  return first || `YAML syntax error (${code})`;
+}
+
+/**
+ * Parses YAML or JSON, reporting syntax errors with their line (and, for
+ * YAML, column). Shared by the config loader and the store's light read of
+ * the config (src/store/settings.ts), so that both give the same problems.
+ */
+export async function parseConfigText(file: string, text: string): Promise<unknown> {
   if (file.endsWith('.json')) {
     try {
       return JSON.parse(text);
@@ -172,15 +205,21 @@ async function parseConfigText(file: string, text: string): Promise<unknown> {
       ]);
     }
   }
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const { parseDocument, LineCounter } = await import('yaml');
+  // prettyErrors would give the line too, but appends the offending line of the file to the message.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
-    throw new ConfigError('the config file is not valid YAML', doc.errors.map((e) => ({
-      code: 'config.syntax',
-      message: e.message.split('\n')[0] ?? 'YAML syntax error',
-      file,
-      ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}),
-    })));
+    throw new ConfigError('the config file is not valid YAML', doc.errors.map((e) => {
+      const at = e.pos[0] >= 0 ? lineCounter.linePos(e.pos[0]) : undefined;
+      const message = yamlMessage(e.code, e.message);
+      return {
+        code: 'config.syntax',
+        message: at ? `${message} (column ${at.col})` : message,
+        file,
+        ...(at ? { line: at.line } : {}),
+      };
+    }));
   }
   return doc.toJS();
 }

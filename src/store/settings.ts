@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configFileIn, findConfigFile } from '../config/load.ts';
+import { configFileIn, findConfigFile, parseConfigText } from '../config/load.ts';
 import { ConfigError, UsageError, type Problem } from '../errors.ts';
 
 export type HomeSource = 'flag' | 'env' | 'config' | 'beside-config' | 'cwd';
@@ -47,16 +47,8 @@ function configFileFor(explicit: string | undefined, cwd: string): string | unde
 async function readCaseKeys(file: string, cwd: string): Promise<{ home?: string; actor?: string; caseRetentionMonths?: number }> {
   const rel = path.relative(cwd, file) || file;
   const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/u, '');
-  let data: unknown;
-  try {
-    if (file.endsWith('.json')) data = JSON.parse(text);
-    else {
-      const { parse } = await import('yaml');
-      data = parse(text);
-    }
-  } catch {
-    throw new ConfigError(`the config file ${rel} cannot be parsed`, [{ code: 'config.syntax', message: 'invalid YAML or JSON (run `ojco-dsar find --config ...` for the exact line)', file: rel }]);
-  }
+  // The config loader's parser: the same problems, each with its line (and column) where the parser gives one.
+  const data = await parseConfigText(rel, text);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return {};
   const o = data as Record<string, unknown>;
   const problems: Problem[] = [];

@@ -122,6 +122,36 @@ describe('ojco-dsar check', () => {
     expect(cfg.json.problems.length).toBe(2);
   });
 
+  it('gives every YAML syntax error of the config its line and column, without the text of the line, here and where the store reads the config', () => {
+    const dir = tempDir('ojco-dsar-check-');
+    // Line 5 is indented wrongly; line 8's block scalar header and line 9's string carry a value that must not be echoed.
+    writeFileSync(path.join(dir, 'c1.yaml'), 'sources:\n  - name: a\n    connector: lime\n    path: /tmp\n   bad: [\n');
+    writeFileSync(
+      path.join(dir, 'c2.yaml'),
+      'sources:\n  - name: a\n    connector: lime\n    path: /tmp\n  - name: b\n    connector: lime\n    path: /tmp\n    format: |x marta.oberg@mail.example\n    options: { note: "\\q 19920728-9969" }\n',
+    );
+    const c1 = cli(['check', '--config', 'c1.yaml', '--json'], { cwd: dir });
+    expect(c1.code).toBe(1);
+    expect(c1.json.problems.length).toBeGreaterThan(0);
+    for (const p of c1.json.problems) expect(p, JSON.stringify(p)).toMatchObject({ code: 'config.syntax', file: 'c1.yaml', line: expect.any(Number) });
+    expect(c1.json.problems[0]).toMatchObject({ line: 5, message: expect.stringMatching(/\(column \d+\)$/u) });
+    const human = cli(['check', '--config', 'c1.yaml'], { cwd: dir });
+    expect(human.stdout + human.stderr).toMatch(/c1\.yaml:5: .*\(column \d+\)/u);
+
+    const c2 = cli(['check', '--config', 'c2.yaml', '--json'], { cwd: dir });
+    expect(c2.code).toBe(1);
+    expect(c2.json.problems.map((p: { line?: number }) => p.line)).toEqual(expect.arrayContaining([8, 9]));
+    for (const p of c2.json.problems) expect(p, JSON.stringify(p)).toMatchObject({ code: 'config.syntax', file: 'c2.yaml', line: expect.any(Number) });
+    // The store's light read of the config (home, actor) gives the same problems, lines and all.
+    const list = cli(['case', 'list', '--config', 'c2.yaml', '--json'], { cwd: dir });
+    expect(list.code).toBe(2);
+    expect(list.json.error.problems).toEqual(c2.json.problems);
+    const listHuman = cli(['case', 'list', '--config', 'c2.yaml'], { cwd: dir });
+    expect(listHuman.stderr).toMatch(/c2\.yaml:8: /u);
+    expect(listHuman.stderr).not.toMatch(/exact line/u);
+    for (const out of [c2.stdout, c2.stderr, list.stdout, listHuman.stderr, human.stdout, human.stderr]) expect(out).not.toMatch(/marta|oberg|19920728|9969|\\q/iu);
+  });
+
   it('refuses an expectation that names a source the config does not have, instead of passing it vacuously (exit 1)', () => {
     const dir = fixtureCopy();
     const cfg = path.join(dir, 'ojco-dsar.config.yaml');
