@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError, isUserError, type Problem } from '../errors.ts';
 import { err, log } from './io.ts';
+import { fileSystemError } from './fs-errors.ts';
 import { addIdentifierOptions } from './identifier-flags.ts';
 import { VERSION } from '../version.ts';
 import { caseCommand } from './commands/case-definitions.ts';
@@ -332,36 +333,6 @@ function guardUsageErrors(cmd: Command): void {
 
 function wantsJson(argv: string[]): boolean {
   return argv.includes('--json');
-}
-
-/**
- * A path the user gave that the system refused (a folder where a file was
- * wanted, a file where a folder was, no permission, a full disk): the user
- * can fix that, so it is an error with the path, not a bug with a trace.
- * Paths name files, never values.
- */
-const FS_REASONS: Record<string, string> = {
-  EISDIR: 'is a folder, not a file',
-  ENOTDIR: 'a part of this path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOENT: 'no such file or folder',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EEXIST: 'already exists',
-  ENAMETOOLONG: 'the name is too long',
-};
-
-/** The user error a system error on a path is, or undefined for any other error. */
-function fileSystemError(e: unknown): UsageError | undefined {
-  const x = e as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
-  if (!x || typeof x.code !== 'string' || typeof x.syscall !== 'string') return undefined;
-  const reason = FS_REASONS[x.code];
-  if (!reason) return undefined;
-  // A read through a file handle does not say its path.
-  const file = typeof x.path === 'string' ? path.relative(process.cwd(), x.path) || x.path : undefined;
-  const message = file ? `${file}: ${reason} (${x.syscall})` : `a path given: ${reason} (${x.syscall})`;
-  return new UsageError(message, [{ code: `fs.${x.code.toLowerCase()}`, message, ...(file ? { file } : {}) }]);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -5,7 +5,7 @@
  * files from building at the same time).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -107,4 +107,36 @@ export function cliAsync(args: string[], opts: RunOptions): Promise<CliResult> {
 
 export function tempDir(prefix = 'ojco-dsar-case-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A config in `dir` whose one source is read by a module connector that
+ * leaves `read-happened` beside its file when it is read: a test of what a
+ * command refuses before the search sees that it never read.
+ */
+export function spyConfig(dir: string): { config: string; marker: string } {
+  writeFileSync(
+    path.join(dir, 'spy.mjs'),
+    `import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+export default function spy({ z }) {
+  return {
+    id: 'spy',
+    title: 'Spy',
+    formats: [{ id: 'txt', title: 'Text', description: 'any file', extensions: ['txt'] }],
+    optionsSchema: z.object({}).strict(),
+    describe: () => ({ entities: [{ entity: 'row', title: 'Row', category: 'customer', fields: [] }] }),
+    detect: () => ({ format: 'txt', confidence: 0.9 }),
+    check: async () => [],
+    async *read(input) {
+      writeFileSync(path.join(path.dirname(input.path), 'read-happened'), 'x');
+    },
+  };
+}
+`,
+  );
+  writeFileSync(path.join(dir, 'data.txt'), 'x\n');
+  const config = path.join(dir, 'spy.config.yaml');
+  writeFileSync(config, 'sources:\n  - name: spy\n    connector: ./spy.mjs\n    path: data.txt\n');
+  return { config, marker: path.join(dir, 'read-happened') };
 }

@@ -16,6 +16,7 @@ import { DEFAULT_REGISTER } from '../../src/register/load.ts';
 import { ExtractSchema, type Extract } from '../../src/report/extract-schema.ts';
 import type { FindJson } from '../../src/report/found.ts';
 import { FIXTURES, ROOT } from '../helpers.ts';
+import { cli as cliIn, spyConfig } from './cli-helpers.ts';
 
 const BIN = path.join(ROOT, 'bin/ojco-dsar.js');
 const CONFIG = path.join(FIXTURES, 'newsletter/ojco-dsar.config.yaml');
@@ -120,6 +121,39 @@ describe('ojco-dsar export', () => {
     // generatedAt changed, so the JSON was really rewritten.
     expect(s.files[0]!.sha256).not.toBe(before['registerutdrag-2025-05-16.json']);
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('checks --out before the search: a path under a file, or a folder it cannot write, is refused as the write would refuse it (exit 2), with nothing read', () => {
+    const dir = tmp();
+    const { config, marker } = spyConfig(dir);
+    writeFileSync(path.join(dir, 'f'), 'x');
+    const args = (out: string, ...more: string[]) => ['export', '--config', config, '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', AS_OF, ...more];
+    for (const out of ['f/sub', 'f/sub/deeper']) {
+      const r = cliIn(args(out, '--json'), { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.json.error).toMatchObject({ code: 'fs.enotdir', message: `${out}: a part of this path is a file, not a folder (mkdir)`, problems: [{ code: 'fs.enotdir', file: out }] });
+      const human = cliIn(args(out), { cwd: dir });
+      expect(human.code).toBe(2);
+      expect(human.stderr).toContain(`error: ${out}: a part of this path is a file, not a folder (mkdir)`);
+      expect(human.stderr).not.toMatch(/internal error/u);
+      expect(existsSync(marker), 'a source was read').toBe(false);
+    }
+    // With the other usage problems, all at once.
+    const several = cliIn(args('f/sub', '--format', 'pdf', '--json'), { cwd: dir });
+    expect(several.json.error.problems.map((p: { code: string }) => p.code).sort()).toEqual(['fs.enotdir', 'usage.format']);
+    // A folder that cannot be written (root may write anywhere, so only as another user).
+    if (process.getuid?.() !== 0) {
+      mkdirSync(path.join(dir, 'locked'), { mode: 0o500 });
+      const locked = cliIn(args('locked/sub', '--json'), { cwd: dir });
+      expect(locked.code).toBe(2);
+      expect(locked.json.error.code).toBe('fs.eacces');
+      expect(existsSync(marker), 'a source was read').toBe(false);
+    }
+    // The same config searches and writes into a folder it can create.
+    const ok = cliIn(args('new/sub', '--json'), { cwd: dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(readdirSync(path.join(dir, 'new/sub')).length).toBeGreaterThan(0);
   });
 
   it('prints a table of the files for people, and nothing personal on stderr', () => {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, ROOT, tempDir, type CliResult } from './cli-helpers.ts';
+import { cli, ensureBuilt, ROOT, spyConfig, tempDir, type CliResult } from './cli-helpers.ts';
 
 const FIXTURES = path.join(ROOT, 'fixtures');
 const CONFIG = path.join(FIXTURES, 'ojco-dsar.config.yaml');
@@ -756,6 +756,23 @@ describe('usage and store errors (exit 2)', () => {
     expect(run(['restrict', '--config', CONFIG, '--email', PERSONAS[0].email, '--ground', 'e'], cwd).code).toBe(2);
     expect(run(['restrict', '--config', CONFIG, '--email', PERSONAS[0].email, '--json'], cwd).json.error.problems[0].code).toBe('usage.ground');
     expect(run(['erase', '--config', CONFIG, '--email', PERSONAS[0].email, '--dry-run', '--case', 'DSAR-2025-0001', '--json'], cwd).json.error.problems[0].code).toBe('usage.dry-run-case');
+  }, T);
+
+  it('a plan file under a file, or over a folder, is refused before the search as the write would refuse it', () => {
+    const cwd = tempDir('ojco-plan-');
+    const { config, marker } = spyConfig(cwd);
+    writeFileSync(path.join(cwd, 'f'), 'x');
+    mkdirSync(path.join(cwd, 'folder'));
+    const under = run(['erase', '--config', config, '--email', PERSONAS[0].email, '--home', 'home', '--out', 'f/sub/plan.json', '--yes', '--json'], cwd);
+    expect(under.code).toBe(2);
+    expect(under.json.error).toMatchObject({ code: 'fs.enotdir', message: 'f/sub: a part of this path is a file, not a folder (mkdir)' });
+    const over = run(['rectify', '--config', config, '--email', PERSONAS[0].email, '--set', 'email=ny@example.se', '--home', 'home', '--out', 'folder', '--force', '--yes', '--json'], cwd);
+    expect(over.code).toBe(2);
+    expect(over.json.error).toMatchObject({ code: 'fs.eisdir', message: 'folder: is a folder, not a file (open)' });
+    expect(existsSync(marker), 'a source was read').toBe(false);
+    const ok = run(['erase', '--config', config, '--email', PERSONAS[0].email, '--home', 'home', '--out', 'new/plan.json', '--yes', '--json'], cwd);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   }, T);
 
   it('a home that cannot be created is a clear error (exit 2), not a crash', () => {

@@ -38,6 +38,7 @@ import { cacheBytesOf, progressText } from './find.ts';
 import { prepareSuppressionCheck, sortedHits, warnReappeared } from '../suppression-check.ts';
 import { todayInStockholm, yearRangeProblem, type StoreSession } from './case-common.ts';
 import { normaliseCaseId } from '../../store/rules.ts';
+import { assertDirCreatable, fileSystemError } from '../fs-errors.ts';
 
 export interface ExportSettings {
   formats: ExtractFormat[];
@@ -123,6 +124,17 @@ export async function exportSettings(opts: Record<string, unknown>, now: Date, c
   if (out) {
     const st = await stat(outDir).catch(() => undefined);
     if (st && !st.isDirectory()) problems.push({ code: 'usage.out', message: `--out: ${out} exists and is not a folder` });
+    else {
+      // Before the search, as the plans check their files: a part of the path that is a file, a folder
+      // that cannot be written, said as the write would say it after a long search.
+      try {
+        await assertDirCreatable(outDir);
+      } catch (e) {
+        const fsError = fileSystemError(e);
+        if (!fsError) throw e;
+        problems.push(...fsError.problems);
+      }
+    }
   }
 
   if (opts.case !== undefined) {

@@ -46,6 +46,7 @@ import {
 import { formatLocator } from '../../core/record.ts';
 import { ExitCode, UsageError, isUserError, type Problem } from '../../errors.ts';
 import { assertWritable, sha256 } from '../../io/output.ts';
+import { assertFilesCreatable } from '../fs-errors.ts';
 import { search, unreadFiles } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { normaliseCaseId, type RequestType } from '../../store/rules.ts';
@@ -455,8 +456,9 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       const { requireCaseForOutputs } = await import('./case-common.ts');
       caseId = await requireCaseForOutputs(session!.store, s.caseRaw);
     }
-    // Up front, before a long search: every target that already exists.
+    // Up front, before a long search: every target that already exists, and a path that cannot be written.
     await assertWritable(planFiles(s).map((f) => f.file), s.force || s.dryRun, cwd);
+    if (!s.dryRun) await assertFilesCreatable(planFiles(s).map((f) => f.file));
     let secret: Buffer | undefined;
     if (throwaway) {
       const { randomBytes } = await import('node:crypto');
@@ -590,6 +592,7 @@ async function runSweep(s: PlanSettings, opts: Record<string, unknown>, cwd: str
       caseId = await requireCaseForOutputs(session.store, s.caseRaw);
     }
     await assertWritable(planFiles(s).map((f) => f.file), s.force || s.dryRun, cwd);
+    if (!s.dryRun) await assertFilesCreatable(planFiles(s).map((f) => f.file));
     const { ledgerForSweep } = await import('../../store/plans.ts');
     let plan: Plan;
     try {
