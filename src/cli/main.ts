@@ -181,6 +181,9 @@ What each request gets, in DIR/<id>/:
 Possible matches get no action in a batch (no one confirms them); the note says how many.
 An erasure that retains records refuses the request in part: the summary says, per
 request, that the reply is due with the reasons and the complaint information (ER-4).
+A request that matched no record exactly but some probable or possible ones (a name
+alone) gets only found.json and status needs-input (reason unconfirmed-matches): run
+the command the note gives at a terminal, and confirm the matches that are the person.
 
 Cases: when the home is given (--home, OJCO_DSAR_HOME, the config's home:) or already
 holds cases.db, or the batch has erasure or objection requests, each request opens its
@@ -193,13 +196,14 @@ Examples:
   ojco-dsar batch requests.csv --out out/batch --home /srv/dsar --resume --json
 
 JSON (--json): { "requests": [ { "id", "type", "received", "status", "outputs": [ { "path", "format", "sha256" } ],
-  "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "note"?,
+  "records": { "exact", "probable", "possible" }, "case"?, "planHash"?, "reason"?, "note"?,
   "reply"? (a plan that refuses part of the request, ER-4: { "partialRefusal", "rule", "legalBasis",
   "retained", "deselected", "complaintInformation": { "supervisoryAuthority", "judicialRemedy" }, "text" }) } ],
   "summary": { "total", "done", "needsInput", "failed", "asOf", "generatedAt",
     "sources": [ { "source", "connector", "reads", "records" } ], "skipped": [ { "source", "connector", "file", "line"?, "code", "message" } ] },
   "files": [ { "path", "sha256" } ] }
-status: done | needs-input (the request needs values the file does not hold) | failed
+status: done | needs-input (the request needs the officer: values the file does not hold,
+or matches to confirm; "reason" says which) | failed
 Timestamps: a resumed batch writes the same bytes as an uninterrupted one (the run's clock
 is fixed at its start; SOURCE_DATE_EPOCH fixes it across runs); the audit trail's event
 times are the real times.

@@ -342,6 +342,45 @@ describe('ojco-dsar batch', () => {
     expect(human.stderr).toMatch(/nyhetsbrev: nyhetsbrev\/members\.csv:2 — 1 found record\(s\) hold the character U\+FFFD/u);
   }, 60_000);
 
+  it('answers no request on possible matches alone: by name only, every kind needs the officer (needs-input), with no letter or plan and its case left received', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    const types = ['access', 'erasure', 'objection', 'rectification', 'restriction'];
+    writeFileSync(
+      path.join(dir, 'r.csv'),
+      [HEADER, ...types.map((t, i) => `R-${i + 1},${t},2026-11-23,,,,,Märta Öberg,,`), 'R-9,access,2026-11-23,marta.oberg@mail.example,,,,,,'].join('\n') + '\n',
+    );
+    const env = { OJCO_DSAR_TODAY: '2026-11-24' };
+    const r = cli(['batch', 'r.csv', '--config', CONFIG, '--out', 'out', '--home', 'home', '--format', 'json,html', '--json'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    for (const [i, type] of types.entries()) {
+      const req = r.json.requests[i];
+      expect(req, type).toMatchObject({ id: `R-${i + 1}`, type, status: 'needs-input', reason: 'unconfirmed-matches', records: { exact: 0 }, case: `DSAR-2026-000${i + 1}` });
+      expect(req.records.possible, type).toBeGreaterThan(0);
+      expect(req.note, type).toMatch(/^no record matched a unique identifier of this person \(0 exact\), so the \d+ possible match\(es\) need the officer's confirmation/u);
+      expect(req.note, type).toContain(`--case DSAR-2026-000${i + 1}`);
+      // The search result for the officer, and no extract, letter or plan presented as the answer.
+      expect(req.outputs.map((o: { path: string }) => o.path), type).toEqual([`R-${i + 1}/found.json`]);
+      expect(readdirSync(path.join(dir, 'out', `R-${i + 1}`)), type).toEqual(['found.json']);
+    }
+    expect(r.json.requests[5]).toMatchObject({ status: 'done', records: { exact: expect.any(Number) } });
+    expect(r.json.requests[5].records.exact).toBeGreaterThan(0);
+    expect(r.json.requests[5].reason).toBeUndefined();
+    expect(r.json.summary).toMatchObject({ total: 6, done: 1, needsInput: 5, failed: 0 });
+    const summaryJson = JSON.parse(readFileSync(path.join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summaryJson.requests[0]).toMatchObject({ status: 'needs-input', reason: 'unconfirmed-matches', note: r.json.requests[0].note });
+    const csv = readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8').split('\r\n');
+    expect(csv[1]).toMatch(/^R-1;access;2026-11-23;needs-input;0;0;\d+;R-1\/found\.json;DSAR-2026-0001;no record matched a unique identifier/u);
+    // Nothing was answered: the cases stay received, and no plan put anyone on the suppression list.
+    const list = cli(['case', 'list', '--home', 'home', '--json'], { cwd: dir, env });
+    expect(list.json.cases.map((c: { status: string }) => c.status)).toEqual(['received', 'received', 'received', 'received', 'received', 'in-progress']);
+    const ledger = cli(['ledger', 'list', '--home', 'home', '--json'], { cwd: dir, env });
+    expect(ledger.json.suppression.entries).toBe(0);
+    expect(ledger.json.entries).toEqual([]);
+    const human = cli(['batch', 'r.csv', '--config', CONFIG, '--out', 'out2', '--home', 'home2', '--format', 'json'], { cwd: dir, env });
+    expect(human.stdout).toMatch(/1 done, 5 need input, 0 failed/u);
+    expect(human.stderr + r.stderr).not.toMatch(/märta|marta|öberg|oberg/iu);
+  }, 120_000);
+
   it("says in an access request's note how many possible matches the extract left out", () => {
     const dir = tempDir('ojco-dsar-batch-');
     writeFileSync(path.join(dir, 'access.csv'), `${HEADER}\nR-1,access,2026-11-20,marta.oberg@mail.example,,,,,,\n`);

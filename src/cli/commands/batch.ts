@@ -58,10 +58,19 @@ interface OutputRef {
   sha256: string;
 }
 
+/**
+ * Why a request needs input: the officer's confirmation of matches no
+ * unique identifier backs (`unconfirmed-matches`), the corrected values of a
+ * rectification, the Art. 18(1) ground of a restriction.
+ */
+export type NeedsInputReason = 'unconfirmed-matches' | 'rectification-values' | 'restriction-ground';
+
 interface RequestState {
   status: RequestStatus;
   outputs: OutputRef[];
   records: { exact: number; probable: number; possible: number };
+  /** With needs-input: why (the note says it in words). */
+  reason?: NeedsInputReason;
   note?: string;
   /** The request's case in the store, when one is in use. */
   case?: string;
@@ -337,6 +346,24 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
     const note = notes(st.note, link.note);
     return { ...st, case: link.id, ...(note ? { note } : {}) };
   };
+  // No record matched a unique identifier of this person (a request by name only, say): what was found
+  // may be namesakes, and only the officer can tell, as `find`, `export` and the plans ask at a terminal.
+  // An extract of nothing confirmed is no answer, and a plan of it would erase no one's records yet put
+  // the identifiers on the suppression list: the request gets the search result and waits for the officer.
+  if (records.exact === 0 && records.probable + records.possible > 0) {
+    const w = await writeFound(req, subject, ctx, dir);
+    const onCase = link?.writable ? ` --case ${link.id}` : '';
+    const command = {
+      access: `ojco-dsar export --out DIR${onCase}`,
+      erasure: `ojco-dsar erase${onCase}`,
+      objection: `ojco-dsar object --marketing${onCase}`,
+      rectification: `ojco-dsar rectify --set FIELD=VALUE${onCase}`,
+      restriction: `ojco-dsar restrict --ground a|b|c|d${onCase}`,
+    }[req.type];
+    const found = [records.probable > 0 ? `${records.probable} probable` : '', records.possible > 0 ? `${records.possible} possible` : ''].filter(Boolean).join(' and ');
+    const note = `no record matched a unique identifier of this person (0 exact), so the ${found} match(es) need the officer's confirmation and nothing was answered: run \`${command}\` at a terminal with this request's identifiers, and confirm the matches that are this person`;
+    return withCase({ status: 'needs-input', reason: 'unconfirmed-matches', outputs: [{ path: rel(w.path), format: 'json', sha256: w.sha256 }], records, note });
+  }
   if (req.type === 'access') {
     const descriptions = (ctx.descriptions ??= ctx.config.sources.map((src) => src.connector.describe(src.options)));
     const sources: ExtractSource[] = ctx.config.sources.map((src, i) => ({
@@ -390,15 +417,20 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
   }
   if (req.type === 'erasure' || req.type === 'objection') return withCase(await planRequest(req, subject, ctx, dir, link, records));
   // Rectification and restriction need input the requests file cannot hold.
-  const doc = findJson(ctx.result, subject, req.identifiers.map((i) => ({ ...i, canonical: i.value })), ctx.config.sources);
-  const data = JSON.stringify({ request: { id: req.id, type: req.type, received: req.received }, ...doc }, null, 2) + '\n';
-  const w = await writeFileAtomic(path.join(dir, 'found.json'), data, { force: true, sync: false });
+  const w = await writeFound(req, subject, ctx, dir);
   const onCase = link?.writable ? ` --case ${link.id}` : '';
   const note =
     req.type === 'rectification'
       ? `the corrected values are not in the requests file: run \`ojco-dsar rectify --set FIELD=VALUE${onCase}\` with this request's identifiers`
       : `the Art. 18(1) ground is not in the requests file: run \`ojco-dsar restrict --ground a|b|c|d${onCase}\` with this request's identifiers`;
-  return withCase({ status: 'needs-input', outputs: [{ path: rel(w.path), format: 'json', sha256: w.sha256 }], records, note });
+  return withCase({ status: 'needs-input', reason: req.type === 'rectification' ? 'rectification-values' : 'restriction-ground', outputs: [{ path: rel(w.path), format: 'json', sha256: w.sha256 }], records, note });
+}
+
+/** The search result of a request that needs input, as `find --json` gives it, for the officer (not synced: finish() syncs it). */
+async function writeFound(req: BatchRequest, subject: SubjectResult, ctx: Context, dir: string): Promise<{ path: string; sha256: string }> {
+  const doc = findJson(ctx.result, subject, req.identifiers.map((i) => ({ ...i, canonical: i.value })), ctx.config.sources);
+  const data = JSON.stringify({ request: { id: req.id, type: req.type, received: req.received }, ...doc }, null, 2) + '\n';
+  return writeFileAtomic(path.join(dir, 'found.json'), data, { force: true, sync: false });
 }
 
 /**
@@ -685,6 +717,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
         records: st.records,
         ...(st.case ? { case: st.case } : {}),
         ...(st.planHash ? { planHash: st.planHash } : {}),
+        ...(st.reason ? { reason: st.reason } : {}),
         ...(st.note ? { note: st.note } : {}),
         ...(st.reply ? { reply: st.reply } : {}),
       })),
