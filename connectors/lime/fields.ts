@@ -172,7 +172,7 @@ export const LIMETYPES: Record<string, LimetypeInfo> = {
       f('role', 'professional', true),
       f('inactive', 'customer-account', true),
       f('emailhardbounce', 'contact', true),
-      f('expireddate', 'system-id', true, undefined, 'GDPR add-on: when the person expired'),
+      { ...f('expireddate', 'system-id', true, undefined, 'GDPR add-on: when the person expired, to be deleted'), retentionEnd: true },
       f('anonymizeddate', 'system-id', true, undefined, 'GDPR add-on: when the person was anonymised'),
     ],
   },

@@ -149,6 +149,28 @@ function describedFields(rec: SourceRecord, description: ConnectorDescription): 
   return Object.keys(rec.fields).map((key) => [key, describedField(description, rec.entity, key)]);
 }
 
+const SWEDISH_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The day in Sweden of an ISO date, or of an ISO date and time with its offset (`2025-06-29T22:00:00Z` is 30 June). */
+function swedishDay(v: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/u.test(v)) return parseIsoDate(v) ? v : undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/u.test(v)) return undefined;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? SWEDISH_DAY.format(t) : undefined;
+}
+
+/** The earliest date in a field its connector describes as the record's retention end (`retentionEnd`), if any. */
+function ownRetentionEnd(rec: SourceRecord, description: ConnectorDescription): string | undefined {
+  let out: string | undefined;
+  for (const [key, f] of describedFields(rec, description)) {
+    const v = rec.fields[key];
+    if (!f?.retentionEnd || typeof v !== 'string') continue;
+    const day = swedishDay(v.trim());
+    if (day && (out === undefined || day < out)) out = day;
+  }
+  return out;
+}
+
 function dataCategoriesOf(fields: [string, FieldDescription | undefined][], lang: ExtractLang): { id: string; text: string }[] {
   const ids = new Set<string>();
   for (const [, f] of fields) if (f && f.personal && isDataCategory(f.category) && f.category !== 'none') ids.add(f.category);
@@ -219,6 +241,17 @@ export function buildExtract(input: ExtractInput): Extract {
       const b = recordRetention({ record: m.record, system: input.sources[m.source]!.connector }, peers, day);
       if (b) return { ...base, retainUntil: b.retainUntil, deletableFrom: b.deletableFrom, ...(b.open ? { provisional: true } : {}) };
       return base;
+    }
+    if (m.record.bookkeeping === true) {
+      // BF-2: a record that flags itself as räkenskapsinformation (an invoice in an e-mail) is kept by the
+      // erasure plan through its BF-1 date, whatever its register entry says; the letter gives that date too.
+      const b = recordRetention({ record: m.record, system: input.sources[m.source]!.connector }, peers, day);
+      if (b) return { ...base, rule: 'BF-1', retainUntil: b.retainUntil, deletableFrom: b.deletableFrom, ...(b.open ? { provisional: true } : {}) };
+    }
+    if (r.kind === 'criterion') {
+      // The system states the record's own end (Lime's GDPR add-on, `expireddate`): that is the period (Art. 15(1)(d)).
+      const own = ownRetentionEnd(m.record, input.sources[m.source]!.description);
+      if (own) return { ...base, retainUntil: own };
     }
     const date = m.record.date && parseIsoDate(m.record.date) ? m.record.date : undefined;
     if (r.kind === 'fixed' && date) {

@@ -84,6 +84,15 @@ export interface FieldDescription {
    */
   share?: true;
   /**
+   * The field holds the record's own last day under the system's retention
+   * (the Lime GDPR add-on's `expireddate`: the day the person became
+   * inactive and is to be deleted). The Art. 15 extract states a date in it
+   * as the record's retention end, and marks the record overdue once it has
+   * passed (Art. 5(1)(e)), where the register's rule is a criterion with no
+   * date of its own.
+   */
+  retentionEnd?: true;
+  /**
    * How the letter names and shows the parts of a nested field, by their
    * path below it without list indices (`PercentVat` of Visma's `Rows`,
    * `emailAddress.address` of Graph's `from`). A part without a label is

@@ -352,6 +352,38 @@ describe('export of records held past their retention', () => {
     expect(later.run.stderr).toContain(`${later.overdue} record(s) are still held after their retention ended`);
     expect(later.run.stderr).not.toMatch(/marta/iu);
   }, 120_000);
+
+  it("states the day Lime's GDPR add-on set for a person (expireddate) as the card's retention end, overdue once past", () => {
+    const full = path.join(FIXTURES, 'ojco-dsar.config.yaml');
+    const card = (asOf: string): { retainUntil?: string; overdue?: boolean; id: string } => {
+      const out = tmp();
+      const run = cli(['export', '--config', full, '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', asOf, '--format', 'json', '--json']);
+      expect([0, 3], run.stderr).toContain(run.code);
+      const doc = JSON.parse(readFileSync((JSON.parse(run.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+      const persons = doc.records.filter((r) => r.connector === 'lime' && r.category === 'crm-person' && r.fields.expireddate === '2025-06-30T00:00:00+02:00');
+      expect(persons.length).toBeGreaterThan(0);
+      // Every copy of the card (the list page and the person's own page) says the same.
+      expect(new Set(persons.map((r) => JSON.stringify(r.retention))).size).toBe(1);
+      return persons[0]!.retention as { retainUntil?: string; overdue?: boolean; id: string };
+    };
+    expect(card('2025-06-30')).toMatchObject({ id: 'relationship', retainUntil: '2025-06-30' });
+    expect(card('2025-06-30').overdue).toBeUndefined();
+    expect(card('2025-07-01')).toMatchObject({ retainUntil: '2025-06-30', overdue: true });
+  }, 120_000);
+
+  it('says a consent record is kept as proof, withdrawn or not, as the erasure plan keeps it (DM-5)', () => {
+    const out = tmp();
+    const run = cli(['export', '--config', path.join(FIXTURES, 'ojco-dsar.config.yaml'), '--email', 'marta.oberg@mail.example', '--out', out, '--as-of', AS_OF, '--format', 'json', '--lang', 'en', '--json']);
+    expect([0, 3], run.stderr).toContain(run.code);
+    const doc = JSON.parse(readFileSync((JSON.parse(run.stdout) as Summary).files[0]!.path, 'utf8')) as Extract;
+    const consents = doc.records.filter((r) => r.category === 'crm-consent');
+    expect(consents.length).toBeGreaterThan(0);
+    for (const c of consents) {
+      expect(c.retention.id).toBe('consent-proof');
+      expect(c.retention.text).toMatch(/kept as proof/u);
+      expect(c.retention.text).not.toMatch(/only a suppression entry/u);
+    }
+  }, 120_000);
 });
 
 describe('export with a file it cannot read', () => {

@@ -291,6 +291,31 @@ describe('erase: an unpaid invoice (BF-1a)', () => {
     },
     T,
   );
+
+  it(
+    'tells the subject the BF-1 date erase keeps an e-mail to that flags itself as räkenskapsinformation (an invoice mail)',
+    () => {
+      const cwd = tempDir('ojco-plan-');
+      const env = { OJCO_DSAR_TODAY: AS_OF };
+      const who = ['--email', 'asa.lindqvist@lindqvistbygg.example'];
+      const r = run(['erase', '--config', CONFIG, ...who, '--as-of', AS_OF, '--json', '--yes', '--dry-run'], cwd, env);
+      expect(r.code, r.stderr).toBe(0);
+      const x = run(['export', '--config', CONFIG, ...who, '--as-of', AS_OF, '--out', path.join(cwd, 'out'), '--format', 'json', '--json'], cwd, env);
+      expect(x.code, x.stderr).toBe(0);
+      const extract = JSON.parse(readFileSync((x.json.files as { path: string }[])[0]!.path, 'utf8')) as {
+        records: { source: string; locator: object; category: string; retention: { rule?: string; retainUntil?: string } }[];
+      };
+      const told = new Map(extract.records.map((rec) => [key(rec), rec]));
+      const flagged = (r.json as { actions: (Action & { review?: boolean })[] }).actions.filter((a) => a.primary && a.action === 'retain' && a.rule === 'BF-1' && a.review === true);
+      expect(flagged.length).toBeGreaterThan(0);
+      for (const a of flagged) {
+        const rec = told.get(key(a))!;
+        expect(rec.category).toBe('mail-message');
+        expect(rec.retention).toMatchObject({ rule: 'BF-1', retainUntil: a.retainUntil });
+      }
+    },
+    T,
+  );
 });
 
 describe('erase --dry-run', () => {
