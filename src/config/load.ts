@@ -205,23 +205,38 @@ export async function parseConfigText(file: string, text: string): Promise<unkno
       ]);
     }
   }
-  const { parseDocument, LineCounter } = await import('yaml');
+  return parseYamlText(file, text, 'config.syntax', 'the config file is not valid YAML');
+}
+
+/**
+ * YAML to data, every syntax problem with its line and column and without
+ * the text it quotes (which may be a person's e-mail): the config's and the
+ * register's (src/register/load.ts). An alias to no anchor (`*name`) is one
+ * of them, found where the document is turned into data.
+ */
+export async function parseYamlText(file: string, text: string, code: string, what: string): Promise<unknown> {
+  const { parseDocument, LineCounter, visit, isAlias } = await import('yaml');
   // prettyErrors would give the line too, but appends the offending line of the file to the message.
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    throw new ConfigError('the config file is not valid YAML', doc.errors.map((e) => {
-      const at = e.pos[0] >= 0 ? lineCounter.linePos(e.pos[0]) : undefined;
-      const message = yamlMessage(e.code, e.message);
-      return {
-        code: 'config.syntax',
-        message: at ? `${message} (column ${at.col})` : message,
-        file,
-        ...(at ? { line: at.line } : {}),
-      };
-    }));
+  const problem = (message: string, offset: number | undefined): Problem => {
+    const at = offset !== undefined && offset >= 0 ? lineCounter.linePos(offset) : undefined;
+    return { code, message: at ? `${message} (column ${at.col})` : message, file, ...(at ? { line: at.line } : {}) };
+  };
+  if (doc.errors.length > 0) throw new ConfigError(what, doc.errors.map((e) => problem(yamlMessage(e.code, e.message), e.pos[0])));
+  const dangling: Problem[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) dangling.push(problem('An alias (*name) refers to no anchor (&name) before it', node.range?.[0]));
+    },
+  });
+  if (dangling.length > 0) throw new ConfigError(what, dangling);
+  try {
+    return doc.toJS();
+  } catch {
+    // Anything else yaml refuses here (an alias that expands without end): the message could quote the file.
+    throw new ConfigError(what, [{ code, message: 'YAML that cannot be turned into data (an alias or a tag it cannot resolve)', file }]);
   }
-  return doc.toJS();
 }
 
 export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig> {

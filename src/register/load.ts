@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Problem } from '../errors.ts';
 import { registerProblems, RegisterSchema, type Register } from './schema.ts';
+import { parseYamlText } from '../config/load.ts';
 
 /** The repository root, from src/ (tests) or dist/src/ (the built CLI). */
 export function packageRoot(): string {
@@ -42,15 +43,7 @@ export async function loadRegister(file: string = DEFAULT_REGISTER(), displayNam
       throw new ConfigError(`the register ${displayName} is not valid JSON`, [{ code: 'register.syntax', message: 'invalid JSON', file: displayName }]);
     }
   } else {
-    const { parseDocument } = await import('yaml');
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      throw new ConfigError(
-        `the register ${displayName} is not valid YAML`,
-        doc.errors.map((e) => ({ code: 'register.syntax', message: e.message.split('\n')[0] ?? 'YAML error', file: displayName, ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}) })),
-      );
-    }
-    data = doc.toJS();
+    data = await parseYamlText(displayName, text, 'register.syntax', `the register ${displayName} is not valid YAML`);
   }
   const parsed = RegisterSchema.safeParse(data);
   if (!parsed.success) {

@@ -152,6 +152,26 @@ describe('ojco-dsar check', () => {
     for (const out of [c2.stdout, c2.stderr, list.stdout, listHuman.stderr, human.stdout, human.stderr]) expect(out).not.toMatch(/marta|oberg|19920728|9969|\\q/iu);
   });
 
+  it('reports an alias to no anchor in the config or the register as a syntax problem with its line, not a crash that prints its name', () => {
+    const dir = tempDir('ojco-dsar-check-');
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - name: s\n    connector: visma\n    path: *marta.oberg@mail.example\n');
+    const c = cli(['check', '--config', 'c.yaml', '--json'], { cwd: dir });
+    expect(c.code).toBe(1);
+    expect(c.json.problems).toEqual([{ code: 'config.syntax', file: 'c.yaml', line: 4, message: expect.stringMatching(/alias .* no anchor .*\(column 11\)$/u) }]);
+    const found = cli(['find', '--config', 'c.yaml', '--email', 'x@mail.example', '--json'], { cwd: dir });
+    expect(found.code).toBe(2);
+    // The register's YAML is read the same way.
+    writeFileSync(path.join(dir, 'register.yaml'), 'schemaVersion: 1\ncontroller: *19920728-9969\n');
+    writeFileSync(path.join(dir, 'r.yaml'), `register: register.yaml\nsources:\n  - name: s\n    connector: visma\n    path: ${JSON.stringify(path.join(ROOT, 'fixtures/visma/sie'))}\n`);
+    const r = cli(['check', '--config', 'r.yaml', '--json'], { cwd: dir });
+    expect([1, 2]).toContain(r.code);
+    expect(JSON.stringify(r.json)).toMatch(/register\.syntax/u);
+    expect(JSON.stringify(r.json)).toMatch(/"line":2/u);
+    for (const out of [c.stdout, c.stderr, found.stdout, found.stderr, r.stdout, r.stderr]) {
+      expect(out).not.toMatch(/marta|oberg|19920728|9969|at .*\.js:\d+/iu);
+    }
+  });
+
   it('refuses an expectation that names a source the config does not have, instead of passing it vacuously (exit 1)', () => {
     const dir = fixtureCopy();
     const cfg = path.join(dir, 'ojco-dsar.config.yaml');
