@@ -29,9 +29,28 @@ export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Creates the folder (and missing parents) with mode 0700; an existing folder is left as it is. */
+/**
+ * Creates the folder (and missing parents) with mode 0700; an existing
+ * folder is left as it is. Level by level from the nearest folder that
+ * exists, not `mkdir -p`: Node's recursive mkdir retries without end where
+ * a file system refuses a new entry with ENOENT (`/proc/x`).
+ */
 export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  const missing: string[] = [];
+  let p = path.resolve(dir);
+  while (!(await exists(p))) {
+    missing.push(p);
+    const parent = path.dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      await mkdir(m, { mode: DIR_MODE });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 export async function exists(p: string): Promise<boolean> {

@@ -23,7 +23,16 @@ export function ensurePrivateDir(dir: string): boolean {
     }
     return false;
   }
-  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  // Level by level, not recursive: Node's recursive mkdir retries without end where a file system
+  // refuses a new entry with ENOENT (`/proc/x`).
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); !existsSync(p); ) {
+    missing.push(p);
+    const parent = path.dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const m of missing.reverse()) mkdirSync(m, { mode: DIR_MODE });
   // mkdir's mode is filtered by the umask; make sure the folder is private.
   chmodSync(dir, DIR_MODE);
   return true;

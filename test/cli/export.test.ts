@@ -123,6 +123,12 @@ describe('ojco-dsar export', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it.runIf(existsSync('/proc/self'))('ends with an error, not a loop, where a file system refuses a new folder with ENOENT (/proc)', () => {
+    const r = cli(['export', '--config', CONFIG, '--email', 'marta.oberg@mail.example', '--out', '/proc/nope/x', '--format', 'json', '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mkdir/u);
+  }, 60_000);
+
   it('checks --out before the search: a path under a file, or a folder it cannot write, is refused as the write would refuse it (exit 2), with nothing read', () => {
     const dir = tmp();
     const { config, marker } = spyConfig(dir);
