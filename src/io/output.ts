@@ -64,9 +64,13 @@ export async function exists(p: string): Promise<boolean> {
 
 /** Refuses to go on when any of the files exists and `force` is not set; lists all of them. */
 export async function assertWritable(files: string[], force: boolean, displayBase = process.cwd()): Promise<void> {
-  if (force) return;
   const taken: string[] = [];
-  for (const f of files) if (await exists(f)) taken.push(f);
+  for (const f of files) {
+    const st = await stat(f).catch(() => undefined);
+    // A folder in the file's place is never overwritten, --force or not: the error open would give, at once.
+    if (st?.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${f}'`), { code: 'EISDIR', syscall: 'open', path: path.resolve(f) });
+    if (st && !force) taken.push(f);
+  }
   if (taken.length > 0) {
     throw new UsageError(
       'output files already exist',

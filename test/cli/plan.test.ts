@@ -219,6 +219,15 @@ describe('erase on every persona', () => {
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/exists; pass --force/u);
       expect(run([...args, '--force'], cwd).code).toBe(0);
+      // A folder where a file goes: --force would not help, and the message says what is wrong at once.
+      const other = path.join(cwd, 'other');
+      mkdirSync(path.join(other, 'plan.json'), { recursive: true });
+      for (const extra of [[], ['--force']]) {
+        const f = run([...args.filter((a, i) => a !== '--format' && args[i - 1] !== '--format'), '--out', path.join(other, 'plan.json'), ...extra], cwd);
+        expect(f.code, f.stderr).toBe(2);
+        expect(f.stderr).toMatch(/plan\.json: is a folder, not a file/u);
+        expect(f.stderr).not.toMatch(/pass --force/u);
+      }
     },
     T,
   );

@@ -457,7 +457,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       caseId = await requireCaseForOutputs(session!.store, s.caseRaw);
     }
     // Up front, before a long search: every target that already exists, and a path that cannot be written.
-    await assertWritable(planFiles(s).map((f) => f.file), s.force || s.dryRun, cwd);
+    if (!s.dryRun) await assertWritable(planFiles(s).map((f) => f.file), s.force, cwd);
     if (!s.dryRun) await assertFilesCreatable(planFiles(s).map((f) => f.file));
     let secret: Buffer | undefined;
     if (throwaway) {
@@ -591,7 +591,7 @@ async function runSweep(s: PlanSettings, opts: Record<string, unknown>, cwd: str
       const { requireCaseForOutputs } = await import('./case-common.ts');
       caseId = await requireCaseForOutputs(session.store, s.caseRaw);
     }
-    await assertWritable(planFiles(s).map((f) => f.file), s.force || s.dryRun, cwd);
+    if (!s.dryRun) await assertWritable(planFiles(s).map((f) => f.file), s.force, cwd);
     if (!s.dryRun) await assertFilesCreatable(planFiles(s).map((f) => f.file));
     const { ledgerForSweep } = await import('../../store/plans.ts');
     let plan: Plan;
