@@ -1,7 +1,9 @@
 /**
  * Backups in the register extract (AC-8): a copy in a backup is processing
  * (Art. 4(2)), so the extract says, for each system the person has records
- * in, that copies exist in backups, who holds them and when they expire.
+ * in, what the register says of its backups, who holds them and when they
+ * expire. The opening is neutral ("About backups: …"): some systems' texts
+ * say that OJCO takes no backups, or that copies only may exist.
  * Pure: the date is the extract's own (`asOf` + the register's `days`).
  *
  * The register's `backups` (src/register/schema.ts) gives the entries; a
@@ -22,10 +24,11 @@ type Text = { sv: string; en: string };
 export const BACKUP_TEXT = {
   heading: { sv: 'Säkerhetskopior', en: 'Backups' },
   intro: {
-    sv: 'Kopior av uppgifterna i våra system finns också i säkerhetskopior, och att spara en kopia är också behandling av personuppgifter. Så här länge finns kopior av dina uppgifter kvar i dem:',
-    en: 'Copies of the data in our systems also exist in backups, and keeping a copy is processing of personal data too. This is how long copies of your data remain in them:',
+    sv: 'Om säkerhetskopior: att spara en kopia av personuppgifter, till exempel i en säkerhetskopia, är också behandling av personuppgifter. Så här är det med säkerhetskopior i de system där vi har uppgifter om dig:',
+    en: 'About backups: keeping a copy of personal data, in a backup for example, is processing of personal data too. This is how backups are handled in the systems in which we hold data about you:',
   },
-  heldBy: { sv: 'Kopiorna hålls av', en: 'The copies are held by' },
+  /** A label before the holder's name, so that a name that starts with a common noun ("Leverantören av …") is not mid-sentence. */
+  heldBy: { sv: 'Kopiorna finns hos', en: 'Copies held by' },
   kept: {
     sv: 'Säkerhetskopiorna sparas i {days} dagar och skrivs sedan över: uppgifter som raderas ur systemet i dag finns kvar i dem som längst till och med {date}.',
     en: 'The backups are kept for {days} days and then overwritten: data erased from the system today remains in them until {date} at the latest.',
@@ -42,6 +45,11 @@ export const FALLBACK: Text = {
   sv: 'Kopior av uppgifterna kan finnas i säkerhetskopior av systemet. De sparas en begränsad tid och skrivs sedan över.',
   en: 'Copies of the data may exist in backups of the system. They are kept for a limited time and then overwritten.',
 };
+
+/** `Kopiorna finns hos: NAME.`: the holder after a label, its name as the register spells it. */
+export function heldBySentence(lang: ExtractLang, name: string): string {
+  return `${BACKUP_TEXT.heldBy[lang]}: ${name}${/[.!?]$/u.test(name) ? '' : '.'}`;
+}
 
 /** `{days}` and `{date}` of a BACKUP_TEXT sentence. */
 export function backupSentence(lang: ExtractLang, key: keyof typeof BACKUP_TEXT, vars: { days?: number; date?: string } = {}): string {
@@ -93,4 +101,27 @@ export function extractBackups(reg: Register, records: ExtractRecord[], asOf: st
     else out.push({ id: 'default', system: systems, categories: rest, text: FALLBACK[lang] });
   }
   return out;
+}
+
+/**
+ * The register's `backups` entries an extract states that are marked
+ * `assumption:` (`check` lists them: to confirm before extracts state them),
+ * as their register keys (`backups.systems.lime`, `backups.default`). The
+ * fallback of a register without `backups` is not an entry: it states no period.
+ */
+export function assumedBackups(reg: Register, backups: readonly ExtractBackup[] | undefined): string[] {
+  const out: string[] = [];
+  for (const b of backups ?? []) {
+    if (b.id === 'default') {
+      if (reg.backups?.default?.assumption) out.push('backups.default');
+    } else if (reg.backups?.systems[b.id]?.assumption) out.push(`backups.systems.${b.id}`);
+  }
+  return out;
+}
+
+/** The warning of export and batch when an extract states such entries: their count, keys and the register file; nothing of the person. */
+export function assumedBackupsWarning(entries: readonly string[], registerFile: string, extracts?: number): string {
+  const n = entries.length;
+  const what = extracts === undefined ? 'the extract states' : `${extracts} extract(s) state`;
+  return `${what} ${n} backups entr${n === 1 ? 'y' : 'ies'} that ${registerFile} marks as \`assumption:\` (${entries.join(', ')}): their periods and texts are not confirmed, yet are written to the person as fact. Confirm them against the suppliers' agreements and remove \`assumption:\` (\`ojco-dsar check\` lists them) before sending`;
 }

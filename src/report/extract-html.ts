@@ -32,7 +32,7 @@ import type { Extract, ExtractLang, ExtractRecord } from './extract-schema.ts';
 import { groupBySystem, redactionPath, type Cell } from './extract-table.ts';
 import { confidenceText, confirmationKey, confirmationKeys, identifierKindText, locatorText, longDate, longDateTime, tr } from './extract-text.ts';
 import { letterLeaves, type FieldLookup } from './letter-fields.ts';
-import { BACKUP_TEXT, backupSentence } from './extract-backups.ts';
+import { BACKUP_TEXT, backupSentence, heldBySentence } from './extract-backups.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -169,7 +169,7 @@ function backupsHtml(x: Extract): string {
   const backups = x.processing.backups ?? [];
   if (backups.length === 0) return '';
   const items = backups.map((b) => {
-    const held = b.heldBy ? ` ${esc(BACKUP_TEXT.heldBy[lang])} ${esc(b.heldBy)}.` : '';
+    const held = b.heldBy ? ` ${esc(heldBySentence(lang, b.heldBy))}` : '';
     const kept = b.keptDays !== undefined && b.expiresBy ? ` ${esc(backupSentence(lang, 'kept', { days: b.keptDays, date: longDate(lang, b.expiresBy) }))}` : '';
     return `<p><strong>${esc(b.system)}:</strong> ${esc(b.text)}${held}${kept}</p>`;
   });

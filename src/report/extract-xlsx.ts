@@ -25,7 +25,7 @@ import type { Extract, ExtractLang } from './extract-schema.ts';
 import { sheetNames } from './extract-files.ts';
 import { systemTables, type Cell } from './extract-table.ts';
 import { confirmationKeys, identifierKindText, longDate, longDateTime, tr } from './extract-text.ts';
-import { BACKUP_TEXT, backupSentence } from './extract-backups.ts';
+import { BACKUP_TEXT, backupSentence, heldBySentence } from './extract-backups.ts';
 
 export const EXCEL_CELL_MAX = 32_767;
 export const COLUMN_WIDTH_MIN = 8;
@@ -160,7 +160,7 @@ function backupRows(x: Extract, add: (label: string, text: string) => void): voi
   if (backups.length === 0) return;
   add(BACKUP_TEXT.heading[lang], BACKUP_TEXT.intro[lang]);
   for (const b of backups) {
-    const held = b.heldBy ? ` ${BACKUP_TEXT.heldBy[lang]} ${b.heldBy}.` : '';
+    const held = b.heldBy ? ` ${heldBySentence(lang, b.heldBy)}` : '';
     const kept = b.keptDays !== undefined && b.expiresBy ? ` ${backupSentence(lang, 'kept', { days: b.keptDays, date: b.expiresBy })}` : '';
     add(b.expiresBy ? `${b.system}\n${BACKUP_TEXT.keptUntil[lang]} ${b.expiresBy}` : b.system, `${b.text}${held}${kept}`);
   }

@@ -30,6 +30,7 @@ import { search, unreadFiles, type SearchResult } from '../../pipeline/search.ts
 import { ensureDir, exists, removeStaleTempFiles, sha256, syncFile, writeFileAtomic } from '../../io/output.ts';
 import { loadConfigRegister } from '../../register/load.ts';
 import { buildExtract, type ExtractSource } from '../../report/extract.ts';
+import { assumedBackups, assumedBackupsWarning } from '../../report/extract-backups.ts';
 import { validateExtract } from '../../report/extract-json.ts';
 import { EXTRACT_FORMATS, isExtractFormat, type ExtractFormat } from '../../report/extract-files.ts';
 import { findJson } from '../../report/found.ts';
@@ -252,6 +253,8 @@ interface Context {
   planSources?: PlanSource[];
   /** The letter's lookup of the same descriptions, made once as well. */
   fields?: FieldLookup;
+  /** AC-8: the backups entries marked `assumption:` that this run's extracts state, and how many extracts state any. */
+  assumedBackups: { entries: Set<string>; extracts: number };
 }
 
 /** A request's note: the parts that apply, in order, one sentence each. */
@@ -392,6 +395,11 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       caseId: link?.id ?? req.id,
     });
     validateExtract(extract);
+    const assumed = assumedBackups(ctx.register, extract.processing.backups);
+    if (assumed.length > 0) {
+      for (const a of assumed) ctx.assumedBackups.entries.add(a);
+      ctx.assumedBackups.extracts++;
+    }
     const outputs: OutputRef[] = [];
     const files: string[] = [];
     for (const r of await renderExtract(extract, ctx.state.formats, dir, (ctx.fields ??= fieldLookup(sources)))) {
@@ -576,7 +584,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     ], 'Leave out --as-of (today), or answer only access requests as of a later date.');
   }
   const config = await loadConfig(opts.config as string | undefined, cwd);
-  const { register } = await loadConfigRegister(config, cwd);
+  const { register, file: registerFile } = await loadConfigRegister(config, cwd);
 
   const requestsSha256 = sha256(requestsBytes);
   const configSha256 = sha256(config.bytes);
@@ -665,7 +673,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
         onProgress: (p) => spin.update(progressText(p)),
       });
       spin.update('Writing outputs…');
-      const ctx: Context = { config, register, result, state, outDir: s.outDir, session, secret };
+      const ctx: Context = { config, register, result, state, outDir: s.outDir, session, secret, assumedBackups: { entries: new Set(), extracts: 0 } };
       const journal = new Journal(s.outDir);
       // A request is done only once every file of it is on disk: its files are synced, then its journal line
       // written, in request order. That runs while the next requests are answered (a batch of a thousand
@@ -704,6 +712,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
         await journal.close();
       }
       spin.stop();
+      // As export warns: once for the run, with the count and the register file, nothing of the people.
+      if (ctx.assumedBackups.extracts > 0) warn(assumedBackupsWarning([...ctx.assumedBackups.entries], path.relative(cwd, registerFile) || registerFile, ctx.assumedBackups.extracts));
     }
 
     const rows = requests.map((r) => ({ req: r, st: state.done[r.id]! }));

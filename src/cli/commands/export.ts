@@ -24,6 +24,7 @@ import { assertWritable, ensureDir, writeFileAtomic } from '../../io/output.ts';
 import { search, type SkippedFile } from '../../pipeline/search.ts';
 import { DEFAULT_REGISTER, loadRegister } from '../../register/load.ts';
 import { buildExtract, type ExtractSource } from '../../report/extract.ts';
+import { assumedBackups, assumedBackupsWarning } from '../../report/extract-backups.ts';
 import type { Extract, ExtractLang } from '../../report/extract-schema.ts';
 import { extractCsvFiles } from '../../report/extract-csv.ts';
 import { EXTRACT_FORMATS, extractBaseName, isExtractFormat, type ExtractFormat } from '../../report/extract-files.ts';
@@ -187,7 +188,8 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
   const s = await exportSettings(opts, now, cwd);
   const config = await loadConfig(opts.config as string | undefined, cwd);
   const registerFile = config.raw.register ? path.resolve(path.dirname(config.file), config.raw.register) : DEFAULT_REGISTER();
-  const { register } = await loadRegister(registerFile, path.relative(cwd, registerFile) || registerFile);
+  const registerName = path.relative(cwd, registerFile) || registerFile;
+  const { register } = await loadRegister(registerFile, registerName);
 
   // --case (issue #5 point 7): the case is checked before the work, the files attached after it.
   let session: StoreSession | undefined;
@@ -203,7 +205,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     }
   }
   try {
-    return await exportWith(s, opts, cwd, now, config, register, session, caseId);
+    return await exportWith(s, opts, cwd, now, config, { register, file: registerName }, session, caseId);
   } finally {
     session?.store.close();
   }
@@ -215,7 +217,7 @@ async function exportWith(
   cwd: string,
   now: Date,
   config: Awaited<ReturnType<typeof loadConfig>>,
-  register: Awaited<ReturnType<typeof loadRegister>>['register'],
+  { register, file: registerFile }: Awaited<ReturnType<typeof loadRegister>>,
   session: StoreSession | undefined,
   caseId: string | undefined,
 ): Promise<number> {
@@ -308,6 +310,9 @@ async function exportWith(
   if (overdue > 0) {
     warn(`${overdue} record(s) are still held after their retention ended (retainUntil before ${extract.asOf}): the extract says so, and they are due for deletion (erase; sweep for what a plan kept)`);
   }
+  // AC-8: a backups entry marked `assumption:` is a placeholder `check` reminds of; the extract states it as fact.
+  const assumed = assumedBackups(register, extract.processing.backups);
+  if (assumed.length > 0) warn(assumedBackupsWarning(assumed, registerFile));
 
   const rendered = await renderExtract(extract, s.formats, s.outDir, fieldLookup(sources));
   await assertWritable(rendered.map((r) => r.file), s.force, cwd);
