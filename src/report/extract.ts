@@ -225,7 +225,7 @@ export function buildExtract(input: ExtractInput): Extract {
 
   // BF-1 dates of the subject's bookkeeping records, per connector, for linked master data (class S), and
   // whether the latest of them is provisional (an open receivable, BF-1a).
-  const latestBookkeeping = new Map<string, { retainUntil: string; provisional: boolean }>();
+  const latestBookkeeping = new Map<string, { retainUntil: string; deletableFrom?: string; provisional: boolean }>();
   // The subject's records as the erasure plan sees them: an open receivable is tied to the carried balances
   // of the same system (SIE #OIB/#OUB, BF-1a).
   const peers: SystemRecord[] = chosen.map(({ m }) => ({ record: m.record, system: input.sources[m.source]!.connector }));
@@ -266,8 +266,12 @@ export function buildExtract(input: ExtractInput): Extract {
       const conn = input.sources[m.source]!.connector;
       const prev = latestBookkeeping.get(conn);
       const provisional = ret.provisional === true;
-      if (!prev || ret.retainUntil > prev.retainUntil) latestBookkeeping.set(conn, { retainUntil: ret.retainUntil, provisional });
-      else if (ret.retainUntil === prev.retainUntil && provisional) prev.provisional = true;
+      if (!prev || ret.retainUntil > prev.retainUntil) {
+        latestBookkeeping.set(conn, { retainUntil: ret.retainUntil, ...(ret.deletableFrom ? { deletableFrom: ret.deletableFrom } : {}), provisional });
+      } else if (ret.retainUntil === prev.retainUntil) {
+        if (provisional) prev.provisional = true;
+        if (ret.deletableFrom && (!prev.deletableFrom || ret.deletableFrom > prev.deletableFrom)) prev.deletableFrom = ret.deletableFrom;
+      }
     }
   }
 
@@ -280,7 +284,15 @@ export function buildExtract(input: ExtractInput): Extract {
     if (r.kind === 'bookkeeping-linked') {
       // The card is kept as long as the latest of its documents, and moves with it when that is an open receivable.
       const latest = latestBookkeeping.get(src.connector);
-      if (latest) retention = { ...retention, retainUntil: latest.retainUntil, ...(latest.provisional ? { provisional: true } : {}) };
+      // Its deletableFrom is that document's too, as every bookkeeping row of section (d) gives it.
+      if (latest) {
+        retention = {
+          ...retention,
+          retainUntil: latest.retainUntil,
+          ...(latest.deletableFrom ? { deletableFrom: latest.deletableFrom } : {}),
+          ...(latest.provisional ? { provisional: true } : {}),
+        };
+      }
     }
     // Still held after its last day (Art. 5(1)(e)): the extract tells the truth, and says the data is due for deletion.
     if (retention.retainUntil && retention.retainUntil < input.asOf) retention = { ...retention, overdue: true };

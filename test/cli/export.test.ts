@@ -674,6 +674,17 @@ describe("export: Spiris's and SIE's fields in the letter", () => {
     expect(x.records.some((rec) => (rec.fields['Attachments'] as { DocumentType?: unknown } | undefined)?.DocumentType === 0)).toBe(true);
     expect(x.records.flatMap((rec) => rec.technicalFields ?? [])).not.toEqual(expect.arrayContaining(['CustomerId']));
     expect(x.records.flatMap((rec) => rec.technicalFields ?? [])).not.toEqual(expect.arrayContaining(['TermsOfPaymentId']));
+
+    // Section (d): her customer card (bookkeeping-linked) is kept as long as her latest bookkeeping record, and
+    // deletable from that record's day too, as every bookkeeping row says it.
+    const card = x.records.find((rec) => rec.category === 'customer')!;
+    expect(card.retention.id).toBe('customer-master');
+    const latest = x.records.filter((rec) => rec.retention.id === 'bookkeeping').sort((a, b) => (a.retention.retainUntil! < b.retention.retainUntil! ? 1 : -1))[0]!;
+    expect(card.retention).toMatchObject({ retainUntil: latest.retention.retainUntil, deletableFrom: latest.retention.deletableFrom });
+    expect(card.retention.deletableFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/u);
+    const cardRow = [...html.matchAll(/<tr><td>[^<]*<\/td><td>(\d{4}-\d{2}-\d{2})[^<]*<\/td><td>([^<]*)<\/td><\/tr>/gu)];
+    expect(cardRow.length).toBeGreaterThan(0);
+    for (const m of cardRow) expect(m[2], m[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/u);
   });
 });
 
