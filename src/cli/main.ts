@@ -139,6 +139,7 @@ mode 0600, in a folder created 0700; an existing file is never overwritten witho
 JSON (--json): { "files": [ { "path", "format", "sha256", "bytes", "system"? } ], "out", "language",
   "asOf", "generatedAt", "records": n, "confidence": {...}, "possible": { "found", "included", "undecided" },
   "searched": [...], "notRead": [ { "source", "connector", "file", "line", "code", "reason", "message" } ],
+  "unverified"?: [ as notRead: files read, their records in the extract, that failed a check (#KSUMMA) ],
   "case"?: { "id", "attachments": [n] }, "reappeared"?: [...] (as in find) }
 ${exitCodesHelp([0, 2, 3, 70])}`,
           ),

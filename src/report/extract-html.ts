@@ -159,6 +159,18 @@ function notReadTable(x: Extract): string {
 }
 
 /**
+ * The sources with a file that was read, its records in the extract, but that failed a check of being as
+ * exported (a SIE file whose #KSUMMA does not match): said as that, never as a file that could not be read.
+ */
+function unverifiedTable(x: Extract): string {
+  if (!x.unverified || x.unverified.length === 0) return '';
+  const lang = x.language;
+  const systemOf = new Map(x.searched.map((s) => [s.source, s.system]));
+  const rows = [...new Set(x.unverified.map((f) => f.source))].map((source) => `<tr><td>${esc(systemOf.get(source) ?? '')}</td><td>${esc(source)}</td></tr>`);
+  return `<p class="warning">${esc(tr(lang, 'unverifiedIntro'))}</p><table>${headerRow([tr(lang, 'colSystem'), tr(lang, 'colSource')])}<tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
  * Section (d)'s backups (AC-8): per system the person has records in, the
  * register's text, who holds the copies and, where the register gives a
  * period, the day copies are gone by; then that erased data is not brought
@@ -374,9 +386,7 @@ export function extractHtml(x: Extract, fields?: FieldLookup): Buffer {
     section(
       'not-read',
       tr(lang, 'sectionNotRead'),
-      x.notRead.length === 0
-        ? `<p>${t('allRead')}</p>`
-        : notReadTable(x),
+      (x.notRead.length === 0 ? `<p>${t('allRead')}</p>` : notReadTable(x)) + unverifiedTable(x),
       'sources',
     ),
   );

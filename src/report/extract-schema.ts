@@ -122,6 +122,12 @@ export const ExtractSchema = z.object({
   notRead: z
     .array(z.object({ source: z.string(), file: z.string().optional(), line: z.number().optional(), reason: z.string() }))
     .describe('Files that could not be read: the extract may be incomplete for them'),
+  unverified: z
+    .array(z.object({ source: z.string(), reason: z.string() }))
+    .optional()
+    .describe(
+      'Sources with a file that was read, its records in `records`, but that failed a check of being as exported (a SIE file whose #KSUMMA does not match), so it may have been changed after export. Not in `notRead`: nothing is missing. Absent when there are none (1.2.0)',
+    ),
   redactionPolicy: z.string(),
 });
 

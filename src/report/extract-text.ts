@@ -107,6 +107,10 @@ export const TEXT = {
     sv: 'En eller flera filer från följande källor kunde inte läsas. Utdraget kan därför sakna uppgifter från dem; vi återkommer när de har kunnat läsas.',
     en: 'One or more files from the following sources could not be read. The extract may therefore lack data from them; we will come back to you once they have been read.',
   },
+  unverifiedIntro: {
+    sv: 'En fil från följande källor lästes och uppgifterna i den finns med i utdraget, men en kontrollsumma i filen stämde inte. Filen kan alltså ha ändrats efter att den exporterades ur systemet.',
+    en: 'A file from the following sources was read and its data is included in this extract, but a checksum in the file did not match. The file may therefore have been changed after it was exported from the system.',
+  },
   noRecordsInSystem: { sv: 'Inga uppgifter om dig.', en: 'No data about you.' },
   records: { sv: 'poster', en: 'records' },
   record: { sv: 'Post', en: 'Record' },

@@ -148,6 +148,8 @@ function summarySheet(ws: Worksheet, x: Extract): void {
   if (x.notRead.length === 0) add('', tr(lang, 'allRead'));
   else add('', tr(lang, 'notReadIntro'));
   for (const n of x.notRead) add(n.source, `${n.file ?? ''}${n.line ? `:${n.line}` : ''}${n.file ? ': ' : ''}${n.reason}`);
+  if (x.unverified && x.unverified.length > 0) add('', tr(lang, 'unverifiedIntro'));
+  for (const n of x.unverified ?? []) add(n.source, n.reason);
 
   section(tr(lang, 'sectionRedaction'));
   add('', x.redactionPolicy);

@@ -47,6 +47,11 @@ export interface ExtractInput {
   /** Indexed like MatchedRecord.source. */
   sources: ExtractSource[];
   notRead: { source: string; file?: string; line?: number; reason: string }[];
+  /**
+   * Files whose records were read and are among `records`, but that failed a check of being as exported (a SIE
+   * file whose #KSUMMA does not match): not files that could not be read. Left out of the extract when empty.
+   */
+  unverified?: { source: string; reason: string }[];
   /** Possible matches a person confirmed (index into `records`). */
   confirmed?: Set<number>;
   includePossible?: boolean;
@@ -401,6 +406,7 @@ export function buildExtract(input: ExtractInput): Extract {
       return { source: s.name, connector: s.connector, system: sys, records: records.filter((r) => r.source === s.name).length };
     }),
     notRead: input.notRead,
+    ...(input.unverified && input.unverified.length > 0 ? { unverified: input.unverified } : {}),
     redactionPolicy: input.includeThirdParties ? T.redactionOff[lang] : T.redactionPolicy[lang],
   };
 }

@@ -321,6 +321,19 @@ describe('ojco-dsar batch', () => {
     expect(folder.json.error.problems[0].message).toBe('requests is a folder: name the requests file (CSV or XLSX) in it');
   });
 
+  it('does not call a file read but whose #KSUMMA does not match unread in the extract: unverified, as export says it', () => {
+    const dir = tempDir('ojco-dsar-batch-');
+    copyFileSync(path.join(ROOT, 'fixtures/visma/broken/sie/ksumma-fel.se'), path.join(dir, 'ksumma-fel.se'));
+    writeFileSync(path.join(dir, 'c.yaml'), 'sources:\n  - { name: sie-ksumma, connector: visma, path: ksumma-fel.se }\n');
+    writeFileSync(path.join(dir, 'r.csv'), `${HEADER}\nR-1,access,2026-11-20,,,,,,1044,\n`);
+    const r = cli(['batch', 'r.csv', '--config', 'c.yaml', '--out', 'out', '--as-of', '2026-11-24', '--format', 'json', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(3);
+    const extract = JSON.parse(readFileSync(path.join(dir, 'out', r.json.requests[0].outputs[0].path), 'utf8'));
+    expect(extract.notRead).toEqual([]);
+    expect(extract.unverified).toEqual([{ source: 'sie-ksumma', reason: expect.stringMatching(/#KSUMMA does not match/u) }]);
+    expect(extract.records.some((x: { source: string }) => x.source === 'sie-ksumma')).toBe(true);
+  });
+
   it('tells the person which source was not read without naming its file, as export does, and counts a damaged record once for two requests', () => {
     const dir = tempDir('ojco-dsar-batch-');
     const src = path.join(ROOT, 'fixtures/newsletter/nyhetsbrev');

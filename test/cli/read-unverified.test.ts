@@ -4,7 +4,7 @@
  * could not be read: find and export say it as a warning of its own, and
  * count among the files not read only those whose records are missing.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +65,34 @@ describe('a file read in full whose #KSUMMA does not match', () => {
     expect(x.code, x.stderr).toBe(3);
     expect(x.stderr).toContain('1 file(s) could not be read; the extract names their sources, and the other sources were searched (exit code 3):');
     expect(x.stderr).toMatch(/1 file\(s\) were read and their records are in the result/u);
+    // The extract and export --json: only the cut file is not read; the other is unverified.
+    expect(x.json.notRead).toEqual([expect.objectContaining({ source: 'sie-kapad', code: 'sie.malformed' })]);
+    expect(x.json.unverified).toEqual([expect.objectContaining({ source: 'sie-ksumma', file: 'ksumma-fel.se', code: 'sie.checksum' })]);
+    const extract = JSON.parse(readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8'));
+    expect(extract.notRead.map((n: { source: string }) => n.source)).toEqual(['sie-kapad']);
+    expect(extract.unverified).toEqual([{ source: 'sie-ksumma', reason: expect.stringMatching(/#KSUMMA does not match/u) }]);
+  });
+
+  it('export: the extract does not call it unread, nor promise to come back for it; it says the checksum did not match', () => {
+    const dir = world(false);
+    const out = path.join(dir, 'out');
+    const x = cli(['export', '--customer-no', '1044', '--out', out, '--format', 'html,json', '--as-of', AS_OF, '--json'], { cwd: dir });
+    expect(x.code, x.stderr).toBe(3);
+    // export --json: not in notRead; named in unverified, with find's names.
+    expect(x.json.notRead).toEqual([]);
+    expect(x.json.unverified).toEqual([expect.objectContaining({ source: 'sie-ksumma', file: 'ksumma-fel.se', code: 'sie.checksum', reason: expect.stringMatching(/#KSUMMA/u) })]);
+    const files = readdirSync(out);
+    const extract = JSON.parse(readFileSync(path.join(out, files.find((f) => f.endsWith('.json'))!), 'utf8'));
+    expect(extract.notRead).toEqual([]);
+    expect(extract.unverified).toEqual([{ source: 'sie-ksumma', reason: expect.stringMatching(/#KSUMMA does not match/u) }]);
+    // Its records are in the letter.
+    expect(extract.records.some((r: { source: string }) => r.source === 'sie-ksumma')).toBe(true);
+    const html = readFileSync(path.join(out, files.find((f) => f.endsWith('.html'))!), 'utf8');
+    expect(html).not.toContain('kunde inte läsas');
+    expect(html).not.toContain('vi återkommer');
+    expect(html).toContain('Alla filer kunde läsas.');
+    expect(html).toContain('men en kontrollsumma i filen stämde inte');
+    expect(html).toContain('<td>sie-ksumma</td>');
+    expect(html).not.toContain('ksumma-fel.se');
   });
 });

@@ -40,7 +40,7 @@ import { parseIsoDate } from '../../core/law/dates.ts';
 import { neutraliseFormula } from '../../io/output.ts';
 import { log, logSourceWarnings, ordinal, spinner, table, warn, writeJson, writeOut } from '../io.ts';
 import { progressText, cacheBytesOf } from './find.ts';
-import { extractNotRead, renderExtract } from './export.ts';
+import { extractNotRead, extractUnverified, renderExtract } from './export.ts';
 import { fieldLookup, type FieldLookup } from '../../report/letter-fields.ts';
 import type { Register } from '../../register/schema.ts';
 import type { ConnectorDescription } from '../../sources/contract.ts';
@@ -389,6 +389,7 @@ async function answer(req: BatchRequest, subject: SubjectResult, ctx: Context): 
       sources,
       // As export says it: the source and why, not the file, which may name someone else (Art. 15(4)).
       notRead: extractNotRead(ctx.result.skipped),
+      unverified: extractUnverified(ctx.result.skipped),
       // A batch has no one to confirm possible matches: they stay out, and the summary counts them.
       includePossible: false,
       staffDomains: ctx.config.raw.staffDomains ?? [],

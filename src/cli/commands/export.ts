@@ -63,7 +63,23 @@ export interface ExportSettings {
  * on stderr and in --json.
  */
 export function extractNotRead(skipped: readonly SkippedFile[]): { source: string; reason: string }[] {
-  return skipped.map((k) => ({ source: k.source, reason: k.code === 'source.missing' ? 'the export file or folder the configuration names does not exist' : k.message }));
+  // A file whose records were read (a SIE file whose #KSUMMA does not match) is not one that could not be read.
+  return skipped
+    .filter((k) => !k.recordsRead)
+    .map((k) => ({ source: k.source, reason: k.code === 'source.missing' ? 'the export file or folder the configuration names does not exist' : k.message }));
+}
+
+/**
+ * The files whose records were read and are in the extract, but that failed a check of being as exported
+ * (`recordsRead`: a SIE file whose #KSUMMA does not match). As `extractNotRead`, the source and why, not the file.
+ */
+export function extractUnverified(skipped: readonly SkippedFile[]): { source: string; reason: string }[] {
+  return skipped.filter((k) => k.recordsRead).map((k) => ({ source: k.source, reason: k.message }));
+}
+
+/** A file of `export --json`'s notRead or unverified: find's names (`code`, `message`, `connector`) beside the extract's `reason`. */
+function skippedJson(k: SkippedFile): Record<string, unknown> {
+  return { source: k.source, connector: k.connector, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), code: k.code, reason: k.message, message: k.message };
 }
 
 function problemsOf(e: unknown): Problem[] {
@@ -298,6 +314,7 @@ async function exportWith(
     records: subject.records,
     sources,
     notRead: extractNotRead(result.skipped),
+    unverified: extractUnverified(result.skipped),
     confirmed,
     includePossible,
     possibleDecided,
@@ -357,7 +374,9 @@ async function exportWith(
       possible: { found: possible.length, included: possibleIncluded, undecided: extract.undecided },
       searched: extract.searched,
       // With find's names for the same things (`skipped[].code`, `.message`, `.connector`) beside the extract's `reason`.
-      notRead: result.skipped.map((k) => ({ source: k.source, connector: k.connector, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), code: k.code, reason: k.message, message: k.message })),
+      notRead: result.skipped.filter((k) => !k.recordsRead).map(skippedJson),
+      // Read, their records in the extract, but failed a check of being as exported (a SIE file whose #KSUMMA does not match).
+      ...(result.skipped.some((k) => k.recordsRead) ? { unverified: result.skipped.filter((k) => k.recordsRead).map(skippedJson) } : {}),
       ...(caseId ? { case: { id: caseId, attachments: attached } } : {}),
       ...(suppression ? { reappeared: sortedHits(suppression.hits) } : {}),
     });
