@@ -14,9 +14,10 @@ export interface SourceFile {
   rel: string;
   size: number;
   /**
-   * A link in a source folder that leads to no file (its target is gone, or
-   * links lead round in a loop): listed, so that the read reports it as a
-   * skipped file instead of passing over it (`source.broken-link`).
+   * An entry in a source folder that leads to no file (a link whose target
+   * is gone, links that lead round in a loop, a device, pipe or socket):
+   * listed, so that the read reports it as a skipped file instead of
+   * passing over it (`source.broken-link`, `source.not-a-file`).
    */
   broken?: { code: string; message: string };
 }
@@ -114,6 +115,9 @@ export async function walkFiles(
           // Read under the name it was exported with: a Mailchimp file's status is in its name.
           out[before] = entry;
         }
+      } else {
+        // A device, pipe or socket (or a link to one): no export, but not passed over in silence either.
+        out.push({ abs, rel: relPath(baseDir, abs), size: 0, broken: { code: 'source.not-a-file', message: 'not a regular file (a device, pipe or socket)' } });
       }
     }
   };
