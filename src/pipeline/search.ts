@@ -67,8 +67,8 @@ export interface SkippedFile {
 }
 
 /** The files a search could not read, as a plan names them (`PlanInput.notRead`): source, file and line. */
-export function unreadFiles(skipped: readonly SkippedFile[]): { source: string; file?: string; line?: number }[] {
-  return skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}) }));
+export function unreadFiles(skipped: readonly SkippedFile[]): { source: string; file?: string; line?: number; recordsRead?: true }[] {
+  return skipped.map((k) => ({ source: k.source, ...(k.file ? { file: k.file } : {}), ...(k.line ? { line: k.line } : {}), ...(k.recordsRead ? { recordsRead: true as const } : {}) }));
 }
 
 export interface SearchProgress {

@@ -52,6 +52,17 @@ describe('a file read in full whose #KSUMMA does not match', () => {
     expect(text.stderr).not.toMatch(/could not be read/u);
   });
 
+  it('a plan names it as read but unverified (source.unverified), not as a file it does not cover; a cut file stays source.not-read', () => {
+    for (const cut of [false, true]) {
+      const dir = world(cut);
+      const r = cli(['erase', '--customer-no', '1044', '--as-of', AS_OF, '--dry-run', '--yes', '--json'], { cwd: dir, env: { OJCO_DSAR_TODAY: AS_OF } });
+      expect(r.code, r.stderr).toBe(3);
+      const codes = (r.json.warnings as { code: string; message: string }[]).filter((w) => w.code.startsWith('source.'));
+      expect(codes.filter((w) => w.code === 'source.unverified').map((w) => w.message)).toEqual([expect.stringMatching(/^ksumma-fel\.se:\d+ \(source sie-ksumma\) was read and its records are planned/u)]);
+      expect(codes.filter((w) => w.code === 'source.not-read').map((w) => w.message)).toEqual(cut ? [expect.stringMatching(/^kapad\.se:\d+ \(source sie-kapad\) could not be read/u)] : []);
+    }
+  });
+
   it('find and export: beside a file cut off, only the cut one is counted as not read', () => {
     const dir = world(true);
     const r = cli(['find', '--email', 'marta.oberg@mail.example', '--json'], { cwd: dir });

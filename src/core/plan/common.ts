@@ -366,10 +366,12 @@ export function finalisePlan(parts: PlanParts): Plan {
     ...(fy?.periods && fy.periods.length > 0 ? { fiscalYearPeriods: fy.periods.map((p) => ({ start: p.start, end: p.end })) } : {}),
     ...(parts.parameters ?? {}),
   };
-  const unread = (parts.input.notRead ?? []).map((n): PlanWarning => ({
-    code: 'source.not-read',
-    message: `${n.file ? `${n.file}${n.line ? `:${n.line}` : ''} (source ${n.source})` : `Source ${n.source}`} could not be read: this plan does not cover what it holds. Make it readable and plan again before acting on the plan.`,
-  }));
+  const unread = (parts.input.notRead ?? []).map((n): PlanWarning => {
+    const where = `${n.file ? `${n.file}${n.line ? `:${n.line}` : ''} (source ${n.source})` : `Source ${n.source}`}`;
+    // Its records are in the plan; what is in doubt is whether they are as the system exported them.
+    if (n.recordsRead) return { code: 'source.unverified', message: `${where} was read and its records are planned, but it failed a check that it is as exported (a checksum): compare it with the system before acting on the plan.` };
+    return { code: 'source.not-read', message: `${where} could not be read: this plan does not cover what it holds. Make it readable and plan again before acting on the plan.` };
+  });
   const warnings = [...parts.warnings, ...unread].sort((a, b) => cmp(a.code, b.code) || cmp(a.actionId, b.actionId) || cmp(a.message, b.message));
   const retained = actions.filter((a) => a.primary && a.action === 'retain').length;
   const reply = planReply(parts.kind, retained, 0);

@@ -254,7 +254,13 @@ export interface PlanInput {
    * and says so in its warnings (`source.not-read`), so that the plan, read
    * on its own later or attached to a case, never looks complete.
    */
-  notRead?: readonly { source: string; file?: string; line?: number }[];
+  notRead?: readonly {
+    source: string;
+    file?: string;
+    line?: number;
+    /** Read, its records in the plan, but it failed a check of being as exported (a SIE file's #KSUMMA): `source.unverified`. */
+    recordsRead?: true;
+  }[];
 }
 
 /** Plans that put the subject on the suppression list and may ask Google to delete. */
